@@ -1,0 +1,42 @@
+package dev.parallax.core.event;
+
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.spi.PendingCall;
+import java.time.Duration;
+
+/**
+ * Receives the lifecycle events of runs and calls. Every method has an empty default.
+ *
+ * <p>Events are delivered on the executor's threads (tool threads, the timer thread, the caller's
+ * thread), never while the run's lock is held. The events of one call arrive in order: queued, then
+ * per attempt started and possibly attempt-failed and retry-scheduled, then finished or skipped.
+ * Events of different calls may interleave. Implementations must be thread-safe and quick; what
+ * they throw is caught and ignored.
+ */
+public interface ExecutionListener {
+
+  /** A run started with this many calls. */
+  default void onRunStarted(String runId, int calls) {}
+
+  /** A call's dependencies are met (or it has none) and it waits for a slot. */
+  default void onQueued(PendingCall call) {}
+
+  /** An attempt of a call started. */
+  default void onStarted(PendingCall call, int attempt) {}
+
+  /** An attempt failed or timed out; a retry or a final failure follows. */
+  default void onAttemptFailed(PendingCall call, int attempt, Throwable error) {}
+
+  /** Another attempt will start after {@code delay}. */
+  default void onRetryScheduled(PendingCall call, int nextAttempt, Duration delay) {}
+
+  /** A call has its final result (any status but {@code SKIPPED}). */
+  default void onFinished(PendingCall call, CallResult<?> result) {}
+
+  /** A call was skipped because a dependency did not succeed. */
+  default void onSkipped(PendingCall call, CallResult<?> result) {}
+
+  /** A run ended; every result is final. */
+  default void onRunFinished(RunResult result) {}
+}

@@ -1,0 +1,398 @@
+package dev.parallax.core.exec;
+
+import dev.parallax.core.call.CallGraph;
+import dev.parallax.core.call.ExecutionPlan;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.internal.EngineSettings;
+import dev.parallax.core.internal.Run;
+import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.CallRunner;
+import dev.parallax.core.spi.FallbackPolicy;
+import dev.parallax.core.spi.Predictor;
+import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.SchedulingPolicy;
+import dev.parallax.core.time.SystemTimeSource;
+import dev.parallax.core.time.TimeSource;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.trace.ToolSpanAttributes;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs tool calls: in parallel, one after another, as a graph of dependencies, or as a batch of one
+ * tool over many inputs; blocking ({@code execute...}) or with a {@link CompletableFuture} ({@code
+ * execute...Async}), or as a {@link ToolRun} that can be cancelled ({@link #start}).
+ *
+ * <pre>{@code
+ * try (ToolExecutor executor = ToolExecutor.builder()
+ *     .maxConcurrency(8)
+ *     .attemptTimeout(Duration.ofSeconds(30))
+ *     .retryPolicy(RetryPolicy.ofDefaults())
+ *     .build()) {
+ *   RunResult run = executor.executeParallel(List.of(
+ *       ToolCall.of("call-1", search, "jvm schedulers"),
+ *       ToolCall.of("call-2", weather, "Lisbon")));
+ *   run.results().forEach(r -> System.out.println(r.callId() + " " + r.status()));
+ * }
+ * }</pre>
+ *
+ * <p>Every plan is validated before any tool runs. Results always come back in call order, each
+ * final, with a {@link dev.parallax.core.call.RunReport}. No checked exception escapes: what a tool
+ * throws is in its result. Thread-safe; any number of runs may be in progress at once. Close the
+ * executor to cancel the runs in progress and stop its timer thread.
+ */
+public final class ToolExecutor implements AutoCloseable {
+
+  private final EngineSettings settings;
+  private final @Nullable SystemTimeSource ownedTime;
+  private final Set<Run> active = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private ToolExecutor(EngineSettings settings, @Nullable SystemTimeSource ownedTime) {
+    this.settings = settings;
+    this.ownedTime = ownedTime;
+  }
+
+  /** Starts a builder with the defaults listed on its methods. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a run and returns at once.
+   *
+   * @throws IllegalStateException if the executor is closed
+   */
+  public ToolRun start(ExecutionPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    if (closed) {
+      throw new IllegalStateException("the executor is closed");
+    }
+    Run run = new Run(newRunId(), settings, plan);
+    active.add(run);
+    run.result().whenComplete((r, e) -> active.remove(run));
+    run.start(Context.current());
+    return run;
+  }
+
+  /**
+   * Runs a plan and waits for it. If the waiting thread is interrupted, the run is cancelled, the
+   * thread's interrupt flag is set again, and the (cancelled) results are returned.
+   */
+  public RunResult execute(ExecutionPlan plan) {
+    ToolRun run = start(plan);
+    try {
+      return run.result().get();
+    } catch (InterruptedException e) {
+      run.cancel();
+      Thread.currentThread().interrupt();
+      return run.result().join();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("run " + run.id() + " failed unexpectedly", e.getCause());
+    }
+  }
+
+  /**
+   * Runs a plan asynchronously. Cancelling the returned future cancels the run (the future then
+   * holds no results; use {@link #start} to cancel and still read them).
+   */
+  public CompletableFuture<RunResult> executeAsync(ExecutionPlan plan) {
+    ToolRun run = start(plan);
+    CompletableFuture<RunResult> view = new CompletableFuture<>();
+    run.result().whenComplete((r, e) -> view.complete(r));
+    view.whenComplete(
+        (r, e) -> {
+          if (view.isCancelled()) {
+            run.cancel();
+          }
+        });
+    return view;
+  }
+
+  /** Runs independent calls in parallel and waits; see {@link ExecutionPlan#parallel}. */
+  public RunResult executeParallel(List<? extends ToolCall<?, ?>> calls) {
+    return execute(ExecutionPlan.parallel(calls));
+  }
+
+  /** Runs independent calls in parallel; see {@link ExecutionPlan#parallel}. */
+  public CompletableFuture<RunResult> executeParallelAsync(List<? extends ToolCall<?, ?>> calls) {
+    return executeAsync(ExecutionPlan.parallel(calls));
+  }
+
+  /** Runs calls one after another and waits; see {@link ExecutionPlan#sequential}. */
+  public RunResult executeSequential(List<? extends ToolCall<?, ?>> calls) {
+    return execute(ExecutionPlan.sequential(calls));
+  }
+
+  /** Runs calls one after another; see {@link ExecutionPlan#sequential}. */
+  public CompletableFuture<RunResult> executeSequentialAsync(List<? extends ToolCall<?, ?>> calls) {
+    return executeAsync(ExecutionPlan.sequential(calls));
+  }
+
+  /** Runs a graph of calls and waits; see {@link CallGraph}. */
+  public RunResult executeGraph(CallGraph graph) {
+    return execute(ExecutionPlan.graph(graph));
+  }
+
+  /** Runs a graph of calls; see {@link CallGraph}. */
+  public CompletableFuture<RunResult> executeGraphAsync(CallGraph graph) {
+    return executeAsync(ExecutionPlan.graph(graph));
+  }
+
+  /** Runs one tool over many inputs and waits; see {@link ExecutionPlan#batch}. */
+  public <I> RunResult executeBatch(Tool<I, ?> tool, List<? extends I> inputs) {
+    return execute(ExecutionPlan.batch(tool, inputs));
+  }
+
+  /** Runs one tool over many inputs; see {@link ExecutionPlan#batch}. */
+  public <I> CompletableFuture<RunResult> executeBatchAsync(
+      Tool<I, ?> tool, List<? extends I> inputs) {
+    return executeAsync(ExecutionPlan.batch(tool, inputs));
+  }
+
+  /** Number of runs in progress. */
+  public int activeRuns() {
+    return active.size();
+  }
+
+  /**
+   * Cancels the runs in progress and stops the timer thread this executor started (a {@link
+   * TimeSource} given to the builder is left alone). Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    for (Run run : List.copyOf(active)) {
+      run.cancel();
+    }
+    if (ownedTime != null) {
+      ownedTime.close();
+    }
+  }
+
+  private static String newRunId() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+
+  /**
+   * Configures a {@link ToolExecutor}. Not thread-safe. Every setter validates its value and names
+   * it in the exception.
+   */
+  public static final class Builder {
+    private int maxConcurrency = 64;
+    private final Map<String, Integer> toolLimits = new HashMap<>();
+    private RetryPolicy retryPolicy = RetryPolicy.none();
+    private @Nullable Duration attemptTimeout;
+    private @Nullable Duration runDeadline;
+    private FailureMode failureMode = FailureMode.CONTINUE;
+    private final List<ExecutionListener> listeners = new ArrayList<>();
+    private @Nullable OpenTelemetry openTelemetry;
+    private boolean recordPayloads;
+    private @Nullable TimeSource timeSource;
+    private RandomGenerator random = new Random();
+    private SchedulingPolicy scheduling = SchedulingPolicy.fifo();
+    private @Nullable AdmissionControl admission;
+    private CallRunner runner = CallRunner.virtualThreads();
+    private ResultCache cache = ResultCache.NONE;
+    private FallbackPolicy fallback = FallbackPolicy.NONE;
+    private Predictor predictor = Predictor.NONE;
+
+    private Builder() {}
+
+    /**
+     * Most calls of one run running at once (default 64).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxConcurrency(int maxConcurrency) {
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be >= 1, was " + maxConcurrency);
+      }
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /**
+     * Most calls of one tool running at once within a run (default: no limit of its own). Not
+     * combinable with {@link #admissionControl}.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder toolConcurrency(String toolName, int limit) {
+      Objects.requireNonNull(toolName, "toolName");
+      if (limit < 1) {
+        throw new IllegalArgumentException(
+            "concurrency limit of tool '" + toolName + "' must be >= 1, was " + limit);
+      }
+      toolLimits.put(toolName, limit);
+      return this;
+    }
+
+    /** When failed attempts are retried (default {@link RetryPolicy#none()}). */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Time limit of each attempt (default none). An attempt that exceeds it is interrupted and ends
+     * {@code TIMED_OUT} (or is retried, if the retry policy says so).
+     *
+     * @throws IllegalArgumentException if zero or negative
+     */
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = positive("attemptTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Time limit of a whole run (default none); a plan may set its own. When it passes, running
+     * calls end {@code TIMED_OUT} and calls not started end {@code CANCELLED}.
+     *
+     * @throws IllegalArgumentException if zero or negative
+     */
+    public Builder runDeadline(Duration deadline) {
+      this.runDeadline = positive("runDeadline", deadline);
+      return this;
+    }
+
+    /** What a run does when a call fails (default {@link FailureMode#CONTINUE}). */
+    public Builder failureMode(FailureMode failureMode) {
+      this.failureMode = Objects.requireNonNull(failureMode, "failureMode");
+      return this;
+    }
+
+    /** Adds a listener of lifecycle events. */
+    public Builder listener(ExecutionListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Traces runs and calls with this OpenTelemetry (default: no spans). {@code
+     * GlobalOpenTelemetry} is never used implicitly.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** Puts tool arguments and results on spans (default {@code false}: they may hold secrets). */
+    public Builder recordPayloadsOnSpans(boolean record) {
+      this.recordPayloads = record;
+      return this;
+    }
+
+    /**
+     * The clock and timer (default: real time with one daemon timer thread owned by the executor).
+     * Give a {@link dev.parallax.core.time.VirtualTime} to test in virtual time.
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /** Source of retry jitter; must be thread-safe (default {@code new Random()}). */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Which ready call runs next (default {@link SchedulingPolicy#fifo()}). */
+    public Builder scheduling(SchedulingPolicy scheduling) {
+      this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
+      return this;
+    }
+
+    /** How many calls may run at once beyond {@link #maxConcurrency} (default: fixed limits). */
+    public Builder admissionControl(AdmissionControl admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
+      return this;
+    }
+
+    /** Where attempts run (default {@link CallRunner#virtualThreads()}). */
+    public Builder runner(CallRunner runner) {
+      this.runner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /** Reuse of results (default {@link ResultCache#NONE}). */
+    public Builder resultCache(ResultCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
+    /** What runs instead of failing tools (default {@link FallbackPolicy#NONE}). */
+    public Builder fallback(FallbackPolicy fallback) {
+      this.fallback = Objects.requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    /** Predictions of latency and success (default {@link Predictor#NONE}). */
+    public Builder predictor(Predictor predictor) {
+      this.predictor = Objects.requireNonNull(predictor, "predictor");
+      return this;
+    }
+
+    /**
+     * Builds the executor.
+     *
+     * @throws IllegalStateException if per-tool limits and a custom admission control were both set
+     */
+    public ToolExecutor build() {
+      if (admission != null && !toolLimits.isEmpty()) {
+        throw new IllegalStateException(
+            "toolConcurrency(...) configures the default admission control; it cannot be combined"
+                + " with admissionControl(...)");
+      }
+      SystemTimeSource owned = timeSource == null ? new SystemTimeSource() : null;
+      EngineSettings settings =
+          new EngineSettings(
+              timeSource != null ? timeSource : owned,
+              runner,
+              scheduling,
+              admission != null ? admission : AdmissionControl.perToolLimits(toolLimits),
+              cache,
+              fallback,
+              predictor,
+              List.copyOf(listeners),
+              openTelemetry == null
+                  ? null
+                  : openTelemetry.getTracer(ToolSpanAttributes.INSTRUMENTATION_SCOPE),
+              recordPayloads,
+              retryPolicy,
+              attemptTimeout,
+              runDeadline,
+              failureMode,
+              maxConcurrency,
+              random);
+      return new ToolExecutor(settings, owned);
+    }
+
+    private static Duration positive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

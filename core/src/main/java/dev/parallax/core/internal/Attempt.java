@@ -1,0 +1,139 @@
+package dev.parallax.core.internal;
+
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.spi.AttemptExecution;
+import dev.parallax.core.spi.CallRunner;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolContext;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One attempt of a call: what the runner runs and what the tool sees as its context. Its end is
+ * reported to the run at most once; the run ignores reports of attempts it has already given up on.
+ * Internal; may change at any time.
+ */
+final class Attempt implements AttemptExecution, ToolContext {
+
+  final CallNode node;
+  final int number;
+  final long startNanos;
+  final int inFlightAtStart;
+  final @Nullable Instant deadline;
+  @Nullable Cancellable timeoutTimer;
+
+  private volatile boolean cancelled;
+  private volatile @Nullable Cancellable handle;
+
+  Attempt(
+      CallNode node, int number, long startNanos, int inFlightAtStart, @Nullable Instant deadline) {
+    this.node = node;
+    this.number = number;
+    this.startNanos = startNanos;
+    this.inFlightAtStart = inFlightAtStart;
+    this.deadline = deadline;
+  }
+
+  /** Hands the attempt to the runner; if it was cancelled meanwhile, stops it again. */
+  void start(CallRunner runner) {
+    Cancellable started;
+    try {
+      started = runner.start(this);
+    } catch (Throwable e) {
+      node.run.onAttemptEnded(this, null, e, false);
+      return;
+    }
+    handle = started;
+    if (cancelled) {
+      started.cancel();
+    }
+  }
+
+  /** Stops the attempt: marks it cancelled and interrupts it if it has started. */
+  void cancel() {
+    cancelled = true;
+    Cancellable started = handle;
+    if (started != null) {
+      started.cancel();
+    }
+  }
+
+  @Override
+  public PendingCall call() {
+    return node;
+  }
+
+  @Override
+  public int attempt() {
+    return number;
+  }
+
+  @Override
+  public void runHere() {
+    if (cancelled) {
+      return; // the run gave up on this attempt before it started
+    }
+    Object value = null;
+    Throwable error = null;
+    boolean hit = false;
+    try (Scope ignored = node.context.makeCurrent()) {
+      Object input = node.input();
+      @SuppressWarnings("unchecked")
+      Tool<Object, ?> tool = (Tool<Object, ?>) node.tool;
+      ResultCache.Lookup lookup =
+          node.run.settings().cache().lookup(node, input, () -> tool.call(input, this));
+      value = lookup.value();
+      hit = lookup.hit();
+    } catch (Throwable e) {
+      error = e;
+    }
+    node.run.onAttemptEnded(this, value, error, hit);
+  }
+
+  @Override
+  public void complete(@Nullable Object value, @Nullable Throwable error) {
+    node.run.onAttemptEnded(this, value, error, false);
+  }
+
+  // ToolContext
+
+  @Override
+  public String runId() {
+    return node.run.id();
+  }
+
+  @Override
+  public String callId() {
+    return node.call.id();
+  }
+
+  @Override
+  public @Nullable Instant deadline() {
+    return deadline;
+  }
+
+  @Override
+  public @Nullable Duration remaining() {
+    if (deadline == null) {
+      return null;
+    }
+    Duration left = Duration.between(node.run.settings().time().now(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public Map<String, CallResult<?>> dependencies() {
+    return node.dependencyResults;
+  }
+}

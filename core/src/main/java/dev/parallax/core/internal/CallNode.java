@@ -1,0 +1,142 @@
+package dev.parallax.core.internal;
+
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.tool.Tool;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call inside a run, with its state. Mutable fields are guarded by the run's lock, except those
+ * marked volatile, which attempt threads read. Internal; may change at any time.
+ */
+final class CallNode implements PendingCall {
+
+  enum State {
+    /** Waiting for dependencies. */
+    PENDING,
+    /** In the ready queue. */
+    READY,
+    /** Refused by admission; waits for capacity. */
+    REFUSED,
+    /** An attempt is running. */
+    RUNNING,
+    /** Waiting for the retry timer. */
+    WAITING_RETRY,
+    /** Final. */
+    DONE
+  }
+
+  final Run run;
+  final int index;
+  final ToolCall<?, ?> call;
+  final List<String> dependsOn;
+  final int[] dependencies;
+  int[] dependents = new int[0];
+  int pendingDependencies;
+
+  State state = State.PENDING;
+  volatile Tool<?, ?> tool;
+  @Nullable String fallbackFrom;
+  @Nullable List<String> triedTools;
+  boolean replacementConsidered;
+  volatile int attempt;
+  int attemptOnTool;
+  boolean cacheHit;
+  @Nullable Prediction prediction;
+  @Nullable Instant queuedAt;
+  @Nullable Instant startedAt;
+  @Nullable Attempt current;
+  @Nullable Cancellable retryTimer;
+  @Nullable Span span;
+  volatile Context context = Context.root();
+  volatile Map<String, CallResult<?>> dependencyResults = Map.of();
+  volatile @Nullable Object resolvedInput;
+  @Nullable CallResult<?> result;
+
+  CallNode(Run run, int index, ToolCall<?, ?> call, List<String> dependsOn, int[] dependencies) {
+    this.run = run;
+    this.index = index;
+    this.call = call;
+    this.dependsOn = dependsOn;
+    this.dependencies = dependencies;
+    this.pendingDependencies = dependencies.length;
+    this.tool = call.tool();
+  }
+
+  /** Switches to another tool (fallback); attempts on it count from zero. */
+  void switchTool(Tool<?, ?> alternative) {
+    if (triedTools == null) {
+      triedTools = new ArrayList<>(2);
+      triedTools.add(tool.name());
+    }
+    if (fallbackFrom == null) {
+      fallbackFrom = call.tool().name();
+    }
+    triedTools.add(alternative.name());
+    tool = alternative;
+    attemptOnTool = 0;
+  }
+
+  List<String> triedTools() {
+    return triedTools == null ? List.of(tool.name()) : List.copyOf(triedTools);
+  }
+
+  /** The input, computed from the dependencies once, on the first attempt's thread. */
+  Object input() {
+    Object input = resolvedInput;
+    if (input == null) {
+      input = call.resolveInput(dependencyResults);
+      resolvedInput = input;
+    }
+    return input;
+  }
+
+  @Override
+  public String runId() {
+    return run.id();
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public ToolCall<?, ?> call() {
+    return call;
+  }
+
+  @Override
+  public Tool<?, ?> tool() {
+    return tool;
+  }
+
+  @Override
+  public List<String> dependsOn() {
+    return dependsOn;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public @Nullable Prediction prediction() {
+    return prediction;
+  }
+
+  @Override
+  public String toString() {
+    return "call " + call.id() + " (" + tool.name() + ", " + state + ")";
+  }
+}

@@ -1,0 +1,138 @@
+package dev.parallax.core.internal;
+
+import static dev.parallax.core.trace.ToolSpanAttributes.*;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.call.ExecutionPlan;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolTimeoutException;
+import dev.parallax.core.spi.Prediction;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Creates and ends the spans of runs and calls (GenAI semantic conventions). Arguments and results
+ * go on spans only when the user opted in. Internal; may change at any time.
+ */
+final class CallSpans {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CallSpans() {}
+
+  static Span startRun(
+      Tracer tracer, Context parent, String runId, ExecutionPlan plan, Instant start) {
+    return tracer
+        .spanBuilder(RUN_SPAN_NAME)
+        .setParent(parent)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setStartTimestamp(start)
+        .setAttribute(RUN_ID, runId)
+        .setAttribute(RUN_MODE, plan.mode().name().toLowerCase(java.util.Locale.ROOT))
+        .setAttribute(RUN_CALLS, (long) plan.nodes().size())
+        .startSpan();
+  }
+
+  static void endRun(Span span, RunResult result, Instant end) {
+    int failed = result.results().size() - result.report().count(CallStatus.SUCCEEDED);
+    if (failed > 0) {
+      span.setStatus(StatusCode.ERROR, failed + " call(s) did not succeed");
+    }
+    span.setAttribute(ATTEMPTS, (long) result.report().attempts());
+    span.end(end);
+  }
+
+  static Span startCall(
+      Tracer tracer, Context parent, CallNode node, Instant start, int inFlight, boolean payloads) {
+    String tool = node.tool.name();
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(EXECUTE_TOOL + " " + tool)
+            .setParent(parent)
+            .setSpanKind(SpanKind.INTERNAL)
+            .setStartTimestamp(start)
+            .setAttribute(OPERATION_NAME, EXECUTE_TOOL)
+            .setAttribute(TOOL_NAME, tool)
+            .setAttribute(TOOL_CALL_ID, node.call.id())
+            .setAttribute(RUN_ID, node.run.id())
+            .setAttribute(IN_FLIGHT, (long) inFlight);
+    if (node.queuedAt != null) {
+      builder.setAttribute(
+          QUEUE_WAIT_MS, java.time.Duration.between(node.queuedAt, start).toNanos() / 1e6);
+    }
+    String description = node.tool.spec().description();
+    if (!description.isEmpty()) {
+      builder.setAttribute(TOOL_DESCRIPTION, description);
+    }
+    Prediction prediction = node.prediction;
+    if (prediction != null) {
+      builder
+          .setAttribute(PREDICTED_LATENCY_MS, prediction.latency().toNanos() / 1e6)
+          .setAttribute(PREDICTED_SUCCESS, prediction.successProbability())
+          .setAttribute(PREDICTION_SOURCE, prediction.source());
+    }
+    if (payloads && node.call.input() != null) {
+      builder.setAttribute(TOOL_CALL_ARGUMENTS, toJson(node.call.input()));
+    }
+    return builder.startSpan();
+  }
+
+  static void attemptFailed(Span span, int attempt, Throwable error, Instant when) {
+    span.addEvent(
+        "parallax.attempt_failed",
+        Attributes.of(ATTEMPTS, (long) attempt, ERROR_TYPE, errorType(error)),
+        when);
+  }
+
+  static void endCall(Span span, CallResult<?> result, boolean payloads) {
+    span.setAttribute(STATUS, result.status().name());
+    span.setAttribute(ATTEMPTS, (long) result.attempts());
+    if (result.cacheHit()) {
+      span.setAttribute(CACHE_HIT, true);
+    }
+    if (result.fallbackFrom() != null) {
+      span.setAttribute(FALLBACK_FROM, result.fallbackFrom());
+      span.setAttribute(TOOL_NAME, result.tool());
+      span.updateName(EXECUTE_TOOL + " " + result.tool());
+    }
+    Throwable error = result.error();
+    if (error != null) {
+      span.setAttribute(ERROR_TYPE, errorType(error));
+      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      if (result.status() == CallStatus.FAILED) {
+        span.recordException(error);
+      }
+    } else if (payloads && result.value() != null) {
+      span.setAttribute(TOOL_CALL_RESULT, toJson(result.value()));
+    }
+    span.end(result.finishedAt());
+  }
+
+  /** A low-cardinality name for an error: {@code timeout}, {@code cancelled} or the class name. */
+  static String errorType(Throwable error) {
+    if (error instanceof ToolTimeoutException) {
+      return "timeout";
+    }
+    if (error instanceof java.util.concurrent.CancellationException) {
+      return "cancelled";
+    }
+    return error.getClass().getName();
+  }
+
+  private static String toJson(@Nullable Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (Exception | StackOverflowError e) {
+      return String.valueOf(value);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.parallax.core.internal;
+
+import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.CallRunner;
+import dev.parallax.core.spi.FallbackPolicy;
+import dev.parallax.core.spi.Predictor;
+import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.SchedulingPolicy;
+import dev.parallax.core.time.TimeSource;
+import io.opentelemetry.api.trace.Tracer;
+import java.time.Duration;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything a run needs from its executor. Internal; may change at any time.
+ *
+ * @param tracer {@code null} when no OpenTelemetry was supplied: no spans, the caller's context is
+ *     still carried to the tools
+ * @param random thread-safe source of retry jitter
+ */
+public record EngineSettings(
+    TimeSource time,
+    CallRunner runner,
+    SchedulingPolicy scheduling,
+    AdmissionControl admission,
+    ResultCache cache,
+    FallbackPolicy fallback,
+    Predictor predictor,
+    List<ExecutionListener> listeners,
+    @Nullable Tracer tracer,
+    boolean recordPayloads,
+    RetryPolicy retry,
+    @Nullable Duration attemptTimeout,
+    @Nullable Duration runDeadline,
+    FailureMode failureMode,
+    int maxConcurrency,
+    RandomGenerator random) {}

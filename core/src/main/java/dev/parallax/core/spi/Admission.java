@@ -1,0 +1,20 @@
+package dev.parallax.core.spi;
+
+/**
+ * The admission of one run: asked before each attempt starts, told when it ends. Called under the
+ * run's lock, so it must be quick and must not block.
+ */
+public interface Admission {
+
+  /**
+   * Whether the call may start now. A refused call is offered again when a call of the same tool
+   * ends in this run, or when the admission calls its {@code capacityAvailable} callback.
+   */
+  boolean tryAcquire(PendingCall call);
+
+  /** An admitted attempt ended; {@code sample} says how. Called once per admitted attempt. */
+  void release(PendingCall call, AttemptSample sample);
+
+  /** The run ended; release anything held for it. */
+  default void close() {}
+}

@@ -1,0 +1,31 @@
+package dev.parallax.core.spi;
+
+import dev.parallax.core.internal.FixedToolLimits;
+import java.util.Map;
+
+/**
+ * Decides how many calls may run at once, beyond the run's own {@code maxConcurrency}. The default
+ * applies fixed per-tool limits and runs tools that are not {@link
+ * dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe} one at a time.
+ */
+@FunctionalInterface
+public interface AdmissionControl {
+
+  /**
+   * Fixed limits by tool name, counted within each run; tools not named are limited only by the
+   * run's {@code maxConcurrency} (or to 1 if not concurrency-safe).
+   */
+  static AdmissionControl perToolLimits(Map<String, Integer> limits) {
+    Map<String, Integer> copy = Map.copyOf(limits);
+    return (runId, capacityAvailable) -> new FixedToolLimits(copy);
+  }
+
+  /**
+   * Opens the admission of one run.
+   *
+   * @param runId the run's id
+   * @param capacityAvailable to be called when capacity freed elsewhere (for example by another
+   *     run) may let a refused call in; the run then offers its refused calls again
+   */
+  Admission open(String runId, Runnable capacityAvailable);
+}

@@ -1,0 +1,42 @@
+package dev.parallax.core.tool;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a tool declares about itself.
+ *
+ * @param name unique name, 1 to 64 characters of letters, digits, {@code _}, {@code -} and {@code
+ *     .} (the form LLM providers accept for function names)
+ * @param description what the tool does, for people and for models choosing tools
+ * @param inputType the Java type of the input; JSON arguments are converted to it
+ * @param inputSchema an optional JSON Schema of the input, as JSON text, to hand to a model
+ * @param idempotent running it twice with the same input has the same effect as once; only
+ *     idempotent tools are retried unless the retry policy says otherwise
+ * @param cacheable its result for an input may be reused for the same input
+ * @param concurrencySafe several calls of it may run at the same time; when {@code false} the
+ *     executor runs at most one call of this tool at a time in a run
+ */
+public record ToolSpec(
+    String name,
+    String description,
+    Class<?> inputType,
+    @Nullable String inputSchema,
+    boolean idempotent,
+    boolean cacheable,
+    boolean concurrencySafe) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  /** Validates the fields. */
+  public ToolSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(inputType, "inputType");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "tool name '" + name + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
+    }
+  }
+}

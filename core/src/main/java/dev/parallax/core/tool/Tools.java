@@ -1,0 +1,118 @@
+package dev.parallax.core.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds tools from functions.
+ *
+ * <pre>{@code
+ * Tool<Query, List<Hit>> search = Tools.named("search")
+ *     .description("Searches the product catalogue")
+ *     .idempotent(true)
+ *     .cacheable(true)
+ *     .input(Query.class)
+ *     .function((query, ctx) -> catalogue.search(query));
+ * }</pre>
+ *
+ * <p>By default a tool is not idempotent, not cacheable, safe to run concurrently and takes a
+ * {@link JsonNode}. Builders are not thread-safe; the tools they build are immutable.
+ */
+public final class Tools {
+
+  private Tools() {}
+
+  /** Starts building a tool with the given name. */
+  public static Builder named(String name) {
+    return new Builder(name);
+  }
+
+  /** Collects the properties of a tool; see {@link Tools}. */
+  public static final class Builder {
+    private final String name;
+    private String description = "";
+    private @Nullable String inputSchema;
+    private boolean idempotent;
+    private boolean cacheable;
+    private boolean concurrencySafe = true;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** What the tool does. */
+    public Builder description(String description) {
+      this.description = Objects.requireNonNull(description, "description");
+      return this;
+    }
+
+    /** A JSON Schema of the input, as JSON text, to hand to a model. */
+    public Builder inputSchema(String jsonSchema) {
+      this.inputSchema = Objects.requireNonNull(jsonSchema, "jsonSchema");
+      return this;
+    }
+
+    /** Whether running the tool twice with one input has the effect of running it once. */
+    public Builder idempotent(boolean idempotent) {
+      this.idempotent = idempotent;
+      return this;
+    }
+
+    /** Whether the tool's result for an input may be reused. */
+    public Builder cacheable(boolean cacheable) {
+      this.cacheable = cacheable;
+      return this;
+    }
+
+    /** Whether several calls of the tool may run at once (default {@code true}). */
+    public Builder concurrencySafe(boolean concurrencySafe) {
+      this.concurrencySafe = concurrencySafe;
+      return this;
+    }
+
+    /** Declares the input type; JSON arguments are converted to it. */
+    public <I> TypedBuilder<I> input(Class<I> inputType) {
+      return new TypedBuilder<>(this, Objects.requireNonNull(inputType, "inputType"));
+    }
+
+    /** Builds a tool that takes its arguments as a JSON object. */
+    public <O> Tool<JsonNode, O> function(ToolFunction<JsonNode, O> function) {
+      return input(JsonNode.class).function(function);
+    }
+
+    private ToolSpec spec(Class<?> inputType) {
+      return new ToolSpec(
+          name, description, inputType, inputSchema, idempotent, cacheable, concurrencySafe);
+    }
+  }
+
+  /** The last step of building a tool with a declared input type. */
+  public static final class TypedBuilder<I> {
+    private final Builder builder;
+    private final Class<I> inputType;
+
+    private TypedBuilder(Builder builder, Class<I> inputType) {
+      this.builder = builder;
+      this.inputType = inputType;
+    }
+
+    /** Builds the tool. */
+    public <O> Tool<I, O> function(ToolFunction<I, O> function) {
+      return new FunctionTool<>(builder.spec(inputType), Objects.requireNonNull(function));
+    }
+  }
+
+  private record FunctionTool<I, O>(ToolSpec spec, ToolFunction<I, O> function)
+      implements Tool<I, O> {
+    @Override
+    public @Nullable O call(I input, ToolContext context) throws Exception {
+      return function.apply(input, context);
+    }
+
+    @Override
+    public String toString() {
+      return "Tool[" + spec.name() + "]";
+    }
+  }
+}
