@@ -86,9 +86,10 @@ class GraphAndFailureModesTest {
   void graph_derivedInputThatThrows_failsTheCallWithoutRunningTheTool() {
     Tool<Integer, Integer> square =
         Tools.named("square").input(Integer.class).function((in, ctx) -> in * in);
+    Tool<Object, Object> one = Tools.named("one").input(Object.class).function((in, ctx) -> 1);
     CallGraph graph =
         CallGraph.builder()
-            .add(ToolCall.of("a", fast, 1))
+            .add(ToolCall.of("a", one, 1))
             .add(
                 ToolCall.derived(
                     "sq",
