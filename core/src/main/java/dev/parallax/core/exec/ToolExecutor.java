@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +62,7 @@ public final class ToolExecutor implements AutoCloseable {
 
   private final EngineSettings settings;
   private final @Nullable SystemTimeSource ownedTime;
-  private final Set<Run> active = ConcurrentHashMap.newKeySet();
+  private final Map<String, Run> active = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private ToolExecutor(EngineSettings settings, @Nullable SystemTimeSource ownedTime) {
@@ -86,9 +85,9 @@ public final class ToolExecutor implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the executor is closed");
     }
-    Run run = new Run(newRunId(), settings, plan);
-    active.add(run);
-    run.result().whenComplete((r, e) -> active.remove(run));
+    String id = newRunId();
+    Run run = new Run(id, settings, plan, () -> active.remove(id));
+    active.put(id, run);
     run.start(Context.current());
     return run;
   }
@@ -180,7 +179,7 @@ public final class ToolExecutor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Run run : List.copyOf(active)) {
+    for (Run run : List.copyOf(active.values())) {
       run.cancel();
     }
     if (ownedTime != null) {

@@ -67,6 +67,7 @@ public final class Run implements ToolRun {
   private final Admission admission;
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+  private final Runnable onEnd;
 
   private int inFlight;
   private int unfinished;
@@ -78,9 +79,14 @@ public final class Run implements ToolRun {
   private @Nullable Span span;
   private Context context = Context.root();
 
-  /** Prepares a run of an already validated plan; call {@link #start} to run it. */
-  public Run(String id, EngineSettings settings, ExecutionPlan plan) {
+  /**
+   * Prepares a run of an already validated plan; call {@link #start} to run it.
+   *
+   * @param onEnd called once when the run has ended, before its result is published
+   */
+  public Run(String id, EngineSettings settings, ExecutionPlan plan, Runnable onEnd) {
     this.id = id;
+    this.onEnd = onEnd;
     this.settings = settings;
     this.plan = plan;
     this.failureMode = plan.failureMode() != null ? plan.failureMode() : settings.failureMode();
@@ -592,6 +598,7 @@ public final class Run implements ToolRun {
     fx.add(
         () -> {
           fire(l -> l.onRunFinished(runResult));
+          onEnd.run();
           result.complete(runResult);
         });
   }
