@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +69,7 @@ public final class Run implements ToolRun {
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Runnable onEnd;
+  private final AtomicBoolean capacitySignalled = new AtomicBoolean();
 
   private int inFlight;
   private int unfinished;
@@ -207,7 +209,19 @@ public final class Run implements ToolRun {
     return true;
   }
 
+  /*
+   * Admission may signal from any thread, even while it holds another run's lock; reacting here
+   * synchronously could deadlock two runs. So the signal only schedules the reaction, at most one
+   * at a time, on the timer.
+   */
   private void onCapacityAvailable() {
+    if (capacitySignalled.compareAndSet(false, true)) {
+      settings.time().schedule(Duration.ZERO, this::reactToCapacity);
+    }
+  }
+
+  private void reactToCapacity() {
+    capacitySignalled.set(false);
     Effects fx = new Effects();
     lock.lock();
     try {

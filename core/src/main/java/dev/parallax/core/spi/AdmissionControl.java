@@ -25,7 +25,8 @@ public interface AdmissionControl {
    *
    * @param runId the run's id
    * @param capacityAvailable to be called when capacity freed elsewhere (for example by another
-   *     run) may let a refused call in; the run then offers its refused calls again
+   *     run) may let a refused call in; the run then offers its refused calls again, soon after and
+   *     on another thread, so it may be called from any thread and under any lock
    */
   Admission open(String runId, Runnable capacityAvailable);
 }
