@@ -1,0 +1,52 @@
+package dev.parallax.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parallax.samples.cli.ParallaxCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+
+  @Test
+  void demo_runsTheSixSeedScenarios_andPrintsWhatHappened() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int status = ParallaxCli.run(new PrintWriter(out), new PrintWriter(err), "demo");
+
+    assertThat(status).isZero();
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString())
+        .contains("Demo 1: Basic parallel execution")
+        .contains("Demo 2: Sequential vs parallel")
+        .contains("Speedup:")
+        .contains("Concurrency  2: 10 tools")
+        .contains("Demo 4: Error handling")
+        .contains("SUCCEEDED=2")
+        .contains("FAILED=2")
+        .contains("SUCCEEDED after 3 attempts")
+        .contains("[call2] TIMED_OUT")
+        .contains("=== Demo complete ===");
+  }
+
+  @Test
+  void unknownCommand_failsWithUsageOnStderr() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = ParallaxCli.run(new PrintWriter(out), new PrintWriter(err), "frobnicate");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument").contains("frobnicate");
+  }
+
+  @Test
+  void help_isAvailableOnEveryCommand() {
+    StringWriter out = new StringWriter();
+    assertThat(
+            ParallaxCli.run(
+                new PrintWriter(out), new PrintWriter(new StringWriter()), "demo", "--help"))
+        .isZero();
+    assertThat(out.toString()).contains("Usage: parallax demo");
+  }
+}
