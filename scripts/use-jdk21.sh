@@ -17,7 +17,7 @@ if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java" 2>/dev/null 
   fi
   if [ -z "$JAVA_HOME" ]; then
     echo "Parallax needs a JDK >= 21; none found in JAVA_HOME, on PATH or under /usr/lib/jvm" >&2
-    exit 1
+    return 1 2>/dev/null || exit 1
   fi
 fi
 export JAVA_HOME
