@@ -1,11 +1,13 @@
 package dev.parallax.core.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
+import dev.parallax.core.call.RunReport;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.SkippedException;
 import dev.parallax.core.call.ToolCall;
@@ -48,6 +50,18 @@ class GraphAndFailureModesTest {
 
     assertThat(run.allSucceeded()).isTrue();
     assertThat(run.report().elapsed()).isEqualTo(Duration.ofMillis(120));
+    assertThat(run.report().calls())
+        .extracting(
+            RunReport.CallTiming::callId,
+            RunReport.CallTiming::queueWait,
+            RunReport.CallTiming::runTime)
+        .containsExactly(
+            tuple("a", Duration.ZERO, Duration.ofMillis(10)),
+            tuple("b", Duration.ZERO, Duration.ofMillis(100)),
+            tuple("c", Duration.ZERO, Duration.ofMillis(10)),
+            tuple("d", Duration.ZERO, Duration.ofMillis(10)),
+            tuple("e", Duration.ZERO, Duration.ofMillis(100)));
+    assertThat(run.report().timingTable()).contains("a ").contains("ran=100.0ms");
     Duration t0 = Duration.ZERO;
     assertThat(startOffset(run, "a")).isEqualTo(t0);
     assertThat(startOffset(run, "e")).isEqualTo(t0);
