@@ -14,6 +14,7 @@ module dev.parallax.core {
   exports dev.parallax.core.event;
   exports dev.parallax.core.exec;
   exports dev.parallax.core.policy;
+  exports dev.parallax.core.record;
   exports dev.parallax.core.spi;
   exports dev.parallax.core.time;
   exports dev.parallax.core.tool;

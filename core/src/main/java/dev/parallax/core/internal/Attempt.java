@@ -86,6 +86,9 @@ final class Attempt implements AttemptExecution, ToolContext {
       Object input = node.input();
       @SuppressWarnings("unchecked")
       Tool<Object, ?> tool = (Tool<Object, ?>) node.tool;
+      if (number == 1 && node.span != null) {
+        CallSpans.recordFeatures(node.span, tool, input);
+      }
       ResultCache.Lookup lookup =
           node.run.settings().cache().lookup(node, input, () -> tool.call(input, this));
       value = lookup.value();

@@ -9,6 +9,8 @@ import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.tool.Tool;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -17,6 +19,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,6 +87,22 @@ final class CallSpans {
       builder.setAttribute(TOOL_CALL_ARGUMENTS, toJson(node.call.input()));
     }
     return builder.startSpan();
+  }
+
+  /** Puts the tool's features of the input on the span; a failing extractor is ignored. */
+  static void recordFeatures(Span span, Tool<Object, ?> tool, Object input) {
+    Map<String, Double> features;
+    try {
+      features = tool.features(input);
+    } catch (RuntimeException e) {
+      return;
+    }
+    features.forEach(
+        (name, value) -> {
+          if (value != null) {
+            span.setAttribute(AttributeKey.doubleKey(FEATURE_PREFIX + name), value);
+          }
+        });
   }
 
   static void attemptFailed(Span span, int attempt, Throwable error, Instant when) {

@@ -34,6 +34,15 @@ public interface Tool<I, O> {
    */
   @Nullable O call(I input, ToolContext context) throws Exception;
 
+  /**
+   * The numeric features of an input, recorded on the call's span and in its execution record when
+   * tracing is on. By default its size in bytes as JSON and its number of arguments (see {@link
+   * ArgumentFeatures}).
+   */
+  default java.util.Map<String, Double> features(I input) {
+    return ArgumentFeatures.of(input);
+  }
+
   /** Shorthand for {@code spec().name()}. */
   default String name() {
     return spec().name();

@@ -97,17 +97,32 @@ public final class Tools {
       this.inputType = inputType;
     }
 
+    private @Nullable FeatureExtractor<I> features;
+
+    /** How to turn an input into named numbers (default {@link ArgumentFeatures}). */
+    public TypedBuilder<I> features(FeatureExtractor<I> features) {
+      this.features = Objects.requireNonNull(features, "features");
+      return this;
+    }
+
     /** Builds the tool. */
     public <O> Tool<I, O> function(ToolFunction<I, O> function) {
-      return new FunctionTool<>(builder.spec(inputType), Objects.requireNonNull(function));
+      return new FunctionTool<>(
+          builder.spec(inputType), Objects.requireNonNull(function), features);
     }
   }
 
-  private record FunctionTool<I, O>(ToolSpec spec, ToolFunction<I, O> function)
+  private record FunctionTool<I, O>(
+      ToolSpec spec, ToolFunction<I, O> function, @Nullable FeatureExtractor<I> extractor)
       implements Tool<I, O> {
     @Override
     public @Nullable O call(I input, ToolContext context) throws Exception {
       return function.apply(input, context);
+    }
+
+    @Override
+    public java.util.Map<String, Double> features(I input) {
+      return extractor != null ? extractor.features(input) : ArgumentFeatures.of(input);
     }
 
     @Override

@@ -76,6 +76,12 @@ public final class ToolSpanAttributes {
   public static final AttributeKey<String> FALLBACK_FROM =
       AttributeKey.stringKey("parallax.fallback_from");
 
+  /**
+   * Prefix of the call's numeric features: {@code parallax.feature.arg_bytes} and so on (double
+   * attributes).
+   */
+  public static final String FEATURE_PREFIX = "parallax.feature.";
+
   /** Predicted latency in milliseconds, when a prediction was made. */
   public static final AttributeKey<Double> PREDICTED_LATENCY_MS =
       AttributeKey.doubleKey("parallax.prediction.latency_ms");

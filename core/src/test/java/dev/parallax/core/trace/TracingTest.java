@@ -113,6 +113,21 @@ class TracingTest {
         .isNotNull()
         .isGreaterThanOrEqualTo(0.0);
     assertThat(lookupSpan.getAttributes().get(ERROR_TYPE)).isNull();
+    assertThat(
+            lookupSpan
+                .getAttributes()
+                .get(
+                    io.opentelemetry.api.common.AttributeKey.doubleKey(
+                        FEATURE_PREFIX + "arg_bytes")))
+        .as("{\"apiKey\":\"sk-123\"} is 19 bytes")
+        .isEqualTo(19.0);
+    assertThat(
+            lookupSpan
+                .getAttributes()
+                .get(
+                    io.opentelemetry.api.common.AttributeKey.doubleKey(
+                        FEATURE_PREFIX + "arg_count")))
+        .isEqualTo(1.0);
     assertThat(lookupSpan.getAttributes().asMap().toString())
         .as("arguments and results stay off spans unless the user opts in")
         .doesNotContain("sk-123")
@@ -123,6 +138,32 @@ class TracingTest {
         .isEqualTo(IllegalStateException.class.getName());
     assertThat(failingSpan.getEvents()).anyMatch(e -> e.getName().equals("exception"));
     assertThat(runSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+  }
+
+  @Test
+  void declaredFeatures_goOnTheSpan() {
+    Tool<String, Integer> length =
+        Tools.named("length")
+            .input(String.class)
+            .features(
+                in -> Map.of("chars", (double) in.length(), "words", (double) in.split(" ").length))
+            .function((in, ctx) -> in.length());
+    try (ToolExecutor executor = ToolExecutor.builder().openTelemetry(otel).build()) {
+      executor.executeParallel(List.of(ToolCall.of("c", length, "three little words")));
+    }
+    SpanData span =
+        exporter.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals("execute_tool length"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            span.getAttributes()
+                .get(io.opentelemetry.api.common.AttributeKey.doubleKey(FEATURE_PREFIX + "chars")))
+        .isEqualTo(18.0);
+    assertThat(
+            span.getAttributes()
+                .get(io.opentelemetry.api.common.AttributeKey.doubleKey(FEATURE_PREFIX + "words")))
+        .isEqualTo(3.0);
   }
 
   @Test
