@@ -1,0 +1,157 @@
+package dev.parallax.telemetry.record;
+
+import static dev.parallax.core.trace.ToolSpanAttributes.*;
+
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.record.ExecutionRecord;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one span as an {@link ExecutionRecord}, whether Parallax wrote it or another OpenTelemetry
+ * GenAI source did.
+ *
+ * <p>A span is a tool call when {@code gen_ai.operation.name} is {@code execute_tool}, or, lacking
+ * that attribute, when its name starts with {@code "execute_tool "}. Missing attributes get
+ * defaults and are listed in {@link Reading#defaulted()}: the tool name from the span name, the
+ * call id from the span id, the status from the span's status (ERROR → FAILED, or TIMED_OUT when
+ * {@code error.type} is {@code timeout}), one attempt, no queue wait. A status value this version
+ * does not know is read the same way. Thread-safe (stateless).
+ */
+public final class ToolSpanReader {
+
+  private ToolSpanReader() {}
+
+  /**
+   * The outcome of reading one span.
+   *
+   * @param record the record, or {@code null} when the span was skipped
+   * @param skipReason why it was skipped, or {@code null}
+   * @param defaulted the fields that were missing or unreadable and got defaults
+   */
+  public record Reading(
+      @Nullable ExecutionRecord record, @Nullable String skipReason, List<String> defaulted) {
+
+    static Reading skipped(String reason) {
+      return new Reading(null, reason, List.of());
+    }
+  }
+
+  /** Whether a span with this name and these attributes is a tool call. */
+  public static boolean isToolSpan(String name, Attributes attributes) {
+    String operation = attributes.get(OPERATION_NAME);
+    return operation != null ? operation.equals(EXECUTE_TOOL) : name.startsWith(EXECUTE_TOOL + " ");
+  }
+
+  /**
+   * Reads a span.
+   *
+   * @param traceId 32 hex digits
+   * @param spanId 16 hex digits
+   * @param name the span name
+   * @param startEpochNanos start, in nanoseconds since the epoch
+   * @param endEpochNanos end, in nanoseconds since the epoch
+   * @param statusError whether the span's status is ERROR
+   * @param attributes its attributes
+   */
+  public static Reading read(
+      String traceId,
+      String spanId,
+      String name,
+      long startEpochNanos,
+      long endEpochNanos,
+      boolean statusError,
+      Attributes attributes) {
+    if (!isToolSpan(name, attributes)) {
+      return Reading.skipped("not a tool span: " + name);
+    }
+    List<String> defaulted = new ArrayList<>(0);
+    String tool = attributes.get(TOOL_NAME);
+    if (tool == null || tool.isEmpty()) {
+      tool = name.startsWith(EXECUTE_TOOL + " ") ? name.substring(EXECUTE_TOOL.length() + 1) : "";
+      if (tool.isBlank()) {
+        return Reading.skipped("tool span without a tool name: " + name);
+      }
+      defaulted.add(TOOL_NAME.getKey());
+    }
+    if (endEpochNanos < startEpochNanos) {
+      return Reading.skipped("span " + spanId + " ends before it starts");
+    }
+    String errorType = attributes.get(ERROR_TYPE);
+    ExecutionRecord record =
+        new ExecutionRecord(
+            tool,
+            orDefault(attributes.get(TOOL_CALL_ID), spanId, TOOL_CALL_ID, defaulted),
+            traceId,
+            spanId,
+            orDefault(attributes.get(RUN_ID), "", RUN_ID, defaulted),
+            Instant.ofEpochSecond(0, startEpochNanos),
+            Duration.ofNanos(endEpochNanos - startEpochNanos),
+            status(attributes.get(STATUS), statusError, errorType, defaulted),
+            errorType,
+            (int) (long) orDefault(attributes.get(ATTEMPTS), 1L, ATTEMPTS, defaulted),
+            millis(orDefault(attributes.get(QUEUE_WAIT_MS), 0.0, QUEUE_WAIT_MS, defaulted)),
+            (int) (long) orDefault(attributes.get(IN_FLIGHT), 0L, IN_FLIGHT, defaulted),
+            Boolean.TRUE.equals(attributes.get(CACHE_HIT)),
+            attributes.get(FALLBACK_FROM),
+            attributes.get(PREDICTED_LATENCY_MS) == null
+                ? null
+                : millis(attributes.get(PREDICTED_LATENCY_MS)),
+            attributes.get(PREDICTED_SUCCESS),
+            attributes.get(PREDICTION_SOURCE),
+            features(attributes),
+            attributes.get(TOOL_CALL_ARGUMENTS));
+    return new Reading(record, null, List.copyOf(defaulted));
+  }
+
+  private static CallStatus status(
+      @Nullable String value,
+      boolean statusError,
+      @Nullable String errorType,
+      List<String> defaulted) {
+    if (value != null) {
+      try {
+        return CallStatus.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException unknown) {
+        // a status this version does not know: read it from the span status instead
+      }
+    }
+    defaulted.add(STATUS.getKey());
+    if (!statusError && errorType == null) {
+      return CallStatus.SUCCEEDED;
+    }
+    return "timeout".equals(errorType) ? CallStatus.TIMED_OUT : CallStatus.FAILED;
+  }
+
+  private static Map<String, Double> features(Attributes attributes) {
+    Map<String, Double> features = new HashMap<>();
+    attributes.forEach(
+        (key, value) -> {
+          if (key.getKey().startsWith(FEATURE_PREFIX) && value instanceof Number number) {
+            features.put(key.getKey().substring(FEATURE_PREFIX.length()), number.doubleValue());
+          }
+        });
+    return features;
+  }
+
+  private static <T> T orDefault(
+      @Nullable T value, T fallback, AttributeKey<?> key, List<String> defaulted) {
+    if (value == null) {
+      defaulted.add(key.getKey());
+      return fallback;
+    }
+    return value;
+  }
+
+  private static Duration millis(double ms) {
+    return Duration.ofNanos((long) (ms * 1e6));
+  }
+}
