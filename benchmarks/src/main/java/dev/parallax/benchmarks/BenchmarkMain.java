@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -25,6 +29,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (whatever their verdicts), 2 on bad arguments, 1 when a benchmark failed.
  */
 public final class BenchmarkMain {
+
+  // --quick: forks, measurement iterations (warm-up has one fewer) and the time of each iteration
+  private static final int QUICK_FORKS = 1;
+  private static final int QUICK_ITERATIONS = 3;
+  private static final TimeValue QUICK_TIME = TimeValue.milliseconds(500);
 
   private BenchmarkMain() {}
 
@@ -57,7 +66,11 @@ public final class BenchmarkMain {
         out.println("Sleep scenarios (wall time, System.nanoTime, medians)");
         figures.addAll(new SleepScenarios(sleepSettings(cli), out).run());
       }
-    } catch (RunnerException | RuntimeException e) {
+    } catch (RunnerException e) {
+      System.err.println("JMH failed: " + e);
+      System.exit(1);
+      return;
+    } catch (RuntimeException e) {
       System.err.println("benchmark failed: " + e);
       e.printStackTrace();
       System.exit(1);
@@ -72,13 +85,40 @@ public final class BenchmarkMain {
         new OptionsBuilder().include(cli.include()).shouldFailOnError(true);
     if (cli.quick()) {
       options
-          .forks(1)
-          .warmupIterations(2)
-          .warmupTime(TimeValue.milliseconds(500))
-          .measurementIterations(3)
-          .measurementTime(TimeValue.milliseconds(500));
+          .forks(QUICK_FORKS)
+          .warmupIterations(QUICK_ITERATIONS - 1)
+          .warmupTime(QUICK_TIME)
+          .measurementIterations(QUICK_ITERATIONS)
+          .measurementTime(QUICK_TIME);
     }
     return options.build();
+  }
+
+  /** The JMH settings in use, as one line. */
+  private static String describeJmh(CliArgs cli) {
+    if (cli.quick()) {
+      return String.format(
+          Locale.ROOT,
+          "%d fork, %dx%s warm-up, %dx%s measurement",
+          QUICK_FORKS,
+          QUICK_ITERATIONS - 1,
+          QUICK_TIME,
+          QUICK_ITERATIONS,
+          QUICK_TIME);
+    }
+    Fork fork = OverheadBenchmark.class.getAnnotation(Fork.class);
+    Warmup warmup = OverheadBenchmark.class.getAnnotation(Warmup.class);
+    Measurement measurement = OverheadBenchmark.class.getAnnotation(Measurement.class);
+    return String.format(
+        Locale.ROOT,
+        "%d forks, %dx%d%s warm-up, %dx%d%s measurement",
+        fork.value(),
+        warmup.iterations(),
+        warmup.time(),
+        TimeValue.tuToString(warmup.timeUnit()),
+        measurement.iterations(),
+        measurement.time(),
+        TimeValue.tuToString(measurement.timeUnit()));
   }
 
   private static SleepScenarios.Settings sleepSettings(CliArgs cli) {
@@ -87,40 +127,29 @@ public final class BenchmarkMain {
 
   private static void printSummary(PrintStream out, CliArgs cli, List<Figure> figures) {
     String rule = "=".repeat(100);
-    SleepScenarios.Settings sleep = sleepSettings(cli);
     out.println();
     out.println(rule);
     out.println(
         "Parallax benchmarks - summary (every ratio against a baseline measured in this run)");
-    out.println(
-        "mode: "
-            + (cli.quick() ? "QUICK (smoke test: short runs, not figures to report)" : "full")
-            + " | JDK "
-            + Runtime.version()
-            + " | "
-            + Runtime.getRuntime().availableProcessors()
-            + " CPUs | "
-            + System.getProperty("os.name")
-            + " "
-            + System.getProperty("os.arch")
-            + " | "
-            + Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    out.println(
-        "JMH: "
-            + (cli.quick()
-                ? "1 fork, 2x500ms warm-up, 3x500ms measurement"
-                : "2 forks, 5x1s warm-up, 5x1s measurement")
-            + ", include "
-            + cli.include()
-            + " | sleep: "
-            + sleep.warmups()
-            + "+"
-            + sleep.repetitions()
-            + " rounds, fast: "
-            + sleep.fastWarmups()
-            + "+"
-            + sleep.fastRepetitions()
-            + " rounds (warm-up+measured)");
+    out.printf(
+        Locale.ROOT,
+        "mode: %s | JDK %s | %d CPUs | %s %s | %s%n",
+        cli.quick() ? "QUICK (smoke test: short runs, not figures to report)" : "full",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    if (cli.jmh()) {
+      out.printf("JMH: %s, include %s%n", describeJmh(cli), cli.include());
+    }
+    if (cli.sleep()) {
+      SleepScenarios.Settings sleep = sleepSettings(cli);
+      out.printf(
+          "sleep scenarios: %d+%d rounds of 100 ms runs, %d+%d rounds of 0.1 ms runs"
+              + " (warm-up+measured)%n",
+          sleep.warmups(), sleep.repetitions(), sleep.fastWarmups(), sleep.fastRepetitions());
+    }
     out.println("-".repeat(100));
     for (Figure figure : figures) {
       out.println(figure.line());
