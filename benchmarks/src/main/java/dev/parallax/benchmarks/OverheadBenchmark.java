@@ -1,0 +1,114 @@
+package dev.parallax.benchmarks;
+
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.Tools;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * What Parallax costs on top of plain virtual threads: N no-op calls through {@link
+ * ToolExecutor#executeParallel} against the same N no-op tasks handed to a virtual-thread-per-task
+ * {@link ExecutorService} with {@code invokeAll}.
+ */
+/*
+ * What is measured: the wall time (average, microseconds per operation) of one complete fan-out
+ * and fan-in of N calls whose body does nothing but return its input. With no work in the calls,
+ * the whole time is scheduling overhead: creating the per-call bookkeeping, starting one virtual
+ * thread per call, collecting the results and waking the waiting caller.
+ *
+ * Why the baseline is fair: it is the cheapest correct way to do the same job with the JDK alone,
+ * and it does the same work as Parallax's default runner - one new virtual thread per call, all
+ * started at once, the caller blocked until every call has finished, results collected in call
+ * order. Both sides are set up once per trial (the ToolExecutor and the ExecutorService, and the
+ * list of calls or tasks), so neither pays construction costs in the measured loop; the executor's
+ * maxConcurrency is N so its limit never binds, and no OpenTelemetry, listeners, retries or
+ * timeouts are configured. Both hand one value per call to the Blackhole, and both run in the
+ * same forked JVMs with the same fixed heap. What remains as the difference is the price of
+ * Parallax's engine: plan validation, the run's state machine (one lock taken at every call's
+ * start and end), and its per-call results and report.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class OverheadBenchmark {
+
+  /** Number of calls per run. */
+  @Param({"10", "100", "1000"})
+  public int n;
+
+  private ToolExecutor executor;
+  private List<ToolCall<Integer, Integer>> calls;
+  private ExecutorService virtualThreads;
+  private List<Callable<Integer>> tasks;
+
+  /** Builds both sides once per trial and checks that each completes all N calls. */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    executor = ToolExecutor.builder().maxConcurrency(n).build();
+    Tool<Integer, Integer> noOp = Tools.named("no-op").input(Integer.class).function((i, ctx) -> i);
+    calls = IntStream.range(0, n).mapToObj(i -> ToolCall.of("call-" + i, noOp, i)).toList();
+
+    virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    tasks = IntStream.range(0, n).<Callable<Integer>>mapToObj(i -> () -> i).toList();
+
+    RunResult run = executor.executeParallel(calls);
+    if (!run.allSucceeded() || run.results().size() != n) {
+      throw new IllegalStateException("executeParallel did not complete " + n + " calls: " + run);
+    }
+    if (virtualThreads.invokeAll(tasks).stream().filter(Future::isDone).count() != n) {
+      throw new IllegalStateException("invokeAll did not complete " + n + " tasks");
+    }
+  }
+
+  /** Closes both sides. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    executor.close();
+    virtualThreads.close();
+  }
+
+  /** N no-op calls through Parallax. */
+  @Benchmark
+  public void executeParallel(Blackhole blackhole) {
+    RunResult run = executor.executeParallel(calls);
+    for (CallResult<?> result : run.results()) {
+      blackhole.consume(result.value());
+    }
+  }
+
+  /** The baseline: N no-op tasks on fresh virtual threads with {@code invokeAll}. */
+  @Benchmark
+  public void invokeAll(Blackhole blackhole) throws InterruptedException {
+    for (Future<Integer> future : virtualThreads.invokeAll(tasks)) {
+      blackhole.consume(future.resultNow());
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.parallax.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * Turns the JMH results of {@link OverheadBenchmark} into a table and one figure per N: the time of
+ * {@code executeParallel} divided by the time of the {@code invokeAll} baseline (target at most
+ * 1.5x).
+ */
+final class OverheadReport {
+
+  /** The target: Parallax may cost at most this many times the bare fan-out. */
+  static final double TARGET = 1.5;
+
+  private final Map<Integer, Result<?>> executor = new TreeMap<>();
+  private final Map<Integer, Result<?>> baseline = new TreeMap<>();
+
+  OverheadReport(Collection<RunResult> results) {
+    for (RunResult result : results) {
+      String benchmark = result.getParams().getBenchmark();
+      String n = result.getParams().getParam("n");
+      if (n == null || !benchmark.startsWith(OverheadBenchmark.class.getName() + ".")) {
+        continue;
+      }
+      if (benchmark.endsWith(".executeParallel")) {
+        executor.put(Integer.valueOf(n), result.getPrimaryResult());
+      } else if (benchmark.endsWith(".invokeAll")) {
+        baseline.put(Integer.valueOf(n), result.getPrimaryResult());
+      }
+    }
+  }
+
+  /** Prints the table of scores and ratios. */
+  void print(PrintStream out) {
+    out.println();
+    out.println("Overhead: N no-op calls, executeParallel vs virtual-thread invokeAll (us/op)");
+    out.printf(
+        Locale.ROOT,
+        "%6s  %-20s %-20s %-18s %-12s %s%n",
+        "N",
+        "executeParallel",
+        "invokeAll",
+        "executor/invokeAll",
+        "extra/call",
+        "target");
+    for (Integer n : sizes()) {
+      Result<?> ours = executor.get(n);
+      Result<?> base = baseline.get(n);
+      Figure figure = figure(n);
+      out.printf(
+          Locale.ROOT,
+          "%6d  %-20s %-20s %-18s %-12s <= %.1fx %s%n",
+          n,
+          score(ours),
+          score(base),
+          Double.isNaN(figure.ratio())
+              ? "n/a"
+              : String.format(Locale.ROOT, "%.2fx", figure.ratio()),
+          ours == null || base == null
+              ? "n/a"
+              : String.format(Locale.ROOT, "%.3f us", (ours.getScore() - base.getScore()) / n),
+          TARGET,
+          figure.verdict());
+    }
+  }
+
+  /** One figure per N, in increasing N. */
+  List<Figure> figures() {
+    List<Figure> figures = new ArrayList<>();
+    for (Integer n : sizes()) {
+      figures.add(figure(n));
+    }
+    return figures;
+  }
+
+  private List<Integer> sizes() {
+    TreeMap<Integer, Boolean> all = new TreeMap<>();
+    executor.keySet().forEach(n -> all.put(n, true));
+    baseline.keySet().forEach(n -> all.put(n, true));
+    return List.copyOf(all.keySet());
+  }
+
+  private Figure figure(int n) {
+    Result<?> ours = executor.get(n);
+    Result<?> base = baseline.get(n);
+    String name = "overhead N=" + n + " executeParallel/invokeAll";
+    String target = String.format(Locale.ROOT, "<= %.1fx", TARGET);
+    if (ours == null || base == null) {
+      return new Figure(
+          name, Double.NaN, target, Figure.Verdict.NA, "one side was not run (include regex?)");
+    }
+    double ratio = ours.getScore() / base.getScore();
+    return new Figure(
+        name,
+        ratio,
+        target,
+        Figure.Verdict.of(ratio <= TARGET),
+        String.format(
+            Locale.ROOT,
+            "%s vs %s us/op, %+.3f us per call",
+            score(ours),
+            score(base),
+            (ours.getScore() - base.getScore()) / n));
+  }
+
+  private static String score(Result<?> result) {
+    if (result == null) {
+      return "n/a";
+    }
+    double error = result.getScoreError();
+    return Double.isNaN(error)
+        ? String.format(Locale.ROOT, "%.2f", result.getScore())
+        : String.format(Locale.ROOT, "%.2f ± %.2f", result.getScore(), error);
+  }
+}
