@@ -8,21 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * A summary of one run: counts by status, elapsed time and per-call timings. Immutable.
- *
- * @param startedAt when the run started
- * @param finishedAt when its last result became final
- * @param counts number of calls by final status (every status present, possibly 0)
- * @param attempts total attempts over all calls
- * @param calls the timing of every call, in call order
- */
-public record RunReport(
-    Instant startedAt,
-    Instant finishedAt,
-    Map<CallStatus, Integer> counts,
-    int attempts,
-    List<CallTiming> calls) {
+/** A summary of one run: counts by status, elapsed time and per-call timings. Immutable. */
+public final class RunReport {
 
   /**
    * The timing of one call.
@@ -42,30 +29,72 @@ public record RunReport(
       Duration queueWait,
       Duration runTime) {}
 
-  /** Copies the counts and timings. */
-  public RunReport {
-    EnumMap<CallStatus, Integer> all = new EnumMap<>(CallStatus.class);
-    for (CallStatus status : CallStatus.values()) {
-      all.put(status, counts.getOrDefault(status, 0));
-    }
-    counts = Collections.unmodifiableMap(all);
-    calls = List.copyOf(calls);
+  private final Instant startedAt;
+  private final Instant finishedAt;
+  private final Map<CallStatus, Integer> counts;
+  private final int attempts;
+  private final List<CallResult<?>> results;
+
+  private RunReport(
+      Instant startedAt,
+      Instant finishedAt,
+      Map<CallStatus, Integer> counts,
+      int attempts,
+      List<CallResult<?>> results) {
+    this.startedAt = startedAt;
+    this.finishedAt = finishedAt;
+    this.counts = counts;
+    this.attempts = attempts;
+    this.results = results;
   }
 
-  /** Builds the report of a finished run from its results. */
+  /**
+   * Builds the report of a finished run from its results (kept, not copied: do not change them).
+   */
   public static RunReport of(Instant startedAt, Instant finishedAt, List<CallResult<?>> results) {
     EnumMap<CallStatus, Integer> counts = new EnumMap<>(CallStatus.class);
+    for (CallStatus status : CallStatus.values()) {
+      counts.put(status, 0);
+    }
     int attempts = 0;
+    for (CallResult<?> r : results) {
+      counts.merge(r.status(), 1, Integer::sum);
+      attempts += r.attempts();
+    }
+    return new RunReport(
+        startedAt, finishedAt, Collections.unmodifiableMap(counts), attempts, results);
+  }
+
+  /** When the run started. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** When its last result became final. */
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+  /** Number of calls by final status (every status present, possibly 0). */
+  public Map<CallStatus, Integer> counts() {
+    return counts;
+  }
+
+  /** Total attempts over all calls. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** The timing of every call, in call order. */
+  public List<CallTiming> calls() {
     CallTiming[] timings = new CallTiming[results.size()];
     for (int i = 0; i < timings.length; i++) {
       CallResult<?> r = results.get(i);
-      counts.merge(r.status(), 1, Integer::sum);
-      attempts += r.attempts();
       timings[i] =
           new CallTiming(
               r.callId(), r.tool(), r.status(), r.attempts(), r.queueWait(), r.runTime());
     }
-    return new RunReport(startedAt, finishedAt, counts, attempts, List.of(timings));
+    return List.of(timings);
   }
 
   /** Wall time of the run, as measured by the executor's clock. */
@@ -81,7 +110,7 @@ public record RunReport(
   /** The per-call timings as a table, one line per call, for logs and demos. */
   public String timingTable() {
     StringBuilder out = new StringBuilder();
-    for (CallTiming t : calls) {
+    for (CallTiming t : calls()) {
       out.append(
           String.format(
               Locale.ROOT,

@@ -8,6 +8,7 @@ import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolContext;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,19 +83,27 @@ final class Attempt implements AttemptExecution, ToolContext {
     Object value = null;
     Throwable error = null;
     boolean hit = false;
-    try (Scope ignored = node.context.makeCurrent()) {
+    Context context = node.context;
+    Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
+    try {
       Object input = node.input();
       @SuppressWarnings("unchecked")
       Tool<Object, ?> tool = (Tool<Object, ?>) node.tool;
       if (number == 1 && node.span != null) {
         CallSpans.recordFeatures(node.span, tool, input);
       }
-      ResultCache.Lookup lookup =
-          node.run.settings().cache().lookup(node, input, () -> tool.call(input, this));
-      value = lookup.value();
-      hit = lookup.hit();
+      ResultCache cache = node.run.settings().cache();
+      if (cache == ResultCache.NONE) {
+        value = tool.call(input, this);
+      } else {
+        ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
+        value = lookup.value();
+        hit = lookup.hit();
+      }
     } catch (Throwable e) {
       error = e;
+    } finally {
+      scope.close();
     }
     node.run.onAttemptEnded(this, value, error, hit);
   }

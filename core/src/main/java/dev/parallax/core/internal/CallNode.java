@@ -8,7 +8,6 @@ import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.Tool;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,12 @@ final class CallNode implements PendingCall {
   int attemptOnTool;
   boolean cacheHit;
   @Nullable Prediction prediction;
-  @Nullable Instant queuedAt;
-  @Nullable Instant startedAt;
+
+  /** Sentinel of {@link #queuedNanos} and {@link #startedNanos} before the event happened. */
+  static final long NEVER = Long.MIN_VALUE;
+
+  long queuedNanos = NEVER;
+  long startedNanos = NEVER;
   @Nullable Attempt current;
   @Nullable Cancellable retryTimer;
   @Nullable Span span;

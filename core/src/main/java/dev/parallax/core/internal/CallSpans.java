@@ -68,9 +68,8 @@ final class CallSpans {
             .setAttribute(TOOL_CALL_ID, node.call.id())
             .setAttribute(RUN_ID, node.run.id())
             .setAttribute(IN_FLIGHT, (long) inFlight);
-    if (node.queuedAt != null) {
-      builder.setAttribute(
-          QUEUE_WAIT_MS, java.time.Duration.between(node.queuedAt, start).toNanos() / 1e6);
+    if (node.queuedNanos != CallNode.NEVER) {
+      builder.setAttribute(QUEUE_WAIT_MS, (node.startedNanos - node.queuedNanos) / 1e6);
     }
     String description = node.tool.spec().description();
     if (!description.isEmpty()) {

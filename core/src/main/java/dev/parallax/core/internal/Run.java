@@ -8,6 +8,7 @@ import dev.parallax.core.call.RunReport;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.SkippedException;
 import dev.parallax.core.call.ToolTimeoutException;
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.spi.Admission;
@@ -25,36 +26,42 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a plan: an event-driven state machine over its calls.
  *
- * <p>There is no coordinator thread. Every event (start, an attempt's end, a timeout, a retry
- * falling due, the run deadline, cancellation, capacity freed elsewhere) takes the run's lock,
+ * <p>There is no coordinator thread and no lock. Every event (start, an attempt's end, a timeout, a
+ * retry falling due, the run deadline, cancellation, capacity freed elsewhere) goes through a
+ * {@link SerialInbox}, which runs the events one at a time on whichever thread is at hand. An event
  * updates the calls' states, then {@link #dispatch starts} as many ready calls as the limits allow:
  * the scheduling seam picks the next ready call, the run's {@code maxConcurrency} and the admission
- * seam decide whether it may start. Listener events and span ends happen under the lock, so they
- * are ordered and complete before the run's result is published; starting and interrupting threads
- * and completing the future happen after the lock is released ({@link Effects}).
+ * seam decide whether it may start. Listener events and span ends happen inside events, so they are
+ * ordered and complete before the run's result is published.
  *
  * <p>A call's life: PENDING (dependencies outstanding) → READY → RUNNING → (WAITING_RETRY → READY →
  * RUNNING)* → DONE, with REFUSED while admission says no. An attempt that times out or is cancelled
  * is given up at once; its thread is interrupted and whatever it reports later is ignored, so a
  * tool that ignores interruption cannot hold the run past its deadline.
  *
+ * <p>Times are kept as {@link dev.parallax.core.time.TimeSource#nanoTime()} readings and turned
+ * into instants relative to the run's start only when a result is made.
+ *
  * <p>Internal; may change at any time.
  */
 public final class Run implements ToolRun {
+
+  private static final Logger LOG = Logger.getLogger(Run.class.getName());
 
   private final String id;
   private final EngineSettings settings;
@@ -62,21 +69,26 @@ public final class Run implements ToolRun {
   private final CallNode[] nodes;
   private final FailureMode failureMode;
   private final int maxConcurrency;
+  private final boolean sequential;
   private final @Nullable Duration deadline;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final boolean hasListeners;
+  private final SerialInbox inbox = new SerialInbox();
+  private final List<Runnable> effects = new ArrayList<>();
   private final ReadyQueue ready;
   private final Admission admission;
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Runnable onEnd;
-  private final AtomicBoolean capacitySignalled = new AtomicBoolean();
 
+  // state below is touched only inside inbox events
   private int inFlight;
   private int unfinished;
+  private int refusedCount;
   private boolean stopping;
   private boolean done;
+  private long startNanos;
   private Instant startedAt = Instant.EPOCH;
-  private @Nullable Instant deadlineAt;
+  private long deadlineNanos = Long.MAX_VALUE;
   private @Nullable Cancellable deadlineTimer;
   private @Nullable Span span;
   private Context context = Context.root();
@@ -88,27 +100,36 @@ public final class Run implements ToolRun {
    */
   public Run(String id, EngineSettings settings, ExecutionPlan plan, Runnable onEnd) {
     this.id = id;
-    this.onEnd = onEnd;
     this.settings = settings;
     this.plan = plan;
+    this.onEnd = onEnd;
     this.failureMode = plan.failureMode() != null ? plan.failureMode() : settings.failureMode();
     this.maxConcurrency =
         plan.maxConcurrency() != null ? plan.maxConcurrency() : settings.maxConcurrency();
+    this.sequential = plan.mode() == ExecutionPlan.Mode.SEQUENTIAL;
     this.deadline = plan.deadline() != null ? plan.deadline() : settings.runDeadline();
+    this.hasListeners = !settings.listeners().isEmpty();
     this.nodes = buildNodes(plan.nodes());
-    this.ready =
-        plan.mode() == ExecutionPlan.Mode.SEQUENTIAL
-            ? new FifoQueue()
-            : settings.scheduling().newQueue(List.of(nodes));
+    this.ready = sequential ? new FifoQueue() : settings.scheduling().newQueue(List.of(nodes));
     this.admission = settings.admission().open(id, this::onCapacityAvailable);
   }
 
   private CallNode[] buildNodes(List<CallGraph.Node> planned) {
+    CallNode[] built = new CallNode[planned.size()];
+    boolean anyDependencies = false;
+    for (CallGraph.Node n : planned) {
+      anyDependencies |= !n.dependsOn().isEmpty();
+    }
+    if (!anyDependencies) {
+      for (int i = 0; i < built.length; i++) {
+        built[i] = new CallNode(this, i, planned.get(i).call(), List.of(), new int[0]);
+      }
+      return built;
+    }
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < planned.size(); i++) {
       index.put(planned.get(i).call().id(), i);
     }
-    CallNode[] built = new CallNode[planned.size()];
     int[] dependentCounts = new int[planned.size()];
     for (int i = 0; i < planned.size(); i++) {
       CallGraph.Node n = planned.get(i);
@@ -119,14 +140,13 @@ public final class Run implements ToolRun {
       }
       built[i] = new CallNode(this, i, n.call(), n.dependsOn(), deps);
     }
+    for (int i = 0; i < built.length; i++) {
+      built[i].dependents = new int[dependentCounts[i]];
+      dependentCounts[i] = 0;
+    }
     for (CallNode node : built) {
       for (int d : node.dependencies) {
-        CallNode dep = built[d];
-        if (dep.dependents.length == 0) {
-          dep.dependents = new int[dependentCounts[d]];
-          dependentCounts[d] = 0;
-        }
-        dep.dependents[dependentCounts[d]++] = node.index;
+        built[d].dependents[dependentCounts[d]++] = node.index;
       }
     }
     return built;
@@ -151,178 +171,186 @@ public final class Run implements ToolRun {
     return result.isDone();
   }
 
+  // ---- entry points: each submits an event ----
+
   /** Starts the run under the given parent trace context. */
   public void start(Context parent) {
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      startedAt = settings.time().now();
-      if (settings.tracer() != null) {
-        span = CallSpans.startRun(settings.tracer(), parent, id, plan, startedAt);
-        context = parent.with(span);
-      } else {
-        context = parent;
-      }
-      if (deadline != null) {
-        deadlineAt = startedAt.plus(deadline);
-        deadlineTimer = settings.time().schedule(deadline, this::onDeadline);
-      }
-      fire(l -> l.onRunStarted(id, nodes.length));
-      unfinished = nodes.length;
-      for (CallNode node : nodes) {
-        if (node.pendingDependencies == 0) {
-          enqueue(node);
-        }
-      }
-      dispatch(fx);
-      completeIfDone(fx);
-    } finally {
-      lock.unlock();
-    }
-    fx.run();
+    submit(() -> begin(parent), true);
   }
 
+  /**
+   * Cancels the run. Returns once every result is final, unless called from inside one of the run's
+   * own events (a listener), where it returns at once and the cancellation follows.
+   */
   @Override
   public boolean cancel() {
-    return stopFromOutside(false);
-  }
-
-  private void onDeadline() {
-    stopFromOutside(true);
-  }
-
-  private boolean stopFromOutside(boolean deadlinePassed) {
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      if (done) {
-        return false;
-      }
-      stop(
-          deadlinePassed,
-          deadlinePassed ? "the run deadline of " + deadline + " passed" : "the run was cancelled");
-      completeIfDone(fx);
-    } finally {
-      lock.unlock();
+    if (result.isDone()) {
+      return false;
     }
-    fx.run();
+    submit(() -> stopFromOutside(false), true);
+    if (!inbox.isDrainingHere()) {
+      result.join();
+    }
     return true;
   }
 
-  /*
-   * Admission may signal from any thread, even while it holds another run's lock; reacting here
-   * synchronously could deadlock two runs. So the signal only schedules the reaction, at most one
-   * at a time, on the timer.
-   */
-  private void onCapacityAvailable() {
-    if (capacitySignalled.compareAndSet(false, true)) {
-      settings.time().schedule(Duration.ZERO, this::reactToCapacity);
-    }
+  private void onDeadline() {
+    submit(() -> stopFromOutside(true), true);
   }
 
-  private void reactToCapacity() {
-    capacitySignalled.set(false);
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      if (done) {
-        return;
-      }
-      requeueAllRefused();
-      dispatch(fx);
-    } finally {
-      lock.unlock();
-    }
-    fx.run();
+  private void onCapacityAvailable() {
+    submit(this::reactToCapacity, true);
   }
 
   void onAttemptEnded(
-      Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean cacheHit) {
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      CallNode node = attempt.node;
-      if (node.current != attempt || node.state != CallNode.State.RUNNING) {
-        return; // given up already (timeout, cancel, deadline)
-      }
-      endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
-      if (error == null) {
-        node.cacheHit = cacheHit;
-        finish(node, CallStatus.SUCCEEDED, value, null);
-      } else {
-        attemptFailed(node, attempt, error);
-      }
-      dispatch(fx);
-      completeIfDone(fx);
-    } finally {
-      lock.unlock();
-    }
-    fx.run();
+      Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean hit) {
+    submit(() -> attemptEnded(attempt, value, error, hit), false);
   }
 
   private void onAttemptTimeout(Attempt attempt, Duration timeout) {
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      CallNode node = attempt.node;
-      if (node.current != attempt || node.state != CallNode.State.RUNNING) {
-        return;
-      }
-      fx.add(attempt::cancel);
-      endAttempt(node, attempt, Outcome.TIMEOUT);
-      attemptFailed(
-          node,
-          attempt,
-          new ToolTimeoutException(
-              "call "
-                  + node.call.id()
-                  + " (tool "
-                  + node.tool.name()
-                  + ") attempt "
-                  + attempt.number
-                  + " did not finish within its timeout of "
-                  + timeout,
-              timeout));
-      dispatch(fx);
-      completeIfDone(fx);
-    } finally {
-      lock.unlock();
-    }
-    fx.run();
+    submit(() -> attemptTimedOut(attempt, timeout), true);
   }
 
   private void onRetryDue(CallNode node) {
-    Effects fx = new Effects();
-    lock.lock();
-    try {
-      if (node.state != CallNode.State.WAITING_RETRY) {
-        return;
-      }
-      node.retryTimer = null;
-      node.state = CallNode.State.READY;
-      ready.add(node);
-      dispatch(fx);
-    } finally {
-      lock.unlock();
-    }
-    fx.run();
+    submit(() -> retryDue(node), true);
   }
 
-  // ---- everything below runs under the lock ----
+  private void submit(Runnable event, boolean handOff) {
+    inbox.submit(
+        () -> {
+          event.run();
+          flushEffects();
+        },
+        handOff);
+  }
+
+  private void flushEffects() {
+    for (int i = 0; i < effects.size(); i++) {
+      try {
+        effects.get(i).run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "a Parallax run effect failed", e);
+      }
+    }
+    effects.clear();
+  }
+
+  // ---- events ----
+
+  private void begin(Context parent) {
+    startNanos = settings.time().nanoTime();
+    startedAt = settings.time().now();
+    if (settings.tracer() != null) {
+      span = CallSpans.startRun(settings.tracer(), parent, id, plan, startedAt);
+      context = parent.with(span);
+    } else {
+      context = parent;
+    }
+    if (deadline != null) {
+      deadlineNanos = startNanos + deadline.toNanos();
+      deadlineTimer = settings.time().schedule(deadline, this::onDeadline);
+    }
+    if (hasListeners) {
+      fire(l -> l.onRunStarted(id, nodes.length));
+    }
+    unfinished = nodes.length;
+    for (CallNode node : nodes) {
+      if (node.pendingDependencies == 0) {
+        enqueue(node);
+      }
+    }
+    dispatch();
+    completeIfDone();
+  }
+
+  private void stopFromOutside(boolean deadlinePassed) {
+    if (done) {
+      return;
+    }
+    stop(
+        deadlinePassed,
+        deadlinePassed ? "the run deadline of " + deadline + " passed" : "the run was cancelled");
+    completeIfDone();
+  }
+
+  private void reactToCapacity() {
+    if (!done) {
+      requeueAllRefused();
+      dispatch();
+    }
+  }
+
+  private void attemptEnded(
+      Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean hit) {
+    CallNode node = attempt.node;
+    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
+      return; // given up already (timeout, cancel, deadline)
+    }
+    endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
+    if (error == null) {
+      node.cacheHit = hit;
+      finish(node, CallStatus.SUCCEEDED, value, null);
+    } else {
+      attemptFailed(node, attempt, error);
+    }
+    dispatch();
+    completeIfDone();
+  }
+
+  private void attemptTimedOut(Attempt attempt, Duration timeout) {
+    CallNode node = attempt.node;
+    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
+      return;
+    }
+    effects.add(attempt::cancel);
+    endAttempt(node, attempt, Outcome.TIMEOUT);
+    attemptFailed(
+        node,
+        attempt,
+        new ToolTimeoutException(
+            "call "
+                + node.call.id()
+                + " (tool "
+                + node.tool.name()
+                + ") attempt "
+                + attempt.number
+                + " did not finish within its timeout of "
+                + timeout,
+            timeout));
+    dispatch();
+    completeIfDone();
+  }
+
+  private void retryDue(CallNode node) {
+    if (node.state != CallNode.State.WAITING_RETRY) {
+      return;
+    }
+    node.retryTimer = null;
+    if (sequential) {
+      inFlight--; // the slot held during the back-off is taken again by the retry
+    }
+    node.state = CallNode.State.READY;
+    ready.add(node);
+    dispatch();
+  }
+
+  // ---- state machine ----
 
   private void enqueue(CallNode node) {
     node.state = CallNode.State.READY;
-    node.queuedAt = settings.time().now();
+    node.queuedNanos = settings.time().nanoTime();
     if (node.dependencies.length > 0) {
       Map<String, CallResult<?>> deps = new LinkedHashMap<>();
       for (int d : node.dependencies) {
         deps.put(nodes[d].call.id(), nodes[d].result);
       }
-      node.dependencyResults = java.util.Collections.unmodifiableMap(deps);
+      node.dependencyResults = Collections.unmodifiableMap(deps);
     }
     node.prediction = predict(node);
     ready.add(node);
-    fire(l -> l.onQueued(node));
+    if (hasListeners) {
+      fire(l -> l.onQueued(node));
+    }
   }
 
   private @Nullable Prediction predict(CallNode node) {
@@ -333,7 +361,7 @@ public final class Run implements ToolRun {
     }
   }
 
-  private void dispatch(Effects fx) {
+  private void dispatch() {
     while (!stopping && inFlight < maxConcurrency) {
       PendingCall next = ready.poll();
       if (next == null) {
@@ -353,44 +381,55 @@ public final class Run implements ToolRun {
       if (!admission.tryAcquire(node)) {
         node.state = CallNode.State.REFUSED;
         refused.computeIfAbsent(node.tool.name(), k -> new ArrayDeque<>()).add(node);
+        refusedCount++;
         continue;
       }
-      launch(node, fx);
+      launch(node);
     }
   }
 
-  private void launch(CallNode node, Effects fx) {
+  private void launch(CallNode node) {
     inFlight++;
     node.state = CallNode.State.RUNNING;
     node.attempt++;
     node.attemptOnTool++;
-    Instant now = settings.time().now();
-    if (node.startedAt == null) {
-      node.startedAt = now;
+    long now = settings.time().nanoTime();
+    if (node.startedNanos == CallNode.NEVER) {
+      node.startedNanos = now;
       if (settings.tracer() != null) {
         node.span =
             CallSpans.startCall(
-                settings.tracer(), context, node, now, inFlight, settings.recordPayloads());
+                settings.tracer(),
+                context,
+                node,
+                instantAt(now),
+                inFlight,
+                settings.recordPayloads());
         node.context = context.with(node.span);
       } else {
         node.context = context;
       }
     }
     Duration timeout = settings.attemptTimeout();
-    Instant attemptDeadline = timeout == null ? null : now.plus(timeout);
-    if (deadlineAt != null && (attemptDeadline == null || deadlineAt.isBefore(attemptDeadline))) {
-      attemptDeadline = deadlineAt;
-    }
+    long attemptDeadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+    attemptDeadline = Math.min(attemptDeadline, deadlineNanos);
     Attempt attempt =
-        new Attempt(node, node.attempt, settings.time().nanoTime(), inFlight, attemptDeadline);
+        new Attempt(
+            node,
+            node.attempt,
+            now,
+            inFlight,
+            attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
     node.current = attempt;
     if (timeout != null) {
       attempt.timeoutTimer =
           settings.time().schedule(timeout, () -> onAttemptTimeout(attempt, timeout));
     }
-    int number = node.attempt;
-    fire(l -> l.onStarted(node, number));
-    fx.add(() -> attempt.start(settings.runner()));
+    if (hasListeners) {
+      int number = node.attempt;
+      fire(l -> l.onStarted(node, number));
+    }
+    effects.add(() -> attempt.start(settings.runner()));
   }
 
   private void endAttempt(CallNode node, Attempt attempt, Outcome outcome) {
@@ -403,18 +442,21 @@ public final class Run implements ToolRun {
       admission.release(
           node, new AttemptSample(node.tool.name(), latency, outcome, attempt.inFlightAtStart));
     } catch (RuntimeException e) {
-      // a broken admission must not lose the call
+      LOG.log(Level.WARNING, "admission control threw on release; ignored", e);
     }
-    ArrayDeque<CallNode> waiting = refused.get(node.tool.name());
-    if (waiting != null && !waiting.isEmpty()) {
-      requeue(waiting.poll());
-    }
-    if (inFlight == 0) {
-      requeueAllRefused(); // nothing runs: whatever admission refused must get another chance
+    if (refusedCount > 0) {
+      ArrayDeque<CallNode> waiting = refused.get(node.tool.name());
+      if (waiting != null && !waiting.isEmpty()) {
+        requeue(waiting.poll());
+      }
+      if (inFlight == 0) {
+        requeueAllRefused(); // nothing runs: whatever admission refused must get another chance
+      }
     }
   }
 
   private void requeue(CallNode node) {
+    refusedCount--;
     if (node.state == CallNode.State.REFUSED) {
       node.state = CallNode.State.READY;
       ready.add(node);
@@ -430,18 +472,25 @@ public final class Run implements ToolRun {
   }
 
   private void attemptFailed(CallNode node, Attempt attempt, Throwable error) {
-    fire(l -> l.onAttemptFailed(node, attempt.number, error));
+    if (hasListeners) {
+      fire(l -> l.onAttemptFailed(node, attempt.number, error));
+    }
     if (node.span != null) {
       CallSpans.attemptFailed(node.span, attempt.number, error, settings.time().now());
     }
     if (!stopping && settings.retry().shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
       Duration delay =
           settings.retry().delayAfter(node.attemptOnTool, settings.random().nextDouble());
-      if (deadlineAt == null || settings.time().now().plus(delay).isBefore(deadlineAt)) {
+      if (settings.time().nanoTime() + delay.toNanos() < deadlineNanos) {
         node.state = CallNode.State.WAITING_RETRY;
+        if (sequential) {
+          inFlight++; // in a sequence the next call waits for this one's retries
+        }
         node.retryTimer = settings.time().schedule(delay, () -> onRetryDue(node));
-        int next = node.attempt + 1;
-        fire(l -> l.onRetryScheduled(node, next, delay));
+        if (hasListeners) {
+          int next = node.attempt + 1;
+          fire(l -> l.onRetryScheduled(node, next, delay));
+        }
         return;
       }
     }
@@ -466,6 +515,7 @@ public final class Run implements ToolRun {
     try {
       return settings.fallback().alternativeAfterFailure(node, error, node.triedTools());
     } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "fallback policy threw; the call fails", e);
       return null;
     }
   }
@@ -484,7 +534,7 @@ public final class Run implements ToolRun {
         case DONE -> {}
         case RUNNING -> {
           Attempt attempt = node.current;
-          attempt.cancel();
+          effects.add(attempt::cancel);
           endAttempt(node, attempt, Outcome.CANCELLED);
           if (deadlinePassed) {
             finish(
@@ -505,6 +555,7 @@ public final class Run implements ToolRun {
       }
     }
     refused.clear();
+    refusedCount = 0;
     while (ready.poll() != null) {
       // drop what was ready; every node is final now
     }
@@ -514,7 +565,7 @@ public final class Run implements ToolRun {
       CallNode node, CallStatus status, @Nullable Object value, @Nullable Throwable error) {
     node.state = CallNode.State.DONE;
     unfinished--;
-    Instant now = settings.time().now();
+    long now = settings.time().nanoTime();
     CallResult<?> result =
         new CallResult<>(
             node.call.id(),
@@ -523,9 +574,9 @@ public final class Run implements ToolRun {
             value,
             error,
             node.attempt,
-            node.queuedAt != null ? node.queuedAt : now,
-            node.startedAt,
-            now,
+            instantAt(node.queuedNanos != CallNode.NEVER ? node.queuedNanos : now),
+            node.startedNanos == CallNode.NEVER ? null : instantAt(node.startedNanos),
+            instantAt(now),
             node.fallbackFrom,
             node.cacheHit);
     node.result = result;
@@ -534,9 +585,7 @@ public final class Run implements ToolRun {
     if (node.span != null) {
       CallSpans.endCall(node.span, result, settings.recordPayloads());
     }
-    if (status == CallStatus.SKIPPED) {
-      fire(l -> l.onSkipped(node, result));
-    } else {
+    if (hasListeners) {
       fire(l -> l.onFinished(node, result));
     }
     if (status.isSuccess()) {
@@ -548,7 +597,7 @@ public final class Run implements ToolRun {
           enqueue(dependent);
         }
       }
-    } else if (!stopping && failureMode == FailureMode.CONTINUE) {
+    } else if (!stopping && failureMode == FailureMode.CONTINUE && node.dependents.length > 0) {
       skipDependents(node);
     }
   }
@@ -561,33 +610,36 @@ public final class Run implements ToolRun {
       CallNode cause = work.poll();
       for (int d : cause.dependents) {
         CallNode dependent = nodes[d];
-        if (dependent.state == CallNode.State.PENDING) {
-          dependent.state = CallNode.State.DONE;
-          unfinished--;
-          Instant now = settings.time().now();
-          CallResult<?> result =
-              new CallResult<>(
-                  dependent.call.id(),
-                  dependent.tool.name(),
-                  CallStatus.SKIPPED,
-                  null,
-                  new SkippedException(dependent.call.id(), cause.call.id(), cause.result.status()),
-                  0,
-                  now,
-                  null,
-                  now,
-                  null,
-                  false);
-          dependent.result = result;
-          ready.onFinished(dependent, result);
-          fire(l -> l.onSkipped(dependent, result));
-          work.add(dependent);
+        if (dependent.state != CallNode.State.PENDING) {
+          continue;
         }
+        dependent.state = CallNode.State.DONE;
+        unfinished--;
+        Instant now = instantAt(settings.time().nanoTime());
+        CallResult<?> result =
+            new CallResult<>(
+                dependent.call.id(),
+                dependent.tool.name(),
+                CallStatus.SKIPPED,
+                null,
+                new SkippedException(dependent.call.id(), cause.call.id(), cause.result.status()),
+                0,
+                now,
+                null,
+                now,
+                null,
+                false);
+        dependent.result = result;
+        ready.onFinished(dependent, result);
+        if (hasListeners) {
+          fire(l -> l.onSkipped(dependent, result));
+        }
+        work.add(dependent);
       }
     }
   }
 
-  private void completeIfDone(Effects fx) {
+  private void completeIfDone() {
     if (done || unfinished > 0) {
       return;
     }
@@ -598,38 +650,38 @@ public final class Run implements ToolRun {
     try {
       admission.close();
     } catch (RuntimeException e) {
-      // nothing to lose here
+      LOG.log(Level.WARNING, "admission control threw on close; ignored", e);
     }
-    Instant end = settings.time().now();
-    List<CallResult<?>> results = new ArrayList<>(nodes.length);
-    for (CallNode node : nodes) {
-      results.add(node.result);
+    Instant end = instantAt(settings.time().nanoTime());
+    CallResult<?>[] results = new CallResult<?>[nodes.length];
+    for (int i = 0; i < nodes.length; i++) {
+      results[i] = nodes[i].result;
     }
-    RunResult runResult = new RunResult(id, results, RunReport.of(startedAt, end, results));
+    List<CallResult<?>> list = Arrays.asList(results);
+    RunResult runResult = new RunResult(id, list, RunReport.of(startedAt, end, list));
     if (span != null) {
       CallSpans.endRun(span, runResult, end);
     }
-    fx.add(
+    effects.add(
         () -> {
-          fire(l -> l.onRunFinished(runResult));
+          if (hasListeners) {
+            fire(l -> l.onRunFinished(runResult));
+          }
           onEnd.run();
           result.complete(runResult);
         });
   }
 
-  private void fire(Consumer<dev.parallax.core.event.ExecutionListener> event) {
-    if (!settings.listeners().isEmpty()) {
-      Listeners.fire(settings.listeners(), event);
-    }
+  private Instant instantAt(long nanos) {
+    return startedAt.plusNanos(nanos - startNanos);
+  }
+
+  private void fire(Consumer<ExecutionListener> event) {
+    Listeners.fire(settings.listeners(), event);
   }
 
   @Override
   public String toString() {
     return "Run[" + id + ", " + plan.mode() + ", " + nodes.length + " calls]";
-  }
-
-  /** For tests of the engine: the state of every call. */
-  String states() {
-    return Arrays.toString(nodes);
   }
 }

@@ -6,16 +6,15 @@ import dev.parallax.core.time.Cancellable;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Runs every attempt on a new virtual thread named {@code parallax-call-N}; cancelling interrupts
- * it. Internal; may change at any time.
+ * Runs every attempt on a new (unnamed, like {@code Executors.newVirtualThreadPerTaskExecutor}'s)
+ * virtual thread; cancelling interrupts it. Internal; may change at any time.
  */
 public final class VirtualThreadRunner implements CallRunner {
 
   /** The one instance. */
   public static final VirtualThreadRunner INSTANCE = new VirtualThreadRunner();
 
-  private static final ThreadFactory THREADS =
-      Thread.ofVirtual().name("parallax-call-", 0).factory();
+  private static final ThreadFactory THREADS = Thread.ofVirtual().factory();
 
   private VirtualThreadRunner() {}
 

@@ -2,6 +2,8 @@ package dev.parallax.core.time;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -14,10 +16,17 @@ import java.util.concurrent.TimeUnit;
 public final class SystemTimeSource implements TimeSource, AutoCloseable {
 
   private final ScheduledThreadPoolExecutor timer;
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
-  /** Starts the timer thread, named {@code parallax-timer}. */
+  /** Prepares the timer; its thread, named {@code parallax-timer}, starts with the first task. */
   public SystemTimeSource() {
-    ThreadFactory factory = Thread.ofPlatform().name("parallax-timer").daemon(true).factory();
+    ThreadFactory platform = Thread.ofPlatform().name("parallax-timer").daemon(true).factory();
+    ThreadFactory factory =
+        task -> {
+          Thread thread = platform.newThread(task);
+          threads.add(thread);
+          return thread;
+        };
     timer = new ScheduledThreadPoolExecutor(1, factory);
     timer.setRemoveOnCancelPolicy(true);
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -39,12 +48,16 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
     return () -> future.cancel(false);
   }
 
-  /** Stops the timer thread and waits for it to end. */
+  /** Stops the timer thread and waits (up to 10 s) for it to end. */
   @Override
   public void close() {
     timer.shutdownNow();
     try {
-      timer.awaitTermination(10, TimeUnit.SECONDS);
+      for (Thread thread : threads) {
+        if (thread != Thread.currentThread()) {
+          thread.join(Duration.ofSeconds(10));
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
