@@ -100,11 +100,20 @@ public final class CallGraph {
    * @throws IllegalArgumentException on the first problem found
    */
   static void validate(List<Node> nodes) {
-    Map<String, Node> byId = new LinkedHashMap<>();
+    Map<String, Node> byId = HashMap.newHashMap(nodes.size());
+    boolean anyDependency = false;
     for (Node node : nodes) {
       if (byId.putIfAbsent(node.call().id(), node) != null) {
         throw new IllegalArgumentException("duplicate call id '" + node.call().id() + "'");
       }
+      anyDependency |= !node.dependsOn().isEmpty();
+    }
+    if (!anyDependency) {
+      return; // nothing more can be wrong with independent calls
+    }
+    byId = new LinkedHashMap<>(byId.size());
+    for (Node node : nodes) {
+      byId.put(node.call().id(), node); // in plan order, so a reported cycle is stable
     }
     for (Node node : nodes) {
       for (String dependency : node.dependsOn()) {

@@ -13,6 +13,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * reported to the run at most once; the run ignores reports of attempts it has already given up on.
  * Internal; may change at any time.
  */
-final class Attempt implements AttemptExecution, ToolContext {
+final class Attempt implements AttemptExecution, ToolContext, Runnable {
 
   final CallNode node;
   final int number;
@@ -31,6 +32,11 @@ final class Attempt implements AttemptExecution, ToolContext {
 
   private volatile boolean cancelled;
   private volatile @Nullable Cancellable handle;
+  private final AtomicBoolean reported = new AtomicBoolean();
+  // the outcome, written before the attempt is submitted to the run's inbox as an event
+  private @Nullable Object value;
+  private @Nullable Throwable error;
+  private boolean cacheHit;
 
   Attempt(
       CallNode node, int number, long startNanos, int inFlightAtStart, @Nullable Instant deadline) {
@@ -47,7 +53,7 @@ final class Attempt implements AttemptExecution, ToolContext {
     try {
       started = runner.start(this);
     } catch (Throwable e) {
-      node.run.onAttemptEnded(this, null, e, false);
+      report(null, e, false);
       return;
     }
     handle = started;
@@ -105,12 +111,28 @@ final class Attempt implements AttemptExecution, ToolContext {
     } finally {
       scope.close();
     }
-    node.run.onAttemptEnded(this, value, error, hit);
+    report(value, error, hit);
   }
 
   @Override
   public void complete(@Nullable Object value, @Nullable Throwable error) {
-    node.run.onAttemptEnded(this, value, error, false);
+    report(value, error, false);
+  }
+
+  /** Hands the outcome to the run, once; later reports are dropped. */
+  private void report(@Nullable Object value, @Nullable Throwable error, boolean cacheHit) {
+    if (reported.compareAndSet(false, true)) {
+      this.value = value;
+      this.error = error;
+      this.cacheHit = cacheHit;
+      node.run.onAttemptEnded(this);
+    }
+  }
+
+  /** The attempt's end as an event of its run's inbox. */
+  @Override
+  public void run() {
+    node.run.attemptEnded(this, value, error, cacheHit);
   }
 
   // ToolContext

@@ -39,7 +39,9 @@ final class CallNode implements PendingCall {
   final ToolCall<?, ?> call;
   final List<String> dependsOn;
   final int[] dependencies;
-  int[] dependents = new int[0];
+  private static final int[] NONE = new int[0];
+
+  int[] dependents = NONE;
   int pendingDependencies;
 
   State state = State.PENDING;

@@ -38,16 +38,24 @@ public final class FixedToolLimits implements Admission {
 
   @Override
   public void release(PendingCall call, AttemptSample sample) {
+    release(call);
+  }
+
+  /** Releases the call's slot; the engine calls this directly, without building a sample. */
+  void release(PendingCall call) {
     if (limitOf(call.tool()) != Integer.MAX_VALUE) {
-      running.merge(sample.tool(), -1, Integer::sum);
+      running.merge(call.tool().name(), -1, Integer::sum);
     }
   }
 
   private int limitOf(Tool<?, ?> tool) {
-    Integer limit = limits.get(tool.name());
     if (!tool.spec().concurrencySafe()) {
       return 1;
     }
+    if (limits.isEmpty()) {
+      return Integer.MAX_VALUE;
+    }
+    Integer limit = limits.get(tool.name());
     return limit == null ? Integer.MAX_VALUE : limit;
   }
 }

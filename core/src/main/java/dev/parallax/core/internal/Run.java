@@ -62,6 +62,7 @@ import org.jspecify.annotations.Nullable;
 public final class Run implements ToolRun {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
+  private static final int[] NO_DEPENDENCIES = new int[0];
 
   private final String id;
   private final EngineSettings settings;
@@ -72,7 +73,8 @@ public final class Run implements ToolRun {
   private final boolean sequential;
   private final @Nullable Duration deadline;
   private final boolean hasListeners;
-  private final SerialInbox inbox = new SerialInbox();
+  private final SerialInbox inbox = new SerialInbox(this::flushEffects);
+  private final List<Attempt> toStart = new ArrayList<>();
   private final List<Runnable> effects = new ArrayList<>();
   private final ReadyQueue ready;
   private final Admission admission;
@@ -122,7 +124,7 @@ public final class Run implements ToolRun {
     }
     if (!anyDependencies) {
       for (int i = 0; i < built.length; i++) {
-        built[i] = new CallNode(this, i, planned.get(i).call(), List.of(), new int[0]);
+        built[i] = new CallNode(this, i, planned.get(i).call(), List.of(), NO_DEPENDENCIES);
       }
       return built;
     }
@@ -202,9 +204,9 @@ public final class Run implements ToolRun {
     submit(this::reactToCapacity, true);
   }
 
-  void onAttemptEnded(
-      Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean hit) {
-    submit(() -> attemptEnded(attempt, value, error, hit), false);
+  /** Reports an attempt's end; the outcome is in the attempt's fields, the attempt is the event. */
+  void onAttemptEnded(Attempt attempt) {
+    inbox.submit(attempt, false);
   }
 
   private void onAttemptTimeout(Attempt attempt, Duration timeout) {
@@ -216,15 +218,15 @@ public final class Run implements ToolRun {
   }
 
   private void submit(Runnable event, boolean handOff) {
-    inbox.submit(
-        () -> {
-          event.run();
-          flushEffects();
-        },
-        handOff);
+    inbox.submit(event, handOff);
   }
 
+  /** Runs what the last event decided to do outside the state machine: start attempts, etc. */
   private void flushEffects() {
+    for (int i = 0; i < toStart.size(); i++) {
+      toStart.get(i).start(settings.runner());
+    }
+    toStart.clear();
     for (int i = 0; i < effects.size(); i++) {
       try {
         effects.get(i).run();
@@ -280,7 +282,7 @@ public final class Run implements ToolRun {
     }
   }
 
-  private void attemptEnded(
+  void attemptEnded(
       Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean hit) {
     CallNode node = attempt.node;
     if (node.current != attempt || node.state != CallNode.State.RUNNING) {
@@ -429,7 +431,7 @@ public final class Run implements ToolRun {
       int number = node.attempt;
       fire(l -> l.onStarted(node, number));
     }
-    effects.add(() -> attempt.start(settings.runner()));
+    toStart.add(attempt);
   }
 
   private void endAttempt(CallNode node, Attempt attempt, Outcome outcome) {
@@ -437,10 +439,14 @@ public final class Run implements ToolRun {
     if (attempt.timeoutTimer != null) {
       attempt.timeoutTimer.cancel();
     }
-    Duration latency = Duration.ofNanos(settings.time().nanoTime() - attempt.startNanos);
     try {
-      admission.release(
-          node, new AttemptSample(node.tool.name(), latency, outcome, attempt.inFlightAtStart));
+      if (admission instanceof FixedToolLimits fixed) {
+        fixed.release(node); // needs no sample: spare the allocation on the hot path
+      } else {
+        Duration latency = Duration.ofNanos(settings.time().nanoTime() - attempt.startNanos);
+        admission.release(
+            node, new AttemptSample(node.tool.name(), latency, outcome, attempt.inFlightAtStart));
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "admission control threw on release; ignored", e);
     }

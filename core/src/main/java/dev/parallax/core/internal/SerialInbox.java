@@ -26,7 +26,13 @@ final class SerialInbox {
 
   private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
+  private final Runnable afterEach;
   private volatile @Nullable Thread drainer;
+
+  /** An inbox that runs {@code afterEach} after every event, on the same thread. */
+  SerialInbox(Runnable afterEach) {
+    this.afterEach = afterEach;
+  }
 
   /** Whether the current thread is running events right now. */
   boolean isDrainingHere() {
@@ -68,11 +74,12 @@ final class SerialInbox {
     }
   }
 
-  private static void run(Runnable event) {
+  private void run(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "a Parallax run event failed; the run may not finish", e);
     }
+    afterEach.run();
   }
 }
