@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Internal; may change at any time.
  */
-public final class Run implements ToolRun {
+public final class Run implements ToolRun, SerialInbox.Effects {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
   private static final int[] NO_DEPENDENCIES = new int[0];
@@ -73,9 +73,9 @@ public final class Run implements ToolRun {
   private final boolean sequential;
   private final @Nullable Duration deadline;
   private final boolean hasListeners;
-  private final SerialInbox inbox = new SerialInbox(this::flushEffects);
-  private final List<Attempt> toStart = new ArrayList<>();
-  private final List<Runnable> effects = new ArrayList<>();
+  private final SerialInbox inbox = new SerialInbox(this);
+  private List<Attempt> toStart = new ArrayList<>();
+  private List<Runnable> effects = new ArrayList<>();
   private final ReadyQueue ready;
   private final Admission admission;
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
@@ -89,6 +89,9 @@ public final class Run implements ToolRun {
   private boolean stopping;
   private boolean done;
   private long startNanos;
+  private long eventNanos = CallNode.NEVER;
+  private long lastInstantNanos = CallNode.NEVER;
+  private Instant lastInstant = Instant.EPOCH;
   private Instant startedAt = Instant.EPOCH;
   private long deadlineNanos = Long.MAX_VALUE;
   private @Nullable Cancellable deadlineTimer;
@@ -221,27 +224,53 @@ public final class Run implements ToolRun {
     inbox.submit(event, handOff);
   }
 
-  /** Runs what the last event decided to do outside the state machine: start attempts, etc. */
-  private void flushEffects() {
+  /** Starts the attempts and runs the actions the last event decided on. */
+  @Override
+  public void runNow() {
+    eventNanos = CallNode.NEVER;
     for (int i = 0; i < toStart.size(); i++) {
       toStart.get(i).start(settings.runner());
     }
     toStart.clear();
     for (int i = 0; i < effects.size(); i++) {
-      try {
-        effects.get(i).run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "a Parallax run effect failed", e);
-      }
+      runEffect(effects.get(i));
     }
     effects.clear();
+  }
+
+  private static void runEffect(Runnable effect) {
+    try {
+      effect.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a Parallax run effect failed", e);
+    }
+  }
+
+  @Override
+  public Runnable detach() {
+    eventNanos = CallNode.NEVER;
+    if (toStart.isEmpty() && effects.isEmpty()) {
+      return () -> {};
+    }
+    List<Attempt> attempts = toStart;
+    List<Runnable> actions = effects;
+    toStart = new ArrayList<>();
+    effects = new ArrayList<>();
+    return () -> {
+      for (Attempt attempt : attempts) {
+        attempt.start(settings.runner());
+      }
+      actions.forEach(Run::runEffect);
+    };
   }
 
   // ---- events ----
 
   private void begin(Context parent) {
-    startNanos = settings.time().nanoTime();
+    startNanos = now();
+    lastInstantNanos = startNanos;
     startedAt = settings.time().now();
+    lastInstant = startedAt;
     if (settings.tracer() != null) {
       span = CallSpans.startRun(settings.tracer(), parent, id, plan, startedAt);
       context = parent.with(span);
@@ -340,7 +369,7 @@ public final class Run implements ToolRun {
 
   private void enqueue(CallNode node) {
     node.state = CallNode.State.READY;
-    node.queuedNanos = settings.time().nanoTime();
+    node.queuedNanos = now();
     if (node.dependencies.length > 0) {
       Map<String, CallResult<?>> deps = new LinkedHashMap<>();
       for (int d : node.dependencies) {
@@ -395,7 +424,7 @@ public final class Run implements ToolRun {
     node.state = CallNode.State.RUNNING;
     node.attempt++;
     node.attemptOnTool++;
-    long now = settings.time().nanoTime();
+    long now = now();
     if (node.startedNanos == CallNode.NEVER) {
       node.startedNanos = now;
       if (settings.tracer() != null) {
@@ -443,7 +472,7 @@ public final class Run implements ToolRun {
       if (admission instanceof FixedToolLimits fixed) {
         fixed.release(node); // needs no sample: spare the allocation on the hot path
       } else {
-        Duration latency = Duration.ofNanos(settings.time().nanoTime() - attempt.startNanos);
+        Duration latency = Duration.ofNanos(now() - attempt.startNanos);
         admission.release(
             node, new AttemptSample(node.tool.name(), latency, outcome, attempt.inFlightAtStart));
       }
@@ -487,7 +516,7 @@ public final class Run implements ToolRun {
     if (!stopping && settings.retry().shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
       Duration delay =
           settings.retry().delayAfter(node.attemptOnTool, settings.random().nextDouble());
-      if (settings.time().nanoTime() + delay.toNanos() < deadlineNanos) {
+      if (now() + delay.toNanos() < deadlineNanos) {
         node.state = CallNode.State.WAITING_RETRY;
         if (sequential) {
           inFlight++; // in a sequence the next call waits for this one's retries
@@ -571,7 +600,7 @@ public final class Run implements ToolRun {
       CallNode node, CallStatus status, @Nullable Object value, @Nullable Throwable error) {
     node.state = CallNode.State.DONE;
     unfinished--;
-    long now = settings.time().nanoTime();
+    long now = now();
     CallResult<?> result =
         new CallResult<>(
             node.call.id(),
@@ -621,7 +650,7 @@ public final class Run implements ToolRun {
         }
         dependent.state = CallNode.State.DONE;
         unfinished--;
-        Instant now = instantAt(settings.time().nanoTime());
+        Instant now = instantAt(now());
         CallResult<?> result =
             new CallResult<>(
                 dependent.call.id(),
@@ -658,7 +687,7 @@ public final class Run implements ToolRun {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "admission control threw on close; ignored", e);
     }
-    Instant end = instantAt(settings.time().nanoTime());
+    Instant end = instantAt(now());
     CallResult<?>[] results = new CallResult<?>[nodes.length];
     for (int i = 0; i < nodes.length; i++) {
       results[i] = nodes[i].result;
@@ -678,8 +707,23 @@ public final class Run implements ToolRun {
         });
   }
 
+  /**
+   * The clock, read once per event: everything an event does happens "at the same time", which
+   * saves clock reads and lets results share instants.
+   */
+  private long now() {
+    if (eventNanos == CallNode.NEVER) {
+      eventNanos = settings.time().nanoTime();
+    }
+    return eventNanos;
+  }
+
   private Instant instantAt(long nanos) {
-    return startedAt.plusNanos(nanos - startNanos);
+    if (nanos != lastInstantNanos) {
+      lastInstantNanos = nanos;
+      lastInstant = startedAt.plusNanos(nanos - startNanos);
+    }
+    return lastInstant;
   }
 
   private void fire(Consumer<ExecutionListener> event) {

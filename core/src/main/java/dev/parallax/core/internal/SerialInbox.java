@@ -13,25 +13,36 @@ import org.jspecify.annotations.Nullable;
  * <p>A submitter adds its event to a queue and increments {@code pending}; the one that moves it
  * from 0 becomes the drainer and runs events until {@code pending} falls back to 0 (the usual
  * "work-in-progress counter" drain loop). Other submitters never wait: their event runs on the
- * drainer's thread. Successive drainers are ordered by the atomic counter, so the state touched
- * only inside events needs no further synchronisation.
+ * drainer's thread. Successive drainers are ordered by the atomic counter, so state touched only
+ * inside events needs no further synchronisation.
  *
- * <p>A submitter that should not linger (the caller of {@code start} or {@code cancel}, the timer
- * thread) asks for hand-off: it runs the events up to and including the first one, then leaves any
- * others to a new virtual thread. Internal; may change at any time.
+ * <p>After each event the owner's {@link Effects} run: what the event decided to do outside the
+ * state machine (start threads, interrupt them, complete futures). A submitter that should not
+ * linger (the caller of {@code start} or {@code cancel}, the timer thread) asks for hand-off: it
+ * runs its event, gives up the drainer role — leaving any further events to a new virtual thread —
+ * and only then runs the effects of its event, so that starting many threads overlaps with handling
+ * their completions. Internal; may change at any time.
  */
 final class SerialInbox {
+
+  /** The work events leave behind, owned by the state machine. */
+  interface Effects {
+    /** Runs the pending effects now, on the drainer's thread. */
+    void runNow();
+
+    /** Takes the pending effects out, to be run after the drainer role is given up. */
+    Runnable detach();
+  }
 
   private static final Logger LOG = Logger.getLogger(SerialInbox.class.getName());
 
   private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
-  private final Runnable afterEach;
+  private final Effects effects;
   private volatile @Nullable Thread drainer;
 
-  /** An inbox that runs {@code afterEach} after every event, on the same thread. */
-  SerialInbox(Runnable afterEach) {
-    this.afterEach = afterEach;
+  SerialInbox(Effects effects) {
+    this.effects = effects;
   }
 
   /** Whether the current thread is running events right now. */
@@ -42,7 +53,8 @@ final class SerialInbox {
   /**
    * Runs {@code event} after the events submitted before it, on this thread if the inbox is idle.
    *
-   * @param handOff leave events beyond the first to another thread
+   * @param handOff leave events beyond the first to another thread, and run the first one's effects
+   *     outside the drainer role
    */
   void submit(Runnable event, boolean handOff) {
     events.offer(event);
@@ -58,12 +70,17 @@ final class SerialInbox {
       Runnable event;
       while ((event = events.poll()) != null) {
         run(event);
-        if (handOff && !events.isEmpty()) {
-          int owed = missed;
+        if (handOff) {
+          Runnable detached = effects.detach();
           drainer = null;
-          Thread.ofVirtual().start(() -> drain(owed, false));
+          int left = pending.addAndGet(-missed);
+          if (left != 0) {
+            Thread.ofVirtual().start(() -> drain(left, false));
+          }
+          runQuietly(detached);
           return;
         }
+        runQuietly(effects::runNow);
       }
       drainer = null;
       missed = pending.addAndGet(-missed);
@@ -74,12 +91,19 @@ final class SerialInbox {
     }
   }
 
-  private void run(Runnable event) {
+  private static void run(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "a Parallax run event failed; the run may not finish", e);
     }
-    afterEach.run();
+  }
+
+  private static void runQuietly(Runnable effects) {
+    try {
+      effects.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a Parallax run effect failed", e);
+    }
   }
 }
