@@ -1,0 +1,137 @@
+package dev.parallax.telemetry.metrics;
+
+import static dev.parallax.core.trace.ToolSpanAttributes.*;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The metrics of tool calls, recorded from their spans:
+ *
+ * <ul>
+ *   <li>{@value #DURATION}: histogram of call durations in seconds, by {@code gen_ai.tool.name} and
+ *       {@code error.type};
+ *   <li>{@value #IN_FLIGHT}: calls running now (over all tools: a fallback may change a call's tool
+ *       while it runs);
+ *   <li>{@value #RETRIES}, {@value #TIMEOUTS}, {@value #CACHE_HITS}, {@value #FALLBACKS}: counters
+ *       by tool;
+ *   <li>{@value #DROPPED}: execution records dropped because their subscribers were too slow.
+ * </ul>
+ *
+ * <p>Recording never blocks. Thread-safe.
+ */
+public final class ToolMetrics {
+
+  /** Histogram of tool call durations, in seconds. */
+  public static final String DURATION = "gen_ai.execute_tool.duration";
+
+  /** Tool calls running now. */
+  public static final String IN_FLIGHT = "parallax.tool.calls_in_flight";
+
+  /** Attempts beyond the first. */
+  public static final String RETRIES = "parallax.tool.retries";
+
+  /** Calls that ended TIMED_OUT. */
+  public static final String TIMEOUTS = "parallax.tool.timeouts";
+
+  /** Calls answered from the result cache. */
+  public static final String CACHE_HITS = "parallax.tool.cache_hits";
+
+  /** Calls answered by a fallback tool. */
+  public static final String FALLBACKS = "parallax.tool.fallbacks";
+
+  /** Execution records dropped because the queue to their subscribers was full. */
+  public static final String DROPPED = "parallax.records.dropped";
+
+  private static final List<Double> BUCKETS =
+      List.of(
+          0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0);
+
+  private final DoubleHistogram duration;
+  private final LongUpDownCounter inFlight;
+  private final LongCounter retries;
+  private final LongCounter timeouts;
+  private final LongCounter cacheHits;
+  private final LongCounter fallbacks;
+  private final LongCounter dropped;
+
+  /** Creates the instruments on {@code meter}. */
+  public ToolMetrics(Meter meter) {
+    duration =
+        meter
+            .histogramBuilder(DURATION)
+            .setUnit("s")
+            .setDescription("Duration of tool calls")
+            .setExplicitBucketBoundariesAdvice(BUCKETS)
+            .build();
+    inFlight =
+        meter
+            .upDownCounterBuilder(IN_FLIGHT)
+            .setUnit("{call}")
+            .setDescription("Tool calls running")
+            .build();
+    retries = counter(meter, RETRIES, "{attempt}", "Attempts beyond the first");
+    timeouts = counter(meter, TIMEOUTS, "{call}", "Tool calls that timed out");
+    cacheHits = counter(meter, CACHE_HITS, "{call}", "Tool calls answered from the cache");
+    fallbacks = counter(meter, FALLBACKS, "{call}", "Tool calls answered by a fallback tool");
+    dropped =
+        counter(meter, DROPPED, "{record}", "Execution records dropped: subscribers too slow");
+  }
+
+  private static LongCounter counter(Meter meter, String name, String unit, String description) {
+    return meter.counterBuilder(name).setUnit(unit).setDescription(description).build();
+  }
+
+  /** A tool call started. */
+  public void callStarted() {
+    inFlight.add(1);
+  }
+
+  /**
+   * A tool call ended.
+   *
+   * @param tool the tool that answered
+   * @param seconds its duration
+   * @param errorType its {@code error.type}, or {@code null} on success
+   * @param status its final status name, or {@code null} if unknown
+   * @param attempts its attempts
+   * @param cacheHit whether the cache answered
+   * @param fallback whether another tool answered
+   */
+  public void callEnded(
+      String tool,
+      double seconds,
+      @Nullable String errorType,
+      @Nullable String status,
+      long attempts,
+      boolean cacheHit,
+      boolean fallback) {
+    Attributes byTool = Attributes.of(TOOL_NAME, tool);
+    inFlight.add(-1);
+    duration.record(
+        seconds,
+        errorType == null ? byTool : Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType));
+    if (attempts > 1) {
+      retries.add(attempts - 1, byTool);
+    }
+    if ("TIMED_OUT".equals(status)) {
+      timeouts.add(1, byTool);
+    }
+    if (cacheHit) {
+      cacheHits.add(1, byTool);
+    }
+    if (fallback) {
+      fallbacks.add(1, byTool);
+    }
+  }
+
+  /** An execution record was dropped. */
+  public void recordDropped() {
+    dropped.add(1);
+  }
+}
