@@ -6,6 +6,7 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
+import dev.parallax.telemetry.ParallaxTelemetry;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -30,8 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What Parallax costs on top of plain virtual threads: N no-op calls through {@link
- * ToolExecutor#executeParallel} against the same N no-op tasks handed to a virtual-thread-per-task
- * {@link ExecutorService} with {@code invokeAll}.
+ * ToolExecutor#executeParallel} (without and with the telemetry SDK and its record processor)
+ * against the same N no-op tasks handed to a virtual-thread-per-task {@link ExecutorService} with
+ * {@code invokeAll}.
  */
 /*
  * What is measured: the wall time (average, microseconds per operation) of one complete fan-out
@@ -45,7 +47,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * order. Both sides are set up once per trial (the ToolExecutor and the ExecutorService, and the
  * list of calls or tasks), so neither pays construction costs in the measured loop; the executor's
  * maxConcurrency is N so its limit never binds, and no OpenTelemetry, listeners, retries or
- * timeouts are configured. Both hand one value per call to the Blackhole, and both run in the
+ * timeouts are configured. The telemetry variant is the same executor traced by a
+ * ParallaxTelemetry SDK: every call becomes a span, the record processor turns each into an
+ * execution record for one (no-op) subscriber and records the tool metrics; nothing is exported.
+ * Both hand one value per call to the Blackhole, and both run in the
  * same forked JVMs with the same fixed heap. What remains as the difference is the price of
  * Parallax's engine: plan validation, the run's state machine (one lock taken at every call's
  * start and end), and its per-call results and report.
@@ -65,6 +70,8 @@ public class OverheadBenchmark {
   public int n;
 
   private ToolExecutor executor;
+  private ParallaxTelemetry telemetry;
+  private ToolExecutor tracedExecutor;
   private List<ToolCall<Integer, Integer>> calls;
   private ExecutorService virtualThreads;
   private List<Callable<Integer>> tasks;
@@ -73,6 +80,10 @@ public class OverheadBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     executor = ToolExecutor.builder().maxConcurrency(n).build();
+    telemetry = ParallaxTelemetry.builder().build();
+    telemetry.subscribe(record -> {});
+    tracedExecutor =
+        ToolExecutor.builder().maxConcurrency(n).openTelemetry(telemetry.openTelemetry()).build();
     Tool<Integer, Integer> noOp = Tools.named("no-op").input(Integer.class).function((i, ctx) -> i);
     calls = IntStream.range(0, n).mapToObj(i -> ToolCall.of("call-" + i, noOp, i)).toList();
 
@@ -83,6 +94,9 @@ public class OverheadBenchmark {
     if (!run.allSucceeded() || run.results().size() != n) {
       throw new IllegalStateException("executeParallel did not complete " + n + " calls: " + run);
     }
+    if (!tracedExecutor.executeParallel(calls).allSucceeded()) {
+      throw new IllegalStateException("executeParallel with telemetry did not complete " + n);
+    }
     if (virtualThreads.invokeAll(tasks).stream().filter(Future::isDone).count() != n) {
       throw new IllegalStateException("invokeAll did not complete " + n + " tasks");
     }
@@ -92,6 +106,8 @@ public class OverheadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     executor.close();
+    tracedExecutor.close();
+    telemetry.close();
     virtualThreads.close();
   }
 
@@ -99,6 +115,15 @@ public class OverheadBenchmark {
   @Benchmark
   public void executeParallel(Blackhole blackhole) {
     RunResult run = executor.executeParallel(calls);
+    for (CallResult<?> result : run.results()) {
+      blackhole.consume(result.value());
+    }
+  }
+
+  /** N no-op calls through Parallax, traced, each becoming an execution record. */
+  @Benchmark
+  public void executeParallelWithTelemetry(Blackhole blackhole) {
+    RunResult run = tracedExecutor.executeParallel(calls);
     for (CallResult<?> result : run.results()) {
       blackhole.consume(result.value());
     }

@@ -11,17 +11,21 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
 /**
- * Turns the JMH results of {@link OverheadBenchmark} into a table and one figure per N: the time of
+ * Turns the JMH results of {@link OverheadBenchmark} into a table and figures per N: the time of
  * {@code executeParallel} divided by the time of the {@code invokeAll} baseline (target at most
- * 1.5x).
+ * 1.5x), and the same with telemetry on (target at most 3x) and against telemetry off.
  */
 final class OverheadReport {
 
   /** The target: Parallax may cost at most this many times the bare fan-out. */
   static final double TARGET = 1.5;
 
+  /** The target with the telemetry SDK and record processor on. */
+  static final double TELEMETRY_TARGET = 3.0;
+
   private final Map<Integer, Result<?>> executor = new TreeMap<>();
   private final Map<Integer, Result<?>> baseline = new TreeMap<>();
+  private final Map<Integer, Result<?>> traced = new TreeMap<>();
 
   OverheadReport(Collection<RunResult> results) {
     for (RunResult result : results) {
@@ -32,6 +36,8 @@ final class OverheadReport {
       }
       if (benchmark.endsWith(".executeParallel")) {
         executor.put(Integer.valueOf(n), result.getPrimaryResult());
+      } else if (benchmark.endsWith(".executeParallelWithTelemetry")) {
+        traced.put(Integer.valueOf(n), result.getPrimaryResult());
       } else if (benchmark.endsWith(".invokeAll")) {
         baseline.put(Integer.valueOf(n), result.getPrimaryResult());
       }
@@ -78,6 +84,22 @@ final class OverheadReport {
     for (Integer n : sizes()) {
       figures.add(figure(n));
     }
+    for (Integer n : sizes()) {
+      figures.add(
+          ratio(
+              "overhead N=" + n + " telemetry/invokeAll",
+              traced.get(n),
+              baseline.get(n),
+              n,
+              TELEMETRY_TARGET));
+      figures.add(
+          ratio(
+              "overhead N=" + n + " telemetry/executor",
+              traced.get(n),
+              executor.get(n),
+              n,
+              Double.NaN));
+    }
     return figures;
   }
 
@@ -103,6 +125,25 @@ final class OverheadReport {
         ratio,
         target,
         Figure.Verdict.of(ratio <= TARGET),
+        String.format(
+            Locale.ROOT,
+            "%s vs %s us/op, %+.3f us per call",
+            score(ours),
+            score(base),
+            (ours.getScore() - base.getScore()) / n));
+  }
+
+  private static Figure ratio(String name, Result<?> ours, Result<?> base, int n, double limit) {
+    String target = Double.isNaN(limit) ? "(info)" : String.format(Locale.ROOT, "<= %.1fx", limit);
+    if (ours == null || base == null) {
+      return new Figure(name, Double.NaN, target, Figure.Verdict.NA, "one side was not run");
+    }
+    double ratio = ours.getScore() / base.getScore();
+    return new Figure(
+        name,
+        ratio,
+        target,
+        Double.isNaN(limit) ? Figure.Verdict.NA : Figure.Verdict.of(ratio <= limit),
         String.format(
             Locale.ROOT,
             "%s vs %s us/op, %+.3f us per call",

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class CallSpans {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.parallax.core.internal.Json.MAPPER;
 
   private CallSpans() {}
 

@@ -18,12 +18,19 @@ public final class ArgumentFeatures {
   /** Feature name of the number of arguments. */
   public static final String COUNT = "arg_count";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.parallax.core.internal.Json.MAPPER;
 
   private ArgumentFeatures() {}
 
   /** The default features of {@code input}. */
   public static Map<String, Double> of(Object input) {
+    if (input instanceof CharSequence text) {
+      return Map.of(
+          BYTES, (double) text.toString().getBytes(StandardCharsets.UTF_8).length + 2, COUNT, 1.0);
+    }
+    if (input instanceof Number || input instanceof Boolean) {
+      return Map.of(BYTES, (double) input.toString().length(), COUNT, 1.0);
+    }
     JsonNode tree;
     try {
       tree = input instanceof JsonNode node ? node : JSON.valueToTree(input);

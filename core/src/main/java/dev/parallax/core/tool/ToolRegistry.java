@@ -1,10 +1,8 @@
 package dev.parallax.core.tool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.common.collect.ImmutableMap;
 import dev.parallax.core.call.ToolCall;
 import java.util.Collection;
@@ -23,8 +21,7 @@ import java.util.Optional;
  */
 public final class ToolRegistry {
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private static final ObjectMapper JSON = dev.parallax.core.internal.Json.MAPPER;
 
   private final ImmutableMap<String, Tool<?, ?>> tools;
 

@@ -15,10 +15,13 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,11 +30,13 @@ import java.util.logging.Logger;
  * Turns every ended {@code execute_tool} span into an {@link ExecutionRecord} and hands it to any
  * number of subscribers (the history writer, the model trainer), and records the tool metrics.
  *
- * <p>It never blocks the thread that ends a span: ended tool spans go into a bounded queue with
- * {@code offer}; when the queue is full the record is dropped and counted ({@link #dropped()} and
- * the {@value ToolMetrics#DROPPED} counter). One daemon thread, {@code parallax-records}, maps the
- * spans to records and calls the subscribers in order; a subscriber that throws is logged and
- * skipped. {@link #forceFlush()} completes when every record queued before it was delivered; {@link
+ * <p>It never blocks the thread that ends a span: ended tool spans go into a bounded lock-free
+ * queue; when the queue is full the record is dropped and counted ({@link #dropped()} and the
+ * {@value ToolMetrics#DROPPED} counter). One daemon thread, {@code parallax-records}, maps the
+ * spans to records in batches and calls the subscribers in order; a subscriber that throws is
+ * logged and skipped. The thread is woken when a batch has gathered (or every {@value
+ * #MAX_IDLE_MILLIS} ms), not for every span, so a busy executor does not pay a thread wake-up per
+ * call. {@link #forceFlush()} completes when every record queued before it was delivered; {@link
  * #shutdown()} delivers what is queued, then stops the thread.
  *
  * <p>Thread-safe. Register it with {@code SdkTracerProviderBuilder.addSpanProcessor}.
@@ -43,7 +48,15 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
 
   private static final Logger LOG = Logger.getLogger(ExecutionRecordProcessor.class.getName());
 
-  private final BlockingQueue<ReadableSpan> queue;
+  /** Longest time a queued record waits for the worker when fewer than a batch are queued. */
+  static final long MAX_IDLE_MILLIS = 50;
+
+  private static final int BATCH = 64;
+
+  private final Queue<ReadableSpan> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final int capacity;
+  private volatile boolean workerParked;
   private final List<Consumer<ExecutionRecord>> subscribers = new CopyOnWriteArrayList<>();
   private final ToolMetrics metrics;
   private final AtomicLong queued = new AtomicLong();
@@ -52,6 +65,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong defaulted = new AtomicLong();
   private final Object progress = new Object();
+  private final AtomicInteger flushes = new AtomicInteger();
   private final Thread worker;
   private volatile boolean shutdown;
 
@@ -66,7 +80,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
     if (capacity < 1) {
       throw new IllegalArgumentException("record queue capacity must be >= 1, was " + capacity);
     }
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
     this.metrics = new ToolMetrics(meterProvider.get(INSTRUMENTATION_SCOPE));
     this.worker = Thread.ofPlatform().name("parallax-records").daemon(true).start(this::deliver);
   }
@@ -127,12 +141,19 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
         attempts == null ? 1 : attempts,
         Boolean.TRUE.equals(span.getAttribute(CACHE_HIT)),
         span.getAttribute(FALLBACK_FROM) != null);
-    if (shutdown || !queue.offer(span)) {
+    if (shutdown || size.incrementAndGet() > capacity) {
+      if (!shutdown) {
+        size.decrementAndGet();
+      }
       dropped.incrementAndGet();
       metrics.recordDropped();
       return;
     }
-    queued.incrementAndGet();
+    queue.offer(span);
+    long count = queued.incrementAndGet();
+    if (workerParked && count - handled.get() >= BATCH) {
+      wakeWorker();
+    }
   }
 
   @Override
@@ -147,19 +168,30 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
         : span.getName().startsWith(EXECUTE_TOOL + " ");
   }
 
-  /* The worker: takes ended spans until interrupted by shutdown, then delivers what is left. */
+  private void wakeWorker() {
+    workerParked = false;
+    LockSupport.unpark(worker);
+  }
+
+  /* The worker: delivers what is queued, parks when idle, ends after shutdown once empty. */
   private void deliver() {
     while (true) {
       ReadableSpan span;
-      try {
-        span = queue.take();
-      } catch (InterruptedException e) {
-        while ((span = queue.poll()) != null) {
-          deliverAndCount(span);
-        }
-        return;
+      while ((span = queue.poll()) != null) {
+        size.decrementAndGet();
+        deliverAndCount(span);
       }
-      deliverAndCount(span);
+      if (shutdown) {
+        if (queue.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      workerParked = true;
+      if (queue.isEmpty()) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS));
+      }
+      workerParked = false;
     }
   }
 
@@ -168,8 +200,10 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
       deliver(span);
     } finally {
       handled.incrementAndGet();
-      synchronized (progress) {
-        progress.notifyAll();
+      if (flushes.get() > 0) {
+        synchronized (progress) {
+          progress.notifyAll();
+        }
       }
     }
   }
@@ -207,30 +241,34 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   public CompletableResultCode forceFlush() {
     long target = queued.get();
     CompletableResultCode code = new CompletableResultCode();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              synchronized (progress) {
-                while (handled.get() < target && worker.isAlive()) {
-                  try {
-                    progress.wait(1_000); // woken by every delivery; the timeout only re-checks
-                    // that the worker is still alive
-                  } catch (InterruptedException e) {
-                    code.fail();
-                    return;
-                  }
-                }
-              }
-              code.succeed();
-            });
+    Thread.ofVirtual().start(() -> awaitHandled(target, code));
+    wakeWorker();
     return code;
+  }
+
+  private void awaitHandled(long target, CompletableResultCode code) {
+    flushes.incrementAndGet();
+    try {
+      synchronized (progress) {
+        while (handled.get() < target && worker.isAlive()) {
+          // woken by every delivery while a flush waits; the timeout re-checks the worker lives
+          progress.wait(1_000);
+        }
+      }
+      code.succeed();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code.fail();
+    } finally {
+      flushes.decrementAndGet();
+    }
   }
 
   /** Stops taking records, delivers what is queued, then stops the thread. */
   @Override
   public CompletableResultCode shutdown() {
     shutdown = true;
-    worker.interrupt();
+    wakeWorker();
     CompletableResultCode code = new CompletableResultCode();
     Thread.ofVirtual()
         .start(
