@@ -203,7 +203,11 @@ final class OtlpJson {
         owner.remove(key);
         return id == null ? " invalid " + name + " " + node : "";
       }
-      return " invalid " + name + " " + node + " (want " + 2 * bytes + " hex digits)";
+      return " invalid "
+          + name
+          + " "
+          + node
+          + (id == null ? " (want " + 2 * bytes + " hex digits)" : " (all zero)");
     }
     owner.put(key, Base64.getEncoder().encodeToString(id));
     return "";
