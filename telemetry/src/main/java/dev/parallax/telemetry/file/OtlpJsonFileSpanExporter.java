@@ -101,8 +101,14 @@ public final class OtlpJsonFileSpanExporter implements SpanExporter {
     if (spans.isEmpty()) {
       return CompletableResultCode.ofSuccess();
     }
-    // conversion outside the lock: only the write is serialized
-    String line = OtlpJson.print(SpanDataToProto.request(spans));
+    String line;
+    try {
+      // conversion outside the lock: only the write is serialized
+      line = OtlpJson.print(SpanDataToProto.request(spans));
+    } catch (RuntimeException e) {
+      LOGGER.log(Level.WARNING, "cannot convert " + spans.size() + " spans to OTLP/JSON", e);
+      return CompletableResultCode.ofFailure();
+    }
     lock.lock();
     try {
       if (shutdown) {

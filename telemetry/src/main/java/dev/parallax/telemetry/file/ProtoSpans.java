@@ -20,6 +20,7 @@ import java.util.List;
  * ints and doubles map to the attribute of that type, arrays whose elements all have one of those
  * types to the typed array attribute; everything else (bytes, key-value lists, mixed, nested or
  * empty arrays, an unset value) becomes a structured Value attribute (AttributeKey.valueKey).
+ * JsonFormat reads doubles through BigDecimal, so a -0.0 in the file reads as 0.0.
  */
 
 /** The official OTLP protobuf span → {@link TraceSpan}. Stateless. */
