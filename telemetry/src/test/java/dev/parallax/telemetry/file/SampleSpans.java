@@ -13,7 +13,6 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.time.Instant;
 import java.util.List;
 
@@ -74,14 +73,13 @@ final class SampleSpans {
             .startSpan();
     server.addEvent(
         "something happened", Attributes.of(AttributeKey.longKey("count"), 3L), T0.plusMillis(1));
-    try (Scope ignored = server.makeCurrent()) {
-      tracer
-          .spanBuilder("call backend")
-          .setSpanKind(SpanKind.CLIENT)
-          .setStartTimestamp(T0.plusMillis(2))
-          .startSpan()
-          .end(T0.plusMillis(3));
-    }
+    tracer
+        .spanBuilder("call backend")
+        .setParent(Context.root().with(server))
+        .setSpanKind(SpanKind.CLIENT)
+        .setStartTimestamp(T0.plusMillis(2))
+        .startSpan()
+        .end(T0.plusMillis(3));
     server.setStatus(StatusCode.ERROR, "backend said no");
     server.end(T0.plusMillis(4));
   }

@@ -70,8 +70,8 @@ class TraceFileReaderTest {
                     .setWrapperJsonObject(wrapperObject)
                     .build())) {
       Span caller = otel.sdk.getTracer("agent").spanBuilder("agent-turn").startSpan();
-      try (Scope ignored = caller.makeCurrent();
-          ToolExecutor executor = ToolExecutor.builder().openTelemetry(otel.sdk).build()) {
+      Scope scope = caller.makeCurrent();
+      try (ToolExecutor executor = ToolExecutor.builder().openTelemetry(otel.sdk).build()) {
         run =
             executor.executeParallel(
                 List.of(
@@ -79,6 +79,7 @@ class TraceFileReaderTest {
                     ToolCall.of("b", lookup, "y"),
                     ToolCall.of("c", failing, "z")));
       } finally {
+        scope.close();
         caller.end();
       }
       expected = otel.records();
