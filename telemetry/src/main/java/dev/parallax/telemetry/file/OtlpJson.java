@@ -30,9 +30,9 @@ import org.jspecify.annotations.Nullable;
  *
  * Reading also checks each span before JsonFormat sees it, so one bad span costs that span and not
  * its whole line: a span whose ids are not 16/8 bytes (hex, or base64 from non-conforming writers)
- * is dropped with a problem; an enum value that is neither a known name nor a number becomes
- * UNKNOWN_ENUM, which proto3's open enums keep as UNRECOGNIZED, so the reader can count it as
- * defaulted instead of JsonFormat dropping it silently.
+ * is dropped with a problem. Enums: a number outside the enum stays UNRECOGNIZED (proto3 enums are
+ * open); a name JsonFormat does not know would be dropped silently, so it becomes UNKNOWN_ENUM,
+ * which is UNRECOGNIZED too. The reader counts both as defaulted.
  */
 
 /** OTLP/JSON text ↔ the official {@link ExportTraceServiceRequest}. Stateless, thread-safe. */
@@ -103,12 +103,9 @@ final class OtlpJson {
     try {
       tree = MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      throw new MalformedLineException(
-          "not JSON: "
-              + e.getOriginalMessage()
-              + " (column "
-              + e.getLocation().getColumnNr()
-              + ")");
+      String column =
+          e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")";
+      throw new MalformedLineException("not JSON: " + e.getOriginalMessage() + column);
     }
     if (!(tree instanceof ObjectNode root)) {
       throw new MalformedLineException("not a JSON object but " + tree.getNodeType());
