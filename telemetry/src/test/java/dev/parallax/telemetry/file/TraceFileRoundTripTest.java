@@ -1,0 +1,158 @@
+package dev.parallax.telemetry.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parallax.core.call.CallGraph;
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.Tools;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Real runs through the executor, traced by the real SDK into a file and into memory: the file
+ * gives back exactly the records of the spans the SDK ended.
+ */
+class TraceFileRoundTripTest {
+
+  @TempDir Path dir;
+
+  private final Tool<String, String> echo =
+      Tools.named("echo")
+          .description("Says it back")
+          .input(String.class)
+          .function((in, ctx) -> in.toUpperCase(java.util.Locale.ROOT));
+  private final Tool<String, String> failing =
+      Tools.named("failing")
+          .input(String.class)
+          .function(
+              (in, ctx) -> {
+                throw new IllegalStateException("no " + in);
+              });
+  private final Tool<String, String> flaky =
+      Tools.named("flaky")
+          .idempotent(true)
+          .input(String.class)
+          .function(
+              (in, ctx) -> {
+                if (ctx.attempt() < 3) {
+                  throw new IOException("try again");
+                }
+                return in;
+              });
+
+  enum Mode {
+    PARALLEL,
+    PARALLEL_ASYNC,
+    SEQUENTIAL,
+    GRAPH,
+    BATCH
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void roundTrip_theFileGivesBackTheRecordsOfTheSpansTheSdkEnded(Mode mode) throws Exception {
+    Path path = dir.resolve("run.jsonl");
+    RunResult run;
+    List<ExecutionRecord> expected;
+    try (TracingSdk otel = new TracingSdk(OtlpJsonFileSpanExporter.create(path))) {
+      try (ToolExecutor executor =
+          ToolExecutor.builder()
+              .openTelemetry(otel.sdk)
+              .recordPayloadsOnSpans(true)
+              .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ZERO).build())
+              .predictor(
+                  call ->
+                      new Prediction(
+                          Duration.ofNanos(1_234_567), Duration.ofMillis(4), 0.75, "test-model"))
+              .build()) {
+        run = run(mode, executor);
+      }
+      expected = otel.records();
+    }
+
+    TraceFile file = TraceFileReader.readStrict(path);
+
+    assertThat(expected).isNotEmpty();
+    assertThat(file.records()).isEqualTo(expected);
+    Map<String, CallStatus> ran =
+        run.results().stream()
+            .filter(r -> r.startedAt() != null) // a call that never started has no span
+            .collect(Collectors.toMap(CallResult::callId, CallResult::status));
+    assertThat(file.records())
+        .extracting(ExecutionRecord::callId, ExecutionRecord::status)
+        .containsExactlyInAnyOrderElementsOf(
+            ran.entrySet().stream()
+                .map(e -> org.assertj.core.groups.Tuple.tuple(e.getKey(), e.getValue()))
+                .toList());
+    assertThat(file.records())
+        .allSatisfy(
+            r -> {
+              assertThat(r.runId()).isEqualTo(run.runId());
+              assertThat(r.predictionSource()).isEqualTo("test-model");
+              assertThat(r.predictedLatency()).isEqualTo(Duration.ofNanos(1_234_567));
+              if (!r.callId().equals("second")) {
+                // core records arguments only for fixed inputs, not derived ones
+                assertThat(r.arguments()).startsWith("\"");
+              }
+              assertThat(r.features()).containsKey("arg_bytes");
+            });
+
+    ReadCounts counts = file.counts();
+    assertThat(counts.spans()).isEqualTo(ran.size() + 1);
+    assertThat(counts.toolRecords()).isEqualTo(ran.size());
+    assertThat(counts.skippedSpans()).as("the run span").isOne();
+    assertThat(counts.defaultedSpans()).isZero();
+    assertThat(counts.malformedLines()).isZero();
+    assertThat(counts.droppedSpans()).isZero();
+
+    assertThat(file.runs()).hasSize(1);
+    TraceRun traceRun = file.runs().getFirst();
+    assertThat(traceRun.runId()).isEqualTo(run.runId());
+    assertThat(traceRun.span()).isNotNull();
+    assertThat(traceRun.records()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(traceRun.calls())
+        .allSatisfy(call -> assertThat(call.parentSpanId()).isEqualTo(traceRun.span().spanId()));
+  }
+
+  private RunResult run(Mode mode, ToolExecutor executor)
+      throws InterruptedException, ExecutionException {
+    List<ToolCall<String, String>> calls =
+        List.of(
+            ToolCall.of("call-echo", echo, "hello"),
+            ToolCall.of("call-failing", failing, "way"),
+            ToolCall.of("call-flaky", flaky, "third time"));
+    return switch (mode) {
+      case PARALLEL -> executor.executeParallel(calls);
+      case PARALLEL_ASYNC -> executor.executeParallelAsync(calls).get();
+      case SEQUENTIAL -> executor.executeSequential(calls);
+      case GRAPH ->
+          executor.executeGraph(
+              CallGraph.builder()
+                  .add(ToolCall.of("first", echo, "a"))
+                  .add(
+                      ToolCall.derived(
+                          "second", echo, deps -> (String) deps.get("first").value() + "b"),
+                      "first")
+                  .add(ToolCall.of("broken", failing, "c"))
+                  .add(ToolCall.derived("never", echo, deps -> "unreachable"), "broken")
+                  .build());
+      case BATCH -> executor.executeBatch(echo, List.of("x", "y", "z"));
+    };
+  }
+}
