@@ -96,7 +96,7 @@ final class Attempt implements AttemptExecution, ToolContext, Runnable {
       @SuppressWarnings("unchecked")
       Tool<Object, ?> tool = (Tool<Object, ?>) node.tool;
       if (number == 1 && node.span != null) {
-        CallSpans.recordFeatures(node.span, tool, input);
+        CallSpans.recordInput(node.span, tool, input, node.run.settings().recordPayloads());
       }
       ResultCache cache = node.run.settings().cache();
       if (cache == ResultCache.NONE) {

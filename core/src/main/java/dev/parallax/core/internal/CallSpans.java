@@ -82,14 +82,18 @@ final class CallSpans {
           .setAttribute(PREDICTED_SUCCESS, prediction.successProbability())
           .setAttribute(PREDICTION_SOURCE, prediction.source());
     }
-    if (payloads && node.call.input() != null) {
-      builder.setAttribute(TOOL_CALL_ARGUMENTS, toJson(node.call.input()));
-    }
     return builder.startSpan();
   }
 
-  /** Puts the tool's features of the input on the span; a failing extractor is ignored. */
-  static void recordFeatures(Span span, Tool<Object, ?> tool, Object input) {
+  /**
+   * Puts the tool's features of the input on the span, and the input itself when the user opted in;
+   * called on the first attempt's thread, once the input is resolved (derived inputs too). A
+   * failing feature extractor is ignored.
+   */
+  static void recordInput(Span span, Tool<Object, ?> tool, Object input, boolean payloads) {
+    if (payloads) {
+      span.setAttribute(TOOL_CALL_ARGUMENTS, toJson(input));
+    }
     Map<String, Double> features;
     try {
       features = tool.features(input);
