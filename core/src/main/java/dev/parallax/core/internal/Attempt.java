@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
 final class Attempt implements AttemptExecution, ToolContext, Runnable {
 
   final CallNode node;
+  final Tool<?, ?> tool;
+  final Context context;
   final int number;
   final long startNanos;
   final int inFlightAtStart;
@@ -37,10 +39,19 @@ final class Attempt implements AttemptExecution, ToolContext, Runnable {
   private @Nullable Object value;
   private @Nullable Throwable error;
   private boolean cacheHit;
+  long endNanos;
 
   Attempt(
-      CallNode node, int number, long startNanos, int inFlightAtStart, @Nullable Instant deadline) {
+      CallNode node,
+      Tool<?, ?> tool,
+      Context context,
+      int number,
+      long startNanos,
+      int inFlightAtStart,
+      @Nullable Instant deadline) {
     this.node = node;
+    this.tool = tool;
+    this.context = context;
     this.number = number;
     this.startNanos = startNanos;
     this.inFlightAtStart = inFlightAtStart;
@@ -89,12 +100,11 @@ final class Attempt implements AttemptExecution, ToolContext, Runnable {
     Object value = null;
     Throwable error = null;
     boolean hit = false;
-    Context context = node.context;
     Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
     try {
       Object input = node.input();
       @SuppressWarnings("unchecked")
-      Tool<Object, ?> tool = (Tool<Object, ?>) node.tool;
+      Tool<Object, ?> tool = (Tool<Object, ?>) this.tool;
       if (number == 1 && node.span != null) {
         CallSpans.recordInput(node.span, tool, input, node.run.settings().recordPayloads());
       }
@@ -122,6 +132,7 @@ final class Attempt implements AttemptExecution, ToolContext, Runnable {
   /** Hands the outcome to the run, once; later reports are dropped. */
   private void report(@Nullable Object value, @Nullable Throwable error, boolean cacheHit) {
     if (reported.compareAndSet(false, true)) {
+      this.endNanos = node.run.settings().time().nanoTime();
       this.value = value;
       this.error = error;
       this.cacheHit = cacheHit;

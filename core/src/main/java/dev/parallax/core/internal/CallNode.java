@@ -14,8 +14,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One call inside a run, with its state. Mutable fields are guarded by the run's lock, except those
- * marked volatile, which attempt threads read. Internal; may change at any time.
+ * One call inside a run, with its state. Fields are written only inside the run's events; attempt
+ * threads read the few they need (input, dependency results) after the event that started them,
+ * which {@code Thread.start} orders before them. Internal; may change at any time.
  */
 final class CallNode implements PendingCall {
 
@@ -45,11 +46,11 @@ final class CallNode implements PendingCall {
   int pendingDependencies;
 
   State state = State.PENDING;
-  volatile Tool<?, ?> tool;
+  Tool<?, ?> tool;
   @Nullable String fallbackFrom;
   @Nullable List<String> triedTools;
   boolean replacementConsidered;
-  volatile int attempt;
+  int attempt;
   int attemptOnTool;
   boolean cacheHit;
   @Nullable Prediction prediction;
@@ -62,9 +63,9 @@ final class CallNode implements PendingCall {
   @Nullable Attempt current;
   @Nullable Cancellable retryTimer;
   @Nullable Span span;
-  volatile Context context = Context.root();
-  volatile Map<String, CallResult<?>> dependencyResults = Map.of();
-  volatile @Nullable Object resolvedInput;
+  Context context = Context.root();
+  Map<String, CallResult<?>> dependencyResults = Map.of();
+  @Nullable Object resolvedInput;
   @Nullable CallResult<?> result;
 
   CallNode(Run run, int index, ToolCall<?, ?> call, List<String> dependsOn, int[] dependencies) {

@@ -97,9 +97,11 @@ public final class ToolSpanReader {
             Duration.ofNanos(endEpochNanos - startEpochNanos),
             status(attributes.get(STATUS), statusError, errorType, defaulted),
             errorType,
-            (int) (long) orDefault(attributes.get(ATTEMPTS), 1L, ATTEMPTS, defaulted),
-            millis(orDefault(attributes.get(QUEUE_WAIT_MS), 0.0, QUEUE_WAIT_MS, defaulted)),
-            (int) (long) orDefault(attributes.get(IN_FLIGHT), 0L, IN_FLIGHT, defaulted),
+            count(orDefault(number(attributes, ATTEMPTS.getKey()), 1.0, ATTEMPTS, defaulted)),
+            millis(
+                orDefault(
+                    number(attributes, QUEUE_WAIT_MS.getKey()), 0.0, QUEUE_WAIT_MS, defaulted)),
+            count(orDefault(number(attributes, IN_FLIGHT.getKey()), 0.0, IN_FLIGHT, defaulted)),
             Boolean.TRUE.equals(attributes.get(CACHE_HIT)),
             attributes.get(FALLBACK_FROM),
             attributes.get(PREDICTED_LATENCY_MS) == null
@@ -151,7 +153,24 @@ public final class ToolSpanReader {
     return value;
   }
 
+  /** A numeric attribute written as a long or a double (other sources differ), else null. */
+  private static @Nullable Double number(Attributes attributes, String key) {
+    Long asLong = attributes.get(AttributeKey.longKey(key));
+    if (asLong != null) {
+      return asLong.doubleValue();
+    }
+    return attributes.get(AttributeKey.doubleKey(key));
+  }
+
+  /** A count clamped to {@code [0, Integer.MAX_VALUE]}; NaN counts as 0. */
+  private static int count(double value) {
+    return Double.isNaN(value) ? 0 : (int) Math.max(0, Math.min(Integer.MAX_VALUE, value));
+  }
+
   private static Duration millis(double ms) {
-    return Duration.ofNanos((long) (ms * 1e6));
+    if (!(ms > 0) || Double.isInfinite(ms)) {
+      return Duration.ZERO; // negative, NaN or infinite times from a foreign source mean nothing
+    }
+    return Duration.ofNanos((long) Math.min(ms * 1e6, Long.MAX_VALUE));
   }
 }
