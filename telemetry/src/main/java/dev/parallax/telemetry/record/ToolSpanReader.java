@@ -73,8 +73,9 @@ public final class ToolSpanReader {
     if (!isToolSpan(name, attributes)) {
       return Reading.skipped("not a tool span: " + name);
     }
+    Fields f = Fields.of(attributes);
     List<String> defaulted = new ArrayList<>(0);
-    String tool = attributes.get(TOOL_NAME);
+    String tool = f.tool;
     if (tool == null || tool.isEmpty()) {
       tool = name.startsWith(EXECUTE_TOOL + " ") ? name.substring(EXECUTE_TOOL.length() + 1) : "";
       if (tool.isBlank()) {
@@ -85,33 +86,79 @@ public final class ToolSpanReader {
     if (endEpochNanos < startEpochNanos) {
       return Reading.skipped("span " + spanId + " ends before it starts");
     }
-    String errorType = attributes.get(ERROR_TYPE);
     ExecutionRecord record =
         new ExecutionRecord(
             tool,
-            orDefault(attributes.get(TOOL_CALL_ID), spanId, TOOL_CALL_ID, defaulted),
+            orDefault(f.callId, spanId, TOOL_CALL_ID, defaulted),
             traceId,
             spanId,
-            orDefault(attributes.get(RUN_ID), "", RUN_ID, defaulted),
+            orDefault(f.runId, "", RUN_ID, defaulted),
             Instant.ofEpochSecond(0, startEpochNanos),
             Duration.ofNanos(endEpochNanos - startEpochNanos),
-            status(attributes.get(STATUS), statusError, errorType, defaulted),
-            errorType,
-            count(orDefault(number(attributes, ATTEMPTS.getKey()), 1.0, ATTEMPTS, defaulted)),
-            millis(
-                orDefault(
-                    number(attributes, QUEUE_WAIT_MS.getKey()), 0.0, QUEUE_WAIT_MS, defaulted)),
-            count(orDefault(number(attributes, IN_FLIGHT.getKey()), 0.0, IN_FLIGHT, defaulted)),
-            Boolean.TRUE.equals(attributes.get(CACHE_HIT)),
-            attributes.get(FALLBACK_FROM),
-            attributes.get(PREDICTED_LATENCY_MS) == null
-                ? null
-                : millis(attributes.get(PREDICTED_LATENCY_MS)),
-            attributes.get(PREDICTED_SUCCESS),
-            attributes.get(PREDICTION_SOURCE),
-            features(attributes),
-            attributes.get(TOOL_CALL_ARGUMENTS));
+            status(f.status, statusError, f.errorType, defaulted),
+            f.errorType,
+            count(orDefault(f.attempts, 1.0, ATTEMPTS, defaulted)),
+            millis(orDefault(f.queueWaitMs, 0.0, QUEUE_WAIT_MS, defaulted)),
+            count(orDefault(f.inFlight, 0.0, IN_FLIGHT, defaulted)),
+            f.cacheHit,
+            f.fallbackFrom,
+            f.predictedLatencyMs == null ? null : millis(f.predictedLatencyMs),
+            f.predictedSuccess,
+            f.predictionSource,
+            f.features,
+            f.arguments);
     return new Reading(record, null, List.copyOf(defaulted));
+  }
+
+  /** The attributes a record needs, read in one pass over the span's attributes. */
+  private static final class Fields {
+    @Nullable String tool;
+    @Nullable String callId;
+    @Nullable String runId;
+    @Nullable String status;
+    @Nullable String errorType;
+    @Nullable Double attempts;
+    @Nullable Double queueWaitMs;
+    @Nullable Double inFlight;
+    boolean cacheHit;
+    @Nullable String fallbackFrom;
+    @Nullable Double predictedLatencyMs;
+    @Nullable Double predictedSuccess;
+    @Nullable String predictionSource;
+    @Nullable String arguments;
+    final Map<String, Double> features = new HashMap<>();
+
+    static Fields of(Attributes attributes) {
+      Fields f = new Fields();
+      attributes.forEach((key, value) -> f.take(key.getKey(), value));
+      return f;
+    }
+
+    private void take(String key, Object value) {
+      String text = value instanceof String string ? string : null;
+      Double number = value instanceof Number n ? n.doubleValue() : null;
+      switch (key) {
+        case "gen_ai.tool.name" -> tool = text;
+        case "gen_ai.tool.call.id" -> callId = text;
+        case "parallax.run.id" -> runId = text;
+        case "parallax.status" -> status = text;
+        case "error.type" -> errorType = text;
+        case "parallax.attempts" -> attempts = number;
+        case "parallax.queue_wait_ms" -> queueWaitMs = number;
+        case "parallax.in_flight" -> inFlight = number;
+        case "parallax.cache_hit" -> cacheHit = Boolean.TRUE.equals(value);
+        case "parallax.fallback_from" -> fallbackFrom = text;
+        case "parallax.prediction.latency_ms" -> predictedLatencyMs = number;
+        case "parallax.prediction.success" -> predictedSuccess = number;
+        case "parallax.prediction.source" -> predictionSource = text;
+        case "gen_ai.tool.call.arguments" -> arguments = text;
+        default -> {
+          if (number != null && key.startsWith(FEATURE_PREFIX)) {
+            features.put(key.substring(FEATURE_PREFIX.length()), number);
+          }
+        }
+      }
+    }
   }
 
   private static CallStatus status(
@@ -133,17 +180,6 @@ public final class ToolSpanReader {
     return "timeout".equals(errorType) ? CallStatus.TIMED_OUT : CallStatus.FAILED;
   }
 
-  private static Map<String, Double> features(Attributes attributes) {
-    Map<String, Double> features = new HashMap<>();
-    attributes.forEach(
-        (key, value) -> {
-          if (key.getKey().startsWith(FEATURE_PREFIX) && value instanceof Number number) {
-            features.put(key.getKey().substring(FEATURE_PREFIX.length()), number.doubleValue());
-          }
-        });
-    return features;
-  }
-
   private static <T> T orDefault(
       @Nullable T value, T fallback, AttributeKey<?> key, List<String> defaulted) {
     if (value == null) {
@@ -151,15 +187,6 @@ public final class ToolSpanReader {
       return fallback;
     }
     return value;
-  }
-
-  /** A numeric attribute written as a long or a double (other sources differ), else null. */
-  private static @Nullable Double number(Attributes attributes, String key) {
-    Long asLong = attributes.get(AttributeKey.longKey(key));
-    if (asLong != null) {
-      return asLong.doubleValue();
-    }
-    return attributes.get(AttributeKey.doubleKey(key));
   }
 
   /** A count clamped to {@code [0, Integer.MAX_VALUE]}; NaN counts as 0. */
