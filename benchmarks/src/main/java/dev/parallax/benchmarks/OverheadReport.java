@@ -111,26 +111,12 @@ final class OverheadReport {
   }
 
   private Figure figure(int n) {
-    Result<?> ours = executor.get(n);
-    Result<?> base = baseline.get(n);
-    String name = "overhead N=" + n + " executeParallel/invokeAll";
-    String target = String.format(Locale.ROOT, "<= %.1fx", TARGET);
-    if (ours == null || base == null) {
-      return new Figure(
-          name, Double.NaN, target, Figure.Verdict.NA, "one side was not run (include regex?)");
-    }
-    double ratio = ours.getScore() / base.getScore();
-    return new Figure(
-        name,
-        ratio,
-        target,
-        Figure.Verdict.of(ratio <= TARGET),
-        String.format(
-            Locale.ROOT,
-            "%s vs %s us/op, %+.3f us per call",
-            score(ours),
-            score(base),
-            (ours.getScore() - base.getScore()) / n));
+    return ratio(
+        "overhead N=" + n + " executeParallel/invokeAll",
+        executor.get(n),
+        baseline.get(n),
+        n,
+        TARGET);
   }
 
   private static Figure ratio(String name, Result<?> ours, Result<?> base, int n, double limit) {

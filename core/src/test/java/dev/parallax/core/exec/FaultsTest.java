@@ -135,21 +135,7 @@ class FaultsTest {
     CountDownLatch allStarted = new CountDownLatch(running);
     CountDownLatch allInterrupted = new CountDownLatch(running);
     AtomicInteger starts = new AtomicInteger();
-    Tool<Object, String> blocking =
-        Tools.named("blocking")
-            .input(Object.class)
-            .function(
-                (in, ctx) -> {
-                  starts.incrementAndGet();
-                  allStarted.countDown();
-                  try {
-                    new CountDownLatch(1).await();
-                    return "never";
-                  } catch (InterruptedException e) {
-                    allInterrupted.countDown();
-                    throw e;
-                  }
-                });
+    Tool<Object, String> blocking = blockUntilInterrupted(starts, allStarted, allInterrupted);
     RecordingListener events = new RecordingListener();
 
     try (ToolExecutor executor =
@@ -186,19 +172,7 @@ class FaultsTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     Tool<Object, String> blocking =
-        Tools.named("blocking")
-            .input(Object.class)
-            .function(
-                (in, ctx) -> {
-                  started.countDown();
-                  try {
-                    new CountDownLatch(1).await();
-                    return "never";
-                  } catch (InterruptedException e) {
-                    interrupted.countDown();
-                    throw e;
-                  }
-                });
+        blockUntilInterrupted(new AtomicInteger(), started, interrupted);
     try (ToolExecutor executor = ToolExecutor.builder().build()) {
       var future = executor.executeParallelAsync(List.of(ToolCall.of("b", blocking, 1)));
       assertThat(started.await(LATCH_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -247,6 +221,25 @@ class FaultsTest {
     executor.close();
     assertThat(Thread.getAllStackTraces().keySet())
         .noneMatch(t -> t.getName().equals("parallax-timer") && t.isAlive());
+  }
+
+  /** A tool that counts its starts and blocks until interrupted, counting interruptions too. */
+  private static Tool<Object, String> blockUntilInterrupted(
+      AtomicInteger starts, CountDownLatch started, CountDownLatch interrupted) {
+    return Tools.named("blocking")
+        .input(Object.class)
+        .function(
+            (in, ctx) -> {
+              starts.incrementAndGet();
+              started.countDown();
+              try {
+                new CountDownLatch(1).await();
+                return "never";
+              } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+              }
+            });
   }
 
   private static List<ToolCall<?, ?>> calls(Tool<Object, ?>... tools) {
