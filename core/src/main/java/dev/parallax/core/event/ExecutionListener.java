@@ -9,11 +9,12 @@ import java.time.Duration;
  * Receives the lifecycle events of runs and calls. Every method has an empty default.
  *
  * <p>Events are delivered synchronously on the executor's threads (tool threads, the timer thread,
- * the caller's thread) while the run's lock is held, so the events of a run arrive in the order
- * they happened and all of them before {@link #onRunFinished} and before the run's result is
- * published. The events of one call arrive in order: queued, then per attempt started and possibly
- * attempt-failed and retry-scheduled, then finished or skipped. Implementations must be
- * thread-safe, quick and non-blocking; what they throw is caught, logged and ignored.
+ * the caller's thread) from inside the run's events, which run one at a time, so the events of a
+ * run arrive in the order they happened and all of them before {@link #onRunFinished} and before
+ * the run's result is published. The events of one call arrive in order: queued, then per attempt
+ * started and possibly attempt-failed and retry-scheduled, then finished or skipped.
+ * Implementations must be thread-safe, quick and non-blocking; what they throw is caught, logged
+ * and ignored.
  */
 public interface ExecutionListener {
 

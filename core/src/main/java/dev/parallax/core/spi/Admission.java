@@ -1,8 +1,9 @@
 package dev.parallax.core.spi;
 
 /**
- * The admission of one run: asked before each attempt starts, told when it ends. Called under the
- * run's lock, so it must be quick and must not block.
+ * The admission of one run: asked before each attempt starts, told when it ends. Called from the
+ * run's serialized events (one at a time for a run, but different runs call concurrently, so state
+ * shared across runs must be thread-safe); it must be quick and must not block.
  */
 public interface Admission {
 

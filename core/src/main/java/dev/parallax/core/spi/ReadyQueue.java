@@ -4,8 +4,8 @@ import dev.parallax.core.call.CallResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The ready calls of one run, in the order they should start. Only used under the run's lock, so
- * implementations need not be thread-safe.
+ * The ready calls of one run, in the order they should start. Only used from the run's serialized
+ * events (one at a time), so implementations need not be thread-safe.
  */
 public interface ReadyQueue {
 
