@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * reported to the run at most once; the run ignores reports of attempts it has already given up on.
  * Internal; may change at any time.
  */
-final class Attempt implements AttemptExecution, ToolContext, Runnable {
+final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolContext {
 
   final CallNode node;
   final Tool<?, ?> tool;

@@ -222,7 +222,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   }
 
   private void submit(Runnable event, boolean handOff) {
-    inbox.submit(event, handOff);
+    inbox.submit(SerialInbox.event(event), handOff);
   }
 
   /** Starts the attempts and runs the actions the last event decided on. */

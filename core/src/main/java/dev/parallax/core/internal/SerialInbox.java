@@ -1,7 +1,6 @@
 package dev.parallax.core.internal;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -10,20 +9,29 @@ import org.jspecify.annotations.Nullable;
  * Runs submitted events one at a time, in the order they were submitted, on whichever thread finds
  * it idle — a lock-free replacement for a lock around a state machine.
  *
- * <p>A submitter adds its event to a queue and increments {@code pending}; the one that moves it
- * from 0 becomes the drainer and runs events until {@code pending} falls back to 0 (the usual
- * "work-in-progress counter" drain loop). Other submitters never wait: their event runs on the
- * drainer's thread. Successive drainers are ordered by the atomic counter, so state touched only
+ * <p>The inbox is one atomic reference, {@code head}: {@code null} when idle, the {@link #ACTIVE}
+ * marker while a thread drains with nothing pending, or the top of a stack of pending events (each
+ * event links to the one pushed before it; the bottom one links to {@code null} or {@code ACTIVE}).
+ * A submitter pushes its event with one compare-and-set; if it found the inbox idle it becomes the
+ * drainer. The drainer takes the whole stack at once ({@code getAndSet(ACTIVE)}), reverses it to
+ * submission order, runs the events, and repeats until it can swap {@code ACTIVE} back to {@code
+ * null}. Other submitters never wait and their events cost no allocation when the event is its own
+ * node (attempts are). The atomic reference orders successive drainers, so the state touched only
  * inside events needs no further synchronisation.
  *
  * <p>After each event the owner's {@link Effects} run: what the event decided to do outside the
  * state machine (start threads, interrupt them, complete futures). A submitter that should not
  * linger (the caller of {@code start} or {@code cancel}, the timer thread) asks for hand-off: it
- * runs its event, gives up the drainer role — leaving any further events to a new virtual thread —
- * and only then runs the effects of its event, so that starting many threads overlaps with handling
+ * runs the first batch, gives up the drainer role — leaving any further events to a new virtual
+ * thread — and only then runs the effects, so that starting many threads overlaps with handling
  * their completions. Internal; may change at any time.
  */
 final class SerialInbox {
+
+  /** An event, and its link in the inbox's stack. */
+  abstract static class Event implements Runnable {
+    @Nullable Event next;
+  }
 
   /** The work events leave behind, owned by the state machine. */
   interface Effects {
@@ -36,13 +44,28 @@ final class SerialInbox {
 
   private static final Logger LOG = Logger.getLogger(SerialInbox.class.getName());
 
-  private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
+  private static final Event ACTIVE =
+      new Event() {
+        @Override
+        public void run() {}
+      };
+
+  private final AtomicReference<@Nullable Event> head = new AtomicReference<>();
   private final Effects effects;
   private volatile @Nullable Thread drainer;
 
   SerialInbox(Effects effects) {
     this.effects = effects;
+  }
+
+  /** Wraps a plain action as an event. */
+  static Event event(Runnable action) {
+    return new Event() {
+      @Override
+      public void run() {
+        action.run();
+      }
+    };
   }
 
   /** Whether the current thread is running events right now. */
@@ -52,43 +75,67 @@ final class SerialInbox {
 
   /**
    * Runs {@code event} after the events submitted before it, on this thread if the inbox is idle.
+   * An event object may be submitted again only after it has run.
    *
-   * @param handOff leave events beyond the first to another thread, and run the first one's effects
+   * @param handOff leave events beyond the first batch to another thread, and run the effects
    *     outside the drainer role
    */
-  void submit(Runnable event, boolean handOff) {
-    events.offer(event);
-    if (pending.getAndIncrement() == 0) {
-      drain(1, handOff);
+  void submit(Event event, boolean handOff) {
+    Event top;
+    do {
+      top = head.get();
+      event.next = top;
+    } while (!head.compareAndSet(top, event));
+    if (top == null) {
+      drain(handOff);
     }
   }
 
-  private void drain(int missed, boolean handOff) {
+  private void drain(boolean handOff) {
     Thread self = Thread.currentThread();
     drainer = self;
     while (true) {
-      Runnable event;
-      while ((event = events.poll()) != null) {
-        run(event);
-        if (handOff) {
-          Runnable detached = effects.detach();
-          drainer = null;
-          int left = pending.addAndGet(-missed);
-          if (left != 0) {
-            Thread.ofVirtual().start(() -> drain(left, false));
-          }
-          runQuietly(detached);
+      Event batch = head.getAndSet(ACTIVE);
+      if (batch == ACTIVE) {
+        drainer = null;
+        if (head.compareAndSet(ACTIVE, null)) {
           return;
         }
-        runQuietly(effects::runNow);
+        drainer = self;
+        continue;
       }
-      drainer = null;
-      missed = pending.addAndGet(-missed);
-      if (missed == 0) {
+      for (Event event = reverse(batch); event != null; ) {
+        Event following = event.next;
+        event.next = null;
+        run(event);
+        if (!handOff) {
+          runQuietly(effects::runNow);
+        }
+        event = following;
+      }
+      if (handOff) {
+        Runnable detached = effects.detach();
+        drainer = null;
+        if (!head.compareAndSet(ACTIVE, null)) {
+          Thread.ofVirtual().start(() -> drain(false)); // events came meanwhile: pass the role on
+        }
+        runQuietly(detached);
         return;
       }
-      drainer = self;
     }
+  }
+
+  /** The events of a batch in submission order, cut off at the marker or the idle bottom. */
+  private static @Nullable Event reverse(Event top) {
+    Event reversed = null;
+    Event event = top;
+    while (event != null && event != ACTIVE) {
+      Event below = event.next;
+      event.next = reversed;
+      reversed = event;
+      event = below;
+    }
+    return reversed;
   }
 
   private static void run(Runnable event) {
