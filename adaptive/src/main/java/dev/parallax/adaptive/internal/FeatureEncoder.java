@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code tool=NAME}: one-hot tool name (value 1, never scaled);
  *   <li>{@code x.NAME} and {@code log.NAME}: each numeric feature and its signed {@code log1p};
- *   <li>{@code ctx.in_flight}, {@code ctx.attempt}: {@code log1p} of calls in flight and the
- *       attempt number;
+ *   <li>{@code ctx.in_flight}, {@code ctx.attempt}: {@code log1p} of calls in flight (the tool's
+ *       average when unknown) and the attempt number;
  *   <li>{@code ctx.tool_latency}, {@code ctx.tool_error_rate}: the tool's recent average log
  *       latency and error rate (0 when the tool is new).
  * </ul>
@@ -42,7 +42,11 @@ public final class FeatureEncoder {
     names[i] = "ctx.attempt";
     values[i++] = Math.log1p(features.attempt());
     names[i] = "ctx.in_flight";
-    values[i++] = Math.log1p(features.inFlight());
+    double inFlight = features.inFlight();
+    if (inFlight <= 0 && baseline != null) {
+      inFlight = baseline.inFlight();
+    }
+    values[i++] = Math.log1p(inFlight);
     names[i] = "ctx.tool_error_rate";
     values[i++] = baseline == null ? 0 : baseline.errorRate();
     names[i] = "ctx.tool_latency";

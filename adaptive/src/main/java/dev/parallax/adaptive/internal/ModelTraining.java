@@ -98,7 +98,7 @@ public final class ModelTraining {
                   new SquaredLoss(),
                   new AdaGrad(0.1, 0.1),
                   settings.epochs(),
-                  0,
+                  Integer.MAX_VALUE,
                   1,
                   settings.seed());
           case CART -> new CARTRegressionTrainer(8);
@@ -148,7 +148,12 @@ public final class ModelTraining {
       }
       var inner =
           new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
-              new LogMulticlass(), new AdaGrad(0.1, 0.1), settings.epochs(), 0, 1, settings.seed());
+              new LogMulticlass(),
+              new AdaGrad(0.1, 0.1),
+              settings.epochs(),
+              Integer.MAX_VALUE,
+              1,
+              settings.seed());
       success = new TransformTrainer<>(inner, scaling, false).train(successData);
       double[] scores = new double[test.size()];
       boolean[] positive = new boolean[test.size()];

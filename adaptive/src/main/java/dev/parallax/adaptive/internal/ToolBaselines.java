@@ -22,22 +22,25 @@ public final class ToolBaselines {
    * @param logLatency EWMA of the natural log of latency in seconds
    * @param logVariance EWMA of the squared deviation of log latency
    * @param successRate EWMA of success (1) and failure (0)
+   * @param inFlight EWMA of the calls in flight when the tool's calls started
    */
-  public record Stats(long count, double logLatency, double logVariance, double successRate) {
+  public record Stats(
+      long count, double logLatency, double logVariance, double successRate, double inFlight) {
 
     /** The error rate, {@code 1 - successRate}. */
     public double errorRate() {
       return 1 - successRate;
     }
 
-    Stats update(double alpha, double logLatencySample, boolean success) {
+    Stats update(double alpha, double logLatencySample, boolean success, int inFlightSample) {
       long n = count + 1;
       double w = Math.max(alpha, 1.0 / n);
       double delta = logLatencySample - logLatency;
       double mean = logLatency + w * delta;
       double variance = (1 - w) * (logVariance + w * delta * delta);
       double rate = successRate + w * ((success ? 1 : 0) - successRate);
-      return new Stats(n, mean, variance, rate);
+      double load = inFlight + w * (inFlightSample - inFlight);
+      return new Stats(n, mean, variance, rate, load);
     }
   }
 
@@ -64,14 +67,14 @@ public final class ToolBaselines {
    *
    * @param logLatency natural log of the latency in seconds; must be finite
    */
-  public @Nullable Stats update(String tool, double logLatency, boolean success) {
+  public @Nullable Stats update(String tool, double logLatency, boolean success, int inFlight) {
     Stats[] before = new Stats[1];
     byTool.compute(
         tool,
         (t, old) -> {
           before[0] = old;
-          Stats start = old != null ? old : new Stats(0, 0, 0, 1);
-          return start.update(alpha, logLatency, success);
+          Stats start = old != null ? old : new Stats(0, 0, 0, 1, 0);
+          return start.update(alpha, logLatency, success, inFlight);
         });
     return before[0];
   }
