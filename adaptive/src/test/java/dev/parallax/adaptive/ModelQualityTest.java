@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 class ModelQualityTest {
 
   private static AdaptivePredictor trainedOn(List<ExecutionRecord> records) {
+    return trainedOn(records, LatencyModelType.LINEAR_SGD);
+  }
+
+  private static AdaptivePredictor trainedOn(List<ExecutionRecord> records, LatencyModelType type) {
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
+            .latencyModel(type)
             .retrainEvery(Integer.MAX_VALUE)
             .trainingExecutor(Runnable::run)
             .build();
@@ -71,6 +76,32 @@ class ModelQualityTest {
     System.out.printf("success AUC held-out: %.4f; report %s%n", auc, predictor.report());
     assertThat(predictor.report().successModelUsed()).isTrue();
     assertThat(auc).isGreaterThanOrEqualTo(0.85);
+  }
+
+  @Test
+  void cartLatencyModel_nonLinearDependence_beatsMovingAverage() {
+    // latency is a step in size: 20 ms below 5, 400 ms above
+    java.util.Random random = new java.util.Random(31);
+    java.util.List<ExecutionRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      double size = random.nextDouble() * 10;
+      double seconds = (size < 5 ? 0.02 : 0.4) * Math.exp(0.1 * random.nextGaussian());
+      records.add(
+          Records.record(
+              "step", Records.seconds(seconds), true, java.util.Map.of("size", size), i));
+    }
+    AdaptivePredictor predictor = trainedOn(records, LatencyModelType.CART);
+    ModelReport report = predictor.report();
+    System.out.printf(
+        "CART step workload: MAE(log) model %.4f, baseline %.4f%n",
+        report.latencyMaeModel(), report.latencyMaeBaseline());
+    assertThat(report.latencyModelUsed()).isTrue();
+    assertThat(report.latencyMaeModel()).isLessThan(0.5 * report.latencyMaeBaseline());
+    assertThat(
+            predictor
+                .predict(new CallFeatures("step", java.util.Map.of("size", 8.0), 0, 1))
+                .latency())
+        .isBetween(java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(600));
   }
 
   private static double logSeconds(ExecutionRecord r) {
