@@ -51,6 +51,16 @@ class ModelFilesTest {
   }
 
   @Test
+  void savedFiles_keepTribuoProvenance() {
+    trained().save(dir);
+    var models = dev.parallax.adaptive.internal.ModelFiles.load(dir);
+    assertThat(models.latency().getProvenance().getTrainerProvenance().toString())
+        .contains("LinearSGDTrainer");
+    assertThat(models.success().getProvenance().getDatasetProvenance().toString())
+        .contains("parallax execution records (success)");
+  }
+
+  @Test
   void load_corruptModelFile_clearErrorAndBaselineTakesOver() throws IOException {
     AdaptivePredictor predictor = trained();
     predictor.save(dir);

@@ -40,8 +40,12 @@ class ModelQualityTest {
 
     double maeModel = 0;
     double maeAverage = 0;
+    int covered = 0;
     for (ExecutionRecord r : heldOut) {
       Prediction p = predictor.predict(CallFeatures.of(r));
+      if (r.duration().compareTo(p.upperLatency()) <= 0) {
+        covered++;
+      }
       assertThat(p.source()).isEqualTo("model/baseline");
       double actual = logSeconds(r);
       maeModel += Math.abs(actual - Math.log(p.latency().toNanos() / 1e9));
@@ -55,8 +59,12 @@ class ModelQualityTest {
     System.out.printf(
         "latency MAE(log) held-out: model %.4f, moving average %.4f, reduction %.1f%%; report %s%n",
         maeModel, maeAverage, 100 * reduction, predictor.report());
+    double coverage = covered / (double) heldOut.size();
+    System.out.printf(
+        "upper latency (p90 of residuals) covers %.1f%% of held-out calls%n", 100 * coverage);
     assertThat(predictor.report().latencyModelUsed()).isTrue();
     assertThat(reduction).isGreaterThanOrEqualTo(0.30);
+    assertThat(coverage).isBetween(0.8, 0.97);
   }
 
   @Test
