@@ -51,7 +51,6 @@ class EndToEndTest {
     AdaptiveAdmissionControl admission =
         AdaptiveAdmissionControl.builder().reference(predictor).build();
     try (ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
-        AutoCloseable feed = predictor.subscribeTo(telemetry.records());
         ToolExecutor executor =
             ToolExecutor.builder()
                 .openTelemetry(telemetry.openTelemetry())
@@ -61,13 +60,15 @@ class EndToEndTest {
       ConcurrentLinkedQueue<ExecutionRecord> seen = new ConcurrentLinkedQueue<>();
       CountDownLatch first = new CountDownLatch(200);
       CountDownLatch second = new CountDownLatch(400);
-      try (AutoCloseable watch =
+      AutoCloseable feed = predictor.subscribeTo(telemetry.records());
+      AutoCloseable watch =
           telemetry.subscribe(
               r -> {
                 seen.add(r);
                 first.countDown();
                 second.countDown();
-              })) {
+              });
+      try {
         RunResult run1 = executor.executeParallel(calls(200, "a"));
         assertThat(run1.allSucceeded()).isTrue();
         assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
@@ -87,6 +88,9 @@ class EndToEndTest {
                   assertThat(r.predictionSource()).isIn("model", "baseline", "model/baseline");
                   assertThat(r.predictedLatency()).isPositive();
                 });
+      } finally {
+        watch.close();
+        feed.close();
       }
     }
     assertThat(admission.inFlight("echo")).isZero();
