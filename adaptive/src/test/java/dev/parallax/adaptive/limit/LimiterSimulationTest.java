@@ -2,7 +2,10 @@ package dev.parallax.adaptive.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +102,20 @@ class LimiterSimulationTest {
     assertThat(ours.successesPerSecond()).isGreaterThanOrEqualTo(0.95 * bestFixed);
   }
 
+  private static SimulatedBackend.Limiter netflix(Limit limit) {
+    return new SimulatedBackend.Limiter() {
+      @Override
+      public int limit() {
+        return limit.getLimit();
+      }
+
+      @Override
+      public void onSample(long start, long latency, int inFlight, boolean failed) {
+        limit.onSample(start, latency, inFlight, failed);
+      }
+    };
+  }
+
   @Test
   void backendWithCapacity_adaptiveLimitReaches95PercentOfBestFixedAndBeatsGradient2() {
     for (int capacity : new int[] {8, 20, 50}) {
@@ -146,6 +163,23 @@ class LimiterSimulationTest {
               },
               SECONDS,
               WARMUP);
+      double vegas =
+          backend
+              .run(
+                  netflix(VegasLimit.newBuilder().initialLimit(4).maxConcurrency(200).build()),
+                  SECONDS,
+                  WARMUP)
+              .successesPerSecond();
+      double aimd =
+          backend
+              .run(
+                  netflix(AIMDLimit.newBuilder().initialLimit(4).minLimit(1).maxLimit(200).build()),
+                  SECONDS,
+                  WARMUP)
+              .successesPerSecond();
+      System.out.printf(
+          "capacity %d: (for reference, not asserted) Netflix Vegas %.1f/s, AIMD %.1f/s%n",
+          capacity, vegas, aimd);
       System.out.printf(
           "capacity %d: best fixed limit %d -> %.1f/s; adaptive %.1f/s (%.1f%%, mean limit %.1f);"
               + " Gradient2 %.1f/s (%.1f%%, mean limit %.1f)%n",
