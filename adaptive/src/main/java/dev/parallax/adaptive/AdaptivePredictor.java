@@ -1,0 +1,543 @@
+package dev.parallax.adaptive;
+
+import dev.parallax.adaptive.internal.FeatureEncoder;
+import dev.parallax.adaptive.internal.ModelFiles;
+import dev.parallax.adaptive.internal.ModelTraining;
+import dev.parallax.adaptive.internal.Row;
+import dev.parallax.adaptive.internal.ToolBaselines;
+import dev.parallax.adaptive.internal.TrainedModels;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.spi.Predictor;
+import dev.parallax.telemetry.record.ExecutionRecordProcessor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Predicts each call's latency and chance of success from execution records, behind core's {@link
+ * Predictor} seam.
+ *
+ * <p>Every accepted {@link ExecutionRecord} updates a per-tool exponentially weighted moving
+ * average of log latency and of success (the <em>baseline</em>) and joins a sliding window (by
+ * count and by age, measured from the newest record). Every {@code retrainEvery} records, a latency
+ * regression (on log latency) and a logistic success classifier are retrained with Tribuo on the
+ * window, on the injected executor, and swapped in atomically. The newest part of the window is
+ * held out: a model is used only where it beat the baseline there ({@link #report()}).
+ *
+ * <p>Which source answers ({@link Prediction#source()}): {@value #MODEL} where a used model knows
+ * the tool, else {@value #BASELINE} where the tool has been seen, else {@value #PRIOR}. When
+ * latency and success come from different sources the source reads {@code "latency/success"}, for
+ * example {@code "model/baseline"}.
+ *
+ * <p>Bad records are skipped, never fatal: negative or absurd durations (beyond {@code maxLatency})
+ * are counted in {@link #rejected()}; cancelled, skipped and cache-hit calls carry no information
+ * about the tool and are ignored; non-finite features are dropped. Predictions are never NaN.
+ *
+ * <p>Thread-safe. {@link #predict} never blocks and never waits for training; {@link #accept} never
+ * waits for training either: a training that is still running (or never finishes) just delays the
+ * next one, and one that throws is counted in {@link #trainingFailures()}; in both cases the
+ * current models keep serving.
+ */
+public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRecord> {
+
+  /** Source of a prediction made by a trained model. */
+  public static final String MODEL = "model";
+
+  /** Source of a prediction made by the per-tool moving average. */
+  public static final String BASELINE = "baseline";
+
+  /** Source of a prediction for a tool never seen. */
+  public static final String PRIOR = "prior";
+
+  private static final Logger LOG = Logger.getLogger(AdaptivePredictor.class.getName());
+  private static final double MIN_LOG = Math.log(1e-6);
+  private static final double Z90 = 1.2815515655446004;
+
+  private final Builder config;
+  private final ModelTraining.Settings settings;
+  private final double maxLog;
+  private final Executor executor;
+  private final ToolBaselines baselines;
+  private final ArrayDeque<Row> window = new ArrayDeque<>();
+  private final AtomicReference<TrainedModels> models =
+      new AtomicReference<>(TrainedModels.none("not trained yet"));
+  private final AtomicBoolean training = new AtomicBoolean();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong trainings = new AtomicLong();
+  private final AtomicLong trainingFailures = new AtomicLong();
+  private volatile @Nullable Throwable lastTrainingFailure;
+  private long sinceTraining;
+
+  private AdaptivePredictor(Builder b) {
+    this.config = b.copy();
+    this.settings =
+        new ModelTraining.Settings(b.minTrainingRows, b.heldOutFraction, b.epochs, b.seed, b.type);
+    this.maxLog = Math.log(b.maxLatency.toNanos() / 1e9);
+    this.executor = b.executor != null ? b.executor : defaultExecutor();
+    this.baselines = new ToolBaselines(b.baselineAlpha);
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- records and training
+
+  /**
+   * Learns from a finished call: updates the baseline, adds it to the window and, every {@code
+   * retrainEvery} records, starts a training on the executor. Quick; never blocks on training.
+   */
+  @Override
+  public void accept(ExecutionRecord record) {
+    switch (record.status()) {
+      case CANCELLED, SKIPPED -> {
+        return;
+      }
+      default -> {}
+    }
+    if (record.cacheHit()) {
+      return;
+    }
+    Duration d = record.duration();
+    if (d.isNegative() || d.compareTo(config.maxLatency) > 0) {
+      rejected.incrementAndGet();
+      return;
+    }
+    double logLatency = Math.max(MIN_LOG, Math.log(d.toNanos() / 1e9));
+    boolean success = record.succeeded();
+    CallFeatures features = CallFeatures.of(record);
+    ToolBaselines.Stats before =
+        baselines.update(record.tool(), logLatency, success, record.inFlight());
+    FeatureEncoder.Encoded encoded = FeatureEncoder.encode(features, before);
+    Row row =
+        new Row(
+            record.tool(),
+            encoded.names(),
+            encoded.values(),
+            logLatency,
+            success,
+            before == null ? Double.NaN : before.logLatency(),
+            before == null ? Double.NaN : before.successRate(),
+            record.end().toEpochMilli());
+    boolean due;
+    synchronized (window) {
+      window.addLast(row);
+      while (window.size() > config.windowSize) {
+        window.removeFirst();
+      }
+      long oldest = row.endMillis() - config.windowAge.toMillis();
+      while (!window.isEmpty() && window.peekFirst().endMillis() < oldest) {
+        window.removeFirst();
+      }
+      sinceTraining++;
+      due = sinceTraining >= config.retrainEvery;
+    }
+    if (due) {
+      retrain();
+    }
+  }
+
+  /** Feeds this predictor with every record of {@code processor}; closing the result stops it. */
+  public AutoCloseable subscribeTo(ExecutionRecordProcessor processor) {
+    return processor.subscribe(this);
+  }
+
+  /**
+   * Starts a training on the window now, on the executor, unless one is already running.
+   *
+   * @return whether a training was started
+   */
+  public boolean retrain() {
+    if (!training.compareAndSet(false, true)) {
+      return false;
+    }
+    List<Row> rows;
+    synchronized (window) {
+      rows = new ArrayList<>(window);
+      sinceTraining = 0;
+    }
+    try {
+      executor.execute(() -> train(rows));
+      return true;
+    } catch (RejectedExecutionException e) {
+      training.set(false);
+      return false;
+    }
+  }
+
+  private void train(List<Row> rows) {
+    try {
+      TrainedModels trained = config.trainer.apply(rows, settings);
+      models.set(trained);
+      trainings.incrementAndGet();
+    } catch (Throwable t) {
+      trainingFailures.incrementAndGet();
+      lastTrainingFailure = t;
+      LOG.log(Level.WARNING, "training failed; the current models keep serving", t);
+      if (t instanceof Error e && !(t instanceof StackOverflowError || t instanceof LinkageError)) {
+        throw e;
+      }
+    } finally {
+      training.set(false);
+    }
+  }
+
+  // ---------------------------------------------------------------- predictions
+
+  /** Predicts for a queued call (see {@link Builder#inFlight}). Never blocks; never null. */
+  @Override
+  public Prediction predict(PendingCall call) {
+    return predict(CallFeatures.of(call, config.inFlight.applyAsInt(call)));
+  }
+
+  /** Predicts for a call described by its features. Never blocks; never NaN. */
+  public Prediction predict(CallFeatures features) {
+    String tool = features.tool();
+    ToolBaselines.Stats stats = baselines.get(tool);
+    TrainedModels current = models.get();
+    boolean latencyModel = current.latencyFor(tool);
+    boolean successModel = current.successFor(tool);
+    if (stats == null && !latencyModel && !successModel) {
+      return new Prediction(
+          config.priorLatency,
+          config.priorLatency.multipliedBy(config.priorUpperFactor),
+          config.priorSuccess,
+          PRIOR);
+    }
+    double logLatency = stats != null ? stats.logLatency() : Math.log(seconds(config.priorLatency));
+    double logUpper =
+        stats != null ? logLatency + Z90 * Math.sqrt(stats.logVariance()) : logLatency;
+    double success = stats != null ? stats.successRate() : config.priorSuccess;
+    String fallback = stats != null ? BASELINE : PRIOR;
+    String latencySource = fallback;
+    String successSource = fallback;
+    if (latencyModel || successModel) {
+      FeatureEncoder.Encoded e = FeatureEncoder.encode(features, stats);
+      if (latencyModel) {
+        double p = TrainedModels.predictLogLatency(current.latency(), e.names(), e.values());
+        if (Double.isFinite(p)) {
+          logLatency = p;
+          logUpper = p + current.upperLogOffset();
+          latencySource = MODEL;
+        }
+      }
+      if (successModel) {
+        double p = TrainedModels.predictSuccess(current.success(), e.names(), e.values());
+        if (Double.isFinite(p)) {
+          success = p;
+          successSource = MODEL;
+        }
+      }
+    }
+    logLatency = clampLog(logLatency);
+    logUpper = Math.max(logLatency, clampLog(logUpper));
+    success = Double.isFinite(success) ? Math.min(1, Math.max(0, success)) : config.priorSuccess;
+    String source =
+        latencySource.equals(successSource) ? latencySource : latencySource + "/" + successSource;
+    return new Prediction(duration(logLatency), duration(logUpper), success, source);
+  }
+
+  /**
+   * The expected latency of one call of {@code tool} with nothing else running and average
+   * arguments: the reference of an adaptive concurrency limit.
+   */
+  public Duration noLoadLatency(String tool) {
+    return predict(new CallFeatures(tool, java.util.Map.of(), 1, 1)).latency();
+  }
+
+  private double clampLog(double v) {
+    if (Double.isNaN(v)) {
+      return Math.log(seconds(config.priorLatency));
+    }
+    return Math.min(maxLog, Math.max(MIN_LOG, v));
+  }
+
+  private static Duration duration(double logSeconds) {
+    return Duration.ofNanos(Math.round(Math.exp(logSeconds) * 1e9));
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
+  // ---------------------------------------------------------------- model files
+
+  /**
+   * Saves the current models (Tribuo protobuf files with their provenance, plus a small properties
+   * file) into {@code directory}, creating it if needed.
+   *
+   * @throws ModelFileException if there is nothing trained or a file cannot be written
+   */
+  public void save(Path directory) {
+    ModelFiles.save(models.get(), directory);
+  }
+
+  /**
+   * Loads models saved by {@link #save} and uses them at once. If the files are missing, corrupt or
+   * of the wrong kind, the models are dropped so that the baseline answers, and the problem is
+   * thrown.
+   *
+   * @throws ModelFileException naming the file and the problem
+   */
+  public void load(Path directory) {
+    try {
+      models.set(ModelFiles.load(directory));
+    } catch (ModelFileException e) {
+      models.set(TrainedModels.none("model files could not be loaded: " + e.getMessage()));
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** How the models in use compared with the baseline when trained (or why there are none). */
+  public ModelReport report() {
+    return models.get().report();
+  }
+
+  /** Records rejected for a negative or absurd duration. */
+  public long rejected() {
+    return rejected.get();
+  }
+
+  /** Trainings that completed. */
+  public long trainings() {
+    return trainings.get();
+  }
+
+  /** Trainings that threw. */
+  public long trainingFailures() {
+    return trainingFailures.get();
+  }
+
+  /** The last training failure, or {@code null}. */
+  public @Nullable Throwable lastTrainingFailure() {
+    return lastTrainingFailure;
+  }
+
+  /** Whether a training is running (or queued on the executor). */
+  public boolean isTraining() {
+    return training.get();
+  }
+
+  /** Records in the window now. */
+  public int windowSize() {
+    synchronized (window) {
+      return window.size();
+    }
+  }
+
+  private static Executor defaultExecutor() {
+    return Holder.EXECUTOR;
+  }
+
+  private static final class Holder {
+    static final ExecutorService EXECUTOR =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("parallax-trainer").daemon(true).factory());
+  }
+
+  /**
+   * Configures an {@link AdaptivePredictor}. Not thread-safe; the built predictor is.
+   *
+   * <p>Defaults: baseline weight 0.1; window 10,000 records and 1 hour; retrain every 500 records
+   * once at least 100 are there; 20% held out; linear SGD, 10 epochs, seed 42; records longer than
+   * 1 hour rejected; prior 1 s (upper 10 s), success 0.9; in-flight count unknown; training on one
+   * shared daemon thread.
+   */
+  public static final class Builder {
+    private double baselineAlpha = 0.1;
+    private int windowSize = 10_000;
+    private Duration windowAge = Duration.ofHours(1);
+    private int retrainEvery = 500;
+    private int minTrainingRows = 100;
+    private double heldOutFraction = 0.2;
+    private int epochs = 10;
+    private long seed = 42;
+    private LatencyModelType type = LatencyModelType.LINEAR_SGD;
+    private Duration maxLatency = Duration.ofHours(1);
+    private Duration priorLatency = Duration.ofSeconds(1);
+    private long priorUpperFactor = 10;
+    private double priorSuccess = 0.9;
+    private ToIntFunction<PendingCall> inFlight = call -> 0;
+    private @Nullable Executor executor;
+    private BiFunction<List<Row>, ModelTraining.Settings, TrainedModels> trainer =
+        ModelTraining::train;
+
+    private Builder() {}
+
+    /** Replaces the training itself (tests: a training that throws). */
+    Builder trainer(BiFunction<List<Row>, ModelTraining.Settings, TrainedModels> trainer) {
+      this.trainer = trainer;
+      return this;
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.baselineAlpha = baselineAlpha;
+      b.windowSize = windowSize;
+      b.windowAge = windowAge;
+      b.retrainEvery = retrainEvery;
+      b.minTrainingRows = minTrainingRows;
+      b.heldOutFraction = heldOutFraction;
+      b.epochs = epochs;
+      b.seed = seed;
+      b.type = type;
+      b.maxLatency = maxLatency;
+      b.priorLatency = priorLatency;
+      b.priorUpperFactor = priorUpperFactor;
+      b.priorSuccess = priorSuccess;
+      b.inFlight = inFlight;
+      b.executor = executor;
+      b.trainer = trainer;
+      return b;
+    }
+
+    /** Weight of a new sample in the moving averages, in {@code (0, 1]}. */
+    public Builder baselineAlpha(double alpha) {
+      if (!(alpha > 0 && alpha <= 1)) {
+        throw new IllegalArgumentException("baselineAlpha must be in (0, 1], was " + alpha);
+      }
+      this.baselineAlpha = alpha;
+      return this;
+    }
+
+    /** Most records kept for training, at least 2. */
+    public Builder windowSize(int records) {
+      if (records < 2) {
+        throw new IllegalArgumentException("windowSize must be >= 2, was " + records);
+      }
+      this.windowSize = records;
+      return this;
+    }
+
+    /** Oldest record kept, measured back from the newest record's end. */
+    public Builder windowAge(Duration age) {
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("windowAge must be positive, was " + age);
+      }
+      this.windowAge = age;
+      return this;
+    }
+
+    /** Retrain after this many new records, at least 1. */
+    public Builder retrainEvery(int records) {
+      if (records < 1) {
+        throw new IllegalArgumentException("retrainEvery must be >= 1, was " + records);
+      }
+      this.retrainEvery = records;
+      return this;
+    }
+
+    /** Fewest records in the window to train at all, at least 2. */
+    public Builder minTrainingRows(int records) {
+      if (records < 2) {
+        throw new IllegalArgumentException("minTrainingRows must be >= 2, was " + records);
+      }
+      this.minTrainingRows = records;
+      return this;
+    }
+
+    /** Share of the newest records held out to compare the models with the baseline. */
+    public Builder heldOutFraction(double fraction) {
+      if (!(fraction > 0 && fraction < 1)) {
+        throw new IllegalArgumentException("heldOutFraction must be in (0, 1), was " + fraction);
+      }
+      this.heldOutFraction = fraction;
+      return this;
+    }
+
+    /** SGD epochs per training, at least 1. */
+    public Builder epochs(int epochs) {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
+      }
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** Random seed of training. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Which regression predicts latency. */
+    public Builder latencyModel(LatencyModelType type) {
+      this.type = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /** Records longer than this are rejected as absurd. */
+    public Builder maxLatency(Duration max) {
+      if (max.isNegative() || max.isZero()) {
+        throw new IllegalArgumentException("maxLatency must be positive, was " + max);
+      }
+      this.maxLatency = max;
+      return this;
+    }
+
+    /** What to predict for a tool never seen. */
+    public Builder prior(Duration latency, long upperFactor, double success) {
+      if (latency.isNegative() || latency.isZero()) {
+        throw new IllegalArgumentException("prior latency must be positive, was " + latency);
+      }
+      if (upperFactor < 1) {
+        throw new IllegalArgumentException("prior upper factor must be >= 1, was " + upperFactor);
+      }
+      if (!(success >= 0 && success <= 1)) {
+        throw new IllegalArgumentException("prior success must be in [0, 1], was " + success);
+      }
+      this.priorLatency = latency;
+      this.priorUpperFactor = upperFactor;
+      this.priorSuccess = success;
+      return this;
+    }
+
+    /**
+     * How many calls are in flight when a queued call is predicted (for example from a limiter); 0
+     * means unknown, and the tool's recent average is used.
+     */
+    public Builder inFlight(ToIntFunction<PendingCall> inFlight) {
+      this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+      return this;
+    }
+
+    /**
+     * Where trainings run. {@code Runnable::run} trains synchronously inside {@link
+     * AdaptivePredictor#accept} or {@link AdaptivePredictor#retrain} (for tests).
+     */
+    public Builder trainingExecutor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The predictor. */
+    public AdaptivePredictor build() {
+      if (minTrainingRows > windowSize) {
+        throw new IllegalStateException(
+            "minTrainingRows " + minTrainingRows + " > windowSize " + windowSize);
+      }
+      return new AdaptivePredictor(this);
+    }
+  }
+}

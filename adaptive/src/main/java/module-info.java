@@ -1,0 +1,21 @@
+/**
+ * Parallax adaptive: Tribuo latency and success models, per-tool moving-average baselines,
+ * background retraining with atomic model swap, model files and the adaptive concurrency limiter.
+ */
+module dev.parallax.adaptive {
+  requires transitive dev.parallax.core;
+  requires transitive dev.parallax.telemetry;
+  requires org.tribuo.core;
+  requires org.tribuo.math;
+  requires org.tribuo.common.sgd;
+  requires org.tribuo.regression.core;
+  requires org.tribuo.regression.sgd;
+  requires org.tribuo.regression.rtree;
+  requires org.tribuo.classification.core;
+  requires org.tribuo.classification.sgd;
+  requires com.oracle.labs.mlrg.olcut;
+  requires java.logging;
+
+  exports dev.parallax.adaptive;
+// exports dev.parallax.adaptive.limit;
+}

@@ -1,0 +1,101 @@
+package dev.parallax.adaptive.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** The limit as a state machine: fixed sample sequences, fixed results. */
+class AdaptiveLimitTest {
+
+  private static final long REF = 100_000_000L;
+
+  private static AdaptiveLimit limit(int initial) {
+    return AdaptiveLimit.builder().initialLimit(initial).minLimit(2).maxLimit(30).build();
+  }
+
+  /** Feeds {@code windows} full windows at the current limit with the given latency factor. */
+  private static void feed(AdaptiveLimit l, int windows, double factor, boolean failed) {
+    for (int w = 0; w < windows; w++) {
+      int n = Math.max(10, l.limit()) * 3; // covers the skipped samples after a change
+      for (int i = 0; i < n; i++) {
+        l.onSample((long) (REF * factor), l.limit(), failed, REF);
+      }
+    }
+  }
+
+  @Test
+  void latencyAtReference_limitGrowsUpToMax() {
+    AdaptiveLimit l = limit(5);
+    feed(l, 100, 1.0, false);
+    assertThat(l.limit()).isEqualTo(30);
+  }
+
+  @Test
+  void latencyFarAboveReference_limitShrinksDownToMin() {
+    AdaptiveLimit l = limit(20);
+    feed(l, 50, 3.0, false);
+    assertThat(l.limit()).isEqualTo(2);
+  }
+
+  @Test
+  void latencyProportionalToExcessLoad_limitSettlesAtCapacity() {
+    AdaptiveLimit l = limit(4);
+    int capacity = 12;
+    for (int i = 0; i < 20_000; i++) {
+      double factor = Math.max(1, (double) l.limit() / capacity);
+      l.onSample((long) (REF * factor), l.limit(), false, REF);
+    }
+    assertThat(l.limit()).isBetween(capacity, capacity + 1);
+  }
+
+  @Test
+  void failures_shrinkTheLimitEvenAtReferenceLatency() {
+    AdaptiveLimit l = limit(20);
+    feed(l, 5, 1.0, true);
+    assertThat(l.limit()).isLessThan(20);
+  }
+
+  @Test
+  void callerUsesLessThanHalf_limitDoesNotGrow() {
+    AdaptiveLimit l = limit(20);
+    for (int i = 0; i < 1000; i++) {
+      l.onSample(REF, 3, false, REF);
+    }
+    assertThat(l.limit()).isEqualTo(20);
+  }
+
+  @Test
+  void noReference_usesSmallestLatencySeen() {
+    AdaptiveLimit l = limit(10);
+    for (int i = 0; i < 300; i++) {
+      l.onSample(REF, l.limit(), false, 0);
+    }
+    int grown = l.limit();
+    assertThat(grown).isGreaterThan(10);
+    for (int i = 0; i < 3000; i++) {
+      l.onSample(REF * 3, l.limit(), false, 0);
+    }
+    assertThat(l.limit()).isLessThan(grown);
+  }
+
+  @Test
+  void nonPositiveLatency_isIgnored() {
+    AdaptiveLimit l = limit(10);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(l.onSample(0, 10, true, REF)).isEqualTo(10);
+      l.onSample(-5, 10, true, REF);
+    }
+    assertThat(l.limit()).isEqualTo(10);
+  }
+
+  @Test
+  void builder_conflictingBounds_failsWithTheValues() {
+    assertThatThrownBy(() -> AdaptiveLimit.builder().minLimit(10).maxLimit(5).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("minLimit 10 > maxLimit 5");
+    assertThatThrownBy(() -> AdaptiveLimit.builder().queue(2, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alpha=2.0");
+  }
+}
