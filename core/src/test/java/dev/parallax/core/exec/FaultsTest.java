@@ -242,6 +242,7 @@ class FaultsTest {
             });
   }
 
+  @SafeVarargs
   private static List<ToolCall<?, ?>> calls(Tool<Object, ?>... tools) {
     return java.util.Arrays.stream(tools)
         .<ToolCall<?, ?>>map(t -> ToolCall.of(t.name(), t, "in"))

@@ -50,6 +50,7 @@ class TracingTest {
   record Secret(String apiKey) {}
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the caller's span current
   void eachCallIsAnExecuteToolSpan_underTheRunSpan_underTheCallersSpan() {
     Tracer toolTracer = otel.getTracer("tool-internals");
     Tool<Secret, String> lookup =
@@ -217,6 +218,7 @@ class TracingTest {
   }
 
   @Test
+  @SuppressWarnings("try")
   void withoutOpenTelemetry_noSpansAreMade_butTheCallersContextReachesTheTool() {
     Span caller = callerTracer.spanBuilder("agent-turn").startSpan();
     java.util.concurrent.atomic.AtomicReference<String> seen =
