@@ -54,8 +54,8 @@ class FaultsTest {
             .build()) {
       for (ExecutionPlan plan :
           List.of(
-              ExecutionPlan.parallel(calls(throwsError, throwsChecked, returnsNull)),
-              ExecutionPlan.sequential(calls(throwsError, throwsChecked, returnsNull))
+              ExecutionPlan.parallel(calls(List.of(throwsError, throwsChecked, returnsNull))),
+              ExecutionPlan.sequential(calls(List.of(throwsError, throwsChecked, returnsNull)))
                   .withFailureMode(dev.parallax.core.policy.FailureMode.CONTINUE))) {
         RunResult run = executor.execute(plan);
 
@@ -242,10 +242,7 @@ class FaultsTest {
             });
   }
 
-  @SafeVarargs
-  private static List<ToolCall<?, ?>> calls(Tool<Object, ?>... tools) {
-    return java.util.Arrays.stream(tools)
-        .<ToolCall<?, ?>>map(t -> ToolCall.of(t.name(), t, "in"))
-        .toList();
+  private static List<ToolCall<?, ?>> calls(List<Tool<Object, ?>> tools) {
+    return tools.stream().<ToolCall<?, ?>>map(t -> ToolCall.of(t.name(), t, "in")).toList();
   }
 }
