@@ -60,6 +60,7 @@ public final class BenchmarkMain {
         OverheadReport report = new OverheadReport(results);
         report.print(out);
         figures.addAll(report.figures());
+        figures.addAll(PredictionReport.figures(results));
       }
       if (cli.sleep()) {
         out.println();

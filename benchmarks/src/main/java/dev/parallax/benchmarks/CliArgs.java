@@ -14,14 +14,19 @@ import java.util.List;
 record CliArgs(boolean quick, String include, boolean jmh, boolean sleep, boolean help) {
 
   /** The default JMH include regex: the overhead benchmark only. */
-  static final String DEFAULT_INCLUDE = "^" + OverheadBenchmark.class.getName().replace(".", "\\.");
+  static final String DEFAULT_INCLUDE =
+      "^("
+          + OverheadBenchmark.class.getName().replace(".", "\\.")
+          + "|"
+          + PredictionBenchmark.class.getName().replace(".", "\\.")
+          + ")";
 
   static final String USAGE =
       """
       usage: java -jar benchmarks/target/benchmarks.jar [--quick] [--include REGEX | REGEX]
                                                         [--skip-jmh] [--skip-sleep] [--help]
         --quick        short JMH settings and few repetitions: a smoke test, not figures to report
-        --include RE   JMH include regex (default: the overhead benchmark); a bare argument too
+        --include RE   JMH include regex (default: the overhead and prediction benchmarks); a bare argument too
         --skip-jmh     do not run the JMH overhead benchmark
         --skip-sleep   do not run the sleep scenarios
       """;

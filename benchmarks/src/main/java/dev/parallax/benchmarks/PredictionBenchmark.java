@@ -1,0 +1,115 @@
+package dev.parallax.benchmarks;
+
+import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.record.ExecutionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one prediction costs: {@link AdaptivePredictor#predict(CallFeatures)} with trained Tribuo
+ * models (linear SGD on log latency, logistic regression on success), against the same predictor
+ * answering from its per-tool moving averages alone. Sampled per call, so the report can give the
+ * median (target at most 10 µs).
+ */
+/*
+ * Both predictors learn from the same 4,000 synthetic records (three tools, failure depending on
+ * an input feature, fixed seed); only the first is retrained into models. Each invocation predicts
+ * one of three calls in turn, so neither side is measuring a single cached input.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class PredictionBenchmark {
+
+  private static final String[] TOOLS = {"search", "fetch", "summarize"};
+
+  private AdaptivePredictor models;
+  private AdaptivePredictor baseline;
+  private List<CallFeatures> calls;
+  private int next;
+
+  /** Trains the model-backed predictor and feeds the baseline-only one. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    models =
+        AdaptivePredictor.builder()
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .build();
+    baseline = AdaptivePredictor.builder().retrainEvery(Integer.MAX_VALUE).build();
+    Random random = new Random(21);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    for (int i = 0; i < 4000; i++) {
+      String tool = TOOLS[random.nextInt(TOOLS.length)];
+      double size = random.nextDouble() * 10;
+      boolean ok = random.nextDouble() < 1 / (1 + Math.exp(1.5 * (size - 5)));
+      Duration latency = Duration.ofMillis(20 + random.nextInt(200));
+      ExecutionRecord record =
+          new ExecutionRecord(
+              tool,
+              "c" + i,
+              "0".repeat(32),
+              String.format("%016x", i),
+              "run",
+              t0.plusMillis(i),
+              latency,
+              ok ? CallStatus.SUCCEEDED : CallStatus.FAILED,
+              ok ? null : "java.io.IOException",
+              1,
+              Duration.ZERO,
+              1,
+              false,
+              null,
+              null,
+              null,
+              null,
+              Map.of("size", size),
+              null);
+      models.accept(record);
+      baseline.accept(record);
+    }
+    if (!models.retrain()
+        || !models.predict(features(0)).source().contains(AdaptivePredictor.MODEL)) {
+      throw new IllegalStateException("the models did not train: " + models.report());
+    }
+    calls = List.of(features(0), features(1), features(2));
+  }
+
+  private static CallFeatures features(int i) {
+    return new CallFeatures(TOOLS[i], Map.of("size", 1.5 + 3 * i), 1 + i, 1);
+  }
+
+  /** One prediction from the trained models. */
+  @Benchmark
+  public Object predictWithModels() {
+    return models.predict(calls.get(next++ % 3));
+  }
+
+  /** One prediction from the moving averages alone. */
+  @Benchmark
+  public Object predictBaselineOnly() {
+    return baseline.predict(calls.get(next++ % 3));
+  }
+}
