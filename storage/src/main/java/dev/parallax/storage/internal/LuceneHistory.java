@@ -1,0 +1,294 @@
+package dev.parallax.storage.internal;
+
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.storage.FeatureVectorizer;
+import dev.parallax.storage.HistoryPage;
+import dev.parallax.storage.HistoryQuery;
+import dev.parallax.storage.Neighbor;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Lucene index behind the embedded store. One document per record: {@code id} (term, and doc
+ * values for the scan order), {@code tool} (term), {@code start} (epoch nanos as a point for range
+ * queries and doc values for sorting), {@code vec} (HNSW vector, Euclidean) and {@code rec} (the
+ * record as JSON, stored). Writes replace by id, then commit (fsync) and refresh the near-real-time
+ * searcher, so a write that returned is durable and visible. Internal: may change at any time.
+ */
+public final class LuceneHistory implements Closeable {
+
+  private static final String ID = "id";
+  private static final String TOOL = "tool";
+  private static final String START = "start";
+  private static final String VECTOR = "vec";
+  private static final String RECORD = "rec";
+  private static final String DIMENSION_KEY = "parallax.dimension";
+  private static final Sort SCAN_ORDER =
+      new Sort(new SortField(START, SortField.Type.LONG), new SortField(ID, SortField.Type.STRING));
+
+  private final Path path;
+  private final FeatureVectorizer vectorizer;
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  /** Opens or creates the index in {@code path}. */
+  public LuceneHistory(Path path, FeatureVectorizer vectorizer, double ramBufferMb)
+      throws IOException {
+    this.path = path;
+    this.vectorizer = vectorizer;
+    Files.createDirectories(path);
+    this.directory = FSDirectory.open(path);
+    try {
+      checkDimension();
+      IndexWriterConfig config =
+          new IndexWriterConfig()
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              .setRAMBufferSizeMB(ramBufferMb)
+              .setCommitOnClose(true);
+      this.writer = new IndexWriter(directory, config);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+    writer.setLiveCommitData(
+        Map.of(DIMENSION_KEY, Integer.toString(vectorizer.dimension())).entrySet());
+    if (!DirectoryReader.indexExists(directory)) {
+      writer.commit();
+    }
+    this.searchers = new SearcherManager(writer, true, false, null);
+  }
+
+  private void checkDimension() throws IOException {
+    if (!DirectoryReader.indexExists(directory)) {
+      return;
+    }
+    String stored = SegmentInfos.readLatestCommit(directory).getUserData().get(DIMENSION_KEY);
+    if (stored != null && !stored.equals(Integer.toString(vectorizer.dimension()))) {
+      throw new IllegalStateException(
+          "the history in "
+              + path
+              + " has vectors of dimension "
+              + stored
+              + ", the vectorizer "
+              + vectorizer
+              + " makes "
+              + vectorizer.dimension());
+    }
+  }
+
+  /** The index directory. */
+  public Path path() {
+    return path;
+  }
+
+  /** Stores the records (replacing by id), commits and refreshes. */
+  public void write(List<PreparedRecord> records) throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    writeLock.lock();
+    try {
+      for (PreparedRecord p : records) {
+        writer.updateDocument(new Term(ID, p.id()), document(p));
+      }
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static Document document(PreparedRecord p) {
+    long start = EpochNanos.of(p.record().start());
+    Document doc = new Document();
+    doc.add(new StringField(ID, p.id(), Field.Store.NO));
+    doc.add(new SortedDocValuesField(ID, new BytesRef(p.id())));
+    doc.add(new StringField(TOOL, p.record().tool(), Field.Store.NO));
+    doc.add(new LongPoint(START, start));
+    doc.add(new NumericDocValuesField(START, start));
+    doc.add(new KnnFloatVectorField(VECTOR, p.vector(), VectorSimilarityFunction.EUCLIDEAN));
+    doc.add(new StoredField(RECORD, RecordJson.toBytes(p.record())));
+    return doc;
+  }
+
+  /** One page of a scan, by start then id. */
+  public HistoryPage scan(HistoryQuery query) throws IOException {
+    StartKey after = StartKey.parse(query.pageToken());
+    Query q = filter(query.tool(), EpochNanos.of(query.from()), EpochNanos.of(query.to()));
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      int n = query.limit() == Integer.MAX_VALUE ? query.limit() : query.limit() + 1;
+      TopDocs top =
+          after == null
+              ? searcher.search(q, n, SCAN_ORDER)
+              : searcher.searchAfter(
+                  // the last doc id: the token's own record (same values) is not "after" it
+                  new FieldDoc(
+                      Math.max(0, searcher.getIndexReader().maxDoc() - 1),
+                      Float.NaN,
+                      new Object[] {after.startNanos(), new BytesRef(after.id())}),
+                  q,
+                  n,
+                  SCAN_ORDER);
+      StoredFields stored = searcher.storedFields();
+      List<ExecutionRecord> records = new ArrayList<>();
+      int count = Math.min(top.scoreDocs.length, query.limit());
+      for (int i = 0; i < count; i++) {
+        records.add(read(stored, top.scoreDocs[i].doc));
+      }
+      String next = null;
+      if (top.scoreDocs.length > query.limit()) {
+        ExecutionRecord last = records.get(records.size() - 1);
+        next =
+            new StartKey(EpochNanos.of(last.start()), last.traceId() + "-" + last.spanId()).token();
+      }
+      return new HistoryPage(records, next);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private static Query filter(@Nullable String tool, long fromNanos, long toNanos) {
+    if (toNanos <= fromNanos) {
+      return new MatchNoDocsQuery();
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    b.add(LongPoint.newRangeQuery(START, fromNanos, toNanos - 1), BooleanClause.Occur.FILTER);
+    if (tool != null) {
+      b.add(new TermQuery(new Term(TOOL, tool)), BooleanClause.Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  private static ExecutionRecord read(StoredFields stored, int doc) throws IOException {
+    BytesRef json = stored.document(doc, java.util.Set.of(RECORD)).getBinaryValue(RECORD);
+    return RecordJson.fromBytes(json.bytes, json.offset, json.length);
+  }
+
+  /** The {@code k} nearest records, nearest first, with exact distances. */
+  public List<Neighbor> nearest(float[] vector, int k, @Nullable String tool) throws IOException {
+    Query filter = tool == null ? null : new TermQuery(new Term(TOOL, tool));
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+      StoredFields stored = searcher.storedFields();
+      List<Neighbor> result = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        ExecutionRecord record = read(stored, sd.doc);
+        result.add(new Neighbor(record, distance(vector, vectorizer.vectorize(record))));
+      }
+      result.sort(Comparator.comparingDouble(Neighbor::distance));
+      return result;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Euclidean distance. */
+  public static double distance(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = (double) a[i] - b[i];
+      sum += d * d;
+    }
+    return Math.sqrt(sum);
+  }
+
+  /** How many records are stored. */
+  public long count() throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return searcher.getIndexReader().numDocs();
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Deletes the records that started before {@code cutoff}; commits. */
+  public long deleteStartedBefore(Instant cutoff) throws IOException {
+    long limit = EpochNanos.of(cutoff);
+    if (limit <= 0) {
+      return 0;
+    }
+    Query old = LongPoint.newRangeQuery(START, Long.MIN_VALUE, limit - 1);
+    writeLock.lock();
+    try {
+      IndexSearcher searcher = searchers.acquire();
+      int matching;
+      try {
+        matching = searcher.count(old);
+      } finally {
+        searchers.release(searcher);
+      }
+      if (matching > 0) {
+        writer.deleteDocuments(old);
+        writer.commit();
+        searchers.maybeRefreshBlocking();
+      }
+      return matching;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    Map<String, Exception> failures = new HashMap<>();
+    try {
+      searchers.close();
+    } catch (IOException e) {
+      failures.put("searchers", e);
+    }
+    try {
+      writer.close();
+    } finally {
+      directory.close();
+    }
+    if (!failures.isEmpty()) {
+      throw new IOException("closing " + path + " failed: " + failures);
+    }
+  }
+}
