@@ -5,6 +5,7 @@
 module dev.parallax.adaptive {
   requires transitive dev.parallax.core;
   requires transitive dev.parallax.telemetry;
+  requires transitive dev.parallax.storage;
   requires org.tribuo.core;
   requires org.tribuo.math;
   requires org.tribuo.common.sgd;
@@ -17,5 +18,5 @@ module dev.parallax.adaptive {
   requires java.logging;
 
   exports dev.parallax.adaptive;
-// exports dev.parallax.adaptive.limit;
+  exports dev.parallax.adaptive.limit;
 }

@@ -10,9 +10,13 @@ import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.Predictor;
+import dev.parallax.storage.ExecutionHistoryStore;
+import dev.parallax.storage.HistoryPage;
+import dev.parallax.storage.HistoryQuery;
 import dev.parallax.telemetry.record.ExecutionRecordProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +158,34 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
     if (due) {
       retrain();
     }
+  }
+
+  /**
+   * Learns from the history at startup: reads the records of the last {@code windowAge} before
+   * {@code now} from {@code store}, oldest first and page by page, as if they had just finished,
+   * then starts a training on the full window.
+   *
+   * @return how many records were read
+   * @throws dev.parallax.storage.HistoryStoreException if the store cannot be read; the predictor
+   *     keeps what it had learnt
+   */
+  public long warmStart(ExecutionHistoryStore store, Instant now) {
+    HistoryQuery query =
+        HistoryQuery.all()
+            .between(now.minus(config.windowAge), now)
+            .withLimit(Math.min(config.windowSize, HistoryQuery.DEFAULT_LIMIT));
+    long read = 0;
+    String pageToken = null;
+    do {
+      HistoryPage page = store.scan(query.after(pageToken));
+      for (ExecutionRecord record : page.records()) {
+        accept(record);
+        read++;
+      }
+      pageToken = page.nextPageToken();
+    } while (pageToken != null);
+    retrain();
+    return read;
   }
 
   /** Feeds this predictor with every record of {@code processor}; closing the result stops it. */
