@@ -11,5 +11,6 @@ module dev.parallax.storage {
   requires java.logging;
 
   exports dev.parallax.storage;
+  exports dev.parallax.storage.chroma;
   exports dev.parallax.storage.embedded;
 }
