@@ -222,6 +222,20 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void nearest_emptyStore_returnsNothing() {
+    assertThat(store.nearest(new float[] {1, 2, 3}, 5, null)).isEmpty();
+    assertThat(store.nearest(new float[] {1, 2, 3}, 5, "search")).isEmpty();
+  }
+
+  @Test
+  void deleteStartedBefore_nothingOlder_deletesNothing() {
+    store.append(records(0, 3, "search"));
+
+    assertThat(store.deleteStartedBefore(T0)).isZero();
+    assertThat(store.count()).isEqualTo(3);
+  }
+
+  @Test
   void nearest_queryOfWrongDimensionOrNaN_isRejected() {
     store.append(records(0, 4, "search"));
 
