@@ -54,14 +54,20 @@ public abstract class HistoryStoreContract {
   /** A new, empty store that indexes with {@code vectorizer}. */
   protected abstract ExecutionHistoryStore openStore(FeatureVectorizer vectorizer);
 
+  /** Runs before each test's store is opened; a subclass may start a server here. */
+  protected void beforeOpening() throws Exception {}
+
   @BeforeEach
-  void openTheStore() {
+  void openTheStore() throws Exception {
+    beforeOpening();
     store = openStore(VECTORIZER);
   }
 
   @AfterEach
   void closeTheStore() {
-    store.close();
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static List<ExecutionRecord> records(long from, long to, String tool) {
