@@ -309,6 +309,43 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void append_nullFeatureValueOrNegativeDuration_isRejectedNotThrown() {
+    Map<String, Double> withNull = new HashMap<>();
+    withNull.put("x", null);
+    ExecutionRecord negative = record(202, "search");
+    negative =
+        new ExecutionRecord(
+            negative.tool(),
+            negative.callId(),
+            negative.traceId(),
+            negative.spanId(),
+            negative.runId(),
+            negative.start(),
+            Duration.ofMillis(-1),
+            negative.status(),
+            negative.errorType(),
+            negative.attempts(),
+            negative.queueWait(),
+            negative.inFlight(),
+            negative.cacheHit(),
+            negative.fallbackFrom(),
+            negative.predictedLatency(),
+            negative.predictedSuccess(),
+            negative.predictionSource(),
+            negative.features(),
+            negative.arguments());
+
+    AppendResult result =
+        store.append(List.of(record(201, "search", T0, withNull), negative, record(1, "search")));
+
+    assertThat(result.accepted()).isEqualTo(1);
+    assertThat(result.rejected())
+        .extracting(Rejection::reason)
+        .anySatisfy(r -> assertThat(r).contains("feature 'x' is null"))
+        .anySatisfy(r -> assertThat(r).contains("duration PT-0.001S"));
+  }
+
+  @Test
   void deleteStartedBefore_removesOnlyOlderRecords() {
     store.append(records(0, 20, "search"));
 
