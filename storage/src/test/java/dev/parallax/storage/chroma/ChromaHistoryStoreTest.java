@@ -35,7 +35,9 @@ class ChromaHistoryStoreTest extends HistoryStoreContract {
   protected void beforeOpening() throws Exception {
     // started by the first test, so that without Node.js every test reports itself skipped
     if (server == null) {
-      dataDir = Files.createTempDirectory("parallax-chroma-contract");
+      if (dataDir == null) {
+        dataDir = Files.createTempDirectory("parallax-chroma-contract");
+      }
       server = ChromaServer.start(dataDir.resolve("data"));
     }
   }
