@@ -54,14 +54,20 @@ public abstract class HistoryStoreContract {
   /** A new, empty store that indexes with {@code vectorizer}. */
   protected abstract ExecutionHistoryStore openStore(FeatureVectorizer vectorizer);
 
+  /** Runs before each test's store is opened; a subclass may start a server here. */
+  protected void beforeOpening() throws Exception {}
+
   @BeforeEach
-  void openTheStore() {
+  void openTheStore() throws Exception {
+    beforeOpening();
     store = openStore(VECTORIZER);
   }
 
   @AfterEach
   void closeTheStore() {
-    store.close();
+    if (store != null) {
+      store.close();
+    }
   }
 
   private static List<ExecutionRecord> records(long from, long to, String tool) {
@@ -300,6 +306,43 @@ public abstract class HistoryStoreContract {
     assertThat(scanAll(HistoryQuery.all()))
         .extracting(ExecutionRecord::callId)
         .containsExactlyInAnyOrder("call-0", "call-1", "call-2", "call-3", "call-4", "call-5");
+  }
+
+  @Test
+  void append_nullFeatureValueOrNegativeDuration_isRejectedNotThrown() {
+    Map<String, Double> withNull = new HashMap<>();
+    withNull.put("x", null);
+    ExecutionRecord negative = record(202, "search");
+    negative =
+        new ExecutionRecord(
+            negative.tool(),
+            negative.callId(),
+            negative.traceId(),
+            negative.spanId(),
+            negative.runId(),
+            negative.start(),
+            Duration.ofMillis(-1),
+            negative.status(),
+            negative.errorType(),
+            negative.attempts(),
+            negative.queueWait(),
+            negative.inFlight(),
+            negative.cacheHit(),
+            negative.fallbackFrom(),
+            negative.predictedLatency(),
+            negative.predictedSuccess(),
+            negative.predictionSource(),
+            negative.features(),
+            negative.arguments());
+
+    AppendResult result =
+        store.append(List.of(record(201, "search", T0, withNull), negative, record(1, "search")));
+
+    assertThat(result.accepted()).isEqualTo(1);
+    assertThat(result.rejected())
+        .extracting(Rejection::reason)
+        .anySatisfy(r -> assertThat(r).contains("feature 'x' is null"))
+        .anySatisfy(r -> assertThat(r).contains("duration PT-0.001S"));
   }
 
   @Test

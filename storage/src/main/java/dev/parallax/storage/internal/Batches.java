@@ -84,6 +84,9 @@ public final class Batches {
 
   private static @Nullable String problem(ExecutionRecord r, int max) {
     for (Map.Entry<String, Double> feature : r.features().entrySet()) {
+      if (feature.getValue() == null) {
+        return "feature '" + clip(feature.getKey()) + "' is null";
+      }
       if (!Double.isFinite(feature.getValue())) {
         return "feature '" + clip(feature.getKey()) + "' is " + feature.getValue();
       }
@@ -113,11 +116,25 @@ public final class Batches {
     if (r.predictedSuccess() != null && !Double.isFinite(r.predictedSuccess())) {
       return "predictedSuccess is " + r.predictedSuccess();
     }
+    if (!fitsNanos(r.duration())
+        || !fitsNanos(r.queueWait())
+        || (r.predictedLatency() != null && !fitsNanos(r.predictedLatency()))) {
+      return "a duration is negative or longer than 292 years: duration "
+          + r.duration()
+          + ", queueWait "
+          + r.queueWait()
+          + ", predictedLatency "
+          + r.predictedLatency();
+    }
     long startSecond = r.start().getEpochSecond();
     if (startSecond < 0 || startSecond >= EpochNanos.MAX_SECOND) {
       return "start " + r.start() + " is outside 1970..2262";
     }
     return null;
+  }
+
+  private static boolean fitsNanos(java.time.Duration d) {
+    return !d.isNegative() && d.getSeconds() < Long.MAX_VALUE / 1_000_000_000L;
   }
 
   private static String tooLong(String field, String value, int max) {

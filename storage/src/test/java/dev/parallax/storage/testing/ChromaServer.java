@@ -186,12 +186,12 @@ public final class ChromaServer implements AutoCloseable {
       String message =
           "Chroma tests need Node.js (node and npm on the PATH) to run the Chroma server from npm "
               + PACKAGE
-              + "; install Node.js >= 18 (e.g. apt-get install nodejs npm) to run them. Set "
-              + "PARALLAX_REQUIRE_CHROMA=true to make this a failure instead of a skip.";
+              + "; install Node.js >= 18 (e.g. apt-get install nodejs npm) to run them.";
       if (required()) {
-        fail(message);
+        fail(message + " PARALLAX_REQUIRE_CHROMA=true, so this is a failure, not a skip.");
       }
-      Assumptions.abort(message);
+      Assumptions.abort(
+          message + " Set PARALLAX_REQUIRE_CHROMA=true to make this a failure instead of a skip.");
     }
     try {
       Files.createDirectories(home);
