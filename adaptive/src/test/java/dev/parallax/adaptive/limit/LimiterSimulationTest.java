@@ -74,21 +74,7 @@ class LimiterSimulationTest {
               backend.run(SimulatedBackend.fixed(limit), SECONDS, WARMUP).successesPerSecond());
     }
     AdaptiveLimit adaptive = AdaptiveLimit.builder().initialLimit(4).build();
-    SimulatedBackend.Outcome ours =
-        backend.run(
-            new SimulatedBackend.Limiter() {
-              @Override
-              public int limit() {
-                return adaptive.limit();
-              }
-
-              @Override
-              public void onSample(long start, long latency, int inFlight, boolean failed) {
-                adaptive.onSample(latency, inFlight, failed, reference);
-              }
-            },
-            SECONDS,
-            WARMUP);
+    SimulatedBackend.Outcome ours = backend.run(ours(adaptive, reference), SECONDS, WARMUP);
     System.out.printf(
         "capacity %d, predicted no-load latency %.1f ms (true %.1f ms): best fixed %.1f/s;"
             + " adaptive %.1f/s (%.1f%%, mean limit %.1f)%n",
@@ -100,6 +86,21 @@ class LimiterSimulationTest {
         100 * ours.successesPerSecond() / bestFixed,
         ours.meanLimit());
     assertThat(ours.successesPerSecond()).isGreaterThanOrEqualTo(0.95 * bestFixed);
+  }
+
+  /** Our limit, told the predicted no-load latency {@code reference} with every sample. */
+  private static SimulatedBackend.Limiter ours(AdaptiveLimit limit, long reference) {
+    return new SimulatedBackend.Limiter() {
+      @Override
+      public int limit() {
+        return limit.limit();
+      }
+
+      @Override
+      public void onSample(long start, long latency, int inFlight, boolean failed) {
+        limit.onSample(latency, inFlight, failed, reference);
+      }
+    };
   }
 
   private static SimulatedBackend.Limiter netflix(Limit limit) {
@@ -131,38 +132,10 @@ class LimiterSimulationTest {
       }
       AdaptiveLimit adaptive = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
       SimulatedBackend.Outcome ours =
-          backend.run(
-              new SimulatedBackend.Limiter() {
-                @Override
-                public int limit() {
-                  return adaptive.limit();
-                }
-
-                @Override
-                public void onSample(long start, long latency, int inFlight, boolean failed) {
-                  // the reference: the predicted no-load latency of the call
-                  adaptive.onSample(latency, inFlight, failed, SimulatedBackend.BASE_NANOS);
-                }
-              },
-              SECONDS,
-              WARMUP);
+          backend.run(ours(adaptive, SimulatedBackend.BASE_NANOS), SECONDS, WARMUP);
       Gradient2Limit gradient2 =
           Gradient2Limit.newBuilder().initialLimit(4).minLimit(1).maxConcurrency(200).build();
-      SimulatedBackend.Outcome theirs =
-          backend.run(
-              new SimulatedBackend.Limiter() {
-                @Override
-                public int limit() {
-                  return gradient2.getLimit();
-                }
-
-                @Override
-                public void onSample(long start, long latency, int inFlight, boolean failed) {
-                  gradient2.onSample(start, latency, inFlight, failed);
-                }
-              },
-              SECONDS,
-              WARMUP);
+      SimulatedBackend.Outcome theirs = backend.run(netflix(gradient2), SECONDS, WARMUP);
       double vegas =
           backend
               .run(
