@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when its first attempt started, or {@code null} if it never started
  * @param finishedAt when the result became final
  * @param fallbackFrom the tool originally called when another one answered, else {@code null}
+ * @param fallbackReason why the last swap to another tool happened, else {@code null}
  * @param cacheHit whether the value came from the result cache
  * @param <O> the tool's output type
  */
@@ -34,6 +35,7 @@ public record CallResult<O>(
     @Nullable Instant startedAt,
     Instant finishedAt,
     @Nullable String fallbackFrom,
+    @Nullable String fallbackReason,
     boolean cacheHit) {
 
   /** Checks that the fields agree with each other. */

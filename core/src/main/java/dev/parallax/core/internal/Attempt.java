@@ -38,7 +38,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   // the outcome, written before the attempt is submitted to the run's inbox as an event
   private @Nullable Object value;
   private @Nullable Throwable error;
-  private boolean cacheHit;
+  private ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
   long endNanos;
 
   Attempt(
@@ -64,7 +64,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
     try {
       started = runner.start(this);
     } catch (Throwable e) {
-      report(null, e, false);
+      report(null, e, ResultCache.Status.NOT_CACHED);
       return;
     }
     handle = started;
@@ -99,7 +99,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
     }
     Object value = null;
     Throwable error = null;
-    boolean hit = false;
+    ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
     Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
     try {
       Object input = node.input();
@@ -114,28 +114,29 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
       } else {
         ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
         value = lookup.value();
-        hit = lookup.hit();
+        cacheStatus = lookup.status();
       }
     } catch (Throwable e) {
       error = e;
     } finally {
       scope.close();
     }
-    report(value, error, hit);
+    report(value, error, cacheStatus);
   }
 
   @Override
   public void complete(@Nullable Object value, @Nullable Throwable error) {
-    report(value, error, false);
+    report(value, error, ResultCache.Status.NOT_CACHED);
   }
 
   /** Hands the outcome to the run, once; later reports are dropped. */
-  private void report(@Nullable Object value, @Nullable Throwable error, boolean cacheHit) {
+  private void report(
+      @Nullable Object value, @Nullable Throwable error, ResultCache.Status cacheStatus) {
     if (reported.compareAndSet(false, true)) {
       this.endNanos = node.run.settings().time().nanoTime();
       this.value = value;
       this.error = error;
-      this.cacheHit = cacheHit;
+      this.cacheStatus = cacheStatus;
       node.run.onAttemptEnded(this);
     }
   }
@@ -143,7 +144,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   /** The attempt's end as an event of its run's inbox. */
   @Override
   public void run() {
-    node.run.attemptEnded(this, value, error, cacheHit);
+    node.run.attemptEnded(this, value, error, cacheStatus);
   }
 
   // ToolContext

@@ -2,8 +2,10 @@ package dev.parallax.core.internal;
 
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.Tool;
 import io.opentelemetry.api.trace.Span;
@@ -48,11 +50,15 @@ final class CallNode implements PendingCall {
   State state = State.PENDING;
   Tool<?, ?> tool;
   @Nullable String fallbackFrom;
+  @Nullable String fallbackReason;
   @Nullable List<String> triedTools;
   boolean replacementConsidered;
   int attempt;
   int attemptOnTool;
-  boolean cacheHit;
+
+  /** How the last attempt's value was obtained from the result cache. */
+  ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
+
   @Nullable Prediction prediction;
 
   /** Sentinel of {@link #queuedNanos} and {@link #startedNanos} before the event happened. */
@@ -79,7 +85,9 @@ final class CallNode implements PendingCall {
   }
 
   /** Switches to another tool (fallback); attempts on it count from zero. */
-  void switchTool(Tool<?, ?> alternative) {
+  void switchTool(FallbackPolicy.Swap swap) {
+    Tool<?, ?> alternative = swap.tool();
+    fallbackReason = swap.reason();
     if (triedTools == null) {
       triedTools = new ArrayList<>(2);
       triedTools.add(tool.name());

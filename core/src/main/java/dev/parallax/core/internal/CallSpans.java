@@ -9,6 +9,7 @@ import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.tool.Tool;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -115,14 +116,18 @@ final class CallSpans {
         when);
   }
 
-  static void endCall(Span span, CallResult<?> result, boolean payloads) {
+  static void endCall(
+      Span span, CallResult<?> result, ResultCache.Status cacheStatus, boolean payloads) {
     span.setAttribute(STATUS, result.status().name());
     span.setAttribute(ATTEMPTS, (long) result.attempts());
-    if (result.cacheHit()) {
-      span.setAttribute(CACHE_HIT, true);
+    if (cacheStatus != ResultCache.Status.NOT_CACHED) {
+      span.setAttribute(CACHE_HIT, cacheStatus == ResultCache.Status.HIT);
     }
     if (result.fallbackFrom() != null) {
       span.setAttribute(FALLBACK_FROM, result.fallbackFrom());
+      if (result.fallbackReason() != null) {
+        span.setAttribute(FALLBACK_REASON, result.fallbackReason());
+      }
       span.setAttribute(TOOL_NAME, result.tool());
       span.updateName(EXECUTE_TOOL + " " + result.tool());
     }

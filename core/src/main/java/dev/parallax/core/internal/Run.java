@@ -14,11 +14,12 @@ import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.AttemptSample.Outcome;
+import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
-import dev.parallax.core.tool.Tool;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
@@ -313,7 +314,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   }
 
   void attemptEnded(
-      Attempt attempt, @Nullable Object value, @Nullable Throwable error, boolean hit) {
+      Attempt attempt,
+      @Nullable Object value,
+      @Nullable Throwable error,
+      ResultCache.Status cacheStatus) {
     CallNode node = attempt.node;
     if (node.current != attempt || node.state != CallNode.State.RUNNING) {
       return; // given up already (timeout, cancel, deadline)
@@ -321,9 +325,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (eventNanos == CallNode.NEVER) {
       eventNanos = attempt.endNanos; // read on the tool's thread: one clock read less here
     }
+    node.cacheStatus = cacheStatus;
     endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
     if (error == null) {
-      node.cacheHit = hit;
       finish(node, CallStatus.SUCCEEDED, value, null);
     } else {
       attemptFailed(node, attempt, error);
@@ -408,8 +412,8 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       if (!node.replacementConsidered) {
         node.replacementConsidered = true;
-        Tool<?, ?> replacement = settings.fallback().replaceBeforeStart(node);
-        if (replacement != null && replacement != node.tool) {
+        FallbackPolicy.Swap replacement = replacementFor(node);
+        if (replacement != null && replacement.tool() != node.tool) {
           node.switchTool(replacement);
         }
       }
@@ -536,7 +540,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
     }
     if (!stopping) {
-      Tool<?, ?> alternative = alternativeFor(node, error);
+      FallbackPolicy.Swap alternative = alternativeFor(node, error);
       if (alternative != null) {
         node.switchTool(alternative);
         node.state = CallNode.State.READY;
@@ -552,7 +556,16 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     }
   }
 
-  private @Nullable Tool<?, ?> alternativeFor(CallNode node, Throwable error) {
+  private FallbackPolicy.@Nullable Swap replacementFor(CallNode node) {
+    try {
+      return settings.fallback().replaceBeforeStart(node);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "fallback policy threw; the call keeps its tool", e);
+      return null;
+    }
+  }
+
+  private FallbackPolicy.@Nullable Swap alternativeFor(CallNode node, Throwable error) {
     try {
       return settings.fallback().alternativeAfterFailure(node, error, node.triedTools());
     } catch (RuntimeException e) {
@@ -619,12 +632,13 @@ public final class Run implements ToolRun, SerialInbox.Effects {
             node.startedNanos == CallNode.NEVER ? null : instantAt(node.startedNanos),
             instantAt(now),
             node.fallbackFrom,
-            node.cacheHit);
+            node.fallbackReason,
+            node.cacheStatus == ResultCache.Status.HIT);
     node.result = result;
     node.current = null;
     ready.onFinished(node, result);
     if (node.span != null) {
-      CallSpans.endCall(node.span, result, settings.recordPayloads());
+      CallSpans.endCall(node.span, result, node.cacheStatus, settings.recordPayloads());
     }
     if (hasListeners) {
       fire(l -> l.onFinished(node, result));
@@ -668,6 +682,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
                 now,
                 null,
                 now,
+                null,
                 null,
                 false);
         dependent.result = result;

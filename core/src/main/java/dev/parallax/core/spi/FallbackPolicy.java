@@ -2,19 +2,35 @@ package dev.parallax.core.spi;
 
 import dev.parallax.core.tool.Tool;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What runs instead of an unhealthy or failing tool. An alternative must accept the same input as
- * the tool it replaces. The default never swaps.
+ * the tool it replaces. The default never swaps. Called from the run's serialized events: it must
+ * be quick, must not block, and must be thread-safe when shared by concurrent runs.
  */
 public interface FallbackPolicy {
 
   /** Never swaps a tool. */
   FallbackPolicy NONE = new FallbackPolicy() {};
 
-  /** A tool to use instead of the call's own before its first attempt, or {@code null}. */
-  default @Nullable Tool<?, ?> replaceBeforeStart(PendingCall call) {
+  /**
+   * A swap to another tool, with the reason shown on the call's result and span.
+   *
+   * @param tool the tool to run instead
+   * @param reason why, in a few words (for example {@code predicted success 0.42 < 0.60})
+   */
+  record Swap(Tool<?, ?> tool, String reason) {
+    /** Checks the fields. */
+    public Swap {
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** A swap to use instead of the call's own tool before its first attempt, or {@code null}. */
+  default @Nullable Swap replaceBeforeStart(PendingCall call) {
     return null;
   }
 
@@ -24,7 +40,7 @@ public interface FallbackPolicy {
    *
    * @param tried names of the tools already tried for this call, in order
    */
-  default @Nullable Tool<?, ?> alternativeAfterFailure(
+  default @Nullable Swap alternativeAfterFailure(
       PendingCall call, Throwable error, List<String> tried) {
     return null;
   }

@@ -11,10 +11,35 @@ import org.jspecify.annotations.Nullable;
 public interface ResultCache {
 
   /** No reuse: every attempt runs its tool. */
-  ResultCache NONE = (call, input, tool) -> new Lookup(tool.call(), false);
+  ResultCache NONE = (call, input, tool) -> new Lookup(tool.call(), Status.NOT_CACHED);
 
-  /** A value and whether it came from the cache. */
-  record Lookup(@Nullable Object value, boolean hit) {}
+  /** How a lookup was answered. */
+  enum Status {
+    /** From the cache (or from an identical call that was already running). */
+    HIT,
+    /** The tool ran and its result may be reused. */
+    MISS,
+    /** The cache did not apply (tool not cacheable, or no key could be made); the tool ran. */
+    NOT_CACHED
+  }
+
+  /**
+   * A value and how it was obtained.
+   *
+   * @param value the value
+   * @param status whether it came from the cache
+   */
+  record Lookup(@Nullable Object value, Status status) {
+    /** Checks the fields. */
+    public Lookup {
+      java.util.Objects.requireNonNull(status, "status");
+    }
+
+    /** Whether the value came from the cache. */
+    public boolean hit() {
+      return status == Status.HIT;
+    }
+  }
 
   /**
    * Returns the cached value for the call, or runs {@code tool} to compute it.

@@ -1,6 +1,7 @@
 package dev.parallax.core.tool;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param cacheable its result for an input may be reused for the same input
  * @param concurrencySafe several calls of it may run at the same time; when {@code false} the
  *     executor runs at most one call of this tool at a time in a run
+ * @param capabilities what the tool can stand in for: tools sharing a capability are alternatives
+ *     to each other for fallbacks (for example {@code web_search}); names follow the tool-name rule
  */
 public record ToolSpec(
     String name,
@@ -25,7 +28,8 @@ public record ToolSpec(
     @Nullable String inputSchema,
     boolean idempotent,
     boolean cacheable,
-    boolean concurrencySafe) {
+    boolean concurrencySafe,
+    Set<String> capabilities) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -38,5 +42,36 @@ public record ToolSpec(
       throw new IllegalArgumentException(
           "tool name '" + name + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
     }
+    capabilities = Set.copyOf(capabilities);
+    for (String capability : capabilities) {
+      if (!NAME.matcher(capability).matches()) {
+        throw new IllegalArgumentException(
+            "tool "
+                + name
+                + ": capability '"
+                + capability
+                + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
+      }
+    }
+  }
+
+  /** A spec without capabilities. */
+  public ToolSpec(
+      String name,
+      String description,
+      Class<?> inputType,
+      @Nullable String inputSchema,
+      boolean idempotent,
+      boolean cacheable,
+      boolean concurrencySafe) {
+    this(
+        name,
+        description,
+        inputType,
+        inputSchema,
+        idempotent,
+        cacheable,
+        concurrencySafe,
+        Set.of());
   }
 }

@@ -2,6 +2,7 @@ package dev.parallax.core.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,7 @@ public final class Tools {
     private boolean idempotent;
     private boolean cacheable;
     private boolean concurrencySafe = true;
+    private Set<String> capabilities = Set.of();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -71,6 +73,15 @@ public final class Tools {
       return this;
     }
 
+    /**
+     * What the tool can stand in for; tools sharing a capability are fallback alternatives to each
+     * other (see {@link ToolSpec#capabilities()}).
+     */
+    public Builder capabilities(String... capabilities) {
+      this.capabilities = Set.of(capabilities);
+      return this;
+    }
+
     /** Declares the input type; JSON arguments are converted to it. */
     public <I> TypedBuilder<I> input(Class<I> inputType) {
       return new TypedBuilder<>(this, Objects.requireNonNull(inputType, "inputType"));
@@ -83,7 +94,14 @@ public final class Tools {
 
     private ToolSpec spec(Class<?> inputType) {
       return new ToolSpec(
-          name, description, inputType, inputSchema, idempotent, cacheable, concurrencySafe);
+          name,
+          description,
+          inputType,
+          inputSchema,
+          idempotent,
+          cacheable,
+          concurrencySafe,
+          capabilities);
     }
   }
 

@@ -76,6 +76,10 @@ public final class ToolSpanAttributes {
   public static final AttributeKey<String> FALLBACK_FROM =
       AttributeKey.stringKey("parallax.fallback_from");
 
+  /** Why the call's tool was swapped for another one. */
+  public static final AttributeKey<String> FALLBACK_REASON =
+      AttributeKey.stringKey("parallax.fallback_reason");
+
   /**
    * Prefix of the call's numeric features: {@code parallax.feature.arg_bytes} and so on (double
    * attributes).

@@ -109,9 +109,9 @@ class SeamsTest {
     FallbackPolicy toBackup =
         new FallbackPolicy() {
           @Override
-          public Tool<?, ?> alternativeAfterFailure(
+          public Swap alternativeAfterFailure(
               PendingCall call, Throwable error, List<String> tried) {
-            return tried.contains("backup") ? null : backup;
+            return tried.contains("backup") ? null : new Swap(backup, "primary failed");
           }
         };
     Sim sim = new Sim(b -> b.fallback(toBackup));
@@ -122,6 +122,7 @@ class SeamsTest {
     assertThat(c.status()).isEqualTo(CallStatus.SUCCEEDED);
     assertThat(c.tool()).isEqualTo("backup");
     assertThat(c.fallbackFrom()).isEqualTo("primary");
+    assertThat(c.fallbackReason()).isEqualTo("primary failed");
     assertThat(c.attempts()).isEqualTo(2);
     assertThat(run.report().elapsed()).isEqualTo(Duration.ofMillis(40));
   }
@@ -133,8 +134,8 @@ class SeamsTest {
     FallbackPolicy swap =
         new FallbackPolicy() {
           @Override
-          public Tool<?, ?> replaceBeforeStart(PendingCall call) {
-            return backup;
+          public Swap replaceBeforeStart(PendingCall call) {
+            return new Swap(backup, "unhealthy");
           }
         };
     RunResult run =
@@ -142,6 +143,7 @@ class SeamsTest {
             .run(ExecutionPlan.parallel(List.of(ToolCall.of("c", primary, "q"))));
     assertThat(run.get("c").value()).isEqualTo("backup:q");
     assertThat(run.get("c").fallbackFrom()).isEqualTo("primary");
+    assertThat(run.get("c").fallbackReason()).isEqualTo("unhealthy");
   }
 
   @Test
@@ -151,11 +153,11 @@ class SeamsTest {
         (call, input, tool) -> {
           Object cached = store.get(input);
           if (cached != null) {
-            return new ResultCache.Lookup(cached, true);
+            return new ResultCache.Lookup(cached, ResultCache.Status.HIT);
           }
           Object value = tool.call();
           store.put(input, value);
-          return new ResultCache.Lookup(value, false);
+          return new ResultCache.Lookup(value, ResultCache.Status.MISS);
         };
     var counter = new java.util.concurrent.atomic.AtomicInteger();
     Tool<String, String> upper =
