@@ -72,6 +72,9 @@ final class CallSpans {
     if (node.queuedNanos != CallNode.NEVER) {
       builder.setAttribute(QUEUE_WAIT_MS, (node.startedNanos - node.queuedNanos) / 1e6);
     }
+    if (!node.dependsOn.isEmpty()) {
+      builder.setAttribute(DEPENDS_ON, node.dependsOn);
+    }
     String description = node.tool.spec().description();
     if (!description.isEmpty()) {
       builder.setAttribute(TOOL_DESCRIPTION, description);

@@ -68,6 +68,10 @@ public final class ToolSpanAttributes {
   /** Calls of the run running when this call started, itself included. */
   public static final AttributeKey<Long> IN_FLIGHT = AttributeKey.longKey("parallax.in_flight");
 
+  /** Ids of the calls of the run this call depended on (absent when it had none). */
+  public static final AttributeKey<java.util.List<String>> DEPENDS_ON =
+      AttributeKey.stringArrayKey("parallax.depends_on");
+
   /** Whether the value came from the result cache. */
   public static final AttributeKey<Boolean> CACHE_HIT =
       AttributeKey.booleanKey("parallax.cache_hit");

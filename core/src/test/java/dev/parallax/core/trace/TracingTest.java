@@ -168,6 +168,26 @@ class TracingTest {
   }
 
   @Test
+  void graphDependencies_goOnTheSpan_soTraceFilesKeepTheGraph() {
+    Tool<String, String> echo = Tools.named("echo").input(String.class).function((in, ctx) -> in);
+    CallGraph graph =
+        CallGraph.builder()
+            .add(ToolCall.of("a", echo, "a"))
+            .add(ToolCall.of("b", echo, "b"))
+            .add(ToolCall.of("c", echo, "c"), "a", "b")
+            .build();
+    try (ToolExecutor executor = ToolExecutor.builder().openTelemetry(otel).build()) {
+      executor.executeGraph(graph);
+    }
+    Map<String, SpanData> byCall =
+        exporter.getFinishedSpanItems().stream()
+            .filter(s -> s.getAttributes().get(TOOL_CALL_ID) != null)
+            .collect(Collectors.toMap(s -> s.getAttributes().get(TOOL_CALL_ID), s -> s));
+    assertThat(byCall.get("c").getAttributes().get(DEPENDS_ON)).containsExactly("a", "b");
+    assertThat(byCall.get("a").getAttributes().get(DEPENDS_ON)).isNull();
+  }
+
+  @Test
   void payloads_goOnSpansOnlyWhenOptedIn() {
     Tool<Secret, String> lookup =
         Tools.named("lookup").input(Secret.class).function((in, ctx) -> "found");
