@@ -191,6 +191,7 @@ public final class Parallax implements AutoCloseable {
     private boolean warmStart = true;
     private Clock clock = Clock.systemUTC();
     private UnaryOperator<ToolExecutor.Builder> executorOptions = UnaryOperator.identity();
+    private UnaryOperator<AdaptivePredictor.Builder> predictorOptions = UnaryOperator.identity();
 
     private Builder() {}
 
@@ -220,6 +221,15 @@ public final class Parallax implements AutoCloseable {
     /** A predictor to use instead of a default one; its training executor stays yours. */
     public Builder predictor(AdaptivePredictor predictor) {
       this.predictor = Objects.requireNonNull(predictor, "predictor");
+      return this;
+    }
+
+    /**
+     * Options of the default predictor (window, retraining pace, model type…); its training runs on
+     * a thread of this instance, stopped at close. Ignored when a predictor is given.
+     */
+    public Builder predictorOptions(UnaryOperator<AdaptivePredictor.Builder> options) {
+      this.predictorOptions = Objects.requireNonNull(options, "options");
       return this;
     }
 
@@ -330,7 +340,8 @@ public final class Parallax implements AutoCloseable {
             Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("parallax-trainer").daemon(true).factory());
         owned.push(trainer::shutdownNow);
-        model = AdaptivePredictor.builder().trainingExecutor(trainer).build();
+        model =
+            predictorOptions.apply(AdaptivePredictor.builder()).trainingExecutor(trainer).build();
       }
       if (modelDirectory != null && Files.isDirectory(modelDirectory)) {
         try {

@@ -28,6 +28,11 @@ class DemoCommandTest {
         .contains("FAILED=2")
         .contains("SUCCEEDED after 3 attempts")
         .contains("[call2] TIMED_OUT")
+        .contains("Demo 7: Graph scheduling on the critical path")
+        .contains("critical path, after one run")
+        .contains("lower bound at 2 slots                 445.0 ms")
+        .contains("round 6: prediction error")
+        .contains("records in history")
         .contains("=== Demo complete ===");
   }
 

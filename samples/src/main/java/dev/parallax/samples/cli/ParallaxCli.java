@@ -1,11 +1,20 @@
 package dev.parallax.samples.cli;
 
+import dev.parallax.samples.demo.DemoHistory;
+import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The {@code parallax} command line. */
@@ -25,8 +34,12 @@ public final class ParallaxCli implements Callable<Integer> {
     return 2;
   }
 
+  /** Tribuo logs every training at INFO; the command line shows its own progress instead. */
+  private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
+
   /** Runs the command line and returns its exit status. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    TRIBUO.setLevel(Level.WARNING);
     CommandLine cli = new CommandLine(new ParallaxCli());
     cli.setOut(out);
     cli.setErr(err);
@@ -40,22 +53,41 @@ public final class ParallaxCli implements Callable<Integer> {
     System.exit(run(out, err, args));
   }
 
-  /** {@code parallax demo}: the six seed scenarios, run for real. */
+  /** {@code parallax demo}: the seed scenarios and what the planner adds, run for real. */
   @Command(
       name = "demo",
       mixinStandardHelpOptions = true,
       description =
           "Runs the six scenarios Parallax started from (basic parallel, sequential vs parallel,"
-              + " concurrency limits, error handling, retry, timeout) and prints the times"
-              + " measured. Takes a few seconds; needs no server.")
+              + " concurrency limits, error handling, retry, timeout), then graph scheduling and the"
+              + " learning loop, and prints the times measured. Takes well under a minute; needs no"
+              + " server (history goes to an embedded store in a temporary directory unless"
+              + " --history or --chroma-url is given).")
   static final class Demo implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    @Option(
+        names = "--history",
+        paramLabel = "DIR",
+        description = "Keep the embedded history in DIR (kept after the demo).")
+    @Nullable Path history;
+
+    @Option(
+        names = "--chroma-url",
+        paramLabel = "URL",
+        description =
+            "Keep history in the ChromaDB server at URL (for example http://localhost:8000).")
+    @Nullable URI chromaUrl;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       out.println("=== Parallax demo ===");
       new SeedScenarios(out).runAll();
+      try (DemoHistory store = DemoHistory.open(history, chromaUrl)) {
+        out.printf("%nHistory: %s%n", store.description());
+        new PlannerScenarios(out, store::parallax).runAll();
+      }
       out.println();
       out.println("=== Demo complete ===");
       out.flush();

@@ -197,7 +197,7 @@ public final class SeedScenarios {
     return calls;
   }
 
-  private static String ms(Duration d) {
+  static String ms(Duration d) {
     return String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
   }
 }

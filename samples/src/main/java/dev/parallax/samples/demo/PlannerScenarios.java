@@ -1,0 +1,197 @@
+package dev.parallax.samples.demo;
+
+import dev.parallax.core.call.CallGraph;
+import dev.parallax.core.call.ExecutionPlan;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.Parallax;
+import dev.parallax.planner.sim.SimulatedCall;
+import dev.parallax.planner.sim.Workload;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+/**
+ * What the planner adds, run for real through the {@link Parallax} facade: graph scheduling that
+ * improves once latencies are learnt, and the learning loop itself. Tools sleep where the point is
+ * latency.
+ */
+public final class PlannerScenarios {
+
+  private static final Duration FLUSH = Duration.ofSeconds(30);
+
+  private final PrintWriter out;
+  private final Supplier<Parallax.Builder> parallax;
+
+  /**
+   * Prints to {@code out}; each scenario builds its own {@link Parallax} from {@code parallax} (a
+   * builder with the history store already chosen).
+   */
+  public PlannerScenarios(PrintWriter out, Supplier<Parallax.Builder> parallax) {
+    this.out = out;
+    this.parallax = parallax;
+  }
+
+  /** Runs every scenario. */
+  public void runAll() {
+    graphScheduling();
+    learningLoop();
+  }
+
+  /** A graph where submission order wastes a slot, and critical-path order does not. */
+  void graphScheduling() {
+    header(7, "Graph scheduling on the critical path");
+    out.println(
+        "2 slots; 4 fetches of 100 ms, a 400 ms render, and parse -> index -> answer of 30 ms each");
+    List<GraphCall> graph =
+        List.of(
+            new GraphCall("fetch1", "fetch", 100),
+            new GraphCall("fetch2", "fetch", 100),
+            new GraphCall("fetch3", "fetch", 100),
+            new GraphCall("fetch4", "fetch", 100),
+            new GraphCall("parse", "parse", 30),
+            new GraphCall("index", "index", 30, "parse"),
+            new GraphCall("answer", "answer", 30, "index"),
+            new GraphCall("render", "render", 400));
+    ExecutionPlan plan = plan(graph).withMaxConcurrency(2);
+    try (ToolExecutor fifo = ToolExecutor.builder().build()) {
+      fifo.execute(plan); // warm-up
+      report("FIFO (submission order)", fifo.execute(plan));
+    }
+    try (Parallax p = parallax.get().build()) {
+      report(
+          p.warmStartRecords() == 0
+              ? "critical path, nothing learnt yet"
+              : "critical path, warm-started from history",
+          p.executor().execute(plan));
+      p.flushHistory(FLUSH);
+      report("critical path, after one run", p.executor().execute(plan));
+    }
+    Workload w =
+        new Workload(
+            "demo",
+            graph.stream()
+                .map(c -> SimulatedCall.of(c.id, c.tool, Duration.ofMillis(c.millis), c.dependsOn))
+                .toList());
+    out.printf(
+        Locale.ROOT,
+        "  %-38s %s (critical path %s, total work %s)%n",
+        "lower bound at 2 slots",
+        SeedScenarios.ms(w.lowerBound(2)),
+        SeedScenarios.ms(w.criticalPath()),
+        SeedScenarios.ms(w.totalWork()));
+  }
+
+  /** Latency depends on the input: watch the predictions' error fall as records accumulate. */
+  void learningLoop() {
+    header(10, "The learning loop: predictions improve as runs accumulate");
+    out.println(
+        "tool 'resize' takes 5 ms + size/5 ms; 6 rounds of 40 calls; error = mean |log(predicted /"
+            + " actual)|");
+    Tool<Map<String, Double>, String> resize =
+        Tools.named("resize")
+            .description("resizes an image; slower for bigger ones")
+            .idempotent(true)
+            .<Map<String, Double>>input(castMap())
+            .features(in -> in)
+            .function(
+                (in, ctx) -> {
+                  Thread.sleep(Duration.ofMillis(5 + Math.round(in.get("size") / 5)));
+                  return "resized";
+                });
+    Random random = new Random(42);
+    ConcurrentLinkedQueue<ExecutionRecord> records = new ConcurrentLinkedQueue<>();
+    try (Parallax p =
+            parallax
+                .get()
+                .predictorOptions(b -> b.retrainEvery(40).minTrainingRows(40).seed(42))
+                .build();
+        AutoCloseable tap = p.telemetry().subscribe(records::add)) {
+      for (int round = 1; round <= 6; round++) {
+        List<ToolCall<?, ?>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          double size = 10 + random.nextInt(390);
+          calls.add(ToolCall.of("r" + round + "-" + i, resize, Map.of("size", size)));
+        }
+        records.clear();
+        p.executor().executeParallel(calls);
+        p.flushHistory(FLUSH);
+        out.printf(
+            Locale.ROOT,
+            "  round %d: prediction error %.2f (predicted by %s)%n",
+            round,
+            meanLogError(records),
+            sources(records));
+      }
+      var report = p.predictor().report();
+      out.printf(
+          Locale.ROOT,
+          "  held-out error of the last training: model %.3f vs per-tool average %.3f (model %s);"
+              + " %d records in history%n",
+          report.latencyMaeModel(),
+          report.latencyMaeBaseline(),
+          report.latencyModelUsed() ? "used" : "not used",
+          p.history().count());
+    } catch (Exception e) {
+      throw new IllegalStateException("learning loop failed: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<Map<String, Double>> castMap() {
+    return (Class<Map<String, Double>>) (Class<?>) Map.class;
+  }
+
+  private static double meanLogError(Iterable<ExecutionRecord> records) {
+    double sum = 0;
+    int n = 0;
+    for (ExecutionRecord r : records) {
+      if (r.predictedLatency() != null && r.duration().toNanos() > 0) {
+        sum += Math.abs(Math.log((double) r.predictedLatency().toNanos() / r.duration().toNanos()));
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private static String sources(Iterable<ExecutionRecord> records) {
+    java.util.TreeMap<String, Integer> counts = new java.util.TreeMap<>();
+    for (ExecutionRecord r : records) {
+      counts.merge(String.valueOf(r.predictionSource()), 1, Integer::sum);
+    }
+    return counts.toString();
+  }
+
+  private void report(String label, RunResult run) {
+    out.printf(Locale.ROOT, "  %-38s %s%n", label, SeedScenarios.ms(run.report().elapsed()));
+  }
+
+  private void header(int number, String title) {
+    out.printf(Locale.ROOT, "%n--- Demo %d: %s ---%n", number, title);
+    out.flush();
+  }
+
+  private static ExecutionPlan plan(List<GraphCall> calls) {
+    CallGraph.Builder graph = CallGraph.builder();
+    Map<String, Tool<Object, String>> tools = new java.util.HashMap<>();
+    for (GraphCall c : calls) {
+      Tool<Object, String> tool =
+          tools.computeIfAbsent(
+              c.tool, name -> DemoTools.sleeping(name, Duration.ofMillis(c.millis)));
+      graph.add(ToolCall.of(c.id, tool, c.id), c.dependsOn);
+    }
+    return ExecutionPlan.graph(graph.build());
+  }
+
+  private record GraphCall(String id, String tool, long millis, String... dependsOn) {}
+}
