@@ -103,12 +103,17 @@ public final class CaffeineResultCache implements ResultCache {
   private final AtomicLong generation = new AtomicLong();
   private final boolean weighValues;
   private final CacheMetrics metrics;
+  private final Runnable onJoin;
 
   CaffeineResultCache(
-      Cache<CanonicalKey, Outcome> values, boolean weighValues, CacheMetrics metrics) {
+      Cache<CanonicalKey, Outcome> values,
+      boolean weighValues,
+      CacheMetrics metrics,
+      Runnable onJoin) {
     this.values = values;
     this.weighValues = weighValues;
     this.metrics = metrics;
+    this.onJoin = onJoin;
   }
 
   /** Starts a builder with the defaults listed on its methods. */
@@ -144,6 +149,7 @@ public final class CaffeineResultCache implements ResultCache {
     CompletableFuture<Outcome> mine = new CompletableFuture<>();
     CompletableFuture<Outcome> shared = running.putIfAbsent(key, mine);
     if (shared != null) {
+      onJoin.run();
       return hit(key, await(shared));
     }
     stored = values.getIfPresent(key);

@@ -32,6 +32,7 @@ public final class CaffeineResultCacheBuilder {
   private Ticker ticker = Ticker.systemTicker();
   private @Nullable Executor executor;
   private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+  private Runnable onJoin = () -> {};
 
   CaffeineResultCacheBuilder() {}
 
@@ -136,6 +137,15 @@ public final class CaffeineResultCacheBuilder {
     return this;
   }
 
+  /**
+   * For tests: runs in a caller that found an identical call under way, just before it waits for
+   * it, so that a test knows the caller shares that computation whenever the computation ends.
+   */
+  CaffeineResultCacheBuilder onJoin(Runnable onJoin) {
+    this.onJoin = Objects.requireNonNull(onJoin, "onJoin");
+    return this;
+  }
+
   /** Builds the cache. The builder may be used again; later changes do not affect this cache. */
   public CaffeineResultCache build() {
     Map<String, Duration> perTool = Map.copyOf(timeToLive);
@@ -160,7 +170,7 @@ public final class CaffeineResultCacheBuilder {
       caffeine.maximumSize(maximumSize >= 0 ? maximumSize : DEFAULT_MAXIMUM_SIZE);
     }
     Cache<CanonicalKey, Outcome> values = caffeine.build();
-    return new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry));
+    return new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
   }
 
   private static Duration positive(String what, Duration value) {
