@@ -99,6 +99,38 @@ class CacheTelemetryTest {
         .isNull();
   }
 
+  @Test
+  void spansTheToolMakes_inTheSharedComputation_areChildrenOfTheFirstCallersSpan() {
+    Tool<String, String> traced =
+        Tools.named("traced")
+            .cacheable(true)
+            .idempotent(true)
+            .input(String.class)
+            .function(
+                (in, ctx) -> {
+                  otel.getTracer("tool-internals").spanBuilder("backend-request").startSpan().end();
+                  return in;
+                });
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .timeSource(new VirtualTime())
+            .openTelemetry(otel)
+            .resultCache(CaffeineResultCache.builder().build())
+            .build()) {
+      executor.executeSequential(List.of(ToolCall.of("first", traced, "q")));
+    }
+
+    SpanData inner = span(s -> s.getName().equals("backend-request"));
+    SpanData call =
+        span(s -> "first".equals(s.getAttributes().get(ToolSpanAttributes.TOOL_CALL_ID)));
+    assertThat(inner.getParentSpanId()).isEqualTo(call.getSpanId());
+    assertThat(inner.getTraceId()).isEqualTo(call.getTraceId());
+  }
+
+  private SpanData span(java.util.function.Predicate<SpanData> which) {
+    return spans.getFinishedSpanItems().stream().filter(which).findFirst().orElseThrow();
+  }
+
   /** A counter's values by attributes; empty when it never counted. */
   private Map<Attributes, Long> counter(String name) {
     return metrics.collectAllMetrics().stream()
