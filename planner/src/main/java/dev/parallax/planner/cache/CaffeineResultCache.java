@@ -45,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * invalidateAll() bumps `generation`, then clears both maps. A computation started before stores its
  * value, then removes it again if the generation moved on; either the clear or that removal takes it
  * out, whichever runs last. Its waiters still get the value.
+ *
+ * Why not Caffeine's AsyncCache, which has single flight built in: it logs every failed future at
+ * WARNING with its stack trace (every tool failure would), and it stores a value in a callback that
+ * may run after a waiter was handed the value, so an owner could return before its value is stored.
  */
 
 /**
