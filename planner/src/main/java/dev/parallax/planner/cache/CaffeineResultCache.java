@@ -1,0 +1,253 @@
+package dev.parallax.planner.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.tool.ToolSpec;
+import dev.parallax.planner.internal.CanonicalJson;
+import dev.parallax.planner.internal.CanonicalKey;
+import io.opentelemetry.context.Context;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Single flight.
+ *
+ * Two maps: `values`, a Caffeine cache of finished results (bounded, a time to live per tool), and
+ * `running`, the computations under way, each a CompletableFuture<Outcome> under its key. A lookup
+ * of a cacheable call with key K:
+ *
+ *  1. A value under K in `values` is a HIT.
+ *  2. Else the caller tries to register a new future under K in `running` (putIfAbsent). If a
+ *     future is there already, the caller waits for it: a HIT when it ends with a value, or it
+ *     throws the same error when the tool failed.
+ *  3. The caller that registered its future owns it. It reads `values` once more: a computation
+ *     that ended between steps 1 and 2 stored its value before leaving `running` (step 4), so this
+ *     read sees it, and the owner hands it to its future (a HIT; the tool does not run twice).
+ *     Else it starts the computation on a new virtual thread that belongs to the cache and waits
+ *     for its future like any other caller: a MISS.
+ *  4. The computation runs the tool; on success it stores the value in `values`, then removes its
+ *     future from `running`, then completes the future. On failure it stores nothing. Storing
+ *     before leaving `running` keeps step 3 sound; completing last means every caller handed a
+ *     value can find it stored.
+ *
+ * Callers wait interruptibly. The executor interrupts a caller's thread when the caller's attempt
+ * times out or is cancelled: that caller stops waiting, while the computation, on a thread nobody
+ * interrupts, goes on for the other callers and its value is stored. The computation runs in the
+ * OpenTelemetry context of the caller that started it, so the tool's own spans stay in that trace.
+ *
+ * invalidateAll() bumps `generation`, then clears both maps. A computation started before stores its
+ * value, then removes it again if the generation moved on; either the clear or that removal takes it
+ * out, whichever runs last. Its waiters still get the value.
+ *
+ * Why not Caffeine's AsyncCache, which has single flight built in: it logs every failed future at
+ * WARNING with its stack trace (every tool failure would), and it stores a value in a callback that
+ * may run after a waiter was handed the value, so an owner could return before its value is stored.
+ */
+
+/**
+ * A {@link ResultCache} on Caffeine: reuses the results of tools declared both {@linkplain
+ * ToolSpec#cacheable() cacheable} and {@linkplain ToolSpec#idempotent() idempotent}, and runs
+ * identical calls that overlap in time only once (single flight). Other tools run directly and
+ * report {@link ResultCache.Status#NOT_CACHED}.
+ *
+ * <pre>{@code
+ * CaffeineResultCache cache = CaffeineResultCache.builder()
+ *     .maximumSize(10_000)
+ *     .defaultTimeToLive(Duration.ofMinutes(10))
+ *     .timeToLive("weather", Duration.ofMinutes(1))
+ *     .openTelemetry(openTelemetry)
+ *     .build();
+ * ToolExecutor executor = ToolExecutor.builder().resultCache(cache).build();
+ * }</pre>
+ *
+ * <p><b>Keys.</b> A key is the tool's name and its input written as canonical JSON with Jackson:
+ * object members, map entries and bean or record properties sorted by name at every depth, array
+ * order kept. Two JSON objects with the same members in another order are one key; so are a map and
+ * a record with the same members. What Jackson does not write (fields without getters, for
+ * instance) is not part of the key, so an input type must expose everything its result depends on.
+ * An input Jackson cannot write (no properties, a cycle, nesting deeper than 1,000 levels) is not
+ * cached: the tool runs, the lookup reports {@code NOT_CACHED} and is counted as uncacheable.
+ *
+ * <p><b>Single flight.</b> The first caller of a key starts the tool on a virtual thread owned by
+ * the cache; identical calls arriving before it ends wait for it and report a {@link
+ * ResultCache.Status#HIT HIT}. A caller whose attempt times out or is cancelled stops waiting, but
+ * the shared computation goes on for the others and its result is stored. When the tool throws,
+ * nothing is stored: every caller waiting for that computation gets the same exception (it does not
+ * re-run the tool; the executor's retry policy decides what happens next), and the next call runs
+ * the tool again.
+ *
+ * <p><b>Limitations.</b> The shared computation sees the {@link dev.parallax.core.tool.ToolContext}
+ * of the caller that started it: its call id, deadline and cancellation flag. A tool that checks
+ * {@code isCancelled()} or its deadline therefore stops when that first caller times out, and the
+ * callers waiting for it get that failure. A tool that never returns holds its key: later identical
+ * calls wait for it until their own timeouts. Cached values are shared, not copied: tools should
+ * return immutable values.
+ *
+ * <p><b>Metrics.</b> Counters {@code parallax.cache.hits}, {@code parallax.cache.misses} and {@code
+ * parallax.cache.uncacheable}, each with the attribute {@code gen_ai.tool.name}, from the
+ * OpenTelemetry given to the builder; totals in {@link #stats()}. The executor marks each call's
+ * span with {@code parallax.cache_hit} from the lookup's status.
+ *
+ * <p>Thread-safe.
+ */
+public final class CaffeineResultCache implements ResultCache {
+
+  private static final ThreadFactory COMPUTATIONS =
+      Thread.ofVirtual().name("parallax-cache-", 0).factory();
+
+  private final Cache<CanonicalKey, Outcome> values;
+  private final Map<CanonicalKey, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
+  private final boolean weighValues;
+  private final CacheMetrics metrics;
+  private final Runnable onJoin;
+
+  CaffeineResultCache(
+      Cache<CanonicalKey, Outcome> values,
+      boolean weighValues,
+      CacheMetrics metrics,
+      Runnable onJoin) {
+    this.values = values;
+    this.weighValues = weighValues;
+    this.metrics = metrics;
+    this.onJoin = onJoin;
+  }
+
+  /** Starts a builder with the defaults listed on its methods. */
+  public static CaffeineResultCacheBuilder builder() {
+    return new CaffeineResultCacheBuilder();
+  }
+
+  /**
+   * Returns the stored result of an identical call, waits for an identical call under way, or runs
+   * the tool; see the class description.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while waiting (the shared
+   *     computation goes on)
+   * @throws Exception what the tool threw
+   */
+  @Override
+  public Lookup lookup(PendingCall call, Object input, Callable<?> tool) throws Exception {
+    ToolSpec spec = call.tool().spec();
+    if (!spec.cacheable() || !spec.idempotent()) {
+      return new Lookup(tool.call(), Status.NOT_CACHED);
+    }
+    CanonicalKey key;
+    try {
+      key = CanonicalKey.of(spec.name(), input);
+    } catch (IllegalArgumentException e) {
+      metrics.uncacheable(spec.name());
+      return new Lookup(tool.call(), Status.NOT_CACHED);
+    }
+    Outcome stored = values.getIfPresent(key);
+    if (stored != null) {
+      return hit(key, stored.value());
+    }
+    CompletableFuture<Outcome> mine = new CompletableFuture<>();
+    CompletableFuture<Outcome> shared = running.putIfAbsent(key, mine);
+    if (shared != null) {
+      onJoin.run();
+      return hit(key, await(shared));
+    }
+    stored = values.getIfPresent(key);
+    if (stored != null) {
+      running.remove(key, mine);
+      mine.complete(stored);
+      return hit(key, stored.value());
+    }
+    metrics.miss(key.tool());
+    start(key, mine, tool);
+    return new Lookup(await(mine), Status.MISS);
+  }
+
+  /**
+   * Drops every stored result and forgets the computations under way: their callers still get their
+   * results, but those results are not stored, and new calls start afresh.
+   */
+  public void invalidateAll() {
+    generation.incrementAndGet();
+    running.clear();
+    values.invalidateAll();
+  }
+
+  /** About how many results are stored (computations under way are not counted). */
+  public long estimatedSize() {
+    return values.estimatedSize();
+  }
+
+  /** Runs Caffeine's pending maintenance (evictions, expirations) now, on this thread. */
+  public void cleanUp() {
+    values.cleanUp();
+  }
+
+  /** The counts since the cache was built. */
+  public ResultCacheStats stats() {
+    return metrics.snapshot(values.stats().evictionCount());
+  }
+
+  private Lookup hit(CanonicalKey key, @Nullable Object value) {
+    metrics.hit(key.tool());
+    return new Lookup(value, Status.HIT);
+  }
+
+  private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {
+    Outcome outcome;
+    try {
+      outcome = future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a shared computation's future failed", e.getCause());
+    }
+    return outcome.valueOrThrow();
+  }
+
+  private void start(CanonicalKey key, CompletableFuture<Outcome> future, Callable<?> tool) {
+    long startedIn = generation.get();
+    Runnable computation = () -> compute(key, future, tool, startedIn);
+    try {
+      COMPUTATIONS.newThread(Context.current().wrap(computation)).start();
+    } catch (Throwable e) {
+      running.remove(key, future);
+      future.complete(Outcome.failure(e));
+    }
+  }
+
+  /** Step 4 of the algorithm; the future is completed whatever happens. */
+  private void compute(
+      CanonicalKey key, CompletableFuture<Outcome> future, Callable<?> tool, long startedIn) {
+    Outcome outcome;
+    try {
+      Object value = tool.call();
+      outcome = Outcome.success(value, weighValues ? weight(key, value) : 1);
+    } catch (Throwable e) {
+      outcome = Outcome.failure(e);
+    }
+    try {
+      if (!outcome.failed()) {
+        values.put(key, outcome);
+        if (generation.get() != startedIn) {
+          values.asMap().remove(key, outcome);
+        }
+      }
+      metrics.loaded(!outcome.failed());
+    } finally {
+      running.remove(key, future);
+      future.complete(outcome);
+    }
+  }
+
+  /**
+   * Characters of the key plus characters of the value as JSON; a value Jackson cannot write weighs
+   * as much as its key.
+   */
+  private static int weight(CanonicalKey key, @Nullable Object value) {
+    long total = key.length() + Math.max(0, CanonicalJson.length(value));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, total));
+  }
+}

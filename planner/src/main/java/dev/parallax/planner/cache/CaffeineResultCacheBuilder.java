@@ -1,0 +1,183 @@
+package dev.parallax.planner.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.parallax.planner.internal.CanonicalKey;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures a {@link CaffeineResultCache}; start with {@link CaffeineResultCache#builder()}. Not
+ * thread-safe. Every setter validates its value and names it in the exception.
+ */
+public final class CaffeineResultCacheBuilder {
+
+  /** Results stored at most when no bound is set. */
+  public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
+
+  /** Time to live of a result when neither the tool nor the builder says otherwise. */
+  public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofMinutes(10);
+
+  private long maximumSize = -1;
+  private long maximumWeight = -1;
+  private Duration defaultTimeToLive = DEFAULT_TIME_TO_LIVE;
+  private final Map<String, Duration> timeToLive = new HashMap<>();
+  private Ticker ticker = Ticker.systemTicker();
+  private @Nullable Executor executor;
+  private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+  private Runnable onJoin = () -> {};
+
+  CaffeineResultCacheBuilder() {}
+
+  /**
+   * Stores at most about this many results (default {@value #DEFAULT_MAXIMUM_SIZE} when no weight
+   * bound is set either); Caffeine chooses which to evict. Not combinable with {@link
+   * #maximumWeight}.
+   *
+   * @throws IllegalArgumentException if negative
+   * @throws IllegalStateException if {@link #maximumWeight} was set
+   */
+  public CaffeineResultCacheBuilder maximumSize(long maximumSize) {
+    if (maximumSize < 0) {
+      throw new IllegalArgumentException("maximumSize must be >= 0, was " + maximumSize);
+    }
+    if (maximumWeight >= 0) {
+      throw new IllegalStateException(
+          "maximumSize("
+              + maximumSize
+              + ") cannot be combined with maximumWeight("
+              + maximumWeight
+              + ")");
+    }
+    this.maximumSize = maximumSize;
+    return this;
+  }
+
+  /**
+   * Bounds the stored results by weight instead of number. The weight of a result is the number of
+   * characters of its key (the tool's name and its arguments as canonical JSON) plus those of its
+   * value written as JSON, so the bound is roughly the text the cache holds, in characters; a value
+   * Jackson cannot write weighs as much as its key. Weighing writes each new value once more as
+   * JSON. Not combinable with {@link #maximumSize}.
+   *
+   * @throws IllegalArgumentException if negative
+   * @throws IllegalStateException if {@link #maximumSize} was set
+   */
+  public CaffeineResultCacheBuilder maximumWeight(long maximumWeight) {
+    if (maximumWeight < 0) {
+      throw new IllegalArgumentException("maximumWeight must be >= 0, was " + maximumWeight);
+    }
+    if (maximumSize >= 0) {
+      throw new IllegalStateException(
+          "maximumWeight("
+              + maximumWeight
+              + ") cannot be combined with maximumSize("
+              + maximumSize
+              + ")");
+    }
+    this.maximumWeight = maximumWeight;
+    return this;
+  }
+
+  /**
+   * How long a result is reused after its tool returned, for tools without a time to live of their
+   * own (default {@link #DEFAULT_TIME_TO_LIVE}, 10 minutes).
+   *
+   * @throws IllegalArgumentException if zero or negative
+   */
+  public CaffeineResultCacheBuilder defaultTimeToLive(Duration timeToLive) {
+    this.defaultTimeToLive = positive("defaultTimeToLive", timeToLive);
+    return this;
+  }
+
+  /**
+   * How long a result of the named tool is reused after the tool returned. Setting a tool again
+   * replaces its earlier value.
+   *
+   * @throws IllegalArgumentException if the name is blank or the duration zero or negative
+   */
+  public CaffeineResultCacheBuilder timeToLive(String toolName, Duration timeToLive) {
+    Objects.requireNonNull(toolName, "toolName");
+    if (toolName.isBlank()) {
+      throw new IllegalArgumentException("toolName must not be blank, was '" + toolName + "'");
+    }
+    this.timeToLive.put(toolName, positive("timeToLive of tool '" + toolName + "'", timeToLive));
+    return this;
+  }
+
+  /** The time source of expiry (default {@link Ticker#systemTicker()}); tests give a fake one. */
+  public CaffeineResultCacheBuilder ticker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    return this;
+  }
+
+  /**
+   * Where Caffeine runs its maintenance: evictions and expirations (default Caffeine's, {@code
+   * ForkJoinPool.commonPool()}). Tools never run on it; give {@code Runnable::run} to evict on the
+   * calling thread in tests.
+   */
+  public CaffeineResultCacheBuilder executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /**
+   * Records the hit, miss and uncacheable counters with this OpenTelemetry's meter (default {@link
+   * OpenTelemetry#noop()}). {@code GlobalOpenTelemetry} is never used implicitly.
+   */
+  public CaffeineResultCacheBuilder openTelemetry(OpenTelemetry openTelemetry) {
+    this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return this;
+  }
+
+  /**
+   * For tests: runs in a caller that found an identical call under way, just before it waits for
+   * it, so that a test knows the caller shares that computation whenever the computation ends.
+   */
+  CaffeineResultCacheBuilder onJoin(Runnable onJoin) {
+    this.onJoin = Objects.requireNonNull(onJoin, "onJoin");
+    return this;
+  }
+
+  /** Builds the cache. The builder may be used again; later changes do not affect this cache. */
+  public CaffeineResultCache build() {
+    Map<String, Duration> perTool = Map.copyOf(timeToLive);
+    Duration fallback = defaultTimeToLive;
+    Caffeine<CanonicalKey, Outcome> caffeine =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .recordStats()
+            .expireAfter(
+                Expiry.writing(
+                    (CanonicalKey key, Outcome value) ->
+                        perTool.getOrDefault(key.tool(), fallback)));
+    if (executor != null) {
+      caffeine.executor(executor);
+    }
+    boolean weighValues = maximumWeight >= 0;
+    if (weighValues) {
+      caffeine
+          .maximumWeight(maximumWeight)
+          .weigher((CanonicalKey key, Outcome value) -> value.weight());
+    } else {
+      caffeine.maximumSize(maximumSize >= 0 ? maximumSize : DEFAULT_MAXIMUM_SIZE);
+    }
+    Cache<CanonicalKey, Outcome> values = caffeine.build();
+    return new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
+  }
+
+  private static Duration positive(String what, Duration value) {
+    Objects.requireNonNull(value, what);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, was " + value);
+    }
+    return value;
+  }
+}
