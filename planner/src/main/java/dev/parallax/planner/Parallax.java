@@ -10,6 +10,7 @@ import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.tool.ArgumentFeatures;
+import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.schedule.CriticalPathScheduling;
 import dev.parallax.storage.BufferedHistoryWriter;
 import dev.parallax.storage.ExecutionHistoryStore;
@@ -53,8 +54,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Defaults, each replaceable on the builder: an embedded history store in {@code
  * ~/.parallax/history}; telemetry with no exporter; a predictor with its defaults; critical-path
  * scheduling; core's fixed concurrency limits (adaptive limits with {@link
- * Builder#adaptiveConcurrency}); no result cache and no fallbacks unless given. Parts handed in are
- * used as they are and are not closed by {@link #close()}; parts built here are.
+ * Builder#adaptiveConcurrency}); a Caffeine result cache for tools declared cacheable and
+ * idempotent; no fallbacks unless given. Parts handed in are used as they are and are not closed by
+ * {@link #close()}; parts built here are.
  *
  * <p>{@link #close()} stops the executor (cancelling runs still going), flushes the spans and the
  * records into history, saves the models if a model directory is set, and stops every thread it
@@ -185,7 +187,7 @@ public final class Parallax implements AutoCloseable {
     private @Nullable SchedulingPolicy scheduling;
     private @Nullable AdmissionControl admission;
     private boolean adaptiveConcurrency;
-    private ResultCache cache = ResultCache.NONE;
+    private @Nullable ResultCache cache;
     private FallbackPolicy fallback = FallbackPolicy.NONE;
     private @Nullable Path modelDirectory;
     private boolean warmStart = true;
@@ -254,7 +256,10 @@ public final class Parallax implements AutoCloseable {
       return this;
     }
 
-    /** The result cache; default none. */
+    /**
+     * The result cache; default a {@link CaffeineResultCache} with its defaults (it caches only
+     * tools declared cacheable and idempotent). {@link ResultCache#NONE} turns caching off.
+     */
     public Builder resultCache(ResultCache cache) {
       this.cache = Objects.requireNonNull(cache, "cache");
       return this;
@@ -370,7 +375,10 @@ public final class Parallax implements AutoCloseable {
       b.openTelemetry(traces.openTelemetry())
           .predictor(model)
           .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
-          .resultCache(cache)
+          .resultCache(
+              cache != null
+                  ? cache
+                  : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build())
           .fallback(fallback);
       if (fallback instanceof ExecutionListener listener) {
         b.listener(listener);

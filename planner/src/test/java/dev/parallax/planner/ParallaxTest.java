@@ -99,6 +99,26 @@ class ParallaxTest {
   }
 
   @Test
+  void cacheableTools_areAnsweredFromTheCache_byDefault() {
+    java.util.concurrent.atomic.AtomicInteger runs =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Tool<String, String> lookup =
+        Tools.named("lookup")
+            .cacheable(true)
+            .idempotent(true)
+            .input(String.class)
+            .function((in, ctx) -> in + runs.incrementAndGet());
+    try (Parallax parallax = Parallax.builder().historyDirectory(dir.resolve("h")).build()) {
+      RunResult first = parallax.executor().executeParallel(List.of(ToolCall.of("a", lookup, "x")));
+      RunResult second =
+          parallax.executor().executeParallel(List.of(ToolCall.of("b", lookup, "x")));
+      assertThat(second.get("b").value()).isEqualTo(first.get("a").value()).isEqualTo("x1");
+      assertThat(second.get("b").cacheHit()).isTrue();
+      assertThat(runs).hasValue(1);
+    }
+  }
+
+  @Test
   void conflictingOptions_failAtBuild() {
     assertThatIllegalStateException()
         .isThrownBy(
