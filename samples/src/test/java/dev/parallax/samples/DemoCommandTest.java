@@ -31,6 +31,9 @@ class DemoCommandTest {
         .contains("Demo 7: Graph scheduling on the critical path")
         .contains("critical path, after one run")
         .contains("lower bound at 2 slots                 445.0 ms")
+        .contains("20 identical calls at once")
+        .contains("19 cache hits, 1 request(s) reached the server")
+        .contains("20 cache hits, 1 request(s) reached the server")
         .contains("round 6: prediction error")
         .contains("records in history")
         .contains("=== Demo complete ===");

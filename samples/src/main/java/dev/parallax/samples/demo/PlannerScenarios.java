@@ -11,7 +11,9 @@ import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.Parallax;
 import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.planner.sim.Workload;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,11 @@ public final class PlannerScenarios {
   /** Runs every scenario. */
   public void runAll() {
     graphScheduling();
+    try (LoopbackServer server = new LoopbackServer()) {
+      caching(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the loopback HTTP server", e);
+    }
     learningLoop();
   }
 
@@ -90,6 +97,41 @@ public final class PlannerScenarios {
         SeedScenarios.ms(w.lowerBound(2)),
         SeedScenarios.ms(w.criticalPath()),
         SeedScenarios.ms(w.totalWork()));
+  }
+
+  /** Concurrent identical calls to a real HTTP service run once; later ones are cache hits. */
+  void caching(LoopbackServer server) {
+    header(8, "Result cache with single flight (real HTTP on the loopback interface)");
+    out.println("tool 'weather' (cacheable, idempotent) GETs a local server that answers in 50 ms");
+    Tool<String, String> weather =
+        HttpTools.get("weather", server.uri("/weather"), b -> b.cacheable(true));
+    List<ToolCall<?, ?>> lisbon = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      lisbon.add(ToolCall.of("w" + i, weather, "Lisbon"));
+    }
+    try (Parallax p = parallax.get().build()) {
+      RunResult first = p.executor().executeParallel(lisbon);
+      out.printf(
+          Locale.ROOT,
+          "  20 identical calls at once: %s, %d cache hits, %d request(s) reached the server%n",
+          SeedScenarios.ms(first.report().elapsed()),
+          first.results().stream().filter(r -> r.cacheHit()).count(),
+          server.requests("/weather"));
+      RunResult again = p.executor().executeParallel(lisbon);
+      out.printf(
+          Locale.ROOT,
+          "  the same 20 calls again:    %s, %d cache hits, %d request(s) reached the server%n",
+          SeedScenarios.ms(again.report().elapsed()),
+          again.results().stream().filter(r -> r.cacheHit()).count(),
+          server.requests("/weather"));
+      RunResult porto =
+          p.executor().executeParallel(List.of(ToolCall.of("other", weather, "Porto")));
+      out.printf(
+          Locale.ROOT,
+          "  another city:               %s, cache hit: %s (arguments are part of the key)%n",
+          SeedScenarios.ms(porto.report().elapsed()),
+          porto.get("other").cacheHit());
+    }
   }
 
   /** Latency depends on the input: watch the predictions' error fall as records accumulate. */
