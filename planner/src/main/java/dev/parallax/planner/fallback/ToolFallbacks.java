@@ -1,0 +1,235 @@
+package dev.parallax.planner.fallback;
+
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.spi.FallbackPolicy;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.planner.internal.FallbackBreakers;
+import dev.parallax.planner.internal.FallbackGraph;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link FallbackPolicy} that swaps a call's tool for an alternative when the tool is predicted
+ * to fail, when its circuit breaker is open, and after it failed.
+ *
+ * <pre>{@code
+ * ToolFallbacks fallbacks = ToolFallbacks.builder()
+ *     .chain(searchA, searchB, searchC)           // searchA -> searchB -> searchC
+ *     .capability("weather", registry)            // every registered tool tagged "weather"
+ *     .minPredictedSuccess(0.5)
+ *     .timeSource(time)                           // the executor's time source
+ *     .build();
+ * ToolExecutor executor = fallbacks.attachTo(ToolExecutor.builder().timeSource(time)).build();
+ * }</pre>
+ *
+ * <p><b>Register it twice.</b> The circuit breakers learn from the executor's lifecycle events, so
+ * the policy must be both the executor's {@link ToolExecutor.Builder#fallback fallback} and one of
+ * its {@link ToolExecutor.Builder#listener listeners}; {@link #attachTo} does both. Used only as
+ * the fallback it still swaps on predictions and after failures, but its breakers never open.
+ *
+ * <p>Each swap puts a reason on the call's result ({@link CallResult#fallbackReason()}) and span:
+ * {@code predicted success 0.42 < 0.50}, {@code circuit open for search_a}, {@code circuit
+ * half-open for search_a}, {@code search_a failed: IOException}. {@link CallResult#tool()} names
+ * the tool that answered and {@link CallResult#fallbackFrom()} the one the call was made with.
+ *
+ * <p>Immutable configuration, thread-safe: one instance may serve any number of executors and
+ * concurrent runs, which then share its circuit breakers (one per tool named in a chain or a
+ * capability group).
+ */
+public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
+
+  /*
+   * The algorithm.
+   *
+   * Alternatives are resolved once, at build time, by FallbackGraph: a call's alternatives are
+   * those of the tool it was submitted with (its primary), in a fixed order: the tools its fallback
+   * chain leads to, then the other tools sharing a declared capability with it. Validation there
+   * guarantees that no chain loops and that every alternative accepts the primary's input.
+   *
+   * Before the first attempt (replaceBeforeStart) the primary is replaced when
+   *   1. the call's prediction, made when it was queued, gives a success probability below
+   *      minPredictedSuccess (no prediction, no swap); or else
+   *   2. the primary's circuit breaker refuses a permit (open, or half-open with all its trial
+   *      calls handed out).
+   * The replacement is the first alternative whose breaker grants a permit. If none does, the call
+   * keeps its primary: the executor cannot refuse to run a call, and a swap to a tool known to be
+   * down would not help.
+   *
+   * After the last failed attempt on a tool (alternativeAfterFailure; the executor has spent that
+   * tool's retries already) the next alternative of the primary that is not in `tried` and whose
+   * breaker grants a permit runs; alternatives with an open circuit are skipped. When none is left
+   * the call fails with the last error. Each alternative runs at most once per call, so a call
+   * swaps at most once per alternative, and the executor's run deadline bounds the time all this
+   * takes.
+   *
+   * Feedback: the policy is also an ExecutionListener. A failed attempt is an error for the breaker
+   * of the tool it ran on (call.tool() at that moment); a SUCCEEDED result is a success for the
+   * breaker of the tool that answered (result.tool()). A permit taken for a call that then ends
+   * without an outcome on that tool (cancelled, cut by the run deadline, answered from the cache)
+   * is released.
+   *
+   * Why Resilience4j and not a state machine of our own: its breaker reads time only through the
+   * config's clock and currentTimestampFunction, which FallbackBreakers sets from the injected
+   * TimeSource, so it runs deterministically in virtual time; the three options that would start
+   * threads or read the system clock are refused at build time.
+   */
+
+  private static final Logger LOG = Logger.getLogger(ToolFallbacks.class.getName());
+
+  private final FallbackGraph graph;
+  private final FallbackBreakers breakers;
+  private final double minPredictedSuccess;
+  private volatile boolean warnedUnfed;
+
+  ToolFallbacks(FallbackGraph graph, FallbackBreakers breakers, double minPredictedSuccess) {
+    this.graph = graph;
+    this.breakers = breakers;
+    this.minPredictedSuccess = minPredictedSuccess;
+  }
+
+  /** Starts a builder; see {@link ToolFallbacksBuilder} for the options and their defaults. */
+  public static ToolFallbacksBuilder builder() {
+    return new ToolFallbacksBuilder();
+  }
+
+  /**
+   * Registers this policy as the builder's fallback policy and as one of its listeners.
+   *
+   * @return the same builder
+   */
+  public ToolExecutor.Builder attachTo(ToolExecutor.Builder executor) {
+    return Objects.requireNonNull(executor, "executor").fallback(this).listener(this);
+  }
+
+  /** The alternatives of the named tool, in the order they are tried; empty if it has none. */
+  public List<Tool<?, ?>> alternativesOf(String toolName) {
+    return graph.alternativesOf(Objects.requireNonNull(toolName, "toolName"));
+  }
+
+  /**
+   * The circuit breaker of a tool named in a chain or a capability group: to read its state and
+   * metrics, subscribe to its events, or force it open for maintenance.
+   *
+   * @throws IllegalArgumentException if the policy has no breaker for that tool
+   */
+  public CircuitBreaker circuitBreaker(String toolName) {
+    CircuitBreaker breaker = breakers.breaker(Objects.requireNonNull(toolName, "toolName"));
+    if (breaker == null) {
+      throw new IllegalArgumentException(
+          "no circuit breaker for tool '"
+              + toolName
+              + "'; tools with one: "
+              + graph.tools().keySet());
+    }
+    return breaker;
+  }
+
+  /** The predicted success probability below which a call's tool is replaced before it starts. */
+  public double minPredictedSuccess() {
+    return minPredictedSuccess;
+  }
+
+  // ---- FallbackPolicy ----
+
+  @Override
+  public @Nullable Swap replaceBeforeStart(PendingCall call) {
+    warnIfUnfed();
+    String primary = call.tool().name();
+    List<Tool<?, ?>> alternatives = graph.alternativesOf(primary);
+    String reason = predictedFailure(call.prediction());
+    if (reason == null) {
+      if (breakers.tryAcquire(call, primary) || alternatives.isEmpty()) {
+        return null;
+      }
+      reason = circuitReason(primary);
+    }
+    for (Tool<?, ?> alternative : alternatives) {
+      if (breakers.tryAcquire(call, alternative.name())) {
+        return new Swap(alternative, reason);
+      }
+    }
+    breakers.tryAcquire(call, primary); // keeps its primary; a permit if there is one
+    return null;
+  }
+
+  @Override
+  public @Nullable Swap alternativeAfterFailure(
+      PendingCall call, Throwable error, List<String> tried) {
+    List<Tool<?, ?>> alternatives = graph.alternativesOf(call.call().tool().name());
+    for (Tool<?, ?> alternative : alternatives) {
+      if (!tried.contains(alternative.name()) && breakers.tryAcquire(call, alternative.name())) {
+        return new Swap(alternative, call.tool().name() + " failed: " + errorName(error));
+      }
+    }
+    return null;
+  }
+
+  // ---- ExecutionListener: feeds the breakers ----
+
+  @Override
+  public void onRunStarted(String runId, int calls) {
+    breakers.listening();
+  }
+
+  @Override
+  public void onStarted(PendingCall call, int attempt) {
+    breakers.attemptStarted(call);
+  }
+
+  @Override
+  public void onAttemptFailed(PendingCall call, int attempt, Throwable error) {
+    breakers.attemptFailed(call, error);
+  }
+
+  @Override
+  public void onFinished(PendingCall call, CallResult<?> result) {
+    breakers.finished(call, result);
+  }
+
+  /** Calls holding a breaker permit or running on a tool with a breaker (for tests). */
+  int trackedCalls() {
+    return breakers.tracked();
+  }
+
+  private @Nullable String predictedFailure(@Nullable Prediction prediction) {
+    if (prediction == null || prediction.successProbability() >= minPredictedSuccess) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "predicted success %.2f < %.2f",
+        prediction.successProbability(),
+        minPredictedSuccess);
+  }
+
+  private String circuitReason(String tool) {
+    CircuitBreaker breaker = breakers.breaker(tool);
+    String state =
+        breaker == null
+            ? "open"
+            : breaker.getState().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return "circuit " + state + " for " + tool;
+  }
+
+  private static String errorName(Throwable error) {
+    String simple = error.getClass().getSimpleName();
+    return simple.isEmpty() ? error.getClass().getName() : simple;
+  }
+
+  private void warnIfUnfed() {
+    if (!warnedUnfed && !breakers.isListening()) {
+      warnedUnfed = true;
+      LOG.warning(
+          "ToolFallbacks is the executor's fallback policy but not one of its listeners: its"
+              + " circuit breakers get no outcomes and never open; use attachTo(builder)");
+    }
+  }
+}
