@@ -34,6 +34,9 @@ class DemoCommandTest {
         .contains("20 identical calls at once")
         .contains("19 cache hits, 1 request(s) reached the server")
         .contains("20 cache hits, 1 request(s) reached the server")
+        .contains("without fallback:")
+        .contains("with fallback:    50 of 50 succeeded")
+        .contains("answered by search_mirror instead of search_primary because")
         .contains("round 6: prediction error")
         .contains("records in history")
         .contains("=== Demo complete ===");

@@ -37,9 +37,14 @@ public final class ParallaxCli implements Callable<Integer> {
   /** Tribuo logs every training at INFO; the command line shows its own progress instead. */
   private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
 
+  /** Lucene warns that the incubating Vector API is off; the history store does not need it. */
+  private static final Logger LUCENE_VECTORS =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   /** Runs the command line and returns its exit status. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     TRIBUO.setLevel(Level.WARNING);
+    LUCENE_VECTORS.setLevel(Level.SEVERE);
     CommandLine cli = new CommandLine(new ParallaxCli());
     cli.setOut(out);
     cli.setErr(err);

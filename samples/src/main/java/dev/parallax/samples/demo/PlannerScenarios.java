@@ -1,6 +1,7 @@
 package dev.parallax.samples.demo;
 
 import dev.parallax.core.call.CallGraph;
+import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
@@ -9,6 +10,7 @@ import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.Parallax;
+import dev.parallax.planner.fallback.ToolFallbacks;
 import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.planner.sim.Workload;
 import java.io.IOException;
@@ -49,6 +51,7 @@ public final class PlannerScenarios {
     graphScheduling();
     try (LoopbackServer server = new LoopbackServer()) {
       caching(server);
+      fallback(server);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the loopback HTTP server", e);
     }
@@ -131,6 +134,53 @@ public final class PlannerScenarios {
           "  another city:               %s, cache hit: %s (arguments are part of the key)%n",
           SeedScenarios.ms(porto.report().elapsed()),
           porto.get("other").cacheHit());
+    }
+  }
+
+  /** A flaky primary and a healthy mirror sharing a capability: the mirror answers the failures. */
+  void fallback(LoopbackServer server) {
+    header(9, "Fallback to an alternative tool (real HTTP on the loopback interface)");
+    out.println(
+        "'search_primary' fails 30% of requests with HTTP 503; 'search_mirror' is healthy; both"
+            + " declare capability web_search");
+    Tool<String, String> primary =
+        HttpTools.get(
+            "search_primary", server.uri("/search/primary"), b -> b.capabilities("web_search"));
+    Tool<String, String> mirror =
+        HttpTools.get(
+            "search_mirror", server.uri("/search/mirror"), b -> b.capabilities("web_search"));
+    List<ToolCall<?, ?>> searches = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      searches.add(ToolCall.of("s" + i, primary, "query " + i));
+    }
+    try (Parallax without = parallax.get().build()) {
+      RunResult run = without.executor().executeParallel(searches);
+      out.printf(
+          Locale.ROOT,
+          "  without fallback: %d of 50 succeeded%n",
+          run.report().count(dev.parallax.core.call.CallStatus.SUCCEEDED));
+    }
+    ToolFallbacks fallbacks =
+        ToolFallbacks.builder().capability("web_search", List.of(primary, mirror)).build();
+    try (Parallax with = parallax.get().fallback(fallbacks).build()) {
+      RunResult run = with.executor().executeParallel(searches);
+      List<CallResult<?>> swapped =
+          run.results().stream().filter(r -> r.fallbackFrom() != null).toList();
+      out.printf(
+          Locale.ROOT,
+          "  with fallback:    %d of 50 succeeded; %d answered by the mirror%n",
+          run.report().count(dev.parallax.core.call.CallStatus.SUCCEEDED),
+          swapped.size());
+      if (!swapped.isEmpty()) {
+        CallResult<?> r = swapped.get(0);
+        out.printf(
+            Locale.ROOT,
+            "  for example [%s]: answered by %s instead of %s because %s%n",
+            r.callId(),
+            r.tool(),
+            r.fallbackFrom(),
+            r.fallbackReason());
+      }
     }
   }
 
