@@ -31,16 +31,16 @@ final class Json {
     return null;
   }
 
-  /** A non-empty string, or {@code null}. */
+  /** A string that is not blank, or {@code null}. */
   static @Nullable String text(JsonNode node) {
-    return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
+    return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
   }
 
-  /** The non-empty strings of an array (nothing if it is not one). */
+  /** The strings of an array that are not blank (nothing if it is not an array). */
   static List<String> texts(JsonNode node) {
     List<String> texts = new ArrayList<>();
     for (JsonNode item : node) {
-      if (item.isTextual() && !item.asText().isEmpty()) {
+      if (item.isTextual() && !item.asText().isBlank()) {
         texts.add(item.asText());
       }
     }

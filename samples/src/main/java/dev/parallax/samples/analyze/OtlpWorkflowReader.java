@@ -54,6 +54,7 @@ final class OtlpWorkflowReader {
     List<Workload> runs = new ArrayList<>();
     Duration recorded = Duration.ZERO;
     int ignored = 0;
+    ToolNames names = new ToolNames();
     for (TraceRun run : trace.runs()) {
       if (run.calls().isEmpty()) {
         continue;
@@ -75,7 +76,7 @@ final class OtlpWorkflowReader {
         calls.add(
             new SimulatedCall(
                 record.callId(),
-                record.tool(),
+                names.fit(record.tool()),
                 record.features(),
                 dependsOn,
                 record.duration(),
@@ -100,6 +101,10 @@ final class OtlpWorkflowReader {
     if (ignored > 0) {
       notes.add(
           ignored + " dependencies on calls without a span in the file (skipped?) were ignored");
+    }
+    String renamed = names.note();
+    if (renamed != null) {
+      notes.add(renamed);
     }
     return new TracedWorkflow(file.toString(), InputFormat.OTLP, runs, recorded, notes);
   }

@@ -56,11 +56,12 @@ final class WfFormatReader {
     }
     List<WfTask> tasks;
     @Nullable Double makespan;
+    ToolNames names = new ToolNames();
     if (workflow.has("specification")) {
-      tasks = readSpecification(file, workflow);
+      tasks = readSpecification(file, workflow, names);
       makespan = Json.number(workflow.path("execution").path("makespanInSeconds"));
     } else if (workflow.has("tasks") || workflow.has("jobs")) {
-      tasks = readLegacy(file, workflow);
+      tasks = readLegacy(file, workflow, names);
       makespan = Json.number(workflow.path("makespanInSeconds"));
       if (makespan == null) {
         makespan = Json.number(workflow.path("makespan"));
@@ -72,13 +73,18 @@ final class WfFormatReader {
     Workload workload = workload(file, root, tasks);
     Duration recorded =
         makespan != null && makespan > 0 ? Json.seconds(makespan) : spanOfStarts(tasks);
+    String note = names.note();
     return new TracedWorkflow(
-        file.toString(), InputFormat.WFFORMAT, List.of(workload), recorded, List.of());
+        file.toString(),
+        InputFormat.WFFORMAT,
+        List.of(workload),
+        recorded,
+        note == null ? List.of() : List.of(note));
   }
 
   // ------------------------------------------------------------------ 1.5
 
-  private static List<WfTask> readSpecification(Path file, JsonNode workflow) {
+  private static List<WfTask> readSpecification(Path file, JsonNode workflow, ToolNames names) {
     JsonNode specTasks = workflow.path("specification").path("tasks");
     if (!specTasks.isArray() || specTasks.isEmpty()) {
       throw new BadInputException(file + ": workflow.specification.tasks is missing or empty");
@@ -132,7 +138,7 @@ final class WfFormatReader {
       tasks.add(
           new WfTask(
               id,
-              program != null ? program : toolOfName(name != null ? name : id),
+              names.fit(program != null ? program : toolOfName(name != null ? name : id)),
               runtime,
               features,
               parents,
@@ -145,7 +151,7 @@ final class WfFormatReader {
 
   // ------------------------------------------------------------------ 1.4 and older
 
-  private static List<WfTask> readLegacy(Path file, JsonNode workflow) {
+  private static List<WfTask> readLegacy(Path file, JsonNode workflow, ToolNames names) {
     JsonNode list = workflow.has("tasks") ? workflow.path("tasks") : workflow.path("jobs");
     if (!list.isArray() || list.isEmpty()) {
       throw new BadInputException(file + ": workflow.tasks is missing or empty");
@@ -202,7 +208,7 @@ final class WfFormatReader {
       tasks.add(
           new WfTask(
               key,
-              program != null ? program : category != null ? category : toolOfName(key),
+              names.fit(program != null ? program : category != null ? category : toolOfName(key)),
               runtime,
               features,
               parents,
