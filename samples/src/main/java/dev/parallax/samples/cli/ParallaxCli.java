@@ -1,5 +1,6 @@
 package dev.parallax.samples.cli;
 
+import dev.parallax.samples.analyze.AnalyzeCommand;
 import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "parallax 0.1.0-SNAPSHOT",
     description = "Runs AI-agent tool calls in parallel, safely and fast.",
-    subcommands = {ParallaxCli.Demo.class})
+    subcommands = {ParallaxCli.Demo.class, AnalyzeCommand.class})
 public final class ParallaxCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;
