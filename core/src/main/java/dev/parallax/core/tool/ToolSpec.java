@@ -38,20 +38,17 @@ public record ToolSpec(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(inputType, "inputType");
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "tool name '" + name + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
-    }
+    requireValidName("tool name", name);
     capabilities = Set.copyOf(capabilities);
     for (String capability : capabilities) {
-      if (!NAME.matcher(capability).matches()) {
-        throw new IllegalArgumentException(
-            "tool "
-                + name
-                + ": capability '"
-                + capability
-                + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
-      }
+      requireValidName("tool " + name + ": capability", capability);
+    }
+  }
+
+  private static void requireValidName(String what, String value) {
+    if (!NAME.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          what + " '" + value + "' is invalid: use 1 to 64 letters, digits, '_', '-' or '.'");
     }
   }
 
