@@ -1,5 +1,6 @@
 package dev.parallax.samples.cli;
 
+import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.SeedScenarios;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "parallax 0.1.0-SNAPSHOT",
     description = "Runs AI-agent tool calls in parallel, safely and fast.",
-    subcommands = {ParallaxCli.Demo.class})
+    subcommands = {ParallaxCli.Demo.class, BenchCommand.class})
 public final class ParallaxCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -30,6 +31,8 @@ public final class ParallaxCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new ParallaxCli());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setParameterExceptionHandler(
+        BenchCommand.oneLineErrors(cli.getParameterExceptionHandler()));
     return cli.execute(args);
   }
 
