@@ -45,20 +45,7 @@ import picocli.CommandLine.Spec;
           + " the same calls, and every ratio compares figures measured in this run.",
       "Takes a few minutes with every workload; --quick takes seconds."
     },
-    footerHeading = "%nWorkloads:%n",
-    footer = {
-      "  overhead  no-op calls through the executor, with and without telemetry, vs a bare",
-      "            virtual-thread fan-out (wall clock, medians of interleaved rounds)",
-      "  seed      the seed scenarios with sleeping tools: speedup, concurrency limits, fast batches",
-      "  graphs    critical-path scheduling on random heterogeneous graphs (virtual time):",
-      "            fifo, ewma_priority, learned, oracle",
-      "  capacity  adaptive concurrency vs the best fixed limit and Netflix Gradient2 (simulated)",
-      "  flaky     a tool failing 30% of the time, without and with a fallback (virtual time)",
-      "  learning  latency and success models vs a per-tool moving average: error over time,",
-      "            held-out MAE and AUC",
-      "",
-      "Exit status: 0 done, 1 a workload failed, 2 bad input."
-    })
+    footerHeading = "%nWorkloads:%n")
 public final class BenchCommand implements Callable<Integer> {
 
   /** Tribuo logs every training at INFO; held here because loggers are weakly referenced. */
@@ -100,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--graphs",
       paramLabel = "N",
-      description = "Test graphs of the graphs workload (default 100; 3 with --quick).")
+      description = "Test graphs of the graphs workload (default 200; 3 with --quick).")
   @Nullable Integer graphs;
 
   @Option(names = "--no-progress", description = "Print no progress on stderr.")
@@ -132,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       TRIBUO.setLevel(Level.WARNING);
       ProgressBar bar =
-          noProgress ? null : new ProgressBar(err, Terminal.isInteractive(), selected.size());
+          noProgress ? null : new ProgressBar(err, Terminal.stderrIsTerminal(), selected.size());
       Map<String, WorkloadResult> results = new LinkedHashMap<>();
       Map<String, Double> elapsed = new LinkedHashMap<>();
       for (BenchWorkload workload : selected) {
@@ -208,6 +195,30 @@ public final class BenchCommand implements Callable<Integer> {
     }
     err.flush();
     return status;
+  }
+
+  /**
+   * Adds what the {@code bench} subcommand of {@code root} needs beyond its annotations: the list
+   * of workloads at the end of its help, and one-line errors for a malformed command line (see
+   * {@link #oneLineErrors}).
+   */
+  public static void install(CommandLine root) {
+    root.setParameterExceptionHandler(oneLineErrors(root.getParameterExceptionHandler()));
+    CommandLine bench = root.getSubcommands().get("bench");
+    if (bench != null) {
+      List<String> footer = new ArrayList<>();
+      for (BenchWorkload workload : Workloads.all()) {
+        footer.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "  %-9s %s",
+                workload.name(),
+                workload.description().replace("%", "%%")));
+      }
+      footer.add("");
+      footer.add("Exit status: 0 done, 1 a workload failed, 2 bad input.");
+      bench.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    }
   }
 
   /**

@@ -12,12 +12,13 @@ import java.util.Locale;
  */
 final class ProgressBar implements ProgressListener {
 
-  private static final int WIDTH = 24;
+  private static final int WIDTH = 20;
   private static final long REDRAW_NANOS = 100_000_000L;
 
   private final PrintWriter err;
   private final boolean terminal;
   private final int workloads;
+  private final int columns = columns();
   private int index;
   private String workload = "";
   private String phase = "";
@@ -101,9 +102,22 @@ final class ProgressBar implements ProgressListener {
             done,
             steps,
             (now - workloadStart) / 1e9);
+    if (line.length() >= columns) {
+      line = line.substring(0, columns - 1); // a wrapped line cannot be redrawn in place
+    }
     err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
     drawnWidth = line.length();
     err.flush();
+  }
+
+  /** The terminal's width from {@code COLUMNS} when the shell exports it, else 80. */
+  private static int columns() {
+    try {
+      int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim());
+      return columns >= 20 ? columns : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
   }
 
   private void clear() {

@@ -31,8 +31,7 @@ public final class ParallaxCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new ParallaxCli());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        BenchCommand.oneLineErrors(cli.getParameterExceptionHandler()));
+    BenchCommand.install(cli);
     return cli.execute(args);
   }
 

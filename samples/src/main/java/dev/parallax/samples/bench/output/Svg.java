@@ -117,7 +117,8 @@ final class Svg {
               number(bar.value()),
               escape(chart.unit())));
     }
-    if (!chart.markerName().isEmpty()) {
+    boolean anyMarker = chart.bars().stream().anyMatch(b -> Double.isFinite(b.marker()));
+    if (anyMarker && !chart.markerName().isEmpty()) {
       svg.append(
           String.format(
               Locale.ROOT,
@@ -170,7 +171,7 @@ final class Svg {
               y,
               left - 6,
               y + 4,
-              number(t)));
+              tickLabel(t, yTicks)));
     }
     for (double t : xTicks) {
       if (t < minX || t > maxX) {
@@ -183,7 +184,7 @@ final class Svg {
               "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>",
               x,
               top + plotH + 16,
-              number(t)));
+              tickLabel(t, xTicks)));
     }
     svg.append(
         String.format(
@@ -308,7 +309,8 @@ final class Svg {
               number(bar.endMs())));
     }
     int axisY = top + lane * chart.lanes();
-    for (double t : ticks(0, end)) {
+    double[] timeTicks = ticks(0, end);
+    for (double t : timeTicks) {
       if (t > end) {
         continue;
       }
@@ -318,7 +320,7 @@ final class Svg {
               "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"tick\">%s</text>",
               left + t * scale,
               axisY + 14,
-              number(t)));
+              tickLabel(t, timeTicks)));
     }
     double lb = left + chart.lowerBoundMs() * scale;
     svg.append(
@@ -394,6 +396,13 @@ final class Svg {
       ticks.add(t);
     }
     return ticks.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** A tick's value with the decimals its step needs, no more. */
+  static String tickLabel(double t, double[] ticks) {
+    double step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(t);
+    int decimals = step > 0 ? (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+    return String.format(Locale.ROOT, "%,." + Math.min(decimals, 6) + "f", t);
   }
 
   private static double finiteOrZero(double v) {

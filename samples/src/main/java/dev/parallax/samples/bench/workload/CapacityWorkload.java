@@ -2,8 +2,10 @@ package dev.parallax.samples.bench.workload;
 
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.limit.AdaptiveLimit;
+import dev.parallax.core.spi.Prediction;
 import dev.parallax.samples.bench.capacity.Limiter;
 import dev.parallax.samples.bench.capacity.SimulatedBackend;
 import dev.parallax.samples.bench.model.Chart;
@@ -25,15 +27,16 @@ import java.util.Random;
 /*
  * The adaptive limit needs the backend's no-load latency as its reference. It is not taken from the
  * simulator's constant: a predictor (CART on log latency, with the in-flight count as a feature)
- * learns it from records of the backend observed under a load that changes all the time (other
+ * learns it from records of the backend observed under a load that changes over time (other
  * random draws than the measured runs), as it would from telemetry, and is asked for the latency
- * of one call alone. Every run lasts capacitySeconds of
+ * of one call alone. The reference and the true no-load latency are both reported. Every run lasts capacitySeconds of
  * virtual time; the first capacityWarmupSeconds are not counted. static_best is the fixed limit in
  * 1..3C with the most successes per second.
  */
 final class CapacityWorkload implements BenchWorkload {
 
-  private static final double OBSERVATION_SECONDS = 30;
+  private static final double OBSERVATION_SECONDS = 60;
+  private static final long SEGMENT_NANOS = 2_000_000_000L;
   private static final int INITIAL_LIMIT = 4;
   private static final int MAX_LIMIT = 200;
 
@@ -44,8 +47,7 @@ final class CapacityWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "adaptive concurrency vs the best fixed limit and Netflix Gradient2 (simulated"
-        + " backend)";
+    return "adaptive concurrency vs best fixed limit and Gradient2, simulated";
   }
 
   @Override
@@ -60,7 +62,9 @@ final class CapacityWorkload implements BenchWorkload {
     progress.phase("observing the backend, training", 2);
     SimulatedBackend observed =
         new SimulatedBackend(capacity, context.seedFor("capacity-observed-backend"));
-    long reference = learnNoLoadLatency(observed, context.seedFor("capacity-observe"), progress);
+    AdaptivePredictor predictor = observe(observed, context.seedFor("capacity-observe"), progress);
+    Prediction noLoad = predictor.predict(new CallFeatures("backend", Map.of(), 1, 1));
+    long reference = noLoad.latency().toNanos();
 
     int maxFixed = 3 * capacity;
     progress.phase("sweeping fixed limits 1.." + maxFixed, maxFixed);
@@ -127,7 +131,9 @@ final class CapacityWorkload implements BenchWorkload {
     fields.put("adaptive_over_gradient2", ours.successesPerSecond() / theirs.successesPerSecond());
     fields.put("mean_limit", meanLimit);
     fields.put("reference_latency_ms", reference / 1e6);
+    fields.put("reference_source", noLoad.source());
     fields.put("true_no_load_latency_ms", SimulatedBackend.BASE_NANOS / 1e6);
+    fields.put("reference_model", ModelReports.fields(predictor.report()));
     fields.put("simulated_seconds", seconds);
     fields.put("warmup_seconds", warmup);
     fields.put("sweep_columns", List.of("limit", "throughput_per_s"));
@@ -148,11 +154,11 @@ final class CapacityWorkload implements BenchWorkload {
   }
 
   /**
-   * Observes the backend under a load that changes with every finished call (a new random limit in
-   * 1..3C each time), trains a predictor on what it saw and asks it for the latency of a call with
-   * nothing else in flight.
+   * Observes the backend under a load that changes over time (a new random fixed limit in 1..3C
+   * every two virtual seconds, long enough for the calls in flight to settle at it) and trains a
+   * predictor on what it saw.
    */
-  private static long learnNoLoadLatency(
+  private static AdaptivePredictor observe(
       SimulatedBackend backend, long seed, ProgressListener progress) {
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
@@ -164,6 +170,7 @@ final class CapacityWorkload implements BenchWorkload {
     Random random = new Random(seed);
     int maxLimit = 3 * backend.capacity();
     int[] limit = {1 + random.nextInt(maxLimit)};
+    long[] segment = {0};
     Limiter wandering =
         new Limiter() {
           @Override
@@ -173,7 +180,11 @@ final class CapacityWorkload implements BenchWorkload {
 
           @Override
           public void onSample(long startNanos, long latencyNanos, int inFlight, boolean failed) {
-            limit[0] = 1 + random.nextInt(maxLimit);
+            long now = startNanos + latencyNanos;
+            if (now / SEGMENT_NANOS != segment[0]) {
+              segment[0] = now / SEGMENT_NANOS;
+              limit[0] = 1 + random.nextInt(maxLimit);
+            }
           }
         };
     int[] seq = {0};
@@ -194,7 +205,7 @@ final class CapacityWorkload implements BenchWorkload {
     progress.step();
     predictor.retrain();
     progress.step();
-    return predictor.noLoadLatency("backend").toNanos();
+    return predictor;
   }
 
   private static Chart.Series flat(String name, double value, int maxX) {

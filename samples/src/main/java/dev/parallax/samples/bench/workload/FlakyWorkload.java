@@ -48,8 +48,7 @@ final class FlakyWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "a tool failing 30% of the time, without and with a fallback to a healthy alternative"
-        + " (virtual time)";
+    return "a tool failing 30% of the time, without and with a fallback";
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.parallax.samples.bench.workload;
 
 import dev.parallax.adaptive.AdaptivePredictor;
-import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.SchedulingPolicy;
@@ -49,8 +48,7 @@ final class GraphsWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "critical-path scheduling on random heterogeneous graphs (simulated): fifo,"
-        + " ewma_priority, learned, oracle";
+    return "critical-path scheduling of random graphs, simulated (4 policies)";
   }
 
   /** Sums over the test graphs for one policy. */
@@ -175,7 +173,7 @@ final class GraphsWorkload implements BenchWorkload {
     fields.put(
         "learned_over_ewma_priority",
         totals.get("learned").makespanMs / totals.get("ewma_priority").makespanMs);
-    fields.put("model", modelReport(learned.report()));
+    fields.put("model", ModelReports.fields(learned.report()));
     fields.put("gantt", ganttField);
     return new WorkloadResult(name(), policies, fields, gantts);
   }
@@ -217,19 +215,6 @@ final class GraphsWorkload implements BenchWorkload {
     gantt.put("columns", List.of("lane", "start_ms", "end_ms", "tool"));
     gantt.put("schedules", schedules);
     return gantt;
-  }
-
-  static Map<String, Object> modelReport(ModelReport report) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("train_rows", report.trainRows());
-    m.put("held_out_rows", report.heldOutRows());
-    m.put("latency_mae_model", report.latencyMaeModel());
-    m.put("latency_mae_baseline", report.latencyMaeBaseline());
-    m.put("latency_model_used", report.latencyModelUsed());
-    m.put("success_auc", report.successAuc());
-    m.put("success_model_used", report.successModelUsed());
-    m.put("note", report.note());
-    return m;
   }
 
   private static double round(double millis) {

@@ -51,8 +51,7 @@ final class LearningWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "latency and success models vs a per-tool moving average: error over time, held-out"
-        + " MAE and AUC, and scheduling by their estimates";
+    return "latency and success models vs a moving average: MAE, AUC";
   }
 
   @Override
@@ -107,7 +106,7 @@ final class LearningWorkload implements BenchWorkload {
     fields.put("retrain_every", sizes.learningBlock());
     fields.put("mae_over_time_columns", List.of("records_seen", "model", "ewma"));
     fields.put("mae_over_time", curveField);
-    fields.put("model", GraphsWorkload.modelReport(model.report()));
+    fields.put("model", ModelReports.fields(model.report()));
     fields.put("batch_calls", BATCH);
     fields.put("batch_slots", SLOTS);
     Chart.Lines curve =

@@ -44,8 +44,7 @@ final class OverheadWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "no-op calls through the executor (with and without telemetry) vs a bare virtual-thread"
-        + " fan-out";
+    return "no-op calls via the executor (w/ and w/o telemetry) vs invokeAll";
   }
 
   @Override

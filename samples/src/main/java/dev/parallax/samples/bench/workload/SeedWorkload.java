@@ -36,7 +36,7 @@ final class SeedWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "the seed scenarios with sleeping tools: speedup, concurrency limits, fast batches";
+    return "the seed scenarios with sleeping tools: speedup, limits, batches";
   }
 
   @Override

@@ -83,7 +83,7 @@ public record Sizes(
   /** Sizes for figures worth reporting. */
   public static Sizes full() {
     return new Sizes(
-        100, 1000, 2000, 2, 5, 500, 1000, 20, 100, 50, 1000, 20, 300, 30, 250, 8, 4000, 250, 1000);
+        100, 2000, 5000, 2, 7, 1000, 2000, 20, 200, 50, 1000, 20, 300, 30, 250, 8, 4000, 250, 1000);
   }
 
   /** Sizes for a smoke test: seconds, not minutes. */
