@@ -16,6 +16,7 @@ import dev.parallax.samples.bench.model.WorkloadResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -95,7 +96,8 @@ final class GraphsWorkload implements BenchWorkload {
     Map<String, Totals> totals = new LinkedHashMap<>();
     schedulers.keySet().forEach(p -> totals.put(p, new Totals()));
     List<Chart> gantts = new ArrayList<>();
-    Map<String, Object> ganttField = new LinkedHashMap<>();
+    Map<String, Object> schedules = new LinkedHashMap<>();
+    Map<String, Object> ganttField = Map.of();
 
     HeterogeneousGraphs graphs =
         new HeterogeneousGraphs(
@@ -117,7 +119,7 @@ final class GraphsWorkload implements BenchWorkload {
         if (gantt) {
           String title =
               String.format(
-                  java.util.Locale.ROOT,
+                  Locale.ROOT,
                   "%s: graph %s (%d calls, %d slots), makespan %.0f ms, lower bound %.0f ms",
                   e.getKey(),
                   workload.name(),
@@ -127,14 +129,14 @@ final class GraphsWorkload implements BenchWorkload {
                   Durations.millis(r.lowerBound()));
           Chart.Gantt chart = GanttLanes.chart(title, r);
           gantts.add(chart);
-          ganttField.put(e.getKey(), compact(chart));
+          schedules.put(e.getKey(), compact(chart));
         }
       }
       if (gantt) {
         ganttDone = true;
         ganttField =
             withHeader(
-                ganttField, workload.name(), workload.size(), slots, workload.lowerBound(slots));
+                schedules, workload.name(), workload.size(), slots, workload.lowerBound(slots));
       }
       progress.step();
     }
