@@ -1,6 +1,7 @@
 package dev.parallax.samples.cli;
 
 import dev.parallax.samples.analyze.AnalyzeCommand;
+import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "parallax 0.1.0-SNAPSHOT",
     description = "Runs AI-agent tool calls in parallel, safely and fast.",
-    subcommands = {ParallaxCli.Demo.class, AnalyzeCommand.class})
+    subcommands = {ParallaxCli.Demo.class, BenchCommand.class, AnalyzeCommand.class})
 public final class ParallaxCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -49,6 +50,7 @@ public final class ParallaxCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new ParallaxCli());
     cli.setOut(out);
     cli.setErr(err);
+    BenchCommand.install(cli);
     return cli.execute(args);
   }
 
