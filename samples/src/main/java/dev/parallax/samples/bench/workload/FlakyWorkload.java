@@ -6,10 +6,8 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.exec.ToolRun;
-import dev.parallax.core.spi.FallbackPolicy;
-import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.time.VirtualTime;
-import dev.parallax.core.tool.Tool;
+import dev.parallax.planner.fallback.ToolFallbacks;
 import dev.parallax.samples.bench.model.Chart;
 import dev.parallax.samples.bench.model.PolicyFigures;
 import dev.parallax.samples.bench.model.Stats;
@@ -21,8 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * A tool that fails 30% of the time, with and without a fallback to a healthy alternative: agent
@@ -52,29 +50,24 @@ final class FlakyWorkload implements BenchWorkload {
   }
 
   /**
-   * The fallback under test: after the primary fails, run {@code alternative} once. Kept behind
-   * this factory so the planner's fallback policy can replace it.
+   * The fallback under test: the planner's {@link ToolFallbacks} with the alternative chained after
+   * the primary, its circuit breakers on the workload's virtual clock.
    */
-  static FallbackPolicy fallbackTo(Tool<?, ?> alternative) {
-    return new FallbackPolicy() {
-      @Override
-      public @Nullable Swap alternativeAfterFailure(
-          PendingCall call, Throwable error, List<String> tried) {
-        if (tried.contains(alternative.name())) {
-          return null;
-        }
-        return new Swap(alternative, call.tool().name() + " failed: " + error.getMessage());
-      }
-    };
+  static ToolFallbacks fallbackTo(FlakyBackend backend, VirtualTime time) {
+    return ToolFallbacks.builder()
+        .chain(backend.primary(), backend.alternative())
+        .timeSource(time)
+        .build();
   }
 
   @Override
   public WorkloadResult run(WorkloadContext context) {
     Sizes sizes = context.sizes();
     List<List<FlakyCall>> turns = turns(sizes, new Random(context.seedFor("flaky")));
-    Map<String, Function<FlakyBackend, FallbackPolicy>> fallbacks = new LinkedHashMap<>();
-    fallbacks.put("no_fallback", backend -> FallbackPolicy.NONE);
-    fallbacks.put("fallback", backend -> fallbackTo(backend.alternative()));
+    Map<String, BiFunction<FlakyBackend, VirtualTime, UnaryOperator<ToolExecutor.Builder>>>
+        fallbacks = new LinkedHashMap<>();
+    fallbacks.put("no_fallback", (backend, time) -> UnaryOperator.identity());
+    fallbacks.put("fallback", (backend, time) -> fallbackTo(backend, time)::attachTo);
 
     context.progress().phase("turns x " + fallbacks.size() + " policies", 2L * turns.size());
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
@@ -92,11 +85,13 @@ final class FlakyWorkload implements BenchWorkload {
       long swapped = 0;
       List<Double> latencies = new ArrayList<>();
       try (ToolExecutor executor =
-          ToolExecutor.builder()
-              .timeSource(time)
-              .runner(backend)
-              .maxConcurrency(sizes.flakyCallsPerTurn())
-              .fallback(e.getValue().apply(backend))
+          e.getValue()
+              .apply(backend, time)
+              .apply(
+                  ToolExecutor.builder()
+                      .timeSource(time)
+                      .runner(backend)
+                      .maxConcurrency(sizes.flakyCallsPerTurn()))
               .build()) {
         for (List<FlakyCall> turn : turns) {
           RunResult run = runTurn(executor, time, backend, turn);
