@@ -1,5 +1,6 @@
 package dev.parallax.samples.analyze;
 
+import dev.parallax.samples.cli.ProgressLine;
 import java.io.PrintWriter;
 
 /**
@@ -12,14 +13,13 @@ final class ProgressBar {
   private static final int WIDTH = 30;
   private static final int LABEL = 40;
 
-  private final PrintWriter err;
+  private final ProgressLine line;
   private final int total;
   private final boolean enabled;
   private int done;
-  private int drawn;
 
   private ProgressBar(PrintWriter err, int total, boolean enabled) {
-    this.err = err;
+    this.line = new ProgressLine(err);
     this.total = Math.max(1, total);
     this.enabled = enabled;
   }
@@ -37,27 +37,17 @@ final class ProgressBar {
 
   /** Shows {@code what} is being done, without counting a step. */
   void show(String what) {
-    if (!enabled) {
-      return;
+    if (enabled) {
+      String label = what.length() > LABEL ? "…" + what.substring(what.length() - LABEL + 1) : what;
+      line.show(
+          String.format(
+              "analyze %s %3d%% %s",
+              ProgressLine.bar((double) done / total, WIDTH), 100 * done / total, label));
     }
-    int filled = (int) ((long) WIDTH * done / total);
-    String label = what.length() > LABEL ? "…" + what.substring(what.length() - LABEL + 1) : what;
-    String line =
-        String.format(
-            "analyze [%s%s] %3d%% %s",
-            "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * done / total, label);
-    int pad = Math.max(0, drawn - line.length());
-    err.print("\r" + line + " ".repeat(pad));
-    err.flush();
-    drawn = line.length();
   }
 
   /** Clears the bar. */
   void finish() {
-    if (enabled && drawn > 0) {
-      err.print("\r" + " ".repeat(drawn) + "\r");
-      err.flush();
-      drawn = 0;
-    }
+    line.clear();
   }
 }

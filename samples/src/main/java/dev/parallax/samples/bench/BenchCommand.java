@@ -10,6 +10,7 @@ import dev.parallax.samples.bench.workload.ProgressListener;
 import dev.parallax.samples.bench.workload.Sizes;
 import dev.parallax.samples.bench.workload.WorkloadContext;
 import dev.parallax.samples.bench.workload.Workloads;
+import dev.parallax.samples.cli.Terminal;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.parallax.samples.bench;
 
 import dev.parallax.samples.bench.workload.ProgressListener;
+import dev.parallax.samples.cli.ProgressLine;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -16,9 +17,9 @@ final class ProgressBar implements ProgressListener {
   private static final long REDRAW_NANOS = 100_000_000L;
 
   private final PrintWriter err;
+  private final ProgressLine line;
   private final boolean terminal;
   private final int workloads;
-  private final int columns = columns();
   private int index;
   private String workload = "";
   private String phase = "";
@@ -26,7 +27,6 @@ final class ProgressBar implements ProgressListener {
   private long done;
   private long workloadStart;
   private long lastDraw;
-  private int drawnWidth;
 
   /**
    * @param err where to draw
@@ -35,6 +35,7 @@ final class ProgressBar implements ProgressListener {
    */
   ProgressBar(PrintWriter err, boolean terminal, int workloads) {
     this.err = err;
+    this.line = new ProgressLine(err);
     this.terminal = terminal;
     this.workloads = workloads;
   }
@@ -87,43 +88,22 @@ final class ProgressBar implements ProgressListener {
     }
     lastDraw = now;
     double share = steps == 0 ? 0 : Math.min(1, (double) done / steps);
-    int filled = (int) Math.round(share * WIDTH);
-    String line =
+    line.show(
         String.format(
             Locale.ROOT,
-            "[%d/%d] %-8s [%s%s] %3.0f%% %s (%d/%d) %.1f s",
+            "[%d/%d] %-8s %s %3.0f%% %s (%d/%d) %.1f s",
             index,
             workloads,
             workload,
-            "#".repeat(filled),
-            "-".repeat(WIDTH - filled),
+            ProgressLine.bar(share, WIDTH),
             100 * share,
             phase,
             done,
             steps,
-            (now - workloadStart) / 1e9);
-    if (line.length() >= columns) {
-      line = line.substring(0, columns - 1); // a wrapped line cannot be redrawn in place
-    }
-    err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
-    drawnWidth = line.length();
-    err.flush();
-  }
-
-  /** The terminal's width from {@code COLUMNS} when the shell exports it, else 80. */
-  private static int columns() {
-    try {
-      int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim());
-      return columns >= 20 ? columns : 80;
-    } catch (NumberFormatException e) {
-      return 80;
-    }
+            (now - workloadStart) / 1e9));
   }
 
   private void clear() {
-    if (terminal && drawnWidth > 0) {
-      err.print("\r" + " ".repeat(drawnWidth) + "\r");
-      drawnWidth = 0;
-    }
+    line.clear();
   }
 }

@@ -1,4 +1,4 @@
-package dev.parallax.samples.bench;
+package dev.parallax.samples.cli;
 
 import java.io.Console;
 import java.io.IOException;
@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whether this process's standard error is a terminal, where a progress bar may redraw itself. */
-final class Terminal {
+public final class Terminal {
 
   private static final Path STDERR_LINK = Path.of("/proc/self/fd/2");
 
@@ -19,7 +19,7 @@ final class Terminal {
    * {@code Console.isTerminal()} is asked where it exists (this code targets Java 21, which lacks
    * it).
    */
-  static boolean stderrIsTerminal() {
+  public static boolean stderrIsTerminal() {
     if (Files.isSymbolicLink(STDERR_LINK)) {
       try {
         String target = Files.readSymbolicLink(STDERR_LINK).toString();
