@@ -43,6 +43,41 @@ class DemoCommandTest {
   }
 
   @Test
+  void historyAndChromaBothGiven_isOneLineOnStderr_exit2() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        ParallaxCli.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "demo",
+            "--history",
+            "/tmp/parallax-never-created",
+            "--chroma-url",
+            "http://127.0.0.1:9");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("parallax demo: --history and --chroma-url both given: choose one\n");
+  }
+
+  @Test
+  void unreachableChroma_isOneLineOnStderr_exit2_beforeAnythingRuns() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status =
+        ParallaxCli.run(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            "demo",
+            "--chroma-url",
+            "http://127.0.0.1:9");
+    assertThat(status).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).startsWith("parallax demo: ").doesNotContain("\tat ");
+    assertThat(err.toString().lines()).hasSize(1);
+  }
+
+  @Test
   void unknownCommand_failsWithUsageOnStderr() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

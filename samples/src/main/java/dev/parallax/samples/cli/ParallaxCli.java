@@ -5,6 +5,7 @@ import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
+import dev.parallax.storage.HistoryStoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -90,9 +91,18 @@ public final class ParallaxCli implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      out.println("=== Parallax demo ===");
-      new SeedScenarios(out).runAll();
-      try (DemoHistory store = DemoHistory.open(history, chromaUrl)) {
+      DemoHistory store;
+      try {
+        store = DemoHistory.open(history, chromaUrl); // checked before anything runs
+      } catch (IllegalArgumentException | HistoryStoreException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("parallax demo: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      try (store) {
+        out.println("=== Parallax demo ===");
+        new SeedScenarios(out).runAll();
         out.printf("%nHistory: %s%n", store.description());
         new PlannerScenarios(out, store::parallax).runAll();
       }

@@ -34,6 +34,8 @@ public final class DemoHistory implements AutoCloseable {
    *
    * @param directory where to keep an embedded store, or {@code null} for a temporary one
    * @param chromaUrl a Chroma server to use instead, or {@code null}
+   * @throws IllegalArgumentException if both are given
+   * @throws dev.parallax.storage.HistoryStoreException if the store cannot be opened or reached
    */
   public static DemoHistory open(@Nullable Path directory, @Nullable URI chromaUrl)
       throws IOException {
@@ -44,6 +46,7 @@ public final class DemoHistory implements AutoCloseable {
       }
       ChromaHistoryStore chroma =
           ChromaHistoryStore.builder(chromaUrl, vectorizer).collection("parallax-demo").build();
+      chroma.count(); // reachable, and the collection exists (or throws HistoryStoreException)
       return new DemoHistory(
           chroma, "ChromaDB at " + chromaUrl + ", collection parallax-demo", null);
     }
