@@ -58,6 +58,7 @@ public final class ModelFiles {
       p.setProperty("format", FORMAT);
       p.setProperty("upperLogOffset", Double.toString(models.upperLogOffset()));
       p.setProperty("tools", String.join("\n", models.tools()));
+      p.setProperty("latencyTools", String.join("\n", models.latencyTools()));
       p.setProperty("trainRows", Integer.toString(r.trainRows()));
       p.setProperty("heldOutRows", Integer.toString(r.heldOutRows()));
       p.setProperty("latencyMaeModel", Double.toString(r.latencyMaeModel()));
@@ -96,10 +97,7 @@ public final class ModelFiles {
     Model<Regressor> latency = read(dir.resolve(LATENCY), Regressor.class, "latency regression");
     Model<Label> success = read(dir.resolve(SUCCESS), Label.class, "success classifier");
     try {
-      Set<String> tools =
-          Arrays.stream(p.getProperty("tools", "").split("\n"))
-              .filter(s -> !s.isEmpty())
-              .collect(Collectors.toUnmodifiableSet());
+      Set<String> tools = lines(p.getProperty("tools", ""));
       ModelReport report =
           new ModelReport(
               Integer.parseInt(p.getProperty("trainRows")),
@@ -116,10 +114,21 @@ public final class ModelFiles {
       if (!Double.isFinite(upper)) {
         throw new NumberFormatException("upperLogOffset " + upper);
       }
-      return new TrainedModels(latency, success, upper, tools, report);
+      // files written before the per-tool choice use the model for every tool or none
+      Set<String> latencyTools =
+          p.containsKey("latencyTools")
+              ? lines(p.getProperty("latencyTools"))
+              : report.latencyModelUsed() ? tools : Set.of();
+      return new TrainedModels(latency, success, upper, tools, latencyTools, report);
     } catch (RuntimeException e) {
       throw new ModelFileException(metaPath, "malformed model properties: " + e, e);
     }
+  }
+
+  private static Set<String> lines(String text) {
+    return Arrays.stream(text.split("\n"))
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private static <T extends org.tribuo.Output<T>> @Nullable Model<T> read(

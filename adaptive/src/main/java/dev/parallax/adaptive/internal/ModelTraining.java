@@ -37,7 +37,10 @@ import org.tribuo.transform.transformations.MeanStdDevTransformation;
  * The window is in arrival order. The newest `heldOutFraction` of it is held out; both models are
  * trained on the rest and compared on the held-out rows with the per-tool moving average as it
  * stood before each row arrived (stored in the row, so the comparison is causal and fair):
- *   - latency: mean absolute error of log latency; the model must be strictly better;
+ *   - latency: mean absolute error of log latency; the model must be strictly better, and the
+ *     choice is made per tool where a tool has enough held-out rows (one tool whose latency the
+ *     features do not explain, or that drifts, keeps its moving average while the others use the
+ *     model), overall for the rest;
  *   - success: Brier score; the model must be strictly better. AUC is reported too.
  * The upper latency estimate adds the 90th percentile of the model's held-out residuals.
  * Numeric features with a spread are standardised inside the Tribuo model (TransformTrainer), so
@@ -61,6 +64,9 @@ public final class ModelTraining {
    */
   public record Settings(
       int minRows, double heldOutFraction, int epochs, long seed, LatencyModelType latencyModel) {}
+
+  /** Held-out rows a tool needs before the model-or-baseline choice is made for it alone. */
+  static final int MIN_HELD_OUT_PER_TOOL = 5;
 
   private ModelTraining() {}
 
@@ -108,6 +114,7 @@ public final class ModelTraining {
     double[] residuals = new double[test.size()];
     double maeModel = 0;
     double maeBaseline = 0;
+    Map<String, double[]> errorsByTool = new HashMap<>(); // model, baseline, rows
     for (int i = 0; i < test.size(); i++) {
       Row r = test.get(i);
       double p = TrainedModels.predictLogLatency(latency, r.names(), r.values());
@@ -115,14 +122,30 @@ public final class ModelTraining {
         p = fallbackLog(r);
       }
       residuals[i] = r.logLatency() - p;
-      maeModel += Math.abs(r.logLatency() - p);
-      maeBaseline += Math.abs(r.logLatency() - fallbackLog(r));
+      double modelError = Math.abs(r.logLatency() - p);
+      double baselineError = Math.abs(r.logLatency() - fallbackLog(r));
+      maeModel += modelError;
+      maeBaseline += baselineError;
+      double[] e = errorsByTool.computeIfAbsent(r.tool(), k -> new double[3]);
+      e[0] += modelError;
+      e[1] += baselineError;
+      e[2]++;
     }
     maeModel /= test.size();
     maeBaseline /= test.size();
-    boolean latencyUsed = Double.isFinite(maeModel) && maeModel < maeBaseline;
-    if (!latencyUsed) {
+    boolean beatsOverall = Double.isFinite(maeModel) && maeModel < maeBaseline;
+    Set<String> latencyTools = latencyTools(tools, errorsByTool, beatsOverall);
+    boolean latencyUsed = !latencyTools.isEmpty();
+    if (!beatsOverall) {
       notes.add("latency model did not beat the baseline");
+    }
+    if (latencyTools.size() < tools.size()) {
+      notes.add(
+          "latency model used for "
+              + latencyTools.size()
+              + " of "
+              + tools.size()
+              + " tools (the baseline answers for the others)");
     }
     double upper = Math.max(0, Metrics.quantile(residuals, 0.9));
 
@@ -194,7 +217,26 @@ public final class ModelTraining {
             auc,
             successUsed,
             String.join("; ", notes));
-    return new TrainedModels(latency, success, upper, Set.copyOf(tools), report);
+    return new TrainedModels(
+        latency, success, upper, Set.copyOf(tools), Set.copyOf(latencyTools), report);
+  }
+
+  /**
+   * The tools whose latency the model should predict: a tool with at least {@value
+   * #MIN_HELD_OUT_PER_TOOL} held-out rows gets the model only where it beat the baseline on them; a
+   * tool with fewer follows the overall comparison.
+   */
+  private static Set<String> latencyTools(
+      Set<String> tools, Map<String, double[]> errorsByTool, boolean beatsOverall) {
+    Set<String> chosen = new HashSet<>();
+    for (String tool : tools) {
+      double[] e = errorsByTool.get(tool);
+      boolean use = e != null && e[2] >= MIN_HELD_OUT_PER_TOOL ? e[0] < e[1] : beatsOverall;
+      if (use) {
+        chosen.add(tool);
+      }
+    }
+    return chosen;
   }
 
   /** What the baseline said for a row: its moving average, or the row's own tool mean if new. */

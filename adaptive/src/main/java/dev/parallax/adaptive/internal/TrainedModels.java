@@ -21,6 +21,7 @@ import org.tribuo.regression.Regressor;
  * @param success the success classifier, or {@code null}
  * @param upperLogOffset added to the predicted log latency for the upper estimate (p90 residual)
  * @param tools the tools seen in training; other tools get the baseline
+ * @param latencyTools the tools whose latency the model predicts (it beat the baseline for them)
  * @param report the held-out comparison
  */
 public record TrainedModels(
@@ -28,6 +29,7 @@ public record TrainedModels(
     @Nullable Model<Label> success,
     double upperLogOffset,
     Set<String> tools,
+    Set<String> latencyTools,
     ModelReport report) {
 
   /** Label of a successful call. */
@@ -41,12 +43,12 @@ public record TrainedModels(
 
   /** Nothing trained. */
   public static TrainedModels none(String note) {
-    return new TrainedModels(null, null, 0, Set.of(), ModelReport.none(note));
+    return new TrainedModels(null, null, 0, Set.of(), Set.of(), ModelReport.none(note));
   }
 
   /** Whether the latency model is used for this tool. */
   public boolean latencyFor(String tool) {
-    return latency != null && report.latencyModelUsed() && tools.contains(tool);
+    return latency != null && latencyTools.contains(tool);
   }
 
   /** Whether the success model is used for this tool. */
