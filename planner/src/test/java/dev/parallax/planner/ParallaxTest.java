@@ -81,6 +81,7 @@ class ParallaxTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the subscription is only closed
   void givenParts_areUsed_andNotClosed() {
     try (ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
         EmbeddedHistoryStore store =

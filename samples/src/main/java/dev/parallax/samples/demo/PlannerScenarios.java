@@ -185,6 +185,7 @@ public final class PlannerScenarios {
   }
 
   /** Latency depends on the input: watch the predictions' error fall as records accumulate. */
+  @SuppressWarnings("try") // the subscription is only closed
   void learningLoop() {
     header(10, "The learning loop: predictions improve as runs accumulate");
     out.println(
