@@ -1,5 +1,6 @@
 package dev.parallax.samples.analyze;
 
+import com.google.common.html.HtmlEscapers;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -209,18 +210,6 @@ final class HtmlReport {
 
   /** {@code text} safe inside HTML elements and attribute values. */
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return HtmlEscapers.htmlEscaper().escape(text);
   }
 }

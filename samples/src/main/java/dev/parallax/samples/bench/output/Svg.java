@@ -1,5 +1,6 @@
 package dev.parallax.samples.bench.output;
 
+import com.google.common.html.HtmlEscapers;
 import dev.parallax.samples.bench.model.Chart;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,19 +35,7 @@ final class Svg {
 
   /** Escapes text for HTML and SVG content and attribute values. */
   static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+    return HtmlEscapers.htmlEscaper().escape(text);
   }
 
   /** A number with as many digits as it deserves. */
