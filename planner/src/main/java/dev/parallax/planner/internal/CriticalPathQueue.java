@@ -103,11 +103,6 @@ public final class CriticalPathQueue implements ReadyQueue {
     }
   }
 
-  /** The current upward rank of the call at {@code index}, in nanoseconds (for tests). */
-  public double rank(int index) {
-    return rank[index];
-  }
-
   private Comparator<PendingCall> byRank() {
     return (a, b) -> {
       int c = Double.compare(rank[b.index()], rank[a.index()]);
