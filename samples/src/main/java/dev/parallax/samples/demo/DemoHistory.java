@@ -3,6 +3,7 @@ package dev.parallax.samples.demo;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import dev.parallax.planner.Parallax;
+import dev.parallax.planner.ParallaxBuilder;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.chroma.ChromaHistoryStore;
@@ -62,7 +63,7 @@ public final class DemoHistory implements AutoCloseable {
   }
 
   /** A facade builder writing to this store. */
-  public Parallax.Builder parallax() {
+  public ParallaxBuilder parallax() {
     return Parallax.builder().historyStore(store);
   }
 

@@ -10,6 +10,7 @@ import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.Parallax;
+import dev.parallax.planner.ParallaxBuilder;
 import dev.parallax.planner.fallback.ToolFallbacks;
 import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.planner.sim.Workload;
@@ -35,13 +36,13 @@ public final class PlannerScenarios {
   private static final Duration FLUSH = Duration.ofSeconds(30);
 
   private final PrintWriter out;
-  private final Supplier<Parallax.Builder> parallax;
+  private final Supplier<ParallaxBuilder> parallax;
 
   /**
    * Prints to {@code out}; each scenario builds its own {@link Parallax} from {@code parallax} (a
    * builder with the history store already chosen).
    */
-  public PlannerScenarios(PrintWriter out, Supplier<Parallax.Builder> parallax) {
+  public PlannerScenarios(PrintWriter out, Supplier<ParallaxBuilder> parallax) {
     this.out = out;
     this.parallax = parallax;
   }
