@@ -65,29 +65,21 @@ final class SeedWorkload implements BenchWorkload {
       Map<String, PolicyFigures> policies,
       Map<String, Object> fields,
       Map<String, Object> peaks) {
-    CountingTool seq = new CountingTool("seq", SLOW);
-    CountingTool par = new CountingTool("par", SLOW);
-    List<ToolCall<Integer, Integer>> seqCalls = seq.calls(4);
-    List<ToolCall<Integer, Integer>> parCalls = par.calls(4);
-    long[] before = new long[2];
-    List<Interleaved.Timing> t =
-        Interleaved.time(
+    SequentialVsParallel r =
+        sequentialVsParallel(
+            executor,
+            "",
+            SLOW,
+            4,
             sizes.seedWarmups(),
             sizes.seedRounds(),
-            List.of(
-                () -> Interleaved.Outcome.of(executor.executeSequential(seqCalls)),
-                () -> Interleaved.Outcome.of(executor.executeParallel(parCalls))),
             progress,
-            "4 tools of 100 ms",
-            () -> {
-              before[0] = seq.executions();
-              before[1] = par.executions();
-            });
-    policies.put("sequential", figures(t.get(0), 4 * 100, seq.executions() - before[0]));
-    policies.put("parallel", figures(t.get(1), 100, par.executions() - before[1]));
-    fields.put("speedup_4x100ms", t.get(0).medianMs() / t.get(1).medianMs());
-    peaks.put("sequential", seq.peak());
-    peaks.put("parallel", par.peak());
+            "4 tools of 100 ms");
+    policies.put("sequential", r.sequential());
+    policies.put("parallel", r.parallel());
+    fields.put("speedup_4x100ms", r.sequentialMs() / r.parallelMs());
+    peaks.put("sequential", r.sequentialPeak());
+    peaks.put("parallel", r.parallelPeak());
   }
 
   private static void limits(
@@ -146,27 +138,66 @@ final class SeedWorkload implements BenchWorkload {
       ProgressListener progress,
       Map<String, PolicyFigures> policies,
       Map<String, Object> fields) {
-    CountingTool seq = new CountingTool("fast-seq", FAST);
-    CountingTool par = new CountingTool("fast-par", FAST);
-    List<ToolCall<Integer, Integer>> seqCalls = seq.calls(5);
-    List<ToolCall<Integer, Integer>> parCalls = par.calls(5);
+    SequentialVsParallel r =
+        sequentialVsParallel(
+            executor,
+            "fast-",
+            FAST,
+            5,
+            sizes.fastWarmups(),
+            sizes.fastRounds(),
+            progress,
+            "5 tools of 0.1 ms");
+    policies.put("fast_sequential", r.sequential());
+    policies.put("fast_parallel", r.parallel());
+    fields.put("fast_batch_parallel_over_sequential", r.parallelMs() / r.sequentialMs());
+  }
+
+  /** The figures of {@code n} calls run one after another and all at once. */
+  private record SequentialVsParallel(
+      PolicyFigures sequential,
+      PolicyFigures parallel,
+      double sequentialMs,
+      double parallelMs,
+      int sequentialPeak,
+      int parallelPeak) {}
+
+  /** Times {@code n} calls of {@code latency} run sequentially and in parallel, interleaved. */
+  private static SequentialVsParallel sequentialVsParallel(
+      ToolExecutor executor,
+      String prefix,
+      Duration latency,
+      int n,
+      int warmups,
+      int rounds,
+      ProgressListener progress,
+      String label) {
+    CountingTool seq = new CountingTool(prefix + "seq", latency);
+    CountingTool par = new CountingTool(prefix + "par", latency);
+    List<ToolCall<Integer, Integer>> seqCalls = seq.calls(n);
+    List<ToolCall<Integer, Integer>> parCalls = par.calls(n);
     long[] before = new long[2];
     List<Interleaved.Timing> t =
         Interleaved.time(
-            sizes.fastWarmups(),
-            sizes.fastRounds(),
+            warmups,
+            rounds,
             List.of(
                 () -> Interleaved.Outcome.of(executor.executeSequential(seqCalls)),
                 () -> Interleaved.Outcome.of(executor.executeParallel(parCalls))),
             progress,
-            "5 tools of 0.1 ms",
+            label,
             () -> {
               before[0] = seq.executions();
               before[1] = par.executions();
             });
-    policies.put("fast_sequential", figures(t.get(0), 5 * 0.1, seq.executions() - before[0]));
-    policies.put("fast_parallel", figures(t.get(1), 0.1, par.executions() - before[1]));
-    fields.put("fast_batch_parallel_over_sequential", t.get(1).medianMs() / t.get(0).medianMs());
+    double latencyMs = latency.toNanos() / 1e6;
+    return new SequentialVsParallel(
+        figures(t.get(0), n * latencyMs, seq.executions() - before[0]),
+        figures(t.get(1), latencyMs, par.executions() - before[1]),
+        t.get(0).medianMs(),
+        t.get(1).medianMs(),
+        seq.peak(),
+        par.peak());
   }
 
   /** Median run time as the makespan; the lower bound is what the sleeps alone take. */
