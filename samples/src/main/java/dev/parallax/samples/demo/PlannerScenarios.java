@@ -2,6 +2,7 @@ package dev.parallax.samples.demo;
 
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
@@ -19,10 +20,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
@@ -159,7 +162,7 @@ public final class PlannerScenarios {
       out.printf(
           Locale.ROOT,
           "  without fallback: %d of 50 succeeded%n",
-          run.report().count(dev.parallax.core.call.CallStatus.SUCCEEDED));
+          run.report().count(CallStatus.SUCCEEDED));
     }
     ToolFallbacks fallbacks =
         ToolFallbacks.builder().capability("web_search", List.of(primary, mirror)).build();
@@ -170,7 +173,7 @@ public final class PlannerScenarios {
       out.printf(
           Locale.ROOT,
           "  with fallback:    %d of 50 succeeded; %d answered by the mirror%n",
-          run.report().count(dev.parallax.core.call.CallStatus.SUCCEEDED),
+          run.report().count(CallStatus.SUCCEEDED),
           swapped.size());
       if (!swapped.isEmpty()) {
         CallResult<?> r = swapped.get(0);
@@ -259,7 +262,7 @@ public final class PlannerScenarios {
   }
 
   private static String sources(Iterable<ExecutionRecord> records) {
-    java.util.TreeMap<String, Integer> counts = new java.util.TreeMap<>();
+    TreeMap<String, Integer> counts = new TreeMap<>();
     for (ExecutionRecord r : records) {
       counts.merge(String.valueOf(r.predictionSource()), 1, Integer::sum);
     }
@@ -277,7 +280,7 @@ public final class PlannerScenarios {
 
   private static ExecutionPlan plan(List<GraphCall> calls) {
     CallGraph.Builder graph = CallGraph.builder();
-    Map<String, Tool<Object, String>> tools = new java.util.HashMap<>();
+    Map<String, Tool<Object, String>> tools = new HashMap<>();
     for (GraphCall c : calls) {
       Tool<Object, String> tool =
           tools.computeIfAbsent(
