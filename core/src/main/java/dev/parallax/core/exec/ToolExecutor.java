@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -95,6 +96,9 @@ public final class ToolExecutor implements AutoCloseable {
   /**
    * Runs a plan and waits for it. If the waiting thread is interrupted, the run is cancelled, the
    * thread's interrupt flag is set again, and the (cancelled) results are returned.
+   *
+   * @throws VirtualMachineError if the JVM failed while the run was under way (out of memory): the
+   *     run was ended at once and the error is rethrown rather than waited out
    */
   public RunResult execute(ExecutionPlan plan) {
     ToolRun run = start(plan);
@@ -109,20 +113,44 @@ public final class ToolExecutor implements AutoCloseable {
     } catch (InterruptedException e) {
       run.cancel();
       Thread.currentThread().interrupt();
-      return run.result().join();
+      return awaitEnded(run);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("run " + run.id() + " failed unexpectedly", e.getCause());
+      throw failed(run, e.getCause());
     }
+  }
+
+  private static RunResult awaitEnded(ToolRun run) {
+    try {
+      return run.result().join();
+    } catch (CompletionException e) {
+      throw failed(run, e.getCause());
+    }
+  }
+
+  private static RuntimeException failed(ToolRun run, @Nullable Throwable cause) {
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException("run " + run.id() + " failed unexpectedly", cause);
   }
 
   /**
    * Runs a plan asynchronously. Cancelling the returned future cancels the run (the future then
-   * holds no results; use {@link #start} to cancel and still read them).
+   * holds no results; use {@link #start} to cancel and still read them). The future completes
+   * exceptionally only if the run could not end normally (the JVM ran out of memory).
    */
   public CompletableFuture<RunResult> executeAsync(ExecutionPlan plan) {
     ToolRun run = start(plan);
     CompletableFuture<RunResult> view = new CompletableFuture<>();
-    run.result().whenComplete((r, e) -> view.complete(r));
+    run.result()
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                view.completeExceptionally(e);
+              } else {
+                view.complete(r);
+              }
+            });
     view.whenComplete(
         (r, e) -> {
           if (view.isCancelled()) {

@@ -1,36 +1,48 @@
 package dev.parallax.core.internal;
 
+import static dev.parallax.core.spi.ResultCache.Status.NOT_CACHED;
+
 import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.SeamFailureException;
+import dev.parallax.core.call.SeamFailureException.Seam;
 import dev.parallax.core.spi.AttemptExecution;
+import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolContext;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a call: what the runner runs and what the tool sees as its context. Its end is
- * reported to the run at most once; the run ignores reports of attempts it has already given up on.
- * Internal; may change at any time.
+ * reported to the run exactly once — also after the run gave up on it, since the run keeps the
+ * attempt's slot until its body has returned. Internal; may change at any time.
  */
 final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolContext {
 
   final CallNode node;
   final Tool<?, ?> tool;
+  private final Object input;
   final Context context;
   final int number;
   final long startNanos;
   final int inFlightAtStart;
   final @Nullable Instant deadline;
   @Nullable Cancellable timeoutTimer;
+
+  /** How the run gave up on this attempt (timeout, cancel), or null; set inside run events. */
+  AttemptSample.@Nullable Outcome abandonedAs;
 
   private volatile boolean cancelled;
   private volatile @Nullable Cancellable handle;
@@ -44,6 +56,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   Attempt(
       CallNode node,
       Tool<?, ?> tool,
+      Object input,
       Context context,
       int number,
       long startNanos,
@@ -51,6 +64,7 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
       @Nullable Instant deadline) {
     this.node = node;
     this.tool = tool;
+    this.input = input;
     this.context = context;
     this.number = number;
     this.startNanos = startNanos;
@@ -62,9 +76,15 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   void start(CallRunner runner) {
     Cancellable started;
     try {
-      started = runner.start(this);
+      started = Objects.requireNonNull(runner.start(this), "the runner gave no handle");
     } catch (Throwable e) {
-      report(null, e, ResultCache.Status.NOT_CACHED);
+      report(
+          null,
+          new SeamFailureException(
+              Seam.RUNNER,
+              "the call runner could not start attempt " + number + " of call " + node.call.id(),
+              e),
+          ResultCache.Status.NOT_CACHED);
       return;
     }
     handle = started;
@@ -94,20 +114,25 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
 
   @Override
   public void runHere() {
-    if (cancelled) {
-      return; // the run gave up on this attempt before it started
+    if (cancelled) { // the run gave up on this attempt before it started: nothing holds its slot
+      report(null, new CancellationException("cancelled before it started"), NOT_CACHED);
+      return;
     }
     Object value = null;
     Throwable error = null;
-    ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
+    ResultCache.Status cacheStatus = NOT_CACHED;
+    @SuppressWarnings("unchecked")
+    Tool<Object, ?> tool = (Tool<Object, ?>) this.tool;
+    Span span = node.span;
+    if (number == 1 && span != null) {
+      try {
+        CallSpans.recordInput(span, tool, input, node.run.settings().recordPayloads());
+      } catch (Throwable e) {
+        // tracing only watches: the call runs all the same
+      }
+    }
     Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
     try {
-      Object input = node.input();
-      @SuppressWarnings("unchecked")
-      Tool<Object, ?> tool = (Tool<Object, ?>) this.tool;
-      if (number == 1 && node.span != null) {
-        CallSpans.recordInput(node.span, tool, input, node.run.settings().recordPayloads());
-      }
       ResultCache cache = node.run.settings().cache();
       if (cache == ResultCache.NONE) {
         value = tool.call(input, this);

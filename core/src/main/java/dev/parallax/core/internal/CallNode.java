@@ -13,12 +13,13 @@ import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One call inside a run, with its state. Fields are written only inside the run's events; attempt
- * threads read the few they need (input, dependency results) after the event that started them,
- * which {@code Thread.start} orders before them. Internal; may change at any time.
+ * One call inside a run, with its state. Fields are written only inside the run's events; an
+ * attempt takes what it needs (tool, input, trace context) when it is made, in an event, and reads
+ * only the dependency results afterwards. Internal; may change at any time.
  */
 final class CallNode implements PendingCall {
 
@@ -104,14 +105,10 @@ final class CallNode implements PendingCall {
     return triedTools == null ? List.of(tool.name()) : List.copyOf(triedTools);
   }
 
-  /** The input, computed from the dependencies once, on the first attempt's thread. */
+  /** The input: the call's own, or the one its run derived from the dependencies' results. */
   Object input() {
-    Object input = resolvedInput;
-    if (input == null) {
-      input = call.resolveInput(dependencyResults);
-      resolvedInput = input;
-    }
-    return input;
+    Object input = call.input();
+    return input != null ? input : Objects.requireNonNull(resolvedInput, "input not derived yet");
   }
 
   @Override

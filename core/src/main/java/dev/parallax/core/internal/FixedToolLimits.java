@@ -38,13 +38,13 @@ public final class FixedToolLimits implements Admission {
 
   @Override
   public void release(PendingCall call, AttemptSample sample) {
-    release(call);
+    release(call.tool());
   }
 
-  /** Releases the call's slot; the engine calls this directly, without building a sample. */
-  void release(PendingCall call) {
-    if (limitOf(call.tool()) != Integer.MAX_VALUE) {
-      running.merge(call.tool().name(), -1, Integer::sum);
+  /** Releases a slot of the tool; the engine calls this directly, without building a sample. */
+  void release(Tool<?, ?> tool) {
+    if (limitOf(tool) != Integer.MAX_VALUE) {
+      running.merge(tool.name(), -1, Integer::sum);
     }
   }
 

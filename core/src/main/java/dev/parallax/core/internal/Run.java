@@ -6,6 +6,8 @@ import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunReport;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.SeamFailureException;
+import dev.parallax.core.call.SeamFailureException.Seam;
 import dev.parallax.core.call.SkippedException;
 import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.event.ExecutionListener;
@@ -32,10 +34,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -52,8 +55,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A call's life: PENDING (dependencies outstanding) → READY → RUNNING → (WAITING_RETRY → READY →
  * RUNNING)* → DONE, with REFUSED while admission says no. An attempt that times out or is cancelled
- * is given up at once; its thread is interrupted and whatever it reports later is ignored, so a
- * tool that ignores interruption cannot hold the run past its deadline.
+ * is given up at once: its thread is interrupted and the call's result does not wait for it, so a
+ * tool that ignores interruption cannot hold the run past its deadline. Its <em>slot</em> is
+ * another matter: a limit protects whatever the tool calls, so a given-up attempt keeps counting
+ * against the run's {@code maxConcurrency} and the admission seam until its body really returns
+ * (the runner reports that end; the outcome is then dropped). The admission is closed only when the
+ * last such body has returned, which may be after the run's result was published.
+ *
+ * <p>Nothing the engine calls on a call's behalf can leave a run unfinished. Listeners, spans, the
+ * predictor and the fallback policy only advise: what they throw is logged and ignored. The retry
+ * policy, the scheduling queue, the admission seam, the runner and a derived call's input function
+ * decide: what they throw fails the calls it affects with a {@link SeamFailureException} naming the
+ * seam. Anything else escaping an event (a broken time source, a bug) fails every unfinished call
+ * the same way, and a {@link VirtualMachineError} (out of memory) completes the run's result
+ * exceptionally, so that {@code execute} rethrows it rather than waiting forever.
  *
  * <p>Times are kept as {@link dev.parallax.core.time.TimeSource#nanoTime()} readings and turned
  * into instants relative to the run's start only when a result is made.
@@ -79,6 +94,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private List<Runnable> effects = new ArrayList<>();
   private final ReadyQueue ready;
   private final Admission admission;
+
+  /** Why the run cannot work at all (its queue or admission could not be opened), or null. */
+  private @Nullable SeamFailureException setupFailure;
+
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Runnable onEnd;
@@ -87,8 +106,17 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private int inFlight;
   private int unfinished;
   private int refusedCount;
+
+  /** Attempts given up (timed out, cancelled) whose bodies have not returned: they hold slots. */
+  private int abandoned;
+
   private boolean stopping;
   private boolean done;
+  private boolean admissionClosed;
+
+  /** Set when the ready queue threw: it is not used again and calls needing it fail. */
+  private @Nullable SeamFailureException brokenQueue;
+
   private long startNanos;
   private long eventNanos = CallNode.NEVER;
   private long lastInstantNanos = CallNode.NEVER;
@@ -117,9 +145,45 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.hasListeners = !settings.listeners().isEmpty();
     this.nodes = buildNodes(plan.nodes());
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
-    this.ready = sequential ? new FifoQueue() : settings.scheduling().newQueue(List.of(nodes));
-    this.admission = settings.admission().open(id, this::onCapacityAvailable);
+    this.ready = sequential ? new FifoQueue() : openQueue();
+    this.admission = openAdmission();
   }
+
+  private ReadyQueue openQueue() {
+    try {
+      return Objects.requireNonNull(
+          settings.scheduling().newQueue(List.of(nodes)), "the scheduling policy gave no queue");
+    } catch (Throwable e) {
+      setupFailure =
+          new SeamFailureException(
+              Seam.SCHEDULING, "the scheduling policy could not open the queue of run " + id, e);
+      return new FifoQueue();
+    }
+  }
+
+  private Admission openAdmission() {
+    try {
+      return Objects.requireNonNull(
+          settings.admission().open(id, this::onCapacityAvailable),
+          "the admission control gave no admission");
+    } catch (Throwable e) {
+      setupFailure =
+          new SeamFailureException(
+              Seam.ADMISSION, "the admission control could not open the admission of run " + id, e);
+      return NO_ADMISSION;
+    }
+  }
+
+  private static final Admission NO_ADMISSION =
+      new Admission() {
+        @Override
+        public boolean tryAcquire(PendingCall call) {
+          return true;
+        }
+
+        @Override
+        public void release(PendingCall call, AttemptSample sample) {}
+      };
 
   private CallNode[] buildNodes(List<CallGraph.Node> planned) {
     CallNode[] built = new CallNode[planned.size()];
@@ -196,7 +260,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     }
     submit(() -> stopFromOutside(false), true);
     if (!inbox.isDrainingHere()) {
-      result.join();
+      try {
+        result.join();
+      } catch (CompletionException | CancellationException ended) {
+        // ended all the same; the caller of execute sees why
+      }
     }
     return true;
   }
@@ -243,8 +311,8 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private static void runEffect(Runnable effect) {
     try {
       effect.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "a Parallax run effect failed", e);
+    } catch (Throwable e) {
+      Guard.log(LOG, "a Parallax run effect failed", e);
     }
   }
 
@@ -273,20 +341,30 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     lastInstantNanos = startNanos;
     startedAt = settings.time().now();
     lastInstant = startedAt;
+    context = parent;
     if (settings.tracer() != null) {
-      span = CallSpans.startRun(settings.tracer(), parent, id, plan, startedAt);
-      context = parent.with(span);
-    } else {
-      context = parent;
+      try {
+        span = CallSpans.startRun(settings.tracer(), parent, id, plan, startedAt);
+        context = parent.with(span);
+      } catch (Throwable e) {
+        Guard.log(LOG, "tracing threw starting the span of run " + id + "; run not traced", e);
+      }
     }
-    if (deadline != null) {
-      deadlineNanos = startNanos + deadline.toNanos();
+    long deadlineAfter = deadline == null ? Long.MAX_VALUE : Durations.toNanosSaturated(deadline);
+    if (deadlineAfter != Long.MAX_VALUE) { // a deadline too long to count in nanoseconds: none
+      deadlineNanos = Durations.addSaturated(startNanos, deadlineAfter);
       deadlineTimer = settings.time().schedule(deadline, this::onDeadline);
     }
     if (hasListeners) {
       fire(l -> l.onRunStarted(id, nodes.length));
     }
     unfinished = nodes.length;
+    if (setupFailure != null) {
+      SeamFailureException failure = setupFailure;
+      halt((node, running) -> finish(node, CallStatus.FAILED, null, failure));
+      completeIfDone();
+      return;
+    }
     for (CallNode node : nodes) {
       if (node.pendingDependencies == 0) {
         enqueue(node);
@@ -318,12 +396,16 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       @Nullable Object value,
       @Nullable Throwable error,
       ResultCache.Status cacheStatus) {
-    CallNode node = attempt.node;
-    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
-      return; // given up already (timeout, cancel, deadline)
-    }
     if (eventNanos == CallNode.NEVER) {
       eventNanos = attempt.endNanos; // read on the tool's thread: one clock read less here
+    }
+    if (attempt.abandonedAs != null) { // given up already (timeout, cancel, deadline)
+      bodyReturned(attempt);
+      return;
+    }
+    CallNode node = attempt.node;
+    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
+      return;
     }
     node.cacheStatus = cacheStatus;
     endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
@@ -336,13 +418,26 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     completeIfDone();
   }
 
+  /** The body of an attempt given up earlier has returned: its slot is free at last. */
+  private void bodyReturned(Attempt attempt) {
+    abandoned--;
+    releaseSlot(attempt.node, attempt, attempt.abandonedAs);
+    if (done) {
+      if (abandoned == 0) {
+        closeAdmission();
+      }
+    } else {
+      dispatch();
+      completeIfDone();
+    }
+  }
+
   private void attemptTimedOut(Attempt attempt, Duration timeout) {
     CallNode node = attempt.node;
     if (node.current != attempt || node.state != CallNode.State.RUNNING) {
       return;
     }
-    effects.add(attempt::cancel);
-    endAttempt(node, attempt, Outcome.TIMEOUT);
+    giveUp(attempt, Outcome.TIMEOUT);
     attemptFailed(
         node,
         attempt,
@@ -368,15 +463,62 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (sequential) {
       inFlight--; // the slot held during the back-off is taken again by the retry
     }
-    node.state = CallNode.State.READY;
-    ready.add(node);
+    offer(node);
     dispatch();
+    completeIfDone();
+  }
+
+  /**
+   * An event threw. Every unfinished call fails with the error (running attempts are given up), so
+   * the run ends; an error of the JVM itself (out of memory) or a failure while ending the calls
+   * completes the result exceptionally instead, which needs no allocation.
+   */
+  @Override
+  public void eventFailed(Throwable failure) {
+    if (done) {
+      Guard.log(LOG, "an event of run " + id + " failed after the run ended", failure);
+      return;
+    }
+    if (!(failure instanceof VirtualMachineError)) {
+      try {
+        Guard.log(LOG, "an event of run " + id + " failed; its unfinished calls fail", failure);
+        SeamFailureException error =
+            new SeamFailureException(
+                Seam.ENGINE, "run " + id + " stopped after an unexpected error", failure);
+        halt((node, running) -> finish(node, CallStatus.FAILED, null, error));
+        completeIfDone();
+        return;
+      } catch (Throwable again) {
+        failure.addSuppressed(again);
+      }
+    }
+    abort(failure);
+  }
+
+  /** Ends the run at once with an exceptional result, doing as little as possible. */
+  private void abort(Throwable failure) {
+    done = true;
+    stopping = true;
+    for (CallNode node : nodes) {
+      Attempt attempt = node.current;
+      if (attempt != null && node.state == CallNode.State.RUNNING) {
+        try {
+          attempt.cancel();
+        } catch (Throwable ignored) {
+          // best effort: the run is over either way
+        }
+      }
+    }
+    try {
+      onEnd.run();
+    } finally {
+      result.completeExceptionally(failure);
+    }
   }
 
   // ---- state machine ----
 
   private void enqueue(CallNode node) {
-    node.state = CallNode.State.READY;
     node.queuedNanos = now();
     if (node.dependencies.length > 0) {
       Map<String, CallResult<?>> deps = new LinkedHashMap<>();
@@ -385,28 +527,102 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       node.dependencyResults = Collections.unmodifiableMap(deps);
     }
+    if (node.call.input() == null && !resolveDerivedInput(node)) {
+      return;
+    }
     node.prediction = predict(node);
-    ready.add(node);
-    if (hasListeners) {
+    offer(node);
+    if (hasListeners && node.state == CallNode.State.READY) {
       fire(l -> l.onQueued(node));
+    }
+  }
+
+  /**
+   * Computes a derived call's input from its dependencies' results, here in the run's event, before
+   * any attempt: if the function throws, the call fails without running a tool (no attempt, no
+   * retry, nothing for a circuit breaker to count).
+   */
+  private boolean resolveDerivedInput(CallNode node) {
+    try {
+      node.resolvedInput = node.call.resolveInput(node.dependencyResults);
+      return true;
+    } catch (Throwable e) {
+      failCall(
+          node,
+          CallStatus.FAILED,
+          new SeamFailureException(
+              Seam.INPUT_FUNCTION,
+              "call "
+                  + node.call.id()
+                  + ": the function deriving its input from "
+                  + (node.dependsOn.isEmpty()
+                      ? "its dependencies"
+                      : "dependencies " + node.dependsOn)
+                  + " threw",
+              e));
+      return false;
     }
   }
 
   private @Nullable Prediction predict(CallNode node) {
     try {
       return settings.predictor().predict(node);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       return null; // a broken predictor must not break the run
     }
   }
 
+  /** Puts a call in the ready queue; if the queue is broken, the call fails instead. */
+  private void offer(CallNode node) {
+    node.state = CallNode.State.READY;
+    if (brokenQueue != null) {
+      failCall(node, CallStatus.FAILED, brokenQueue);
+      return;
+    }
+    try {
+      ready.add(node);
+    } catch (Throwable e) {
+      queueFailed("add", e);
+    }
+  }
+
+  /**
+   * The scheduling queue threw: its state is unknown, so it is not used again. Calls waiting to
+   * start, and every call that becomes ready later, fail; calls already running finish normally.
+   */
+  private void queueFailed(String operation, Throwable e) {
+    brokenQueue =
+        new SeamFailureException(
+            Seam.SCHEDULING,
+            "the ready queue of run " + id + " threw on " + operation + "; calls not started fail",
+            e);
+    Guard.log(LOG, brokenQueue.getMessage(), e);
+    refused.clear();
+    refusedCount = 0;
+    for (CallNode node : nodes) {
+      if (node.state == CallNode.State.READY || node.state == CallNode.State.REFUSED) {
+        failCall(node, CallStatus.FAILED, brokenQueue);
+      }
+    }
+  }
+
   private void dispatch() {
-    while (!stopping && inFlight < maxConcurrency) {
-      PendingCall next = ready.poll();
+    while (!stopping && brokenQueue == null && inFlight < maxConcurrency) {
+      PendingCall next;
+      try {
+        next = ready.poll();
+      } catch (Throwable e) {
+        queueFailed("poll", e);
+        return;
+      }
       if (next == null) {
         return;
       }
-      CallNode node = (CallNode) next;
+      if (!(next instanceof CallNode node) || node.run != this) {
+        queueFailed(
+            "poll", new IllegalStateException("it returned a call not of this run: " + next));
+        return;
+      }
       if (node.state != CallNode.State.READY) {
         continue;
       }
@@ -417,7 +633,22 @@ public final class Run implements ToolRun, SerialInbox.Effects {
           node.switchTool(replacement);
         }
       }
-      if (!admission.tryAcquire(node)) {
+      boolean admitted;
+      try {
+        admitted = admission.tryAcquire(node);
+      } catch (Throwable e) {
+        failCall(
+            node,
+            CallStatus.FAILED,
+            new SeamFailureException(
+                Seam.ADMISSION,
+                "the admission control threw deciding whether call "
+                    + node.call.id()
+                    + " may start",
+                e));
+        continue;
+      }
+      if (!admitted) {
         node.state = CallNode.State.REFUSED;
         refused.computeIfAbsent(node.tool.name(), k -> new ArrayDeque<>()).add(node);
         refusedCount++;
@@ -435,34 +666,38 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     long now = now();
     if (node.startedNanos == CallNode.NEVER) {
       node.startedNanos = now;
+      node.context = context;
       if (settings.tracer() != null) {
-        node.span =
-            CallSpans.startCall(
-                settings.tracer(),
-                context,
-                node,
-                instantAt(now),
-                inFlight,
-                settings.recordPayloads());
-        node.context = context.with(node.span);
-      } else {
-        node.context = context;
+        try {
+          node.span =
+              CallSpans.startCall(
+                  settings.tracer(),
+                  context,
+                  node,
+                  instantAt(now),
+                  inFlight,
+                  settings.recordPayloads());
+          node.context = context.with(node.span);
+        } catch (Throwable e) {
+          Guard.log(LOG, "tracing threw starting the span of " + node + "; not traced", e);
+        }
       }
     }
     Duration timeout = settings.attemptTimeout();
-    long attemptDeadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
-    attemptDeadline = Math.min(attemptDeadline, deadlineNanos);
+    long timeoutNanos = timeout == null ? Long.MAX_VALUE : Durations.toNanosSaturated(timeout);
+    long attemptDeadline = Math.min(Durations.addSaturated(now, timeoutNanos), deadlineNanos);
     Attempt attempt =
         new Attempt(
             node,
             node.tool,
+            node.input(),
             node.context,
             node.attempt,
             now,
             inFlight,
             attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
     node.current = attempt;
-    if (timeout != null) {
+    if (timeoutNanos != Long.MAX_VALUE) { // too long to count in nanoseconds: no timeout
       attempt.timeoutTimer =
           settings.time().schedule(timeout, () -> onAttemptTimeout(attempt, timeout));
     }
@@ -473,24 +708,47 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     toStart.add(attempt);
   }
 
+  /** The attempt's body returned: its timer stops and its slot is free. */
   private void endAttempt(CallNode node, Attempt attempt, Outcome outcome) {
-    inFlight--;
+    cancelTimeout(attempt);
+    releaseSlot(node, attempt, outcome);
+  }
+
+  /**
+   * The run stops waiting for the attempt (timeout, cancel, deadline) and interrupts it; its slot
+   * stays taken until its body returns ({@link #bodyReturned}).
+   */
+  private void giveUp(Attempt attempt, Outcome outcome) {
+    cancelTimeout(attempt);
+    attempt.abandonedAs = outcome;
+    abandoned++;
+    effects.add(attempt::cancel);
+  }
+
+  private static void cancelTimeout(Attempt attempt) {
     if (attempt.timeoutTimer != null) {
       attempt.timeoutTimer.cancel();
     }
+  }
+
+  private void releaseSlot(CallNode node, Attempt attempt, Outcome outcome) {
+    inFlight--;
     try {
       if (admission instanceof FixedToolLimits fixed) {
-        fixed.release(node); // needs no sample: spare the allocation on the hot path
+        fixed.release(attempt.tool); // needs no sample: spare the allocation on the hot path
       } else {
         Duration latency = Duration.ofNanos(now() - attempt.startNanos);
+        // after a fallback the call shows its new tool; the slot is the one of the tool that ran
+        PendingCall ran =
+            attempt.tool == node.tool ? node : new ToolSwappedView(node, attempt.tool);
         admission.release(
-            node, new AttemptSample(node.tool.name(), latency, outcome, attempt.inFlightAtStart));
+            ran, new AttemptSample(attempt.tool.name(), latency, outcome, attempt.inFlightAtStart));
       }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "admission control threw on release; ignored", e);
+    } catch (Throwable e) {
+      Guard.log(LOG, "admission control threw on release; ignored", e);
     }
     if (refusedCount > 0) {
-      ArrayDeque<CallNode> waiting = refused.get(node.tool.name());
+      ArrayDeque<CallNode> waiting = refused.get(attempt.tool.name());
       if (waiting != null && !waiting.isEmpty()) {
         requeue(waiting.poll());
       }
@@ -503,8 +761,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private void requeue(CallNode node) {
     refusedCount--;
     if (node.state == CallNode.State.REFUSED) {
-      node.state = CallNode.State.READY;
-      ready.add(node);
+      offer(node);
     }
   }
 
@@ -521,12 +778,28 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       fire(l -> l.onAttemptFailed(node, attempt.number, error));
     }
     if (node.span != null) {
-      CallSpans.attemptFailed(node.span, attempt.number, error, settings.time().now());
+      Span callSpan = node.span;
+      traced(() -> CallSpans.attemptFailed(callSpan, attempt.number, error, settings.time().now()));
     }
-    if (!stopping && settings.retry().shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
-      Duration delay =
-          settings.retry().delayAfter(node.attemptOnTool, settings.random().nextDouble());
-      if (now() + delay.toNanos() < deadlineNanos) {
+    if (!stopping) {
+      Duration delay;
+      try {
+        delay = retryDelay(node, error);
+      } catch (Throwable e) {
+        SeamFailureException failure =
+            new SeamFailureException(
+                Seam.RETRY_POLICY,
+                "the retry policy threw deciding whether to retry call "
+                    + node.call.id()
+                    + " after attempt "
+                    + attempt.number,
+                e);
+        failure.addSuppressed(error);
+        failCall(node, CallStatus.FAILED, failure);
+        return;
+      }
+      if (delay != null
+          && Durations.addSaturated(now(), Durations.toNanosSaturated(delay)) < deadlineNanos) {
         node.state = CallNode.State.WAITING_RETRY;
         if (sequential) {
           inFlight++; // in a sequence the next call waits for this one's retries
@@ -538,18 +811,31 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         }
         return;
       }
-    }
-    if (!stopping) {
       FallbackPolicy.Swap alternative = alternativeFor(node, error);
       if (alternative != null) {
         node.switchTool(alternative);
-        node.state = CallNode.State.READY;
-        ready.add(node);
+        offer(node);
         return;
       }
     }
-    CallStatus status =
-        error instanceof ToolTimeoutException ? CallStatus.TIMED_OUT : CallStatus.FAILED;
+    failCall(
+        node,
+        error instanceof ToolTimeoutException ? CallStatus.TIMED_OUT : CallStatus.FAILED,
+        error);
+  }
+
+  /** The delay before the call's next attempt, or null if it is not retried. */
+  private @Nullable Duration retryDelay(CallNode node, Throwable error) {
+    if (!settings.retry().shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
+      return null;
+    }
+    return Objects.requireNonNull(
+        settings.retry().delayAfter(node.attemptOnTool, settings.random().nextDouble()),
+        "the retry policy gave no delay");
+  }
+
+  /** Ends a call that did not succeed; in a fail-fast run, stops the others. */
+  private void failCall(CallNode node, CallStatus status, Throwable error) {
     finish(node, status, null, error);
     if (failureMode == FailureMode.FAIL_FAST) {
       stop(false, "call " + node.call.id() + " " + status + " and the run fails fast");
@@ -559,8 +845,8 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private FallbackPolicy.@Nullable Swap replacementFor(CallNode node) {
     try {
       return settings.fallback().replaceBeforeStart(node);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "fallback policy threw; the call keeps its tool", e);
+    } catch (Throwable e) {
+      Guard.log(LOG, "fallback policy threw; " + node + " keeps its tool", e);
       return null;
     }
   }
@@ -568,29 +854,23 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private FallbackPolicy.@Nullable Swap alternativeFor(CallNode node, Throwable error) {
     try {
       return settings.fallback().alternativeAfterFailure(node, error, node.triedTools());
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "fallback policy threw; the call fails", e);
+    } catch (Throwable e) {
+      Guard.log(LOG, "fallback policy threw; " + node + " fails", e);
       return null;
     }
   }
 
   /**
-   * Stops the run: running attempts are interrupted, every unfinished call gets its final result
+   * Stops the run: running attempts are given up, every unfinished call gets its final result
    * (TIMED_OUT for calls running when the deadline passed, CANCELLED otherwise).
    */
   private void stop(boolean deadlinePassed, String reason) {
     if (stopping) {
       return;
     }
-    stopping = true;
-    for (CallNode node : nodes) {
-      switch (node.state) {
-        case DONE -> {}
-        case RUNNING -> {
-          Attempt attempt = node.current;
-          effects.add(attempt::cancel);
-          endAttempt(node, attempt, Outcome.CANCELLED);
-          if (deadlinePassed) {
+    halt(
+        (node, running) -> {
+          if (running && deadlinePassed) {
             finish(
                 node,
                 CallStatus.TIMED_OUT,
@@ -600,18 +880,46 @@ public final class Run implements ToolRun, SerialInbox.Effects {
           } else {
             finish(node, CallStatus.CANCELLED, null, new CancellationException(reason));
           }
+        });
+  }
+
+  /** How {@link #halt} ends one unfinished call. */
+  private interface Ending {
+    void end(CallNode node, boolean wasRunning);
+  }
+
+  /** Gives up every running attempt and ends every unfinished call; nothing starts afterwards. */
+  private void halt(Ending ending) {
+    stopping = true;
+    for (CallNode node : nodes) {
+      switch (node.state) {
+        case DONE -> {}
+        case RUNNING -> {
+          Attempt attempt = node.current;
+          if (attempt != null && attempt.abandonedAs == null) {
+            giveUp(attempt, Outcome.CANCELLED);
+          }
+          ending.end(node, true);
         }
         case WAITING_RETRY -> {
-          node.retryTimer.cancel();
-          finish(node, CallStatus.CANCELLED, null, new CancellationException(reason));
+          if (node.retryTimer != null) {
+            node.retryTimer.cancel();
+          }
+          ending.end(node, false);
         }
-        default -> finish(node, CallStatus.CANCELLED, null, new CancellationException(reason));
+        default -> ending.end(node, false);
       }
     }
     refused.clear();
     refusedCount = 0;
-    while (ready.poll() != null) {
-      // drop what was ready; every node is final now
+    if (brokenQueue == null) {
+      try {
+        while (ready.poll() != null) {
+          // drop what was ready; every node is final now
+        }
+      } catch (Throwable e) {
+        Guard.log(LOG, "the ready queue of run " + id + " threw while the run stopped", e);
+      }
     }
   }
 
@@ -636,9 +944,20 @@ public final class Run implements ToolRun, SerialInbox.Effects {
             node.cacheStatus == ResultCache.Status.HIT);
     node.result = result;
     node.current = null;
-    ready.onFinished(node, result);
+    node.resolvedInput = null;
+    if (brokenQueue == null) {
+      try {
+        ready.onFinished(node, result);
+      } catch (Throwable e) {
+        queueFailed("onFinished", e);
+      }
+    }
     if (node.span != null) {
-      CallSpans.endCall(node.span, result, node.cacheStatus, settings.recordPayloads());
+      Span callSpan = node.span;
+      ResultCache.Status cacheStatus = node.cacheStatus;
+      traced(() -> CallSpans.endCall(callSpan, result, cacheStatus, settings.recordPayloads()));
+      node.span = null; // a finished call keeps no span: memory must not depend on tracing
+      node.context = Context.root();
     }
     if (hasListeners) {
       fire(l -> l.onFinished(node, result));
@@ -686,7 +1005,13 @@ public final class Run implements ToolRun, SerialInbox.Effects {
                 null,
                 false);
         dependent.result = result;
-        ready.onFinished(dependent, result);
+        if (brokenQueue == null) {
+          try {
+            ready.onFinished(dependent, result);
+          } catch (Throwable e) {
+            queueFailed("onFinished", e);
+          }
+        }
         if (hasListeners) {
           fire(l -> l.onSkipped(dependent, result));
         }
@@ -703,11 +1028,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
     }
-    try {
-      admission.close();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "admission control threw on close; ignored", e);
-    }
+    if (abandoned == 0) {
+      closeAdmission();
+    } // else when the last given-up body returns: until then it holds its slot
     Instant end = instantAt(now());
     CallResult<?>[] results = new CallResult<?>[nodes.length];
     for (int i = 0; i < nodes.length; i++) {
@@ -716,16 +1039,47 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     List<CallResult<?>> list = Arrays.asList(results);
     RunResult runResult = new RunResult(id, list, RunReport.of(startedAt, end, list));
     if (span != null) {
-      CallSpans.endRun(span, runResult, end);
+      Span runSpan = span;
+      traced(() -> CallSpans.endRun(runSpan, runResult, end));
+      span = null;
     }
-    effects.add(
-        () -> {
-          if (hasListeners) {
-            fire(l -> l.onRunFinished(runResult));
-          }
-          onEnd.run();
-          result.complete(runResult);
-        });
+    effects.add(() -> publish(runResult));
+  }
+
+  /** Tells the listeners, forgets the run, completes its result — the last even if one throws. */
+  private void publish(RunResult runResult) {
+    try {
+      if (hasListeners) {
+        fire(l -> l.onRunFinished(runResult));
+      }
+    } finally {
+      try {
+        onEnd.run();
+      } finally {
+        result.complete(runResult);
+      }
+    }
+  }
+
+  private void closeAdmission() {
+    if (admissionClosed) {
+      return;
+    }
+    admissionClosed = true;
+    try {
+      admission.close();
+    } catch (Throwable e) {
+      Guard.log(LOG, "admission control threw on close; ignored", e);
+    }
+  }
+
+  /** Runs a tracing action; tracing only watches, so what it throws is logged and ignored. */
+  private static void traced(Runnable action) {
+    try {
+      action.run();
+    } catch (Throwable e) {
+      Guard.log(LOG, "tracing threw; ignored", e);
+    }
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.parallax.core.internal;
 
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +39,12 @@ final class SerialInbox {
 
     /** Takes the pending effects out, to be run after the drainer role is given up. */
     Runnable detach();
+
+    /**
+     * An event threw: the state machine must bring itself to an end (it runs on the drainer's
+     * thread, like an event). If this throws too, the failure is logged and draining goes on.
+     */
+    void eventFailed(Throwable failure);
   }
 
   private static final Logger LOG = Logger.getLogger(SerialInbox.class.getName());
@@ -109,7 +114,7 @@ final class SerialInbox {
         event.next = null;
         run(event);
         if (!handOff) {
-          runQuietly(effects::runNow);
+          runEffects(effects::runNow);
         }
         event = following;
       }
@@ -117,11 +122,20 @@ final class SerialInbox {
         Runnable detached = effects.detach();
         drainer = null;
         if (!head.compareAndSet(ACTIVE, null)) {
-          Thread.ofVirtual().start(() -> drain(false)); // events came meanwhile: pass the role on
+          passOn(); // events came meanwhile
         }
-        runQuietly(detached);
+        runEffects(detached);
         return;
       }
+    }
+  }
+
+  /** Hands the drainer role to a new virtual thread, or keeps it here if none can be started. */
+  private void passOn() {
+    try {
+      Thread.ofVirtual().start(() -> drain(false));
+    } catch (Throwable e) {
+      drain(false);
     }
   }
 
@@ -138,19 +152,27 @@ final class SerialInbox {
     return reversed;
   }
 
-  private static void run(Runnable event) {
+  /*
+   * Nothing may escape the drain loop: a drainer that died would leave the inbox marked active and
+   * every later event of the run — its completion included — would wait forever.
+   */
+  private void run(Runnable event) {
     try {
       event.run();
-    } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "a Parallax run event failed; the run may not finish", e);
+    } catch (Throwable e) {
+      try {
+        effects.eventFailed(e);
+      } catch (Throwable again) {
+        Guard.log(LOG, "a Parallax run could not end itself after an event failed", again);
+      }
     }
   }
 
-  private static void runQuietly(Runnable effects) {
+  private static void runEffects(Runnable effects) {
     try {
       effects.run();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "a Parallax run effect failed", e);
+    } catch (Throwable e) {
+      Guard.log(LOG, "a Parallax run effect failed", e);
     }
   }
 }

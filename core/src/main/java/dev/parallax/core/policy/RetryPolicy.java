@@ -1,5 +1,6 @@
 package dev.parallax.core.policy;
 
+import dev.parallax.core.internal.Durations;
 import dev.parallax.core.tool.ToolSpec;
 import java.time.Duration;
 import java.util.Objects;
@@ -78,10 +79,11 @@ public final class RetryPolicy {
    * The delay before attempt {@code attempt + 1}, given a uniform random number in {@code [0, 1)}.
    */
   public Duration delayAfter(int attempt, double random) {
-    double max = maxDelay.toNanos();
-    double base = Math.min(initialDelay.toNanos() * Math.pow(multiplier, attempt - 1), max);
+    double max = Durations.toNanosSaturated(maxDelay);
+    double base =
+        Math.min(Durations.toNanosSaturated(initialDelay) * Math.pow(multiplier, attempt - 1), max);
     double capped = Math.min(base * (1 + jitter * (2 * random - 1)), max);
-    return Duration.ofNanos((long) Math.max(0, capped));
+    return Duration.ofNanos((long) Math.max(0, capped)); // (long) saturates at Long.MAX_VALUE
   }
 
   @Override

@@ -1,8 +1,15 @@
 package dev.parallax.core.spi;
 
+import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.time.TimeSource;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 
-/** One attempt of a call, handed to a {@link CallRunner}. Report its end exactly once. */
+/**
+ * One attempt of a call, handed to a {@link CallRunner}. Report its end exactly once, also when the
+ * attempt was cancelled: until then it holds a concurrency slot. Later reports are ignored.
+ */
 public interface AttemptExecution {
 
   /** The call. */
@@ -21,4 +28,18 @@ public interface AttemptExecution {
    * @param error what the tool threw, or {@code null} for success
    */
   void complete(@Nullable Object value, @Nullable Throwable error);
+
+  /**
+   * Completes the attempt after {@code delay} of {@code time} with the given outcome, for
+   * simulators. The handle cancels that and reports the attempt ended at once with a {@link
+   * CancellationException}: a simulated body stops as soon as it is told to.
+   */
+  default Cancellable completeAfter(
+      TimeSource time, Duration delay, @Nullable Object value, @Nullable Throwable error) {
+    Cancellable end = time.schedule(delay, () -> complete(value, error));
+    return () -> {
+      end.cancel();
+      complete(null, new CancellationException("cancelled"));
+    };
+  }
 }

@@ -18,8 +18,10 @@ public interface CallRunner {
   /**
    * Starts an attempt without blocking.
    *
-   * @return a handle that stops the attempt (interrupts its thread); the executor reports the
-   *     attempt as ended on its own, whether or not the tool reacts
+   * @return a handle that stops the attempt (interrupts its thread). The executor ends the call on
+   *     its own, whether or not the tool reacts, but keeps the attempt's concurrency slot until the
+   *     attempt's end is reported: a runner must report the end of every attempt it started — after
+   *     a cancel too, as soon as the body has stopped (a simulator: at once)
    */
   Cancellable start(AttemptExecution attempt);
 }

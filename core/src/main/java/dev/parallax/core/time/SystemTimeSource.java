@@ -1,5 +1,6 @@
 package dev.parallax.core.time;
 
+import dev.parallax.core.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
-    ScheduledFuture<?> future = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> future =
+        timer.schedule(task, Durations.toNanosSaturated(delay), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }
 

@@ -1,5 +1,6 @@
 package dev.parallax.core.time;
 
+import dev.parallax.core.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
@@ -53,7 +54,8 @@ public final class VirtualTime implements TimeSource {
     if (delay.isNegative()) {
       delay = Duration.ZERO;
     }
-    Task t = new Task(nanos + delay.toNanos(), seq++, task);
+    Task t =
+        new Task(Durations.addSaturated(nanos, Durations.toNanosSaturated(delay)), seq++, task);
     tasks.add(t);
     return () -> {
       synchronized (this) {
@@ -66,7 +68,7 @@ public final class VirtualTime implements TimeSource {
   public void advance(Duration delta) {
     long target;
     synchronized (this) {
-      target = nanos + delta.toNanos();
+      target = Durations.addSaturated(nanos, Durations.toNanosSaturated(delta));
     }
     while (true) {
       Task next;

@@ -9,6 +9,7 @@ import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunReport;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.SeamFailureException;
 import dev.parallax.core.call.SkippedException;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.call.ToolTimeoutException;
@@ -116,7 +117,13 @@ class GraphAndFailureModesTest {
     try (ToolExecutor executor = ToolExecutor.builder().build()) {
       CallResult<?> sq = executor.executeGraph(graph).get("sq");
       assertThat(sq.status()).isEqualTo(CallStatus.FAILED);
-      assertThat(sq.error()).hasMessage("bad input");
+      assertThat(sq.error())
+          .isInstanceOf(SeamFailureException.class)
+          .hasMessageContaining("call sq")
+          .hasMessageContaining("dependencies [a]")
+          .hasRootCauseMessage("bad input");
+      assertThat(sq.attempts()).isZero();
+      assertThat(sq.startedAt()).isNull();
     }
   }
 

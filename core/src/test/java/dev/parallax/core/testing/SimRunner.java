@@ -24,6 +24,6 @@ public final class SimRunner implements CallRunner {
     }
     Object input = attempt.call().call().input();
     SimTool.Step step = tool.step(input, attempt.attempt());
-    return time.schedule(step.duration(), () -> attempt.complete(step.value(), step.error()));
+    return attempt.completeAfter(time, step.duration(), step.value(), step.error());
   }
 }

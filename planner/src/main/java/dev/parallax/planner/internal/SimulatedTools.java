@@ -55,14 +55,8 @@ public final class SimulatedTools implements CallRunner {
     if (call == null) {
       throw new IllegalStateException("not a simulated call: " + attempt.call().callId());
     }
-    return time.schedule(
-        call.duration(),
-        () -> {
-          if (call.succeeds()) {
-            attempt.complete(call.id(), null);
-          } else {
-            attempt.complete(null, new SimulatedFailure(call.id()));
-          }
-        });
+    return call.succeeds()
+        ? attempt.completeAfter(time, call.duration(), call.id(), null)
+        : attempt.completeAfter(time, call.duration(), null, new SimulatedFailure(call.id()));
   }
 }

@@ -20,6 +20,6 @@ final class ScriptedRunner implements CallRunner {
       throw new AssertionError("only ScriptedTools run here, not " + attempt.call().tool());
     }
     ScriptedTool.Step step = tool.next(attempt.call().call().input());
-    return time.schedule(step.duration(), () -> attempt.complete(step.value(), step.error()));
+    return attempt.completeAfter(time, step.duration(), step.value(), step.error());
   }
 }

@@ -72,15 +72,10 @@ final class FlakyBackend implements CallRunner {
     started.incrementAndGet();
     boolean isPrimary = attempt.call().tool().name().equals(PRIMARY);
     Duration duration = isPrimary ? call.primary() : call.alternative();
-    return time.schedule(
-        duration,
-        () -> {
-          if (isPrimary && call.primaryFails()) {
-            attempt.complete(null, new PrimaryFailure(call.id()));
-          } else {
-            attempt.complete(attempt.call().tool().name() + " answered " + call.id(), null);
-          }
-        });
+    return isPrimary && call.primaryFails()
+        ? attempt.completeAfter(time, duration, null, new PrimaryFailure(call.id()))
+        : attempt.completeAfter(
+            time, duration, attempt.call().tool().name() + " answered " + call.id(), null);
   }
 
   private static Tool<FlakyCall, String> tool(String name) {

@@ -1,0 +1,19 @@
+package dev.parallax.core.internal;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Logging from places that must not throw, even when memory has run out. Internal. */
+final class Guard {
+
+  private Guard() {}
+
+  /** Logs a warning with its cause; if logging itself fails (out of memory), says nothing. */
+  static void log(Logger log, String message, Throwable cause) {
+    try {
+      log.log(Level.WARNING, message, cause);
+    } catch (Throwable ignored) {
+      // nothing left to report with
+    }
+  }
+}
