@@ -697,6 +697,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
             inFlight,
             attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
     node.current = attempt;
+    toStart.add(attempt); // first: if what follows throws, the attempt still starts and reports
     if (timeoutNanos != Long.MAX_VALUE) { // too long to count in nanoseconds: no timeout
       attempt.timeoutTimer =
           settings.time().schedule(timeout, () -> onAttemptTimeout(attempt, timeout));
@@ -705,7 +706,6 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       int number = node.attempt;
       fire(l -> l.onStarted(node, number));
     }
-    toStart.add(attempt);
   }
 
   /** The attempt's body returned: its timer stops and its slot is free. */
