@@ -82,6 +82,9 @@ public final class RetryPolicy {
     double max = Durations.toNanosSaturated(maxDelay);
     double base =
         Math.min(Durations.toNanosSaturated(initialDelay) * Math.pow(multiplier, attempt - 1), max);
+    if (base >= Long.MAX_VALUE) {
+      return Duration.ofNanos(Long.MAX_VALUE); // "never": jitter must not bring it within reach
+    }
     double capped = Math.min(base * (1 + jitter * (2 * random - 1)), max);
     return Duration.ofNanos((long) Math.max(0, capped)); // (long) saturates at Long.MAX_VALUE
   }
@@ -129,7 +132,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * The delay before the second attempt.
+     * The delay before the second attempt. A delay too long to count in nanoseconds (such as {@code
+     * Duration.ofSeconds(Long.MAX_VALUE)}) can never fall due: calls are then not retried.
      *
      * @throws IllegalArgumentException if negative
      */
@@ -152,7 +156,7 @@ public final class RetryPolicy {
     }
 
     /**
-     * The longest delay between attempts.
+     * The longest delay between attempts; {@code Duration.ofSeconds(Long.MAX_VALUE)} means no cap.
      *
      * @throws IllegalArgumentException if negative
      */
