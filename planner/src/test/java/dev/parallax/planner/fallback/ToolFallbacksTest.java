@@ -2,12 +2,15 @@ package dev.parallax.planner.fallback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.SeamFailureException;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolRun;
+import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.time.VirtualTime;
@@ -52,6 +55,57 @@ class ToolFallbacksTest {
     return java.util.stream.IntStream.range(0, count)
         .<ToolCall<?, ?>>mapToObj(i -> ToolCall.of("c" + i, tool, i))
         .toList();
+  }
+
+  // Regression: a failing derived-input function was treated as failed tool attempts — retried,
+  // attempts=3, onAttemptFailed fired, and failures were recorded on both tools' breakers.
+  @Test
+  void derivedInputFunctionFailing_failsTheCallWithoutAttempts_andNoBreakerCountsAFailure() {
+    ScriptedTool source = ScriptedTool.healthy("source", 10);
+    ScriptedTool primary = ScriptedTool.healthy("search_a", 10);
+    ScriptedTool backup = ScriptedTool.healthy("search_b", 20);
+    ToolFallbacks policy = fallbacks().chain(primary, backup).build();
+    CallGraph graph =
+        CallGraph.builder()
+            .add(ToolCall.of("src", source, 1))
+            .add(
+                ToolCall.derived(
+                    "derived",
+                    primary,
+                    deps -> {
+                      throw new IllegalStateException("cannot read " + deps.keySet());
+                    }),
+                "src")
+            .build();
+
+    RunResult run;
+    try (FallbackSim sim =
+        new FallbackSim(
+            time,
+            b ->
+                policy
+                    .attachTo(b)
+                    .retryPolicy(
+                        RetryPolicy.builder().maxAttempts(3).retryNonIdempotent(true).build()))) {
+      run = sim.run(ExecutionPlan.graph(graph));
+    }
+
+    CallResult<?> derived = run.get("derived");
+    assertThat(derived.status()).isEqualTo(CallStatus.FAILED);
+    assertThat(derived.attempts()).isZero();
+    assertThat(derived.startedAt()).isNull();
+    assertThat(derived.tool())
+        .as("no fallback for an input that cannot be made")
+        .isEqualTo("search_a");
+    assertThat(derived.error())
+        .isInstanceOf(SeamFailureException.class)
+        .hasMessageContaining("call derived")
+        .hasRootCauseMessage("cannot read [src]");
+    for (String tool : List.of("search_a", "search_b")) {
+      assertThat(policy.circuitBreaker(tool).getMetrics().getNumberOfFailedCalls())
+          .as(tool + " breaker failures")
+          .isZero();
+    }
   }
 
   @ParameterizedTest
