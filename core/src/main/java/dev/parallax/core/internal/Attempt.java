@@ -72,24 +72,31 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
     this.deadline = deadline;
   }
 
-  /** Hands the attempt to the runner; if it was cancelled meanwhile, stops it again. */
+  /**
+   * Hands the attempt to the runner; if it was cancelled meanwhile, stops it again. Never throws:
+   * whatever goes wrong is reported as the attempt's end, so the run hears of every attempt.
+   */
   void start(CallRunner runner) {
     Cancellable started;
     try {
       started = Objects.requireNonNull(runner.start(this), "the runner gave no handle");
     } catch (Throwable e) {
-      report(
-          null,
-          new SeamFailureException(
-              Seam.RUNNER,
-              "the call runner could not start attempt " + number + " of call " + node.call.id(),
-              e),
-          ResultCache.Status.NOT_CACHED);
+      Throwable error = e;
+      try {
+        error =
+            new SeamFailureException(
+                Seam.RUNNER,
+                "the call runner could not start attempt " + number + " of call " + node.call.id(),
+                e);
+      } catch (Throwable outOfMemory) {
+        // report what the runner threw as it is
+      }
+      report(null, error, NOT_CACHED);
       return;
     }
     handle = started;
     if (cancelled) {
-      started.cancel();
+      cancelQuietly(started);
     }
   }
 
@@ -98,7 +105,15 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
     cancelled = true;
     Cancellable started = handle;
     if (started != null) {
+      cancelQuietly(started);
+    }
+  }
+
+  private static void cancelQuietly(Cancellable started) {
+    try {
       started.cancel();
+    } catch (Throwable e) {
+      // the runner could not stop it; the body ends when it ends and reports then
     }
   }
 
@@ -114,15 +129,37 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
 
   @Override
   public void runHere() {
-    if (cancelled) { // the run gave up on this attempt before it started: nothing holds its slot
-      report(null, new CancellationException("cancelled before it started"), NOT_CACHED);
-      return;
-    }
     Object value = null;
     Throwable error = null;
     ResultCache.Status cacheStatus = NOT_CACHED;
-    @SuppressWarnings("unchecked")
-    Tool<Object, ?> tool = (Tool<Object, ?>) this.tool;
+    try { // everything inside: whatever happens (out of memory too), the end is reported
+      if (cancelled) { // the run gave up on this attempt before it started
+        error = CANCELLED_BEFORE_START;
+      } else {
+        @SuppressWarnings("unchecked")
+        Tool<Object, ?> tool = (Tool<Object, ?>) this.tool;
+        recordInput(tool);
+        Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
+        try {
+          ResultCache cache = node.run.settings().cache();
+          if (cache == ResultCache.NONE) {
+            value = tool.call(input, this);
+          } else {
+            ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
+            value = lookup.value();
+            cacheStatus = lookup.status();
+          }
+        } finally {
+          scope.close();
+        }
+      }
+    } catch (Throwable e) {
+      error = e;
+    }
+    report(value, error, cacheStatus);
+  }
+
+  private void recordInput(Tool<Object, ?> tool) {
     Span span = node.span;
     if (number == 1 && span != null) {
       try {
@@ -131,23 +168,18 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
         // tracing only watches: the call runs all the same
       }
     }
-    Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
-    try {
-      ResultCache cache = node.run.settings().cache();
-      if (cache == ResultCache.NONE) {
-        value = tool.call(input, this);
-      } else {
-        ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
-        value = lookup.value();
-        cacheStatus = lookup.status();
-      }
-    } catch (Throwable e) {
-      error = e;
-    } finally {
-      scope.close();
-    }
-    report(value, error, cacheStatus);
   }
+
+  /** The outcome of an attempt that never ran; nobody sees it, so one instance does. */
+  private static final CancellationException CANCELLED_BEFORE_START =
+      new CancellationException("cancelled before it started") {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+          return this;
+        }
+      };
 
   @Override
   public void complete(@Nullable Object value, @Nullable Throwable error) {

@@ -8,6 +8,11 @@ final class Guard {
 
   private Guard() {}
 
+  /** Allocates a reserve of heap; called once, when the engine's classes load. */
+  static byte[] reserve(int bytes) {
+    return new byte[bytes];
+  }
+
   /** Logs a warning with its cause; if logging itself fails (out of memory), says nothing. */
   static void log(Logger log, String message, Throwable cause) {
     try {

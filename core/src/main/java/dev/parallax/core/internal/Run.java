@@ -67,8 +67,9 @@ import org.jspecify.annotations.Nullable;
  * policy, the scheduling queue, the admission seam, the runner and a derived call's input function
  * decide: what they throw fails the calls it affects with a {@link SeamFailureException} naming the
  * seam. Anything else escaping an event (a broken time source, a bug) fails every unfinished call
- * the same way, and a {@link VirtualMachineError} (out of memory) completes the run's result
- * exceptionally, so that {@code execute} rethrows it rather than waiting forever.
+ * the same way. A {@link VirtualMachineError} in an event, or an {@link OutOfMemoryError} from any
+ * attempt, completes the run's result exceptionally at once and lets go of the run's calls, so that
+ * {@code execute} rethrows it rather than grinding on against a full heap.
  *
  * <p>Times are kept as {@link dev.parallax.core.time.TimeSource#nanoTime()} readings and turned
  * into instants relative to the run's start only when a result is made.
@@ -112,6 +113,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private boolean stopping;
   private boolean done;
+
+  /** Ended by {@link #abort}: later events are ignored. */
+  private boolean aborted;
+
   private boolean admissionClosed;
 
   /** Set when the ready queue threw: it is not used again and calls needing it fail. */
@@ -326,11 +331,13 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     List<Runnable> actions = effects;
     toStart = new ArrayList<>();
     effects = new ArrayList<>();
-    return () -> {
-      for (Attempt attempt : attempts) {
-        attempt.start(settings.runner());
+    return () -> { // index loops: nothing here may allocate, it must work out of memory too
+      for (int i = 0; i < attempts.size(); i++) {
+        attempts.get(i).start(settings.runner());
       }
-      actions.forEach(Run::runEffect);
+      for (int i = 0; i < actions.size(); i++) {
+        runEffect(actions.get(i));
+      }
     };
   }
 
@@ -396,8 +403,18 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       @Nullable Object value,
       @Nullable Throwable error,
       ResultCache.Status cacheStatus) {
+    if (aborted) {
+      return;
+    }
     if (eventNanos == CallNode.NEVER) {
       eventNanos = attempt.endNanos; // read on the tool's thread: one clock read less here
+    }
+    if (error instanceof OutOfMemoryError outOfMemory) {
+      // the heap is exhausted for every call, not just this one: end the run now and let the
+      // caller have the error, instead of running on into a collector that no longer keeps up
+      SerialInbox.releaseReserve();
+      abort(outOfMemory);
+      return;
     }
     if (attempt.abandonedAs != null) { // given up already (timeout, cancel, deadline)
       bodyReturned(attempt);
@@ -495,21 +512,37 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     abort(failure);
   }
 
-  /** Ends the run at once with an exceptional result, doing as little as possible. */
+  /**
+   * Ends the run at once with an exceptional result, doing as little as possible, and lets go of
+   * its calls first: out of memory, completing the result needs a little room.
+   */
   private void abort(Throwable failure) {
+    if (done) {
+      return;
+    }
     done = true;
     stopping = true;
-    for (CallNode node : nodes) {
-      Attempt attempt = node.current;
-      if (attempt != null && node.state == CallNode.State.RUNNING) {
-        try {
+    aborted = true;
+    try {
+      for (int i = 0; i < nodes.length; i++) {
+        CallNode node = nodes[i];
+        nodes[i] = null;
+        Attempt attempt = node == null ? null : node.current;
+        if (attempt != null && node.state == CallNode.State.RUNNING) {
           attempt.cancel();
-        } catch (Throwable ignored) {
-          // best effort: the run is over either way
         }
       }
+      refused.clear();
+      if (brokenQueue == null) {
+        while (ready.poll() != null) {
+          // let go of the calls waiting to start
+        }
+      }
+    } catch (Throwable e) {
+      // best effort: the run ends below either way
     }
     try {
+      closeAdmission(); // whatever it holds for the run: nothing will release it any more
       onEnd.run();
     } finally {
       result.completeExceptionally(failure);

@@ -49,6 +49,19 @@ final class SerialInbox {
 
   private static final Logger LOG = Logger.getLogger(SerialInbox.class.getName());
 
+  /*
+   * A little heap kept aside and let go on the first VirtualMachineError inside an event, so that
+   * a run hit by it has the room to end itself and wake its caller. Made when the class loads (with
+   * Guard, which the failure paths call): a class first loaded while memory is out fails to load.
+   */
+  @SuppressWarnings("unused") // held only to be let go
+  private static volatile byte @Nullable [] reserve = Guard.reserve(1 << 20);
+
+  /** Lets the reserve go (an attempt reported running out of memory); the next GC reclaims it. */
+  static void releaseReserve() {
+    reserve = null;
+  }
+
   private static final Event ACTIVE =
       new Event() {
         @Override
@@ -114,12 +127,12 @@ final class SerialInbox {
         event.next = null;
         run(event);
         if (!handOff) {
-          runEffects(effects::runNow);
+          runEffectsNow();
         }
         event = following;
       }
       if (handOff) {
-        Runnable detached = effects.detach();
+        Runnable detached = detachEffects();
         drainer = null;
         if (!head.compareAndSet(ACTIVE, null)) {
           passOn(); // events came meanwhile
@@ -161,6 +174,9 @@ final class SerialInbox {
       event.run();
     } catch (Throwable e) {
       try {
+        if (e instanceof VirtualMachineError) {
+          reserve = null; // room for the run to end itself
+        }
         effects.eventFailed(e);
       } catch (Throwable again) {
         Guard.log(LOG, "a Parallax run could not end itself after an event failed", again);
@@ -168,11 +184,32 @@ final class SerialInbox {
     }
   }
 
-  private static void runEffects(Runnable effects) {
+  // the three below allocate nothing of their own: they must work when memory has run out
+
+  private void runEffectsNow() {
     try {
-      effects.run();
+      effects.runNow();
     } catch (Throwable e) {
       Guard.log(LOG, "a Parallax run effect failed", e);
     }
   }
+
+  private Runnable detachEffects() {
+    try {
+      return effects.detach();
+    } catch (Throwable e) {
+      runEffectsNow(); // could not take them out: run them here rather than lose them
+      return NO_EFFECTS;
+    }
+  }
+
+  private static void runEffects(Runnable detached) {
+    try {
+      detached.run();
+    } catch (Throwable e) {
+      Guard.log(LOG, "a Parallax run effect failed", e);
+    }
+  }
+
+  private static final Runnable NO_EFFECTS = () -> {};
 }
