@@ -219,6 +219,33 @@ class RobustnessRegressionTest {
         });
   }
 
+  // Regression: a 1M-call batch that ran out of memory left its caller waiting forever.
+  @Test
+  void toolRunningOutOfMemory_endsTheRunAtOnce_andTheCallerGetsTheError() {
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          CountDownLatch never = new CountDownLatch(1);
+          Tool<Integer, Integer> hungry =
+              Tools.named("hungry")
+                  .input(Integer.class)
+                  .function(
+                      (in, ctx) -> {
+                        if (in == 0) {
+                          throw new OutOfMemoryError("Java heap space (simulated)");
+                        }
+                        never.await(); // the others run until the run ends them
+                        return in;
+                      });
+          try (ToolExecutor executor = ToolExecutor.builder().build()) {
+            assertThatThrownBy(() -> executor.executeBatch(hungry, List.of(0, 1, 2, 3)))
+                .isInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("simulated");
+            assertThat(executor.activeRuns()).isZero();
+          }
+        });
+  }
+
   // Regression: traced runs kept every finished call's span until the run ended.
   @Test
   void tracedRun_aFinishedCallKeepsNoSpan_whileTheRunGoesOn() throws Exception {
