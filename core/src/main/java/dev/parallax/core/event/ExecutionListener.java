@@ -13,8 +13,8 @@ import java.time.Duration;
  * run arrive in the order they happened and all of them before {@link #onRunFinished} and before
  * the run's result is published. The events of one call arrive in order: queued, then per attempt
  * started and possibly attempt-failed and retry-scheduled, then finished or skipped.
- * Implementations must be thread-safe, quick and non-blocking; what they throw is caught, logged
- * and ignored.
+ * Implementations must be thread-safe, quick and non-blocking; whatever they throw — an {@link
+ * Error} too — is caught, logged and ignored: a listener can neither change nor stall a run.
  */
 public interface ExecutionListener {
 
