@@ -288,11 +288,11 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * Time limit of each attempt (default none). An attempt that exceeds it is interrupted and ends
      * {@code TIMED_OUT} (or is retried, if the retry policy says so) on time, whether or not the
-     * tool reacts to the interrupt. A tool that ignores it keeps its concurrency slot — of the run's
-     * {@link #maxConcurrency}, of its {@link #toolConcurrency} limit, of a tool that is not {@link
-     * dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe}, of a custom {@link
-     * #admissionControl} — until its body really returns: a limit protects what the tool calls,
-     * which is still busy. {@code Duration.ofSeconds(Long.MAX_VALUE)} means no limit.
+     * tool reacts to the interrupt. A tool that ignores it keeps its concurrency slot — of the
+     * run's {@link #maxConcurrency}, of its {@link #toolConcurrency} limit, of a tool that is not
+     * {@link dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe}, of a custom
+     * {@link #admissionControl} — until its body really returns: a limit protects what the tool
+     * calls, which is still busy. {@code Duration.ofSeconds(Long.MAX_VALUE)} means no limit.
      *
      * @throws IllegalArgumentException if zero or negative
      */

@@ -492,21 +492,24 @@ public final class Run implements ToolRun, SerialInbox.Effects {
    */
   @Override
   public void eventFailed(Throwable failure) {
+    if (aborted) {
+      return;
+    }
     if (done) {
-      Guard.log(LOG, "an event of run " + id + " failed after the run ended", failure);
+      Guard.log(LOG, "an event of a run failed after the run ended", failure);
       return;
     }
     if (!(failure instanceof VirtualMachineError)) {
       try {
-        Guard.log(LOG, "an event of run " + id + " failed; its unfinished calls fail", failure);
         SeamFailureException error =
             new SeamFailureException(
                 Seam.ENGINE, "run " + id + " stopped after an unexpected error", failure);
         halt((node, running) -> finish(node, CallStatus.FAILED, null, error));
         completeIfDone();
+        Guard.log(LOG, error.getMessage(), failure);
         return;
       } catch (Throwable again) {
-        failure.addSuppressed(again);
+        // could not end the calls one by one (out of memory, most likely): end the run below
       }
     }
     abort(failure);
@@ -517,7 +520,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
    * its calls first: out of memory, completing the result needs a little room.
    */
   private void abort(Throwable failure) {
-    if (done) {
+    if (aborted) {
       return;
     }
     done = true;
