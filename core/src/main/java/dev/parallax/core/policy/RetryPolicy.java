@@ -66,10 +66,12 @@ public final class RetryPolicy {
 
   /**
    * Whether a call whose attempt number {@code attempt} failed with {@code error} should be tried
-   * again.
+   * again. Never for an {@link dev.parallax.core.tool.InvalidArgumentsException}: the same
+   * arguments fail the same way.
    */
   public boolean shouldRetry(int attempt, Throwable error, ToolSpec tool) {
     return attempt < maxAttempts
+        && !(error instanceof dev.parallax.core.tool.InvalidArgumentsException)
         && (tool.idempotent() || retryNonIdempotent)
         && retryOn.test(error);
   }
