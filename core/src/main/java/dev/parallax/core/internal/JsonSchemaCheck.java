@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * {@code exclusiveMaximum}, {@code minLength}, {@code maxLength}, {@code pattern}, {@code
  * minItems}, {@code maxItems} and local {@code $ref}s ({@code #/$defs/...}, {@code
  * #/definitions/...}). Other keywords (descriptions, formats, ...) are ignored. The first problem
- * found is reported, with the path of the property and a message written for a model.
+ * found is reported, with the path of the property and a message written for a model; messages
+ * never repeat the value (arguments may hold secrets, and messages may end up on spans).
  *
  * <p>Immutable and thread-safe. Internal; may change at any time.
  */
@@ -165,7 +166,7 @@ final class JsonSchemaCheck {
   private @Nullable Problem checkValues(JsonNode schema, JsonNode value, String path) {
     JsonNode constant = schema.get("const");
     if (constant != null && !sameValue(constant, value)) {
-      return problem(path, "must be " + constant + ", was " + value);
+      return problem(path, "must be " + constant + ", was another " + kind(value));
     }
     JsonNode allowed = schema.get("enum");
     if (allowed != null && allowed.isArray()) {
@@ -174,22 +175,22 @@ final class JsonSchemaCheck {
         found |= sameValue(candidate, value);
       }
       if (!found) {
-        return problem(path, "must be one of " + allowed + ", was " + value);
+        return problem(path, "must be one of " + allowed + ", was another " + kind(value));
       }
     }
     if (value.isNumber()) {
       double number = value.asDouble();
       if (below(schema, "minimum", number, false)) {
-        return problem(path, "must be >= " + schema.get("minimum") + ", was " + value);
+        return problem(path, "must be >= " + schema.get("minimum"));
       }
       if (below(schema, "exclusiveMinimum", number, true)) {
-        return problem(path, "must be > " + schema.get("exclusiveMinimum") + ", was " + value);
+        return problem(path, "must be > " + schema.get("exclusiveMinimum"));
       }
       if (above(schema, "maximum", number, false)) {
-        return problem(path, "must be <= " + schema.get("maximum") + ", was " + value);
+        return problem(path, "must be <= " + schema.get("maximum"));
       }
       if (above(schema, "exclusiveMaximum", number, true)) {
-        return problem(path, "must be < " + schema.get("exclusiveMaximum") + ", was " + value);
+        return problem(path, "must be < " + schema.get("exclusiveMaximum"));
       }
     }
     if (value.isTextual()) {
@@ -206,7 +207,7 @@ final class JsonSchemaCheck {
       if (regex != null
           && regex.isTextual()
           && !pattern(regex.asText()).matcher(value.asText()).find()) {
-        return problem(path, "must match the pattern " + regex.asText() + ", was " + value);
+        return problem(path, "must match the pattern " + regex.asText());
       }
     }
     return null;
@@ -351,6 +352,13 @@ final class JsonSchemaCheck {
       case "null" -> "null";
       default -> "a " + type;
     };
+  }
+
+  /** The JSON type of a value without an article: {@code string}, {@code number}, ... */
+  private static String kind(JsonNode value) {
+    String described = describe(value);
+    int space = described.indexOf(' ');
+    return space < 0 ? described : described.substring(space + 1);
   }
 
   /** The JSON type of a value, for messages. */

@@ -171,7 +171,7 @@ public final class ToolArguments {
     try {
       input = mapper.treeToValue(arguments, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw mappingProblem(callId, misspelling(arguments, e));
+      throw mappingProblem(callId, arguments, misspelling(arguments, e));
     }
     if (input == null) {
       throw invalid(callId, null, "the arguments must not be null", null);
@@ -197,7 +197,7 @@ public final class ToolArguments {
     return e;
   }
 
-  private InvalidArgumentsException mappingProblem(String callId, Exception e) {
+  private InvalidArgumentsException mappingProblem(String callId, JsonNode arguments, Exception e) {
     if (!(e instanceof JsonMappingException mapping)) {
       return invalid(callId, null, message(e), e);
     }
@@ -221,11 +221,7 @@ public final class ToolArguments {
       reason = "property '" + path + "' must not be null";
     } else if (e instanceof InvalidFormatException format) {
       reason =
-          where(path)
-              + " must be "
-              + expected(format.getTargetType())
-              + ", was "
-              + Json.MAPPER.valueToTree(format.getValue());
+          where(path) + " must be " + expected(format.getTargetType()) + found(arguments, path);
     } else if (e instanceof MismatchedInputException mismatch
         && message(e).startsWith("Missing required creator property")) {
       String missing = missingProperty(message(e));
@@ -233,12 +229,7 @@ public final class ToolArguments {
       reason = "missing required property '" + path + "'";
     } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
       reason =
-          where(path)
-              + " must be "
-              + expected(mismatch.getTargetType())
-              + " ("
-              + firstLine(message(e))
-              + ")";
+          where(path) + " must be " + expected(mismatch.getTargetType()) + found(arguments, path);
     } else if (e instanceof ValueInstantiationException) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       reason = where(path) + " was rejected by " + type.getSimpleName() + ": " + message(cause);
@@ -246,6 +237,29 @@ public final class ToolArguments {
       reason = where(path) + ": " + firstLine(message(e));
     }
     return invalid(callId, path.isEmpty() ? null : path, reason, e);
+  }
+
+  /** {@code ", was a string"}: the JSON type found at a path, never the value itself. */
+  private static String found(JsonNode arguments, String path) {
+    try {
+      return foundAt(arguments, path);
+    } catch (RuntimeException e) {
+      return ""; // a property name with brackets or dots in it: say less
+    }
+  }
+
+  private static String foundAt(JsonNode arguments, String path) {
+    JsonNode node = arguments;
+    for (String step : path.replace("[", ".[").split("\\.")) {
+      if (step.isEmpty() || node == null) {
+        continue;
+      }
+      node =
+          step.startsWith("[")
+              ? node.get(Integer.parseInt(step.substring(1, step.length() - 1)))
+              : node.get(step);
+    }
+    return node == null || node.isMissingNode() ? "" : ", was " + JsonSchemaCheck.describe(node);
   }
 
   private static String pathOrName(String path, String name) {

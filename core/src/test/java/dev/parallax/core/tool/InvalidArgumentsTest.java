@@ -157,7 +157,8 @@ class InvalidArgumentsTest {
     InvalidArgumentsException many =
         rejection("weather", "{\"city\": \"Lisbon\", \"days\": \"many\"}");
     assertThat(many.property()).isEqualTo("days");
-    assertThat(many.reason()).contains("property 'days' must be an integer");
+    assertThat(many.reason()).isEqualTo("property 'days' must be an integer, was a string");
+    assertThat(many.getMessage()).doesNotContain("many");
 
     InvalidArgumentsException quoted =
         rejection("weather", "{\"city\": \"Lisbon\", \"days\": \"3\"}");
@@ -193,7 +194,10 @@ class InvalidArgumentsTest {
     InvalidArgumentsException currency =
         rejection("convert", "{\"amount\": 3, \"currency\": \"GBP\"}");
     assertThat(currency.property()).isEqualTo("currency");
-    assertThat(currency.reason()).contains("must be one of [\"EUR\",\"USD\"]").contains("GBP");
+    assertThat(currency.reason())
+        .isEqualTo("property 'currency' must be one of [\"EUR\",\"USD\"], was another string");
+    // values are never repeated: arguments may hold secrets, and errors end up on spans
+    assertThat(currency.getMessage()).doesNotContain("GBP");
 
     InvalidArgumentsException extra =
         rejection("convert", "{\"amount\": 3, \"currency\": \"EUR\", \"rate\": 1}");
