@@ -23,6 +23,7 @@ public final class CallGraph {
     /** Copies the dependency list. */
     public Node {
       Objects.requireNonNull(call, "call");
+      Objects.requireNonNull(dependsOn, "dependsOn");
       dependsOn = List.copyOf(dependsOn);
     }
   }
@@ -68,6 +69,12 @@ public final class CallGraph {
       if (call == null) {
         throw new IllegalArgumentException("a graph call must not be null");
       }
+      Objects.requireNonNull(dependsOn, "dependsOn");
+      for (String id : dependsOn) {
+        if (id == null) {
+          throw new IllegalArgumentException("call '" + call.id() + "' has a null dependency id");
+        }
+      }
       nodes.add(new Node(call, dependsOn));
       return this;
     }
@@ -84,6 +91,7 @@ public final class CallGraph {
     }
 
     private static String[] checkIds(ToolCall<?, ?> call, String[] ids) {
+      Objects.requireNonNull(ids, "dependsOn");
       for (String id : ids) {
         if (id == null) {
           throw new IllegalArgumentException(

@@ -202,6 +202,7 @@ public final class RetryPolicy {
     }
 
     private static Duration nonNegative(String what, Duration value) {
+      Objects.requireNonNull(value, what);
       if (value.isNegative()) {
         throw new IllegalArgumentException(what + " must not be negative, was " + value);
       }

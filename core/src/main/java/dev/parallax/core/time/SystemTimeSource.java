@@ -44,6 +44,8 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
+    java.util.Objects.requireNonNull(delay, "delay");
+    java.util.Objects.requireNonNull(task, "task");
     ScheduledFuture<?> future = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);
   }

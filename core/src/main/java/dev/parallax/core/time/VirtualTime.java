@@ -30,7 +30,7 @@ public final class VirtualTime implements TimeSource {
 
   /** Starts at the given instant. */
   public VirtualTime(Instant epoch) {
-    this.epoch = epoch;
+    this.epoch = java.util.Objects.requireNonNull(epoch, "epoch");
   }
 
   @Override
@@ -50,6 +50,8 @@ public final class VirtualTime implements TimeSource {
 
   @Override
   public synchronized Cancellable schedule(Duration delay, Runnable task) {
+    java.util.Objects.requireNonNull(delay, "delay");
+    java.util.Objects.requireNonNull(task, "task");
     if (delay.isNegative()) {
       delay = Duration.ZERO;
     }
@@ -64,6 +66,7 @@ public final class VirtualTime implements TimeSource {
 
   /** Moves the clock forward by {@code delta}, running the tasks that fall due. */
   public void advance(Duration delta) {
+    java.util.Objects.requireNonNull(delta, "delta");
     long target;
     synchronized (this) {
       target = nanos + delta.toNanos();
