@@ -52,13 +52,74 @@ public final class ParallaxCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     BenchCommand.install(cli);
-    return cli.execute(args);
+    return execute(cli, err, args);
+  }
+
+  /**
+   * Runs a command line; running out of memory is one line on {@code err} with a hint how to give
+   * the JVM more, and exit status 1, not a stack trace.
+   */
+  static int execute(CommandLine cli, PrintWriter err, String... args) {
+    CommandLine.IExecutionExceptionHandler handler = cli.getExecutionExceptionHandler();
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) ->
+            causedByOutOfMemory(e)
+                ? outOfMemory(err)
+                : handler.handleExecutionException(e, command, parsed));
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      return outOfMemory(err);
+    } catch (RuntimeException e) {
+      if (causedByOutOfMemory(e)) {
+        return outOfMemory(err);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean causedByOutOfMemory(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Prints the one line and returns the exit status. Allocates little: memory is short. */
+  static int outOfMemory(PrintWriter err) {
+    err.println(outOfMemoryMessage(Runtime.getRuntime().maxMemory()));
+    err.flush();
+    return 1;
+  }
+
+  /** The out-of-memory line for a JVM whose heap may grow to {@code maxHeapBytes}. */
+  static String outOfMemoryMessage(long maxHeapBytes) {
+    long mb = Math.max(1, maxHeapBytes >> 20);
+    long suggested = Math.max(1024, Long.highestOneBit(mb) << 1);
+    String size = suggested % 1024 == 0 ? suggested / 1024 + "g" : suggested + "m";
+    return "parallax: out of memory (the JVM may use "
+        + mb
+        + " MB); give it more with JAVA_OPTS, e.g. JAVA_OPTS=-Xmx"
+        + size
+        + " ./parallax ...";
   }
 
   /** Entry point. */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    // out of memory on another thread: the same one line, then stop (the JVM is not safe to use)
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (causedByOutOfMemory(error)) {
+            outOfMemory(err);
+            Runtime.getRuntime().halt(1);
+          }
+          System.err.println("parallax: thread " + thread.getName() + " failed:");
+          error.printStackTrace();
+        });
     System.exit(run(out, err, args));
   }
 
