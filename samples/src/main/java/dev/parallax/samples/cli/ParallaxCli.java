@@ -6,6 +6,8 @@ import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
 import dev.parallax.storage.HistoryStoreException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -87,10 +89,36 @@ public final class ParallaxCli implements Callable<Integer> {
     return false;
   }
 
-  /** Prints the one line and returns the exit status. Allocates little: memory is short. */
+  /** The out-of-memory line, made before memory runs short. */
+  private static final String OUT_OF_MEMORY = outOfMemoryMessage(Runtime.getRuntime().maxMemory());
+
+  /** The same line as bytes, for a thread that ran out of memory: printing it allocates nothing. */
+  private static final byte[] OUT_OF_MEMORY_LINE =
+      (OUT_OF_MEMORY + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private static final java.util.concurrent.atomic.AtomicBoolean OUT_OF_MEMORY_PRINTED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Standard error without Java buffers, opened before memory runs short. */
+  private static final FileOutputStream RAW_ERR = new FileOutputStream(FileDescriptor.err);
+
+  /** Writes the line straight to file descriptor 2: no heap allocation, no lock of System.err. */
+  private static void writeOutOfMemoryLine() {
+    try {
+      RAW_ERR.write(OUT_OF_MEMORY_LINE);
+    } catch (IOException | RuntimeException | Error e) {
+      // nothing more can be done
+    }
+  }
+
+  /** Prints the one line and returns the exit status. */
   static int outOfMemory(PrintWriter err) {
-    err.println(outOfMemoryMessage(Runtime.getRuntime().maxMemory()));
-    err.flush();
+    try {
+      err.println(OUT_OF_MEMORY);
+      err.flush();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      writeOutOfMemoryLine();
+    }
     return 1;
   }
 
@@ -110,12 +138,21 @@ public final class ParallaxCli implements Callable<Integer> {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    // out of memory on another thread: the same one line, then stop (the JVM is not safe to use)
+    // out of memory on another thread: the same one line, then stop at once (the JVM is not safe
+    // to use, and threads stuck in it could keep it from exiting); nothing here may allocate
     Thread.setDefaultUncaughtExceptionHandler(
         (thread, error) -> {
           if (causedByOutOfMemory(error)) {
-            outOfMemory(err);
-            Runtime.getRuntime().halt(1);
+            if (!OUT_OF_MEMORY_PRINTED.compareAndSet(false, true)) {
+              while (true) {
+                java.util.concurrent.locks.LockSupport.park(); // the first thread prints and halts
+              }
+            }
+            try {
+              writeOutOfMemoryLine();
+            } finally {
+              Runtime.getRuntime().halt(1);
+            }
           }
           System.err.println("parallax: thread " + thread.getName() + " failed:");
           error.printStackTrace();
