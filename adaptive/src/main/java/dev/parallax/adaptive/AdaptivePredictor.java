@@ -324,9 +324,10 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
   }
 
   /**
-   * Loads models saved by {@link #save} and uses them at once. If the files are missing, corrupt or
-   * of the wrong kind, the models are dropped so that the baseline answers, and the problem is
-   * thrown.
+   * Loads models saved by {@link #save} and uses them at once. The model files are verified against
+   * the SHA-256 checksums saved with them. If the files are missing (a model file deleted since it
+   * was saved included), changed, corrupt or of the wrong kind, the models are dropped so that the
+   * baseline answers, and the problem is thrown.
    *
    * @throws ModelFileException naming the file and the problem
    */

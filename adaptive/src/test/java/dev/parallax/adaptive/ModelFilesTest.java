@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,10 +66,11 @@ class ModelFilesTest {
     AdaptivePredictor predictor = trained();
     predictor.save(dir);
     Files.write(dir.resolve("latency.tribuo"), new byte[] {1, 2, 3, 4, 5, 6, 7});
+    // the checksum saved with the models catches it before Tribuo reads the file
     assertThatThrownBy(() -> predictor.load(dir))
         .isInstanceOf(ModelFileException.class)
         .hasMessageContaining("latency.tribuo")
-        .hasMessageContaining("corrupt or incompatible");
+        .hasMessageContaining("corrupt or replaced");
     assertThat(predictor.predict(CALL).source()).isEqualTo(AdaptivePredictor.BASELINE);
     assertThat(predictor.report().note()).contains("could not be loaded");
   }
@@ -80,9 +82,96 @@ class ModelFilesTest {
         dir.resolve("success.tribuo"),
         dir.resolve("latency.tribuo"),
         StandardCopyOption.REPLACE_EXISTING);
+    // a consistent save of the wrong kind: the checksum matches, the kind check must catch it
+    setProperty("sha256.latency.tribuo", sha256(dir.resolve("latency.tribuo")));
     assertThatThrownBy(() -> AdaptivePredictor.builder().build().load(dir))
         .isInstanceOf(ModelFileException.class)
         .hasMessageContaining("expected a latency regression");
+  }
+
+  @Test
+  void deletedModelFile_failsTheLoadClearly_insteadOfLoadingWithoutIt() throws IOException {
+    // the bug: a deleted latency.tribuo loaded silently, as if no latency model had been trained
+    AdaptivePredictor predictor = trained();
+    predictor.save(dir);
+    Files.delete(dir.resolve("latency.tribuo"));
+
+    assertThatThrownBy(() -> predictor.load(dir))
+        .isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("latency.tribuo")
+        .hasMessageContaining("missing");
+    assertThat(predictor.predict(CALL).source()).isEqualTo(AdaptivePredictor.BASELINE);
+  }
+
+  @Test
+  void modelFileChangedByOneByte_failsTheChecksum_namingTheFile() throws IOException {
+    // the bug: a damaged protobuf that still deserializes loaded silently with other weights
+    trained().save(dir);
+    Path success = dir.resolve("success.tribuo");
+    byte[] bytes = Files.readAllBytes(success);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(success, bytes);
+
+    assertThatThrownBy(() -> AdaptivePredictor.builder().build().load(dir))
+        .isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("success.tribuo")
+        .hasMessageContaining("changed since it was saved");
+  }
+
+  @Test
+  void strayModelFile_notSavedWithTheProperties_failsTheLoad() throws IOException {
+    trained().save(dir);
+    setProperty("sha256.success.tribuo", "absent"); // as if the save had had no success model
+
+    assertThatThrownBy(() -> AdaptivePredictor.builder().build().load(dir))
+        .isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("success.tribuo")
+        .hasMessageContaining("not saved with these properties");
+  }
+
+  @Test
+  void filesOfFormat1_withoutChecksums_stillLoad() throws IOException {
+    AdaptivePredictor original = trained();
+    original.save(dir);
+    Properties p = properties();
+    p.setProperty("format", "1");
+    p.remove("sha256.latency.tribuo");
+    p.remove("sha256.success.tribuo");
+    storeProperties(p);
+
+    AdaptivePredictor loaded = AdaptivePredictor.builder().build();
+    loaded.load(dir);
+    assertThat(loaded.report()).isEqualTo(original.report());
+  }
+
+  private Properties properties() throws IOException {
+    Properties p = new Properties();
+    try (var in = Files.newInputStream(dir.resolve("parallax-models.properties"))) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  private void storeProperties(Properties p) throws IOException {
+    try (var out = Files.newOutputStream(dir.resolve("parallax-models.properties"))) {
+      p.store(out, null);
+    }
+  }
+
+  private void setProperty(String key, String value) throws IOException {
+    Properties p = properties();
+    p.setProperty(key, value);
+    storeProperties(p);
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -7,9 +7,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Properties;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Model;
@@ -19,7 +23,13 @@ import org.tribuo.regression.Regressor;
 /**
  * Model files: each Tribuo model in its protobuf form ({@code Model.serializeToFile}, provenance
  * included) and a properties file with what Tribuo does not hold (format version, upper-latency
- * offset, known tools, the held-out comparison).
+ * offset, known tools, the held-out comparison) and the SHA-256 of each model file written.
+ *
+ * <p>Loading verifies the checksums: a model file that was deleted, changed or damaged since it was
+ * saved (a protobuf with flipped bytes can still deserialize, into other weights) fails with a
+ * {@link ModelFileException} naming the file, instead of loading silently without that model or
+ * with wrong weights. Files of format 1 (written before checksums) load unverified, with a logged
+ * warning.
  *
  * <p>Internal: may change at any time.
  */
@@ -34,7 +44,19 @@ public final class ModelFiles {
   /** The properties file's name. */
   public static final String META = "parallax-models.properties";
 
-  private static final String FORMAT = "1";
+  private static final String FORMAT = "2";
+
+  /** Files written before checksums; loaded unverified. */
+  private static final String FORMAT_WITHOUT_CHECKSUMS = "1";
+
+  private static final Logger LOG = Logger.getLogger(ModelFiles.class.getName());
+
+  /** The property holding the SHA-256 of a model file, or {@code absent} if none was written. */
+  private static String checksumKey(String file) {
+    return "sha256." + file;
+  }
+
+  private static final String ABSENT = "absent";
 
   private ModelFiles() {}
 
@@ -56,6 +78,10 @@ public final class ModelFiles {
       ModelReport r = models.report();
       Properties p = new Properties();
       p.setProperty("format", FORMAT);
+      for (String file : new String[] {LATENCY, SUCCESS}) {
+        Path path = dir.resolve(file);
+        p.setProperty(checksumKey(file), Files.exists(path) ? sha256(path) : ABSENT);
+      }
       p.setProperty("upperLogOffset", Double.toString(models.upperLogOffset()));
       p.setProperty("tools", String.join("\n", models.tools()));
       p.setProperty("latencyTools", String.join("\n", models.latencyTools()));
@@ -89,10 +115,19 @@ public final class ModelFiles {
     } catch (IOException | RuntimeException e) {
       throw new ModelFileException(metaPath, "cannot read the model properties: " + e, e);
     }
-    if (!FORMAT.equals(p.getProperty("format"))) {
+    String format = p.getProperty("format");
+    if (FORMAT.equals(format)) {
+      verify(dir, LATENCY, p);
+      verify(dir, SUCCESS, p);
+    } else if (FORMAT_WITHOUT_CHECKSUMS.equals(format)) {
+      LOG.warning(
+          () ->
+              metaPath
+                  + ": model files of format 1 carry no checksums; loaded without verifying them"
+                  + " (save the models again to add them)");
+    } else {
       throw new ModelFileException(
-          metaPath,
-          "unsupported model file format " + p.getProperty("format") + ", expected " + FORMAT);
+          metaPath, "unsupported model file format " + format + ", expected " + FORMAT);
     }
     Model<Regressor> latency = read(dir.resolve(LATENCY), Regressor.class, "latency regression");
     Model<Label> success = read(dir.resolve(SUCCESS), Label.class, "success classifier");
@@ -123,6 +158,61 @@ public final class ModelFiles {
     } catch (RuntimeException e) {
       throw new ModelFileException(metaPath, "malformed model properties: " + e, e);
     }
+  }
+
+  /**
+   * Checks a model file against the checksum saved with it: present with the same SHA-256, or
+   * absent when none was saved.
+   */
+  private static void verify(Path dir, String file, Properties p) {
+    Path path = dir.resolve(file);
+    String expected = p.getProperty(checksumKey(file));
+    if (expected == null) {
+      throw new ModelFileException(
+          dir.resolve(META), "no checksum of " + file + " in the model properties (damaged?)");
+    }
+    boolean exists = Files.exists(path);
+    if (expected.equals(ABSENT)) {
+      if (exists) {
+        throw new ModelFileException(
+            path, "this model was not saved with these properties (left from another save?)");
+      }
+      return;
+    }
+    if (!exists) {
+      throw new ModelFileException(
+          path, "the model file is missing (deleted since it was saved?); save the models again");
+    }
+    String actual;
+    try {
+      actual = sha256(path);
+    } catch (IOException e) {
+      throw new ModelFileException(path, "cannot read the model file: " + e, e);
+    }
+    if (!actual.equals(expected)) {
+      throw new ModelFileException(
+          path,
+          "the model file changed since it was saved (corrupt or replaced): SHA-256 "
+              + actual
+              + ", saved "
+              + expected);
+    }
+  }
+
+  private static String sha256(Path path) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] buffer = new byte[8192];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static Set<String> lines(String text) {

@@ -23,6 +23,7 @@ public final class CallGraph {
     /** Copies the dependency list. */
     public Node {
       Objects.requireNonNull(call, "call");
+      Objects.requireNonNull(dependsOn, "dependsOn");
       dependsOn = List.copyOf(dependsOn);
     }
   }
@@ -68,6 +69,12 @@ public final class CallGraph {
       if (call == null) {
         throw new IllegalArgumentException("a graph call must not be null");
       }
+      Objects.requireNonNull(dependsOn, "dependsOn");
+      for (String id : dependsOn) {
+        if (id == null) {
+          throw new IllegalArgumentException("call '" + call.id() + "' has a null dependency id");
+        }
+      }
       nodes.add(new Node(call, dependsOn));
       return this;
     }
@@ -84,6 +91,7 @@ public final class CallGraph {
     }
 
     private static String[] checkIds(ToolCall<?, ?> call, String[] ids) {
+      Objects.requireNonNull(ids, "dependsOn");
       for (String id : ids) {
         if (id == null) {
           throw new IllegalArgumentException(
@@ -125,8 +133,31 @@ public final class CallGraph {
     }
     List<String> cycle = findCycle(byId);
     if (!cycle.isEmpty()) {
-      throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", cycle));
+      throw new IllegalArgumentException("dependency cycle: " + describeCycle(cycle));
     }
+  }
+
+  /** Ids shown at each end of a long cycle. */
+  private static final int CYCLE_ENDS = 5;
+
+  /**
+   * A cycle for a message, bounded: {@code a -> b -> a} when short; when long, the first and last
+   * few ids around {@code … N calls …}, so a cycle of a million calls is still one short line.
+   *
+   * @param cycle the ids along the cycle, the first repeated at the end
+   */
+  static String describeCycle(List<String> cycle) {
+    int calls = cycle.size() - 1;
+    if (cycle.size() <= 2 * CYCLE_ENDS + 2) {
+      return String.join(" -> ", cycle);
+    }
+    return calls
+        + " calls: "
+        + String.join(" -> ", cycle.subList(0, CYCLE_ENDS))
+        + " -> … "
+        + (cycle.size() - 2 * CYCLE_ENDS)
+        + " calls … -> "
+        + String.join(" -> ", cycle.subList(cycle.size() - CYCLE_ENDS, cycle.size()));
   }
 
   /*

@@ -69,6 +69,7 @@ public final class ExecutionPlan {
 
   /** A graph of calls with dependencies (already validated when built). */
   public static ExecutionPlan graph(CallGraph graph) {
+    Objects.requireNonNull(graph, "graph");
     return new ExecutionPlan(Mode.GRAPH, graph.nodes(), null, null, null);
   }
 
@@ -76,10 +77,12 @@ public final class ExecutionPlan {
    * One tool over many inputs; the calls get ids {@code prefix-0}, {@code prefix-1}, ... in input
    * order.
    *
-   * @throws IllegalArgumentException if an input is null
+   * @throws IllegalArgumentException if an input is null, naming its position
+   * @throws NullPointerException naming the argument if the tool or the list is null
    */
   public static <I> ExecutionPlan batch(Tool<I, ?> tool, List<? extends I> inputs) {
     Objects.requireNonNull(tool, "tool");
+    Objects.requireNonNull(inputs, "inputs");
     String prefix = tool.name();
     List<CallGraph.Node> nodes = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
@@ -105,7 +108,7 @@ public final class ExecutionPlan {
   /** This plan with another failure mode. */
   public ExecutionPlan withFailureMode(FailureMode failureMode) {
     return new ExecutionPlan(
-        mode, nodes, Objects.requireNonNull(failureMode), maxConcurrency, deadline);
+        mode, nodes, Objects.requireNonNull(failureMode, "failureMode"), maxConcurrency, deadline);
   }
 
   /**
@@ -128,8 +131,10 @@ public final class ExecutionPlan {
    * This plan with a deadline for the whole run, counted from its start.
    *
    * @throws IllegalArgumentException if the deadline is zero or negative
+   * @throws NullPointerException naming the argument if the deadline is null
    */
   public ExecutionPlan withDeadline(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("run deadline must be positive, was " + deadline);
     }

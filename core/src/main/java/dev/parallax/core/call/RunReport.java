@@ -52,6 +52,9 @@ public final class RunReport {
    * Builds the report of a finished run from its results (kept, not copied: do not change them).
    */
   public static RunReport of(Instant startedAt, Instant finishedAt, List<CallResult<?>> results) {
+    java.util.Objects.requireNonNull(startedAt, "startedAt");
+    java.util.Objects.requireNonNull(finishedAt, "finishedAt");
+    java.util.Objects.requireNonNull(results, "results");
     EnumMap<CallStatus, Integer> counts = new EnumMap<>(CallStatus.class);
     for (CallStatus status : CallStatus.values()) {
       counts.put(status, 0);
@@ -104,6 +107,7 @@ public final class RunReport {
 
   /** Number of calls that ended with this status. */
   public int count(CallStatus status) {
+    java.util.Objects.requireNonNull(status, "status");
     return counts.get(status);
   }
 

@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * The results of one run, in call order, and its report. Immutable.
@@ -26,6 +27,7 @@ public record RunResult(String runId, List<CallResult<?>> results, RunReport rep
    * @throws NoSuchElementException if the run had no such call
    */
   public CallResult<?> get(String callId) {
+    Objects.requireNonNull(callId, "callId");
     CallResult<?> result = byId().get(callId);
     if (result == null) {
       throw new NoSuchElementException("run " + runId + " has no call '" + callId + "'");
@@ -36,6 +38,7 @@ public record RunResult(String runId, List<CallResult<?>> results, RunReport rep
   /** The typed result of the given call. */
   @SuppressWarnings("unchecked")
   public <O> CallResult<O> get(ToolCall<?, O> call) {
+    Objects.requireNonNull(call, "call");
     return (CallResult<O>) get(call.id());
   }
 

@@ -1,5 +1,6 @@
 package dev.parallax.core.call;
 
+import dev.parallax.core.tool.InvalidArgumentsException;
 import dev.parallax.core.tool.Tool;
 import java.util.Map;
 import java.util.Objects;
@@ -21,12 +22,14 @@ public final class ToolCall<I, O> {
   private final Tool<I, O> tool;
   private final @Nullable I input;
   private final @Nullable Function<Map<String, CallResult<?>>, I> inputFromDependencies;
+  private final @Nullable InvalidArgumentsException argumentsError;
 
   private ToolCall(
       String id,
       Tool<I, O> tool,
       @Nullable I input,
-      @Nullable Function<Map<String, CallResult<?>>, I> inputFromDependencies) {
+      @Nullable Function<Map<String, CallResult<?>>, I> inputFromDependencies,
+      @Nullable InvalidArgumentsException argumentsError) {
     if (id == null) {
       throw new IllegalArgumentException("call id must not be null (tool " + nameOf(tool) + ")");
     }
@@ -40,6 +43,7 @@ public final class ToolCall<I, O> {
     this.tool = tool;
     this.input = input;
     this.inputFromDependencies = inputFromDependencies;
+    this.argumentsError = argumentsError;
   }
 
   /**
@@ -51,7 +55,7 @@ public final class ToolCall<I, O> {
     if (input == null) {
       throw new IllegalArgumentException("call '" + id + "' has a null input");
     }
-    return new ToolCall<>(id, tool, input, null);
+    return new ToolCall<>(id, tool, input, null, null);
   }
 
   /**
@@ -61,7 +65,22 @@ public final class ToolCall<I, O> {
   public static <I, O> ToolCall<I, O> derived(
       String id, Tool<I, O> tool, Function<Map<String, CallResult<?>>, I> inputFromDependencies) {
     Objects.requireNonNull(inputFromDependencies, "inputFromDependencies");
-    return new ToolCall<>(id, tool, null, inputFromDependencies);
+    return new ToolCall<>(id, tool, null, inputFromDependencies, null);
+  }
+
+  /**
+   * A call whose arguments were rejected before it could be made (see {@link
+   * dev.parallax.core.tool.ToolRegistry#call(String, String, String)}): it has no input, and
+   * running it ends {@code FAILED} with the given error; the tool does not run and the call is not
+   * retried. It takes part in a plan like any call, so the other calls of the run are unaffected.
+   *
+   * @throws IllegalArgumentException if the id is null or blank, or the tool is null
+   * @throws NullPointerException if the error is null
+   */
+  public static <I, O> ToolCall<I, O> rejected(
+      String id, Tool<I, O> tool, InvalidArgumentsException error) {
+    Objects.requireNonNull(error, "error");
+    return new ToolCall<>(id, tool, null, null, error);
   }
 
   /** The call id. */
@@ -74,17 +93,32 @@ public final class ToolCall<I, O> {
     return tool;
   }
 
-  /** The fixed input, or {@code null} for a call whose input is derived from dependencies. */
+  /**
+   * The fixed input, or {@code null} for a call whose input is derived from dependencies or whose
+   * arguments were {@linkplain #rejected rejected}.
+   */
   public @Nullable I input() {
     return input;
   }
 
   /**
+   * Why the arguments of this call were rejected, or {@code null} for a call that has an input (or
+   * derives one).
+   */
+  public @Nullable InvalidArgumentsException argumentsError() {
+    return argumentsError;
+  }
+
+  /**
    * The input of this call given its dependencies' results.
    *
+   * @throws InvalidArgumentsException if the call's arguments were {@linkplain #rejected rejected}
    * @throws NullPointerException if a derived input function returned null
    */
   public I resolveInput(Map<String, CallResult<?>> dependencies) {
+    if (argumentsError != null) {
+      throw argumentsError;
+    }
     if (inputFromDependencies == null) {
       return Objects.requireNonNull(input);
     }

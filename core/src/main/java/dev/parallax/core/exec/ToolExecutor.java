@@ -18,6 +18,7 @@ import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.SystemTimeSource;
 import dev.parallax.core.time.TimeSource;
 import dev.parallax.core.tool.Tool;
+import dev.parallax.core.trace.ExceptionRecording;
 import dev.parallax.core.trace.ToolSpanAttributes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
@@ -239,6 +240,7 @@ public final class ToolExecutor implements AutoCloseable {
     private final List<ExecutionListener> listeners = new ArrayList<>();
     private @Nullable OpenTelemetry openTelemetry;
     private boolean recordPayloads;
+    private ExceptionRecording exceptionRecording = ExceptionRecording.ofDefaults();
     private @Nullable TimeSource timeSource;
     private RandomGenerator random = new Random();
     private SchedulingPolicy scheduling = SchedulingPolicy.fifo();
@@ -341,6 +343,16 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
+     * What of a failed call's exception goes onto its span (default {@link
+     * ExceptionRecording#ofDefaults()}: the type and a bounded message, no stack trace — messages
+     * and stack traces may hold secrets). {@link ExceptionRecording#full()} records everything.
+     */
+    public Builder exceptionRecording(ExceptionRecording exceptionRecording) {
+      this.exceptionRecording = Objects.requireNonNull(exceptionRecording, "exceptionRecording");
+      return this;
+    }
+
+    /**
      * The clock and timer (default: real time with one daemon timer thread owned by the executor).
      * Give a {@link dev.parallax.core.time.VirtualTime} to test in virtual time.
      */
@@ -422,7 +434,8 @@ public final class ToolExecutor implements AutoCloseable {
               runDeadline,
               failureMode,
               maxConcurrency,
-              random);
+              random,
+              exceptionRecording);
       return new ToolExecutor(settings, owned);
     }
 

@@ -11,25 +11,38 @@ import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.tool.Tool;
+import dev.parallax.core.trace.ExceptionRecording;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Creates and ends the spans of runs and calls (GenAI semantic conventions). Arguments and results
- * go on spans only when the user opted in. Internal; may change at any time.
+ * go on spans only when the user opted in; of an exception, only its type and a bounded, redactable
+ * message unless the user opted into more ({@link ExceptionRecording}). Internal; may change at any
+ * time.
  */
 final class CallSpans {
 
   private static final ObjectMapper JSON = dev.parallax.core.internal.Json.MAPPER;
+  private static final String EXCEPTION_EVENT = "exception";
+  private static final AttributeKey<String> EXCEPTION_TYPE =
+      AttributeKey.stringKey("exception.type");
+  private static final AttributeKey<String> EXCEPTION_MESSAGE =
+      AttributeKey.stringKey("exception.message");
+  private static final AttributeKey<String> EXCEPTION_STACKTRACE =
+      AttributeKey.stringKey("exception.stacktrace");
 
   private CallSpans() {}
 
@@ -119,8 +132,16 @@ final class CallSpans {
         when);
   }
 
+  /**
+   * Ends a call's span. Of an error, only what {@code exceptions} allows goes on the span: the type
+   * always, the message redacted and bounded, the stack trace only when opted in.
+   */
   static void endCall(
-      Span span, CallResult<?> result, ResultCache.Status cacheStatus, boolean payloads) {
+      Span span,
+      CallResult<?> result,
+      ResultCache.Status cacheStatus,
+      boolean payloads,
+      ExceptionRecording exceptions) {
     span.setAttribute(STATUS, result.status().name());
     span.setAttribute(ATTEMPTS, (long) result.attempts());
     if (cacheStatus != ResultCache.Status.NOT_CACHED) {
@@ -136,15 +157,43 @@ final class CallSpans {
     }
     Throwable error = result.error();
     if (error != null) {
+      String message = exceptions.message(error);
       span.setAttribute(ERROR_TYPE, errorType(error));
-      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      span.setStatus(StatusCode.ERROR, message == null ? error.getClass().getName() : message);
       if (result.status() == CallStatus.FAILED) {
-        span.recordException(error);
+        recordException(span, error, message, exceptions.stackTraces());
       }
     } else if (payloads && result.value() != null) {
       span.setAttribute(TOOL_CALL_RESULT, toJson(result.value()));
     }
     span.end(result.finishedAt());
+  }
+
+  /**
+   * The {@code exception} event of the OpenTelemetry semantic conventions, with only what may be
+   * recorded: {@code Span.recordException} would put the raw message and the stack trace on it.
+   */
+  private static void recordException(
+      Span span, Throwable error, @Nullable String message, boolean stackTrace) {
+    AttributesBuilder attributes =
+        Attributes.builder().put(EXCEPTION_TYPE, error.getClass().getName());
+    if (message != null) {
+      attributes.put(EXCEPTION_MESSAGE, message);
+    }
+    if (stackTrace) {
+      attributes.put(EXCEPTION_STACKTRACE, stackTraceOf(error));
+    }
+    span.addEvent(EXCEPTION_EVENT, attributes.build());
+  }
+
+  private static String stackTraceOf(Throwable error) {
+    StringWriter out = new StringWriter();
+    try (PrintWriter writer = new PrintWriter(out)) {
+      error.printStackTrace(writer);
+    } catch (RuntimeException e) {
+      return error.getClass().getName(); // a throwing toString or cause: record the type only
+    }
+    return out.toString();
   }
 
   /** A low-cardinality name for an error: {@code timeout}, {@code cancelled} or the class name. */

@@ -10,6 +10,7 @@ import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.TimeSource;
+import dev.parallax.core.trace.ExceptionRecording;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param tracer {@code null} when no OpenTelemetry was supplied: no spans, the caller's context is
  *     still carried to the tools
  * @param random thread-safe source of retry jitter
+ * @param exceptionRecording what of a failed call's exception goes onto its span
  */
 public record EngineSettings(
     TimeSource time,
@@ -39,4 +41,5 @@ public record EngineSettings(
     @Nullable Duration runDeadline,
     FailureMode failureMode,
     int maxConcurrency,
-    RandomGenerator random) {}
+    RandomGenerator random,
+    ExceptionRecording exceptionRecording) {}

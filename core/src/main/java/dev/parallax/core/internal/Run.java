@@ -22,6 +22,7 @@ import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.tool.InvalidArgumentsException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
@@ -575,10 +576,15 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   /**
    * Computes a derived call's input from its dependencies' results, here in the run's event, before
-   * any attempt: if the function throws, the call fails without running a tool (no attempt, no
-   * retry, nothing for a circuit breaker to count).
+   * any attempt: if the function throws — or the call's JSON arguments were rejected — the call
+   * fails without running a tool (no attempt, no retry, nothing for a circuit breaker to count).
    */
   private boolean resolveDerivedInput(CallNode node) {
+    InvalidArgumentsException rejected = node.call.argumentsError();
+    if (rejected != null) { // arguments that did not fit the tool: the error goes back as it is
+      failCall(node, CallStatus.FAILED, rejected);
+      return false;
+    }
     try {
       node.resolvedInput = node.call.resolveInput(node.dependencyResults);
       return true;
@@ -991,7 +997,14 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (node.span != null) {
       Span callSpan = node.span;
       ResultCache.Status cacheStatus = node.cacheStatus;
-      traced(() -> CallSpans.endCall(callSpan, result, cacheStatus, settings.recordPayloads()));
+      traced(
+          () ->
+              CallSpans.endCall(
+                  callSpan,
+                  result,
+                  cacheStatus,
+                  settings.recordPayloads(),
+                  settings.exceptionRecording()));
       node.span = null; // a finished call keeps no span: memory must not depend on tracing
       node.context = Context.root();
     }

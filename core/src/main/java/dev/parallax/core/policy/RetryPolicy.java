@@ -67,10 +67,12 @@ public final class RetryPolicy {
 
   /**
    * Whether a call whose attempt number {@code attempt} failed with {@code error} should be tried
-   * again.
+   * again. Never for an {@link dev.parallax.core.tool.InvalidArgumentsException}: the same
+   * arguments fail the same way.
    */
   public boolean shouldRetry(int attempt, Throwable error, ToolSpec tool) {
     return attempt < maxAttempts
+        && !(error instanceof dev.parallax.core.tool.InvalidArgumentsException)
         && (tool.idempotent() || retryNonIdempotent)
         && retryOn.test(error);
   }
@@ -206,6 +208,7 @@ public final class RetryPolicy {
     }
 
     private static Duration nonNegative(String what, Duration value) {
+      Objects.requireNonNull(value, what);
       if (value.isNegative()) {
         throw new IllegalArgumentException(what + " must not be negative, was " + value);
       }

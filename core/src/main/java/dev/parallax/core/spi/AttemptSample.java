@@ -12,6 +12,13 @@ import java.time.Duration;
  */
 public record AttemptSample(String tool, Duration latency, Outcome outcome, int inFlight) {
 
+  /** Checks that no field is null. */
+  public AttemptSample {
+    java.util.Objects.requireNonNull(tool, "tool");
+    java.util.Objects.requireNonNull(latency, "latency");
+    java.util.Objects.requireNonNull(outcome, "outcome");
+  }
+
   /** How an attempt ended. */
   public enum Outcome {
     /** The tool returned. */

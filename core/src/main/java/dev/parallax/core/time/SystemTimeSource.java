@@ -4,6 +4,7 @@ import dev.parallax.core.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,6 +46,8 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(task, "task");
     ScheduledFuture<?> future =
         timer.schedule(task, Durations.toNanosSaturated(delay), TimeUnit.NANOSECONDS);
     return () -> future.cancel(false);

@@ -3,6 +3,7 @@ package dev.parallax.core.time;
 import dev.parallax.core.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
@@ -31,7 +32,7 @@ public final class VirtualTime implements TimeSource {
 
   /** Starts at the given instant. */
   public VirtualTime(Instant epoch) {
-    this.epoch = epoch;
+    this.epoch = Objects.requireNonNull(epoch, "epoch");
   }
 
   @Override
@@ -51,6 +52,8 @@ public final class VirtualTime implements TimeSource {
 
   @Override
   public synchronized Cancellable schedule(Duration delay, Runnable task) {
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(task, "task");
     if (delay.isNegative()) {
       delay = Duration.ZERO;
     }
@@ -66,6 +69,7 @@ public final class VirtualTime implements TimeSource {
 
   /** Moves the clock forward by {@code delta}, running the tasks that fall due. */
   public void advance(Duration delta) {
+    Objects.requireNonNull(delta, "delta");
     long target;
     synchronized (this) {
       target = Durations.addSaturated(nanos, Durations.toNanosSaturated(delta));

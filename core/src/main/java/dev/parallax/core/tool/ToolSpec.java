@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  *     executor runs at most one call of this tool at a time in a run
  * @param capabilities what the tool can stand in for: tools sharing a capability are alternatives
  *     to each other for fallbacks (for example {@code web_search}); names follow the tool-name rule
+ * @param lenientArguments JSON arguments are converted leniently ({@link ToolRegistry}): unknown
+ *     properties are ignored, missing ones become {@code null} or zero, content after the JSON
+ *     value is ignored and the input schema is not enforced. Default {@code false}: such arguments
+ *     fail the call with an {@link InvalidArgumentsException}
  */
 public record ToolSpec(
     String name,
@@ -29,7 +33,8 @@ public record ToolSpec(
     boolean idempotent,
     boolean cacheable,
     boolean concurrencySafe,
-    Set<String> capabilities) {
+    Set<String> capabilities,
+    boolean lenientArguments) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -38,6 +43,7 @@ public record ToolSpec(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(inputType, "inputType");
+    Objects.requireNonNull(capabilities, "capabilities");
     requireValidName("tool name", name);
     capabilities = Set.copyOf(capabilities);
     for (String capability : capabilities) {
@@ -52,7 +58,29 @@ public record ToolSpec(
     }
   }
 
-  /** A spec without capabilities. */
+  /** A spec with strict arguments. */
+  public ToolSpec(
+      String name,
+      String description,
+      Class<?> inputType,
+      @Nullable String inputSchema,
+      boolean idempotent,
+      boolean cacheable,
+      boolean concurrencySafe,
+      Set<String> capabilities) {
+    this(
+        name,
+        description,
+        inputType,
+        inputSchema,
+        idempotent,
+        cacheable,
+        concurrencySafe,
+        capabilities,
+        false);
+  }
+
+  /** A spec without capabilities, with strict arguments. */
   public ToolSpec(
       String name,
       String description,

@@ -38,6 +38,7 @@ public final class Tools {
     private boolean cacheable;
     private boolean concurrencySafe = true;
     private Set<String> capabilities = Set.of();
+    private boolean lenientArguments;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -49,7 +50,11 @@ public final class Tools {
       return this;
     }
 
-    /** A JSON Schema of the input, as JSON text, to hand to a model. */
+    /**
+     * A JSON Schema of the input, as JSON text, to hand to a model. {@link ToolRegistry} also
+     * checks the arguments of calls against it (unless {@link #lenientArguments} is on); see {@link
+     * ToolRegistry#call(String, String, String)} for the keywords it checks.
+     */
     public Builder inputSchema(String jsonSchema) {
       this.inputSchema = Objects.requireNonNull(jsonSchema, "jsonSchema");
       return this;
@@ -74,15 +79,34 @@ public final class Tools {
     }
 
     /**
+     * Whether JSON arguments that do not fit are accepted as far as they can be converted (default
+     * {@code false}): unknown properties are ignored, missing ones become {@code null} or zero,
+     * content after the JSON value is ignored and the input schema is not enforced. Off, such
+     * arguments fail the call with an {@link InvalidArgumentsException} naming the property.
+     */
+    public Builder lenientArguments(boolean lenient) {
+      this.lenientArguments = lenient;
+      return this;
+    }
+
+    /**
      * What the tool can stand in for; tools sharing a capability are fallback alternatives to each
      * other (see {@link ToolSpec#capabilities()}).
      */
     public Builder capabilities(String... capabilities) {
+      Objects.requireNonNull(capabilities, "capabilities");
+      for (int i = 0; i < capabilities.length; i++) {
+        Objects.requireNonNull(capabilities[i], "capabilities[" + i + "]");
+      }
       this.capabilities = Set.of(capabilities);
       return this;
     }
 
-    /** Declares the input type; JSON arguments are converted to it. */
+    /**
+     * Declares the input type; JSON arguments are converted to it. For a record, every component is
+     * a required property unless it is annotated {@code @Nullable}; primitives are always required
+     * (see {@link ToolRegistry#call(String, String, String)}).
+     */
     public <I> TypedBuilder<I> input(Class<I> inputType) {
       return new TypedBuilder<>(this, Objects.requireNonNull(inputType, "inputType"));
     }
@@ -101,7 +125,8 @@ public final class Tools {
           idempotent,
           cacheable,
           concurrencySafe,
-          capabilities);
+          capabilities,
+          lenientArguments);
     }
   }
 
@@ -126,7 +151,7 @@ public final class Tools {
     /** Builds the tool. */
     public <O> Tool<I, O> function(ToolFunction<I, O> function) {
       return new FunctionTool<>(
-          builder.spec(inputType), Objects.requireNonNull(function), features);
+          builder.spec(inputType), Objects.requireNonNull(function, "function"), features);
     }
   }
 

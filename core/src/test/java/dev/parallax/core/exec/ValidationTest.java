@@ -94,6 +94,21 @@ class ValidationTest {
   }
 
   @Test
+  void cycleOf100kCalls_isReportedBounded_notAMillionCharacters() {
+    // the bug: the message listed the whole cycle, ~1M characters for a 100k ring
+    int n = 100_000;
+    CallGraph.Builder graph = CallGraph.builder();
+    for (int i = 0; i < n; i++) {
+      graph.add(ToolCall.of("c" + i, tool, "x"), "c" + ((i + 1) % n));
+    }
+    assertThatThrownBy(graph::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "dependency cycle: 100000 calls: c0 -> c1 -> c2 -> c3 -> c4 -> … 99991 calls … ->"
+                + " c99996 -> c99997 -> c99998 -> c99999 -> c0");
+  }
+
+  @Test
   void selfDependency_isACycle() {
     CallGraph.Builder graph = CallGraph.builder().add(ToolCall.of("a", tool, "x"), "a");
     assertThatThrownBy(graph::build).hasMessage("dependency cycle: a -> a");

@@ -46,20 +46,25 @@ class ToolRegistryTest {
   }
 
   @Test
-  void malformedJson_isRejectedNamingTheCallAndTool() {
-    assertThatThrownBy(() -> registry.call("call_9", "search", "{\"text\": "))
-        .isInstanceOf(IllegalArgumentException.class)
+  void malformedJson_givesARejectedCallNamingTheCallAndTool() {
+    // bad arguments no longer throw at the caller: the call fails when it runs (issue 11, item 14)
+    ToolCall<?, ?> call = registry.call("call_9", "search", "{\"text\": ");
+    assertThat(call.argumentsError())
+        .isNotNull()
         .hasMessageContaining("call 'call_9'")
         .hasMessageContaining("'search'")
         .hasMessageContaining("malformed JSON");
   }
 
   @Test
-  void argumentsOfTheWrongShape_areRejectedNamingTheInputType() {
-    assertThatThrownBy(() -> registry.call("call_3", "search", "{\"limit\": \"many\"}"))
-        .isInstanceOf(IllegalArgumentException.class)
+  void argumentsOfTheWrongShape_giveARejectedCallNamingTheProperty() {
+    ToolCall<?, ?> call =
+        registry.call("call_3", "search", "{\"text\": \"a\", \"limit\": \"many\"}");
+    assertThat(call.argumentsError())
+        .isNotNull()
         .hasMessageContaining("call 'call_3'")
-        .hasMessageContaining("Query");
+        .hasMessageContaining("property 'limit' must be an integer");
+    assertThat(call.argumentsError().property()).isEqualTo("limit");
   }
 
   @Test

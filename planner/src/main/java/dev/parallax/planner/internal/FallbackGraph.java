@@ -140,11 +140,15 @@ public final class FallbackGraph {
     seen.add(start.name());
     for (Tool<?, ?> t = next.get(start.name()); t != null; t = next.get(t.name())) {
       if (!seen.add(t.name())) {
-        StringBuilder cycle = new StringBuilder(start.name());
-        path.forEach(p -> cycle.append(" -> ").append(p.name()));
-        cycle.append(" -> ").append(t.name());
+        List<String> cycle = new ArrayList<>(path.size() + 2);
+        cycle.add(start.name());
+        path.forEach(p -> cycle.add(p.name()));
+        cycle.add(t.name());
         throw new IllegalArgumentException(
-            "fallback chains loop back to tool '" + t.name() + "': " + cycle);
+            "fallback chains loop back to tool '"
+                + t.name()
+                + "': "
+                + Cycles.describe(cycle, "tools"));
       }
       path.add(t);
     }

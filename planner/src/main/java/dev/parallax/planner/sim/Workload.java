@@ -1,5 +1,6 @@
 package dev.parallax.planner.sim;
 
+import dev.parallax.planner.internal.Cycles;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -123,14 +124,16 @@ public record Workload(String name, List<SimulatedCall> calls) {
     calls.forEach(c -> byId.put(c.id(), c));
     SimulatedCall at = calls.stream().filter(c -> !finished.containsKey(c.id())).findFirst().get();
     List<String> path = new ArrayList<>();
-    while (!path.contains(at.id())) {
+    Map<String, Integer> positions = new HashMap<>(); // path.contains would be quadratic
+    while (!positions.containsKey(at.id())) {
+      positions.put(at.id(), path.size());
       path.add(at.id());
       at =
           byId.get(at.dependsOn().stream().filter(d -> !finished.containsKey(d)).findFirst().get());
     }
-    List<String> cycle = new ArrayList<>(path.subList(path.indexOf(at.id()), path.size()));
+    List<String> cycle = new ArrayList<>(path.subList(positions.get(at.id()), path.size()));
     cycle.add(at.id());
     java.util.Collections.reverse(cycle);
-    return String.join(" -> ", cycle);
+    return Cycles.describe(cycle, "calls");
   }
 }

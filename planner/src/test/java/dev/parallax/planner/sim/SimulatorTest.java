@@ -52,6 +52,22 @@ class SimulatorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void cycleOf100kCalls_isReportedBounded_andFound_inLinearTime() {
+    // the bug: the whole ring went into the message, found with a quadratic walk
+    int n = 100_000;
+    List<SimulatedCall> ring = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ring.add(call("c" + i, 1, "c" + ((i + 1) % n)));
+    }
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Workload("ring", ring))
+        .withMessageContaining("the dependencies form a cycle: 100000 calls: ")
+        .withMessageContaining(" calls … -> ")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+  }
+
+  @Test
   void run_isDeterministic_andTakesVirtualTimeOnly() {
     Workload w = new HeterogeneousGraphs(5, 200, 200, 6).next();
     try (Simulator sim = Simulator.builder().slots(3).build()) {

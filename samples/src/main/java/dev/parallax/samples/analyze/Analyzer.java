@@ -66,7 +66,13 @@ final class Analyzer {
       List<TracedWorkflow> inputs = new ArrayList<>(files.size());
       for (Path file : files) {
         bar.show("reading " + file.getFileName());
-        inputs.add(WorkflowInputs.read(file, format));
+        TracedWorkflow input = WorkflowInputs.read(file, format);
+        if (!input.warnings().isEmpty()) {
+          bar.finish(); // the warning gets a line of its own; the bar is redrawn after it
+          input.warnings().forEach(err::println);
+          err.flush();
+        }
+        inputs.add(input);
         bar.step("read " + file.getFileName());
       }
       List<List<SimulatedCall>> allTasks = inputs.stream().map(TracedWorkflow::tasks).toList();

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * The analysis as JSON: {@code {"concurrency", "train_on", "inputs": [...]}} with, per input, the
  * contract's fields ({@code file, tasks, recorded_makespan_s, critical_path_s, lower_bound_s,
  * simulated {fifo, learned, oracle}, model {mae_log_latency, baseline_mae_log_latency}}) and more
- * ({@code format, runs, critical_path_tasks, concurrency, tools, notes}, model details). Times are
- * seconds; a figure that is unknown (no recorded makespan, nothing scored) is {@code null}.
- * Stateless.
+ * ({@code format, runs, truncated_lines, critical_path_tasks, concurrency, tools, notes}, model
+ * details). Times are seconds; a figure that is unknown (no recorded makespan, nothing scored) is
+ * {@code null}. Stateless.
  */
 final class JsonReport {
 
@@ -50,6 +50,7 @@ final class JsonReport {
     o.put("format", a.input().format().label());
     o.put("runs", a.input().runs().size());
     o.put("tasks", a.input().size());
+    o.put("truncated_lines", a.input().truncatedLines());
     putSeconds(o, "recorded_makespan_s", a.recordedMakespan());
     putSeconds(o, "critical_path_s", a.criticalPathLength());
     ArrayNode path = o.putArray("critical_path_tasks");

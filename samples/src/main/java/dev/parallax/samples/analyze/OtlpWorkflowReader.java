@@ -25,6 +25,10 @@ import java.util.Set;
  * from the {@code parallax.depends_on} attribute of the call spans. Calls that were skipped because
  * a dependency failed have no span and are not in the workload.
  *
+ * <p>A last line cut short (no line end, JSON ending early: what a writer that crashed leaves) is
+ * skipped, counted and reported as a warning; any other line that cannot be read is an error naming
+ * the file and line.
+ *
  * <p>A run's recorded makespan is its {@code parallax.run} span's duration, or from its first
  * call's start to its last call's end when the file lacks the run span. Stateless and thread-safe.
  */
@@ -106,7 +110,14 @@ final class OtlpWorkflowReader {
     if (renamed != null) {
       notes.add(renamed);
     }
-    return new TracedWorkflow(file.toString(), InputFormat.OTLP, runs, recorded, notes);
+    int truncated = trace.counts().truncatedLines();
+    if (truncated > 0) {
+      notes.add(truncated + " truncated last line (a writer that stopped mid-line?) was skipped");
+    }
+    List<String> warnings =
+        trace.warnings().stream().map(w -> "warning: " + oneLine(w.toString())).toList();
+    return new TracedWorkflow(
+        file.toString(), InputFormat.OTLP, runs, recorded, notes, warnings, truncated);
   }
 
   private static Duration makespan(TraceRun run) {

@@ -23,13 +23,18 @@ import org.jspecify.annotations.Nullable;
  * @param recordedMakespan how long the recorded execution took, summed over runs, or {@code null}
  *     when the file does not tell
  * @param notes what the reader had to leave out or assume, for the report; usually empty
+ * @param warnings lines for the terminal about what was skipped, each naming the file and line (a
+ *     trace file's last line cut short by a writer that crashed); usually empty
+ * @param truncatedLines how many lines were skipped as cut short (0 or 1)
  */
 public record TracedWorkflow(
     String file,
     InputFormat format,
     List<Workload> runs,
     @Nullable Duration recordedMakespan,
-    List<String> notes) {
+    List<String> notes,
+    List<String> warnings,
+    int truncatedLines) {
 
   /** Validates and copies. */
   public TracedWorkflow {
@@ -37,9 +42,20 @@ public record TracedWorkflow(
     Objects.requireNonNull(format, "format");
     runs = List.copyOf(runs);
     notes = List.copyOf(notes);
+    warnings = List.copyOf(warnings);
     if (runs.isEmpty()) {
       throw new IllegalArgumentException(file + ": no runs");
     }
+  }
+
+  /** An input read whole: no warnings, no truncated lines. */
+  public TracedWorkflow(
+      String file,
+      InputFormat format,
+      List<Workload> runs,
+      @Nullable Duration recordedMakespan,
+      List<String> notes) {
+    this(file, format, runs, recordedMakespan, notes, List.of(), 0);
   }
 
   /** Every task of every run, in run order then file order. */

@@ -6,6 +6,8 @@ import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
 import dev.parallax.storage.HistoryStoreException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -52,13 +54,109 @@ public final class ParallaxCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     BenchCommand.install(cli);
-    return cli.execute(args);
+    return execute(cli, err, args);
+  }
+
+  /**
+   * Runs a command line; running out of memory is one line on {@code err} with a hint how to give
+   * the JVM more, and exit status 1, not a stack trace.
+   */
+  static int execute(CommandLine cli, PrintWriter err, String... args) {
+    CommandLine.IExecutionExceptionHandler handler = cli.getExecutionExceptionHandler();
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) ->
+            causedByOutOfMemory(e)
+                ? outOfMemory(err)
+                : handler.handleExecutionException(e, command, parsed));
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      return outOfMemory(err);
+    } catch (RuntimeException e) {
+      if (causedByOutOfMemory(e)) {
+        return outOfMemory(err);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean causedByOutOfMemory(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The out-of-memory line, made before memory runs short. */
+  private static final String OUT_OF_MEMORY = outOfMemoryMessage(Runtime.getRuntime().maxMemory());
+
+  /** The same line as bytes, for a thread that ran out of memory: printing it allocates nothing. */
+  private static final byte[] OUT_OF_MEMORY_LINE =
+      (OUT_OF_MEMORY + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  private static final java.util.concurrent.atomic.AtomicBoolean OUT_OF_MEMORY_PRINTED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Standard error without Java buffers, opened before memory runs short. */
+  private static final FileOutputStream RAW_ERR = new FileOutputStream(FileDescriptor.err);
+
+  /** Writes the line straight to file descriptor 2: no heap allocation, no lock of System.err. */
+  private static void writeOutOfMemoryLine() {
+    try {
+      RAW_ERR.write(OUT_OF_MEMORY_LINE);
+    } catch (IOException | RuntimeException | Error e) {
+      // nothing more can be done
+    }
+  }
+
+  /** Prints the one line and returns the exit status. */
+  static int outOfMemory(PrintWriter err) {
+    try {
+      err.println(OUT_OF_MEMORY);
+      err.flush();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      writeOutOfMemoryLine();
+    }
+    return 1;
+  }
+
+  /** The out-of-memory line for a JVM whose heap may grow to {@code maxHeapBytes}. */
+  static String outOfMemoryMessage(long maxHeapBytes) {
+    long mb = Math.max(1, maxHeapBytes >> 20);
+    long suggested = Math.max(1024, Long.highestOneBit(mb) << 1);
+    String size = suggested % 1024 == 0 ? suggested / 1024 + "g" : suggested + "m";
+    return "parallax: out of memory (the JVM may use "
+        + mb
+        + " MB); give it more with JAVA_OPTS, e.g. JAVA_OPTS=-Xmx"
+        + size
+        + " ./parallax ...";
   }
 
   /** Entry point. */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    // out of memory on another thread: the same one line, then stop at once (the JVM is not safe
+    // to use, and threads stuck in it could keep it from exiting); nothing here may allocate
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (causedByOutOfMemory(error)) {
+            if (!OUT_OF_MEMORY_PRINTED.compareAndSet(false, true)) {
+              while (true) {
+                java.util.concurrent.locks.LockSupport.park(); // the first thread prints and halts
+              }
+            }
+            try {
+              writeOutOfMemoryLine();
+            } finally {
+              Runtime.getRuntime().halt(1);
+            }
+          }
+          System.err.println("parallax: thread " + thread.getName() + " failed:");
+          error.printStackTrace();
+        });
     System.exit(run(out, err, args));
   }
 

@@ -81,6 +81,43 @@ class OtlpTraceAnalysisTest {
   }
 
   @Test
+  void truncatedLastLine_ofACrashedWriter_isSkippedWithAWarning_andCounted() throws Exception {
+    // the bug: analyze rejected the whole file for one truncated last line
+    Path trace = dir.resolve("crashed.jsonl");
+    List<Workload> graphs = new HeterogeneousGraphs(7, 20, 30, 3).next(1);
+    try (ParallaxTelemetry telemetry =
+            ParallaxTelemetry.builder()
+                .spanExporter(OtlpJsonFileSpanExporter.create(trace))
+                .build();
+        Simulator simulator =
+            Simulator.builder()
+                .slots(2)
+                .executor(b -> b.openTelemetry(telemetry.openTelemetry()))
+                .build()) {
+      simulator.run(graphs.getFirst());
+    }
+    List<String> lines = java.nio.file.Files.readAllLines(trace);
+    String cut = lines.getLast().substring(0, lines.getLast().length() / 2);
+    java.nio.file.Files.writeString(
+        trace, cut, java.nio.file.StandardOpenOption.APPEND); // no line end: a crash mid-line
+
+    Path json = dir.resolve("out.json");
+    Cli r = Cli.run("analyze", trace.toString(), "--concurrency", "2", "--json", json.toString());
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.errLines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("warning: " + trace + ":" + (lines.size() + 1) + ":")
+                    .contains("cut short"));
+    JsonNode in = JsonFiles.MAPPER.readTree(json.toFile()).path("inputs").get(0);
+    assertThat(in.path("truncated_lines").asInt()).isOne();
+    assertThat(in.path("tasks").asInt()).isEqualTo(graphs.getFirst().size());
+    assertThat(in.path("notes").toString()).contains("truncated last line");
+  }
+
+  @Test
   void traceReader_rebuildsEachRunsGraphFromDependsOn() throws Exception {
     Path trace = dir.resolve("graph.jsonl");
     List<Workload> graphs = new HeterogeneousGraphs(9, 20, 30, 3).next(1);

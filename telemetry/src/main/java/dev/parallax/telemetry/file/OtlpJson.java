@@ -40,8 +40,21 @@ final class OtlpJson {
 
   /** Signals a line that is not an OTLP/JSON trace request; the message says why. */
   static final class MalformedLineException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean endOfInput;
+
     MalformedLineException(String message) {
+      this(message, false);
+    }
+
+    MalformedLineException(String message, boolean endOfInput) {
       super(message);
+      this.endOfInput = endOfInput;
+    }
+
+    /** Whether the line ended in the middle of the JSON value: cut short. */
+    boolean endOfInput() {
+      return endOfInput;
     }
   }
 
@@ -105,7 +118,9 @@ final class OtlpJson {
     } catch (JsonProcessingException e) {
       String column =
           e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")";
-      throw new MalformedLineException("not JSON: " + e.getOriginalMessage() + column);
+      throw new MalformedLineException(
+          "not JSON: " + e.getOriginalMessage() + column,
+          e instanceof com.fasterxml.jackson.core.io.JsonEOFException);
     }
     if (!(tree instanceof ObjectNode root)) {
       throw new MalformedLineException("not a JSON object but " + tree.getNodeType());

@@ -19,6 +19,9 @@ import java.util.TreeMap;
  * @param defaultedSpans spans read with at least one missing or unknown value replaced by a default
  * @param defaultedFields how often each field got a default: attribute names such as {@code
  *     gen_ai.tool.call.id}, and {@code kind} or {@code status.code} for unknown enum values
+ * @param truncatedLines 1 when the file's last line was cut short (no line end, JSON ending early:
+ *     what a writer that crashed leaves) and skipped with a warning, else 0; not among {@code
+ *     malformedLines}
  */
 public record ReadCounts(
     int lines,
@@ -29,10 +32,35 @@ public record ReadCounts(
     int unreadableToolSpans,
     int droppedSpans,
     int defaultedSpans,
-    Map<String, Integer> defaultedFields) {
+    Map<String, Integer> defaultedFields,
+    int truncatedLines) {
 
   /** Copies; the fields map is sorted by name. */
   public ReadCounts {
     defaultedFields = java.util.Collections.unmodifiableMap(new TreeMap<>(defaultedFields));
+  }
+
+  /** Counts of a file whose last line was not cut short. */
+  public ReadCounts(
+      int lines,
+      int malformedLines,
+      int spans,
+      int toolRecords,
+      int skippedSpans,
+      int unreadableToolSpans,
+      int droppedSpans,
+      int defaultedSpans,
+      Map<String, Integer> defaultedFields) {
+    this(
+        lines,
+        malformedLines,
+        spans,
+        toolRecords,
+        skippedSpans,
+        unreadableToolSpans,
+        droppedSpans,
+        defaultedSpans,
+        defaultedFields,
+        0);
   }
 }

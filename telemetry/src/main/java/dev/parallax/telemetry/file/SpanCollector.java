@@ -20,6 +20,8 @@ final class SpanCollector {
   private final List<TraceSpan> spans = new ArrayList<>();
   private final List<ExecutionRecord> records = new ArrayList<>();
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Problem> warnings = new ArrayList<>();
+  private int truncatedLines;
   private final Map<String, TraceSpan> seen = new HashMap<>();
   private final Map<String, Integer> defaultedFields = new HashMap<>();
   private int lines;
@@ -35,6 +37,17 @@ final class SpanCollector {
 
   /** Reads one line of the file; {@code number} counts from 1. */
   void line(int number, String text) {
+    line(number, text, false);
+  }
+
+  /**
+   * Reads one line of the file; {@code number} counts from 1.
+   *
+   * @param unterminated the file's last line, with no line end: what a writer that crashed leaves.
+   *     If its JSON is cut short it is skipped with a {@linkplain TraceFile#warnings() warning}
+   *     instead of a problem.
+   */
+  void line(int number, String text, boolean unterminated) {
     if (text.isBlank()) {
       return;
     }
@@ -43,6 +56,16 @@ final class SpanCollector {
     try {
       parsed = OtlpJson.parse(text);
     } catch (OtlpJson.MalformedLineException e) {
+      if (unterminated && e.endOfInput()) {
+        truncatedLines++;
+        warnings.add(
+            new Problem(
+                file,
+                number,
+                "the last line is cut short (a writer that stopped mid-line?) and was skipped: "
+                    + e.getMessage()));
+        return;
+      }
       malformedLines++;
       problems.add(new Problem(file, number, e.getMessage()));
       return;
@@ -118,7 +141,8 @@ final class SpanCollector {
             unreadableToolSpans,
             dropped,
             defaultedSpans,
-            defaultedFields);
-    return new TraceFile(file, records, SpanGraph.of(spans), counts, problems);
+            defaultedFields,
+            truncatedLines);
+    return new TraceFile(file, records, SpanGraph.of(spans), counts, problems, warnings);
   }
 }

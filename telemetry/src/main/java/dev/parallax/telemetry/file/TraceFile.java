@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param graph every span read, with parent/child links and runs
  * @param counts how many lines, spans, records, skipped and defaulted spans were read
  * @param problems what could not be read, in file order; empty for a clean file
+ * @param warnings what was skipped without being a problem: a last line cut short by a writer that
+ *     stopped mid-line; empty for a clean file
  */
 public record TraceFile(
     Path path,
     List<ExecutionRecord> records,
     SpanGraph graph,
     ReadCounts counts,
-    List<Problem> problems) {
+    List<Problem> problems,
+    List<Problem> warnings) {
 
   /** Validates and copies. */
   public TraceFile {
@@ -29,6 +32,17 @@ public record TraceFile(
     Objects.requireNonNull(counts, "counts");
     records = List.copyOf(records);
     problems = List.copyOf(problems);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A file read without warnings. */
+  public TraceFile(
+      Path path,
+      List<ExecutionRecord> records,
+      SpanGraph graph,
+      ReadCounts counts,
+      List<Problem> problems) {
+    this(path, records, graph, counts, problems, List.of());
   }
 
   /** The runs, in start order: shorthand for {@code graph().runs()}. */

@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +28,11 @@ import java.util.Objects;
  * <p>Tool calls are grouped into {@linkplain TraceRun runs} by their {@code parallax.run.id}
  * attribute with the {@code parallax.run} span carrying the same id; a call without the attribute
  * joins its parent if that is a run span, and otherwise the other calls under the same parent span.
+ *
+ * <p>A last line without a line end whose JSON ends early is what a writer that stopped mid-line (a
+ * crash, a kill) leaves: it is skipped, counted in {@link ReadCounts#truncatedLines()} and reported
+ * as a {@linkplain TraceFile#warnings() warning}, not a problem, so {@link #readStrict} accepts the
+ * file. The same cut anywhere else is a malformed line.
  *
  * <p>Bad input does not stop the reading. A line that is not JSON or not an OTLP trace request is
  * lost and reported as a {@link Problem} naming the file and line; a span with unreadable ids, a
@@ -58,13 +65,16 @@ public final class TraceFileReader {
     try (BufferedReader in =
         new BufferedReader(
             new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
+      // one line behind: the last line is read knowing it is the last
+      String line = in.readLine();
+      while (line != null) {
         number++;
         if (number == 1 && line.startsWith("\uFEFF")) {
           line = line.substring(1);
         }
-        collector.line(number, line);
+        String next = in.readLine();
+        collector.line(number, line, next == null && !endsWithLineBreak(file));
+        line = next;
       }
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException("trace file not found: " + file, e);
@@ -73,6 +83,23 @@ public final class TraceFileReader {
       throw new UncheckedIOException("cannot read trace file " + file + where + ": " + e, e);
     }
     return collector.finish();
+  }
+
+  /** Whether the file's last byte ends a line; an empty file counts as ended. */
+  private static boolean endsWithLineBreak(Path file) throws IOException {
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long size = channel.size();
+      if (size == 0) {
+        return true;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      channel.position(size - 1);
+      if (channel.read(last) != 1) {
+        return true;
+      }
+      byte b = last.get(0);
+      return b == '\n' || b == '\r';
+    }
   }
 
   /**
