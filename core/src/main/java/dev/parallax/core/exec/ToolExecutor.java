@@ -62,6 +62,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ToolExecutor implements AutoCloseable {
 
+  static {
+    EngineSettings.warmFailurePaths();
+  }
+
   private final EngineSettings settings;
   private final @Nullable SystemTimeSource ownedTime;
   private final Map<String, Run> active = new ConcurrentHashMap<>();

@@ -42,4 +42,12 @@ public record EngineSettings(
     FailureMode failureMode,
     int maxConcurrency,
     RandomGenerator random,
-    ExceptionRecording exceptionRecording) {}
+    ExceptionRecording exceptionRecording) {
+  /**
+   * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});
+   * called when the executor class loads.
+   */
+  public static void warmFailurePaths() {
+    FailurePaths.warm();
+  }
+}
