@@ -19,14 +19,12 @@ import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ReadyQueue;
-import dev.parallax.core.time.Cancellable;
-import dev.parallax.core.time.TimeSource;
+import dev.parallax.core.testing.ThrowingTimeSource;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,7 +258,8 @@ class FaultInjectionTest {
                 throw sneaky(kind.make(where));
               });
       case TIME_SOURCE ->
-          b.timeSource(new FaultyTime(kind.make(where))).attemptTimeout(Duration.ofMinutes(1));
+          b.timeSource(new ThrowingTimeSource(kind.make(where)))
+              .attemptTimeout(Duration.ofMinutes(1));
     };
   }
 
@@ -447,30 +446,6 @@ class FaultInjectionTest {
       if (fault == Fault.ADMISSION_CLOSE) {
         throw sneaky(error);
       }
-    }
-  }
-
-  /** Real time whose timer refuses every task. */
-  static final class FaultyTime implements TimeSource {
-    private final Throwable error;
-
-    FaultyTime(Throwable error) {
-      this.error = error;
-    }
-
-    @Override
-    public Instant now() {
-      return Instant.now();
-    }
-
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
-
-    @Override
-    public Cancellable schedule(Duration delay, Runnable task) {
-      throw sneaky(error);
     }
   }
 }

@@ -13,7 +13,7 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.policy.RetryPolicy;
-import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.testing.ThrowingTimeSource;
 import dev.parallax.core.time.TimeSource;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
@@ -28,7 +28,6 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -159,22 +158,7 @@ class RobustnessRegressionTest {
 
   /** A time source whose timer fails with an error of the JVM itself. */
   private static final TimeSource BROKEN_JVM_TIMER =
-      new TimeSource() {
-        @Override
-        public Instant now() {
-          return Instant.now();
-        }
-
-        @Override
-        public long nanoTime() {
-          return System.nanoTime();
-        }
-
-        @Override
-        public Cancellable schedule(Duration delay, Runnable task) {
-          throw new InternalError("the JVM is in trouble");
-        }
-      };
+      new ThrowingTimeSource(new InternalError("the JVM is in trouble"));
 
   // Regression: executeAsync completed its view with null when the run ended exceptionally.
   @Test
