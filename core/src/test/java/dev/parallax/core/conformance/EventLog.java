@@ -72,6 +72,24 @@ final class EventLog implements ExecutionListener {
   }
 
   /**
+   * Waits until at least {@code n} recorded events start with {@code prefix}.
+   *
+   * @throws AssertionError listing the events seen if they are not recorded within {@link
+   *     Harness#WAIT}
+   */
+  synchronized void awaitCount(String prefix, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + Harness.WAIT.toNanos();
+    while (count(prefix) < n) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(
+            n + " events '" + prefix + "' not seen within " + Harness.WAIT + "; events: " + events);
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  /**
    * Waits for the result handed to {@code onRunFinished} of the only run so far.
    *
    * @throws AssertionError if no run finishes within {@link Harness#WAIT}
