@@ -10,15 +10,18 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.policy.FailureMode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -146,5 +149,66 @@ class Resilience4jBulkheadConformanceTest {
           .as("the second body enters after the first one left")
           .containsSubsequence(List.of("exit 0#1", "enter 1#1"));
     }
+  }
+
+  /**
+   * BulkheadTest's invariant under stress (issue 11 item 6 was found this way: "per run 6 of 5, a
+   * tool limited to 2 at 4"): many runs at once of a tool limited to two, of a tool that is not
+   * concurrency-safe and of a run limited to three, whose bodies take 1 to 3 ms, ignore interrupts
+   * and mostly outlive their 1 ms attempt timeout. Whatever the interleaving, no limit is ever
+   * exceeded and every call ends exactly once.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void semaphoreUnderStress_timedOutBodiesIgnoringInterrupts_neverExceedAnyLimit(Mode mode)
+      throws Exception {
+    int runsPerKind = 8;
+    Object[] inputs = {0, 1, 2, 3, 4, 5, 6, 7};
+    boolean sequence = mode.shape == Mode.Shape.SEQUENTIAL;
+    try (Harness h =
+        Harness.realTime(
+            b -> b.toolConcurrency("limited", 2).attemptTimeout(Duration.ofMillis(1)))) {
+      BiFunction<Object, Integer, Probe.Step> work =
+          (in, attempt) -> new Probe.Busy(Duration.ofMillis(1 + (Integer) in % 3), "done");
+      List<Probe> limited = new ArrayList<>();
+      List<Probe> exclusive = new ArrayList<>();
+      List<Probe> free = new ArrayList<>();
+      List<Started> runs = new ArrayList<>();
+      UnaryOperator<ExecutionPlan> continuing = plan -> plan.withFailureMode(FailureMode.CONTINUE);
+      for (int r = 0; r < runsPerKind; r++) {
+        limited.add(h.probe("limited", true, true, work));
+        exclusive.add(h.probe("exclusive", true, false, work));
+        free.add(h.probe("free", true, true, work));
+        runs.add(h.start(mode, calls(limited.getLast(), inputs), continuing));
+        runs.add(h.start(mode, calls(exclusive.getLast(), inputs), continuing));
+        runs.add(
+            h.start(
+                mode,
+                calls(free.getLast(), inputs),
+                plan ->
+                    sequence
+                        ? continuing.apply(plan)
+                        : continuing.apply(plan).withMaxConcurrency(3)));
+      }
+      for (Started run : runs) {
+        assertThat(run.result().results())
+            .extracting(CallResult::status)
+            .allMatch(s -> s == CallStatus.SUCCEEDED || s == CallStatus.TIMED_OUT);
+      }
+
+      assertThat(mostInside(limited)).as("tool limited to 2").isLessThanOrEqualTo(2);
+      assertThat(mostInside(exclusive)).as("tool not concurrency-safe").isEqualTo(1);
+      assertThat(mostInside(free)).as("run limited to 3").isLessThanOrEqualTo(sequence ? 1 : 3);
+      long calls = (long) runs.size() * inputs.length;
+      assertThat(h.events.count("succeeded ") + h.events.count("timed_out "))
+          .as("every call ends exactly once")
+          .isEqualTo(calls);
+      assertThat(h.events.count("run-finished")).isEqualTo(runs.size());
+    }
+  }
+
+  /** The most bodies any of these probes ever had inside at once. */
+  private static int mostInside(List<Probe> probes) {
+    return probes.stream().mapToInt(Probe::maxInside).max().orElse(0);
   }
 }

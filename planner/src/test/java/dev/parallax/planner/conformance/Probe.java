@@ -3,11 +3,13 @@ package dev.parallax.planner.conformance;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolContext;
 import dev.parallax.core.tool.ToolSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,12 @@ final class Probe implements Tool<Object, Object> {
    * interrupt like a badly written tool, then returns {@code value}.
    */
   record Stubborn(CountDownLatch release, Object value) implements Step {}
+
+  /**
+   * Works for {@code duration} of real time, ignoring interrupts (they are counted), then returns
+   * {@code value}: a slow tool that does not honour cancellation, for stress tests.
+   */
+  record Busy(Duration duration, Object value) implements Step {}
 
   /** Waits (interruptibly) for {@code gate}, then does {@code then}. */
   record AwaitGate(CountDownLatch gate, Step then) implements Step {}
@@ -172,6 +180,16 @@ final class Probe implements Tool<Object, Object> {
             interrupted(context); // swallowed: the tool goes on
           }
         }
+      }
+      case Busy b -> {
+        long end = System.nanoTime() + b.duration().toNanos();
+        for (long left = b.duration().toNanos(); left > 0; left = end - System.nanoTime()) {
+          LockSupport.parkNanos(left);
+          if (Thread.interrupted()) {
+            interrupted(context); // swallowed: the work goes on
+          }
+        }
+        yield b.value();
       }
       case AwaitGate g -> {
         try {
