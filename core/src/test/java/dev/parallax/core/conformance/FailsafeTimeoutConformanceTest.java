@@ -2,6 +2,7 @@ package dev.parallax.core.conformance;
 
 import static dev.parallax.core.conformance.Harness.calls;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
@@ -63,7 +64,7 @@ class FailsafeTimeoutConformanceTest {
 
       assertThat(run.results())
           .extracting(CallResult::status, CallResult::value, CallResult::attempts)
-          .containsOnly(org.assertj.core.groups.Tuple.tuple(CallStatus.SUCCEEDED, "success", 1));
+          .containsOnly(tuple(CallStatus.SUCCEEDED, "success", 1));
       assertThat(h.events.count("attempt-failed")).isZero();
       assertThat(h.clock().pendingTasks())
           .as("the timeout timers of finished attempts are cancelled")

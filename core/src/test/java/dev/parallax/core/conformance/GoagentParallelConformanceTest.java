@@ -2,6 +2,7 @@ package dev.parallax.core.conformance;
 
 import static dev.parallax.core.conformance.Harness.calls;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
@@ -61,9 +62,9 @@ class GoagentParallelConformanceTest {
       assertThat(run.results())
           .extracting(CallResult::callId, CallResult::value, CallResult::error)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("probe-0", "output1", null),
-              org.assertj.core.groups.Tuple.tuple("probe-1", "output2", null),
-              org.assertj.core.groups.Tuple.tuple("probe-2", "output3", null));
+              tuple("probe-0", "output1", null),
+              tuple("probe-1", "output2", null),
+              tuple("probe-2", "output3", null));
       assertThat(probe.maxInside()).isEqualTo(overlap ? 3 : 1);
     }
   }

@@ -4,6 +4,7 @@ import static dev.parallax.core.conformance.FailsafeDelayableRetryPolicyConforma
 import static dev.parallax.core.conformance.Harness.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
@@ -132,9 +133,9 @@ class LangGraphToolNodeConformanceTest {
       assertThat(run.results())
           .extracting(CallResult::callId, CallResult::tool, CallResult::value)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("some 0", "tool1", "1 - foo"),
-              org.assertj.core.groups.Tuple.tuple("some 1", "tool1", "2 - bar"),
-              org.assertj.core.groups.Tuple.tuple("some 2", "tool2", "tool2: 3 - baz"));
+              tuple("some 0", "tool1", "1 - foo"),
+              tuple("some 1", "tool1", "2 - bar"),
+              tuple("some 2", "tool2", "tool2: 3 - baz"));
     }
   }
 
@@ -180,9 +181,9 @@ class LangGraphToolNodeConformanceTest {
       assertThat(run.results())
           .extracting(CallResult::callId, CallResult::status)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("probe-0", CallStatus.FAILED),
-              org.assertj.core.groups.Tuple.tuple("probe-1", CallStatus.FAILED),
-              org.assertj.core.groups.Tuple.tuple("probe-2", CallStatus.SUCCEEDED));
+              tuple("probe-0", CallStatus.FAILED),
+              tuple("probe-1", CallStatus.FAILED),
+              tuple("probe-2", CallStatus.SUCCEEDED));
       assertThat(run.get("probe-0").error()).isSameAs(valueError);
       assertThat(run.get("probe-1").error()).isSameAs(toolException);
       assertThat(run.get("probe-2").value()).isEqualTo("fine");

@@ -87,6 +87,7 @@ final class Probe implements Tool<Object, Object> {
   private final ToolSpec spec;
   private final BiFunction<Object, Integer, Step> script;
   private final Set<CountDownLatch> stubbornLatches = new LinkedHashSet<>();
+  private boolean releasedAll;
 
   // guarded by this
   private int starts;
@@ -170,6 +171,9 @@ final class Probe implements Tool<Object, Object> {
       case Stubborn s -> {
         synchronized (this) {
           stubbornLatches.add(s.release());
+          if (releasedAll) {
+            s.release().countDown(); // started after release(): return at once
+          }
         }
         while (true) {
           try {
@@ -225,8 +229,9 @@ final class Probe implements Tool<Object, Object> {
     throw (T) error;
   }
 
-  /** Lets every {@link Stubborn} body that has started return (the harness does it at close). */
+  /** Lets every {@link Stubborn} body, started or not, return (the harness does it at close). */
   synchronized void release() {
+    releasedAll = true;
     stubbornLatches.forEach(CountDownLatch::countDown);
   }
 

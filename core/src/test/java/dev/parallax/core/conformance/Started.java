@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -24,51 +25,51 @@ final class Started {
   private final CompletableFuture<RunResult> outcome;
   private final @Nullable Thread caller;
   private final @Nullable ToolRun run;
-  private volatile boolean callerFlagKept;
+  private final AtomicBoolean callerFlagKept;
 
   private Started(
       Harness harness,
       Mode.Invocation invocation,
       CompletableFuture<RunResult> outcome,
       @Nullable Thread caller,
-      @Nullable ToolRun run) {
+      @Nullable ToolRun run,
+      AtomicBoolean callerFlagKept) {
     this.harness = harness;
     this.invocation = invocation;
     this.outcome = outcome;
     this.caller = caller;
     this.run = run;
+    this.callerFlagKept = callerFlagKept;
   }
 
   /** Calls a blocking {@code execute*} on a caller thread of its own. */
   static Started sync(Harness harness, Supplier<RunResult> execute) {
     CompletableFuture<RunResult> outcome = new CompletableFuture<>();
-    Started[] self = new Started[1];
+    AtomicBoolean flagKept = new AtomicBoolean();
     Thread caller =
         Thread.ofVirtual()
             .name("conformance-caller")
-            .unstarted(
+            .start(
                 () -> {
                   try {
                     RunResult result = execute.get();
-                    self[0].callerFlagKept = Thread.currentThread().isInterrupted();
+                    flagKept.set(Thread.currentThread().isInterrupted());
                     outcome.complete(result);
                   } catch (Throwable e) {
                     outcome.completeExceptionally(e);
                   }
                 });
-    self[0] = new Started(harness, Mode.Invocation.SYNC, outcome, caller, null);
-    caller.start();
-    return self[0];
+    return new Started(harness, Mode.Invocation.SYNC, outcome, caller, null, flagKept);
   }
 
   /** Wraps the future of an {@code execute*Async} call. */
   static Started async(Harness harness, CompletableFuture<RunResult> future) {
-    return new Started(harness, Mode.Invocation.ASYNC, future, null, null);
+    return new Started(harness, Mode.Invocation.ASYNC, future, null, null, new AtomicBoolean());
   }
 
   /** Wraps a run from {@code start(plan)}. */
   static Started run(Harness harness, ToolRun run) {
-    return new Started(harness, Mode.Invocation.RUN, run.result(), null, run);
+    return new Started(harness, Mode.Invocation.RUN, run.result(), null, run, new AtomicBoolean());
   }
 
   /** Whether the result is there. */
@@ -135,7 +136,7 @@ final class Started {
   boolean callerInterruptFlagKept() {
     assertThat(invocation).isEqualTo(Mode.Invocation.SYNC);
     assertThat(outcome).isDone();
-    return callerFlagKept;
+    return callerFlagKept.get();
   }
 
   private void bounded(String what, Runnable action) throws InterruptedException {
