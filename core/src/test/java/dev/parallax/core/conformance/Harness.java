@@ -269,11 +269,46 @@ final class Harness implements AutoCloseable {
    * run is left active, and every thread a probe ran on has ended once stubborn probes are
    * released.
    *
-   * @throws AssertionError if one of those does not hold
+   * @throws AssertionError if one of those does not hold, or if the test thread is interrupted
+   *     while checking
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     engineLog.close();
+    try {
+      closeAndCheck();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while closing the harness", e);
+    }
+  }
+
+  private void closeAndCheck() throws InterruptedException {
+    closeExecutor();
+    List<Probe> all;
+    synchronized (probes) {
+      all = List.copyOf(probes);
+    }
+    for (Probe probe : all) {
+      probe.release();
+    }
+    for (Probe probe : all) {
+      for (Thread thread : probe.threads()) {
+        thread.join(WAIT);
+        assertThat(thread.isAlive())
+            .as("no thread is left behind: %s of %s still runs", thread, probe)
+            .isFalse();
+      }
+    }
+  }
+
+  /**
+   * Closes the executor (idempotent) and checks that {@code close()} returns within the bound and
+   * leaves no run active; stubborn probes are not released.
+   *
+   * @throws AssertionError if it does not return, throws, or leaves a run active
+   */
+  void closeExecutor() throws InterruptedException {
     Duration bound = hung ? WAIT_AFTER_HANG : WAIT;
     CompletableFuture<Void> closed = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -295,20 +330,5 @@ final class Harness implements AutoCloseable {
       throw new AssertionError("ToolExecutor.close() threw", e.getCause());
     }
     assertThat(executor.activeRuns()).as("runs left active after close()").isZero();
-    List<Probe> all;
-    synchronized (probes) {
-      all = List.copyOf(probes);
-    }
-    for (Probe probe : all) {
-      probe.release();
-    }
-    for (Probe probe : all) {
-      for (Thread thread : probe.threads()) {
-        thread.join(WAIT);
-        assertThat(thread.isAlive())
-            .as("no thread is left behind: %s of %s still runs", thread, probe)
-            .isFalse();
-      }
-    }
   }
 }

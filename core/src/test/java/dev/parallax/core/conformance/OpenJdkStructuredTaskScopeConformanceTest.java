@@ -303,7 +303,7 @@ class OpenJdkStructuredTaskScopeConformanceTest {
       int running = mode.shape == Mode.Shape.SEQUENTIAL ? 1 : 2;
       probe.awaitStarts(running);
 
-      h.close(); // returns within the bound although the stubborn body runs on
+      h.closeExecutor(); // returns within the bound although the stubborn body runs on
       RunResult run = started.result();
 
       assertThat(run.results()).extracting(CallResult::status).containsOnly(CallStatus.CANCELLED);
