@@ -72,6 +72,35 @@ final class EventLog implements ExecutionListener {
   }
 
   /**
+   * Waits until one of {@code events} has been recorded and returns the first recorded.
+   *
+   * @throws AssertionError listing the events seen if none is recorded within {@link Harness#WAIT}
+   */
+  synchronized String awaitAny(String... wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + Harness.WAIT.toNanos();
+    while (true) {
+      for (String event : events) {
+        for (String w : wanted) {
+          if (event.equals(w)) {
+            return w;
+          }
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(
+            "none of "
+                + java.util.Arrays.toString(wanted)
+                + " seen within "
+                + Harness.WAIT
+                + "; events: "
+                + events);
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  /**
    * Waits until at least {@code n} recorded events start with {@code prefix}.
    *
    * @throws AssertionError listing the events seen if they are not recorded within {@link
