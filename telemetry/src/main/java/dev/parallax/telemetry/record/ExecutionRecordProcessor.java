@@ -73,8 +73,11 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   /** Default capacity of the queue between span ends and subscribers. */
   public static final int DEFAULT_CAPACITY = 8192;
 
-  /** Default time the subscribers may take no record before span ends stop waiting: 1 second. */
-  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(1);
+  /**
+   * Default time the subscribers may take no record before span ends stop waiting: 5 seconds, well
+   * beyond a garbage-collection pause or a slow disk write, so that only a stuck subscriber drops.
+   */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger LOG = Logger.getLogger(ExecutionRecordProcessor.class.getName());
 
@@ -95,7 +98,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   private final AtomicLong backpressureWaits = new AtomicLong();
   private final AtomicBoolean backpressure = new AtomicBoolean();
   private final AtomicLong backpressureEpisodes = new AtomicLong();
-  private final AtomicLong droppedBeforeStall = new AtomicLong();
+  private final AtomicLong droppedInStall = new AtomicLong();
   private final Queue<Flush> flushes = new ConcurrentLinkedQueue<>();
   private final CompletableResultCode stopped = new CompletableResultCode();
   private final Thread worker;
@@ -236,16 +239,21 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
       case QUEUED_AFTER_WAIT -> waited();
       case STALL_STARTED -> {
         waited();
-        droppedBeforeStall.set(dropped.get());
+        droppedInStall.incrementAndGet();
+        drop(1);
         LOG.warning(
             "execution record subscribers took no record for "
                 + stallTimeout
                 + ": a subscriber is stuck; tool records are dropped (and counted) until they"
                 + " move again");
+        return;
+      }
+      case STALLED -> {
+        droppedInStall.incrementAndGet();
         drop(1);
         return;
       }
-      case STALLED, CLOSED -> {
+      case CLOSED -> {
         drop(1);
         return;
       }
@@ -321,7 +329,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
         if (queue.stalled() && queue.endStall()) {
           LOG.warning(
               "execution record subscribers move again; "
-                  + (dropped.get() - droppedBeforeStall.get())
+                  + droppedInStall.getAndSet(0)
                   + " record(s) were dropped while they were stuck");
         }
         if (++n % BATCH == 0) {
