@@ -102,6 +102,8 @@ public final class BufferedHistoryWriter implements AutoCloseable {
   private final AtomicLong dropEpisodes = new AtomicLong();
   private long failingSince;
   private volatile boolean stopping;
+  // the batch in the writer thread's hands; touched by that thread only
+  private final List<ExecutionRecord> batch = new ArrayList<>();
   private volatile boolean idle;
 
   private BufferedHistoryWriter(Builder b) {
@@ -316,22 +318,40 @@ public final class BufferedHistoryWriter implements AutoCloseable {
 
   // ------------------------------------------------------------------ the writer's thread
 
+  /*
+   * The thread survives whatever its own work throws (an out-of-memory while reading a spill file,
+   * say): the batch in hand is a field, kept for the next turn; the error is logged (thinned out)
+   * and the loop goes on after the longest backoff. Only close() ends it.
+   */
   private void run() {
-    try {
-      deliverAll();
-    } catch (Throwable t) {
-      LOG.log(
-          Level.SEVERE,
-          "the parallax-history-writer thread died; "
-              + pending()
-              + " record(s) not delivered (what was spilled stays on disk)",
-          t);
+    long errors = 0;
+    while (true) {
+      try {
+        deliverAll();
+        return;
+      } catch (Throwable t) {
+        errors++;
+        if (Long.bitCount(errors) == 1) {
+          LOG.log(
+              Level.SEVERE,
+              "the parallax-history-writer thread failed ("
+                  + errors
+                  + " time(s)); it goes on with "
+                  + pending()
+                  + " record(s) pending",
+              t);
+        }
+        if (stopping) {
+          abandon(batch);
+          return;
+        }
+        LockSupport.parkNanos(this, maxBackoff.toNanos());
+      }
     }
   }
 
-  private void deliverAll() throws IOException {
+  private void deliverAll() {
     long backoff = minBackoff.toNanos();
-    List<ExecutionRecord> batch = new ArrayList<>(batchSize);
     while (true) {
       if (batch.isEmpty()) {
         queue.drainTo(batch, batchSize);
@@ -472,8 +492,8 @@ public final class BufferedHistoryWriter implements AutoCloseable {
   }
 
   /* At close with the store failing: keep what is in memory on disk, or count it as dropped. */
-  private void abandon(List<ExecutionRecord> batch) {
-    List<ExecutionRecord> left = new ArrayList<>(batch);
+  private void abandon(List<ExecutionRecord> inHand) {
+    List<ExecutionRecord> left = new ArrayList<>(inHand);
     queue.drainTo(left);
     long lost = 0;
     for (ExecutionRecord r : left) {
