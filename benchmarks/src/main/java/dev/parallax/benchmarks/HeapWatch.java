@@ -4,9 +4,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -26,11 +31,17 @@ final class HeapWatch implements AutoCloseable {
   private final AtomicLong peakUsed = new AtomicLong();
   private final AtomicLong collections = new AtomicLong();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
+  private final Set<String> heapPools = new HashSet<>();
   private final NotificationListener listener = this::onGc;
   private final Thread sampler;
   private volatile boolean running = true;
 
   HeapWatch() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(listener, null, null);
@@ -61,15 +72,17 @@ final class HeapWatch implements AutoCloseable {
     GarbageCollectionNotificationInfo info =
         GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
     long after = 0;
-    for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-      after += usage.getUsed();
+    for (Map.Entry<String, MemoryUsage> pool :
+        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+      if (heapPools.contains(pool.getKey())) {
+        after += pool.getValue().getUsed(); // the map has the non-heap pools too: left out
+      }
     }
-    // non-heap pools (metaspace, code cache) are in the map too; they are small and steady
     peakAfterGc.accumulateAndGet(after, Math::max);
     collections.incrementAndGet();
   }
 
-  /** Most memory in use right after a collection, in bytes (heap and the small non-heap pools). */
+  /** Most heap in use right after a collection, in bytes. */
   long peakAfterGc() {
     return peakAfterGc.get();
   }
