@@ -41,9 +41,19 @@ import org.jspecify.annotations.Nullable;
  * idempotent; no fallbacks unless given. Parts handed in are used as they are and are not closed by
  * {@link #close()}; parts built here are.
  *
+ * <p><b>History keeps every call.</b> No record is dropped on its way to the store: when records
+ * come faster than they are handled, the threads ending spans wait for the record subscribers (see
+ * {@link dev.parallax.telemetry.record.ExecutionRecordProcessor}); the history writer keeps a
+ * bounded buffer in memory and spills the overflow to disk — into a {@code spill} directory inside
+ * the embedded store's directory, or {@link ParallaxBuilder#historySpillDirectory} — and delivers
+ * it when the store catches up, recovers, or at the next start. Back-pressure, spilling and any
+ * loss are logged once per episode and exported as metrics ({@code parallax.records.*}, {@code
+ * parallax.history.*}) through the telemetry's meter provider.
+ *
  * <p>{@link #close()} stops the executor (cancelling runs still going), flushes the spans and the
- * records into history, saves the models if a model directory is set, and stops every thread it
- * started. Thread-safe.
+ * records into history — waiting as long as the store makes progress, see {@link
+ * ParallaxBuilder#historyCloseTimeout} —, saves the models if a model directory is set, and stops
+ * every thread it started. Thread-safe.
  */
 public final class Parallax implements AutoCloseable {
 

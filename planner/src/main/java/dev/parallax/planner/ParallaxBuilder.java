@@ -36,6 +36,15 @@ public final class ParallaxBuilder {
 
   private static final Logger LOG = Logger.getLogger(ParallaxBuilder.class.getName());
 
+  /** Default of {@link #historyCloseTimeout}: 10 seconds. */
+  public static final Duration DEFAULT_HISTORY_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default batch size of the history writer: one Lucene commit per this many records. */
+  static final int HISTORY_BATCH = 2_000;
+
+  /** The spill directory inside the embedded store's directory. */
+  static final String SPILL = "spill";
+
   private @Nullable Path historyDirectory;
   private @Nullable ExecutionHistoryStore history;
   private @Nullable ParallaxTelemetry telemetry;
@@ -50,6 +59,10 @@ public final class ParallaxBuilder {
   private Clock clock = Clock.systemUTC();
   private UnaryOperator<ToolExecutor.Builder> executorOptions = UnaryOperator.identity();
   private UnaryOperator<AdaptivePredictor.Builder> predictorOptions = UnaryOperator.identity();
+  private @Nullable Path historySpillDirectory;
+  private Duration historyCloseTimeout = DEFAULT_HISTORY_CLOSE_TIMEOUT;
+  private UnaryOperator<BufferedHistoryWriter.Builder> historyWriterOptions =
+      UnaryOperator.identity();
 
   ParallaxBuilder() {}
 
@@ -64,6 +77,44 @@ public final class ParallaxBuilder {
   /** A history store to use instead of the embedded one (for example Chroma); not closed here. */
   public ParallaxBuilder historyStore(ExecutionHistoryStore store) {
     this.history = Objects.requireNonNull(store, "store");
+    return this;
+  }
+
+  /**
+   * Where the history writer spills records when the store falls behind or is down, to deliver them
+   * when it catches up or at the next start. Default: a {@code spill} directory inside the embedded
+   * store's directory; for another store (Chroma), a temporary directory deleted once drained —
+   * give one here so that records left at close reach the store at the next start.
+   */
+  public ParallaxBuilder historySpillDirectory(Path directory) {
+    this.historySpillDirectory = Objects.requireNonNull(directory, "directory");
+    return this;
+  }
+
+  /**
+   * How long {@link Parallax#close()} waits for the history store to take one more record: it waits
+   * as long as the store makes progress (so a burst spilled to disk is delivered in full) and gives
+   * up after this long without progress (a store that is down), leaving the rest spilled for the
+   * next start. Default {@link #DEFAULT_HISTORY_CLOSE_TIMEOUT}.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public ParallaxBuilder historyCloseTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("historyCloseTimeout must be >= 0, was " + timeout);
+    }
+    this.historyCloseTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * Further options of the history writer (buffer capacity, batch size, backoff, listener), applied
+   * after the ones set here (the spill directory — see {@link #historySpillDirectory} —, the
+   * metrics, a batch size of {@value #HISTORY_BATCH}).
+   */
+  public ParallaxBuilder historyWriter(UnaryOperator<BufferedHistoryWriter.Builder> options) {
+    this.historyWriterOptions = Objects.requireNonNull(options, "options");
     return this;
   }
 
@@ -210,9 +261,18 @@ public final class ParallaxBuilder {
     }
     long warm = warmStart ? model.warmStart(store, clock.instant()) : 0;
 
-    BufferedHistoryWriter writer = BufferedHistoryWriter.builder(store).build();
-    owned.push(writer);
     ParallaxTelemetry traces = telemetry != null ? telemetry : ParallaxTelemetry.builder().build();
+    BufferedHistoryWriter writer;
+    try {
+      writer = historyWriter(store, traces);
+    } catch (RuntimeException | Error e) {
+      if (telemetry == null) {
+        traces.close(); // pushed below, to be closed first; not yet
+      }
+      throw e;
+    }
+    Duration closeTimeout = historyCloseTimeout;
+    owned.push(() -> writer.close(closeTimeout));
     owned.push(traces.subscribe(model));
     owned.push(traces.subscribe(writer::offer));
     // closed first (last pushed): the spans still buffered reach the predictor and the writer
@@ -242,5 +302,27 @@ public final class ParallaxBuilder {
     }
     ToolExecutor executor = b.build();
     return new Parallax(executor, traces, model, store, writer, modelDirectory, warm, owned);
+  }
+
+  /*
+   * Nothing accepted is lost between a span's end and the store: the record processor holds back
+   * span ends rather than drop (see ExecutionRecordProcessor), the writer spills to disk what its
+   * buffer cannot hold and delivers it when the store catches up or at the next start, and close
+   * waits while the store makes progress.
+   */
+  private BufferedHistoryWriter historyWriter(
+      ExecutionHistoryStore store, ParallaxTelemetry traces) {
+    BufferedHistoryWriter.Builder b =
+        BufferedHistoryWriter.builder(store)
+            .batchSize(HISTORY_BATCH)
+            .meterProvider(traces.openTelemetry().getMeterProvider());
+    if (historySpillDirectory != null) {
+      b.spillDirectory(historySpillDirectory);
+    } else if (store instanceof EmbeddedHistoryStore embedded) {
+      b.spillDirectory(embedded.directory().resolve(SPILL));
+    } else {
+      b.temporarySpill();
+    }
+    return historyWriterOptions.apply(b).build();
   }
 }

@@ -15,14 +15,17 @@ import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryStoreException;
 import dev.parallax.storage.embedded.EmbeddedHistoryStore;
 import dev.parallax.telemetry.ParallaxTelemetry;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The facade with its real parts: telemetry SDK, embedded store, predictor, scheduling. */
@@ -78,6 +81,47 @@ class ParallaxTest {
       assertThat(again.warmStartRecords()).isEqualTo(50);
       assertThat(again.predictor().windowSize()).isEqualTo(50);
     }
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void aBurstFarBeyondEveryBuffer_isInHistoryInFullAfterClose() throws Exception {
+    // issue 11 item 11: a 100,000-call burst kept 12.6% (record queue and writer buffer dropped)
+    Path history = dir.resolve("history");
+    int burst = 20_000;
+    InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    try (ParallaxTelemetry telemetry =
+        ParallaxTelemetry.builder().recordQueueCapacity(64).metricReader(metrics).build()) {
+      Parallax parallax =
+          Parallax.builder()
+              .historyDirectory(history)
+              .telemetry(telemetry)
+              .historyWriter(w -> w.capacity(100).batchSize(500))
+              .build();
+      try {
+        RunResult run = parallax.executor().executeParallel(calls("c", burst));
+        assertThat(run.allSucceeded()).isTrue();
+      } finally {
+        parallax.close();
+      }
+      assertThat(telemetry.records().dropped()).isZero();
+      assertThat(parallax.historyWriter().dropped()).isZero();
+      assertThat(parallax.historyWriter().pending()).isZero();
+      assertThat(parallax.historyWriter().delivered()).isEqualTo(burst);
+      assertThat(metricNames(metrics)).contains("parallax.history.delivered");
+    }
+    try (EmbeddedHistoryStore reopened =
+        EmbeddedHistoryStore.open(
+            history, FeatureVectorizer.log1p(Parallax.DEFAULT_VECTOR_FEATURES))) {
+      assertThat(reopened.count()).isEqualTo(burst);
+    }
+    try (var spill = Files.list(history.resolve(ParallaxBuilder.SPILL))) {
+      assertThat(spill).as("every spilled record delivered").isEmpty();
+    }
+  }
+
+  private static List<String> metricNames(InMemoryMetricReader metrics) {
+    return metrics.collectAllMetrics().stream().map(m -> m.getName()).toList();
   }
 
   @Test

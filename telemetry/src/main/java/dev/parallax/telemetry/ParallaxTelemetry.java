@@ -110,6 +110,7 @@ public final class ParallaxTelemetry implements AutoCloseable {
     private final List<SpanProcessor> spanProcessors = new ArrayList<>();
     private final List<MetricReader> metricReaders = new ArrayList<>();
     private int queueCapacity = ExecutionRecordProcessor.DEFAULT_CAPACITY;
+    private Duration stallTimeout = ExecutionRecordProcessor.DEFAULT_STALL_TIMEOUT;
     private @Nullable String serviceName;
 
     private Builder() {}
@@ -173,8 +174,9 @@ public final class ParallaxTelemetry implements AutoCloseable {
     }
 
     /**
-     * How many ended tool spans may wait for slow subscribers before records are dropped (default
-     * {@value ExecutionRecordProcessor#DEFAULT_CAPACITY}).
+     * How many ended tool spans may wait for the record subscribers before the threads ending spans
+     * wait for room (default {@value ExecutionRecordProcessor#DEFAULT_CAPACITY}); see {@link
+     * ExecutionRecordProcessor}.
      *
      * @throws IllegalArgumentException if below 1
      */
@@ -183,6 +185,22 @@ public final class ParallaxTelemetry implements AutoCloseable {
         throw new IllegalArgumentException("record queue capacity must be >= 1, was " + capacity);
       }
       this.queueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * How long the record subscribers may take no record before threads ending tool spans stop
+     * waiting for room in the full record queue and drop the records (default {@link
+     * ExecutionRecordProcessor#DEFAULT_STALL_TIMEOUT}); {@link Duration#ZERO} never waits.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder recordStallTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("record stall timeout must be >= 0, was " + timeout);
+      }
+      this.stallTimeout = timeout;
       return this;
     }
 
@@ -206,7 +224,7 @@ public final class ParallaxTelemetry implements AutoCloseable {
       metricReaders.forEach(meters::registerMetricReader);
       SdkMeterProvider meterProviderBuilt = meters.build();
       ExecutionRecordProcessor records =
-          new ExecutionRecordProcessor(queueCapacity, meterProviderBuilt);
+          new ExecutionRecordProcessor(queueCapacity, stallTimeout, meterProviderBuilt);
       SdkTracerProviderBuilder tracers =
           tracerProvider != null
               ? tracerProvider

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.apache.lucene.store.Directory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,14 @@ import org.jspecify.annotations.Nullable;
  * synced it to disk, so an acknowledged record survives a crash or {@code kill -9} of the process;
  * on reopen Lucene rolls back to the last commit. Each append costs one commit (a few ms of fsync),
  * so append in batches (the {@link dev.parallax.storage.BufferedHistoryWriter} does).
+ *
+ * <p><b>Recovery.</b> A failed write (a full disk, say) throws {@link HistoryStoreException} and
+ * leaves what was acknowledged intact. If the failure was tragic for Lucene's index writer, which
+ * then refuses every later write, the next append reopens the writer from the last commit (logged),
+ * so the store accepts writes again as soon as the disk has room — no restart needed. Searches keep
+ * answering from the last committed state meanwhile. A {@link
+ * dev.parallax.storage.BufferedHistoryWriter} in front keeps the records (in memory, then spilled)
+ * and retries until then.
  *
  * <p>Scans return records by start time, then id. Nearest-neighbour search is approximate, like any
  * HNSW index; distances are exact for the records it returns. One process at a time may open a
@@ -45,7 +55,7 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
   private EmbeddedHistoryStore(Builder b) throws IOException {
     this.vectorizer = b.vectorizer;
     this.maxStringChars = b.maxStringChars;
-    this.lucene = new LuceneHistory(b.directory, vectorizer, b.ramBufferMb);
+    this.lucene = new LuceneHistory(b.directory, vectorizer, b.ramBufferMb, b.wrap);
   }
 
   /**
@@ -136,6 +146,7 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
     private final FeatureVectorizer vectorizer;
     private int maxStringChars = Batches.DEFAULT_MAX_STRING_CHARS;
     private double ramBufferMb = 32;
+    private UnaryOperator<Directory> wrap = UnaryOperator.identity();
 
     private Builder(Path directory, FeatureVectorizer vectorizer) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -157,6 +168,12 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
         throw new IllegalArgumentException("ramBufferMb must be >= 1, was " + ramBufferMb);
       }
       this.ramBufferMb = ramBufferMb;
+      return this;
+    }
+
+    /** Reads and writes the index through this wrapper of its directory: for fault injection. */
+    Builder directoryWrapper(UnaryOperator<Directory> wrap) {
+      this.wrap = Objects.requireNonNull(wrap, "wrap");
       return this;
     }
 

@@ -16,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
@@ -49,6 +52,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -59,10 +63,13 @@ import org.jspecify.annotations.Nullable;
  * values for the scan order), {@code tool} (term), {@code start} (epoch nanos as a point for range
  * queries and doc values for sorting), {@code vec} (HNSW vector, Euclidean) and {@code rec} (the
  * record as JSON, stored). Writes replace by id, then commit (fsync) and refresh the near-real-time
- * searcher, so a write that returned is durable and visible. Internal: may change at any time.
+ * searcher, so a write that returned is durable and visible. After a tragic error (a full disk, an
+ * out-of-memory) closed Lucene's writer, the next write reopens it from the last commit, so the
+ * store recovers once the disk has room again. Internal: may change at any time.
  */
 public final class LuceneHistory implements Closeable {
 
+  private static final Logger LOG = Logger.getLogger(LuceneHistory.class.getName());
   private static final String ID = "id";
   private static final String TOOL = "tool";
   private static final String START = "start";
@@ -91,38 +98,121 @@ public final class LuceneHistory implements Closeable {
 
   private final Path path;
   private final FeatureVectorizer vectorizer;
+  private final double ramBufferMb;
   private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
   private final ReentrantLock writeLock = new ReentrantLock();
+  // replaced together, under writeLock, when the writer is reopened after a tragic error
+  private volatile IndexWriter writer;
+  private volatile SearcherManager searchers;
+  private long failedWrites;
+  private long reopens;
 
   /** Opens or creates the index in {@code path}. */
   public LuceneHistory(Path path, FeatureVectorizer vectorizer, double ramBufferMb)
       throws IOException {
+    this(path, vectorizer, ramBufferMb, UnaryOperator.identity());
+  }
+
+  /**
+   * Opens or creates the index in {@code path}, reading and writing it through {@code wrap} of its
+   * file-system directory (tests inject faults there: a full disk).
+   */
+  public LuceneHistory(
+      Path path, FeatureVectorizer vectorizer, double ramBufferMb, UnaryOperator<Directory> wrap)
+      throws IOException {
     this.path = path;
     this.vectorizer = vectorizer;
+    this.ramBufferMb = ramBufferMb;
     Files.createDirectories(path);
-    this.directory = FSDirectory.open(path);
+    this.directory = wrap.apply(FSDirectory.open(path));
+    IndexWriter opened;
     try {
       checkDimension();
-      IndexWriterConfig config =
-          new IndexWriterConfig()
-              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-              .setRAMBufferSizeMB(ramBufferMb)
-              .setCodec(CODEC)
-              .setMergePolicy(MERGES)
-              .setCommitOnClose(true);
-      this.writer = new IndexWriter(directory, config);
+      opened = openWriter();
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
     }
-    writer.setLiveCommitData(
-        Map.of(DIMENSION_KEY, Integer.toString(vectorizer.dimension())).entrySet());
+    this.writer = opened;
     if (!DirectoryReader.indexExists(directory)) {
       writer.commit();
     }
     this.searchers = new SearcherManager(writer, true, false, null);
+  }
+
+  private IndexWriter openWriter() throws IOException {
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+            .setRAMBufferSizeMB(ramBufferMb)
+            .setCodec(CODEC)
+            .setMergePolicy(MERGES)
+            .setCommitOnClose(true);
+    IndexWriter w = new IndexWriter(directory, config);
+    w.setLiveCommitData(Map.of(DIMENSION_KEY, Integer.toString(vectorizer.dimension())).entrySet());
+    return w;
+  }
+
+  /*
+   * After a tragic error (a full disk while flushing a segment, an out-of-memory) Lucene closes
+   * the IndexWriter for good: every later call throws AlreadyClosedException. The index on disk
+   * is intact up to the last commit, so a new IndexWriter on the same directory rolls back to it
+   * and goes on. The next write after a failure does that (under the write lock); until the disk
+   * has room again the new writer fails the same way and is reopened on the next try. Searches
+   * keep using the last searcher meanwhile.
+   */
+  private void reopenIfBroken() throws IOException {
+    IndexWriter current = writer;
+    if (current.isOpen() && current.getTragicException() == null) {
+      return;
+    }
+    try {
+      current.rollback(); // releases the write lock; a no-op if Lucene closed it already
+    } catch (IOException | RuntimeException e) {
+      // it is being thrown away
+    }
+    IndexWriter reopened = openWriter();
+    SearcherManager old = searchers;
+    searchers = new SearcherManager(reopened, true, false, null);
+    writer = reopened;
+    reopens++;
+    try {
+      old.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing the searchers of the broken writer failed", e);
+    }
+    LOG.fine("history index " + path + " writer reopened from the last commit");
+  }
+
+  /* A failing episode is logged when it starts and when a write succeeds again, not per try. */
+  private void onWriteFailure(Throwable e) {
+    IndexWriter current = writer;
+    Throwable tragedy = current.getTragicException();
+    if (failedWrites++ == 0 && (tragedy != null || !current.isOpen())) {
+      LOG.log(
+          Level.WARNING,
+          "the history index "
+              + path
+              + " hit a tragic error and closed its writer; each later write reopens it from the"
+              + " last commit until one succeeds",
+          tragedy != null ? tragedy : e);
+    }
+  }
+
+  private void onWriteSuccess() {
+    if (failedWrites > 0) {
+      LOG.info(
+          "history index "
+              + path
+              + " accepts writes again after "
+              + failedWrites
+              + " failed write(s)"
+              + (reopens > 0
+                  ? "; its writer was reopened from the last commit " + reopens + " time(s)"
+                  : ""));
+      failedWrites = 0;
+      reopens = 0;
+    }
   }
 
   private void checkDimension() throws IOException {
@@ -155,10 +245,18 @@ public final class LuceneHistory implements Closeable {
     }
     writeLock.lock();
     try {
-      for (PreparedRecord p : records) {
-        writer.updateDocument(new Term(ID, p.id()), document(p));
+      reopenIfBroken();
+      IndexWriter w = writer;
+      try {
+        for (PreparedRecord p : records) {
+          w.updateDocument(new Term(ID, p.id()), document(p));
+        }
+        w.commit();
+      } catch (IOException | RuntimeException e) {
+        onWriteFailure(e);
+        throw e;
       }
-      writer.commit();
+      onWriteSuccess();
       searchers.maybeRefreshBlocking();
     } finally {
       writeLock.unlock();
@@ -182,36 +280,62 @@ public final class LuceneHistory implements Closeable {
   public HistoryPage scan(HistoryQuery query) throws IOException {
     StartKey after = StartKey.parse(query.pageToken());
     Query q = filter(query.tool(), EpochNanos.of(query.from()), EpochNanos.of(query.to()));
-    IndexSearcher searcher = searchers.acquire();
-    try {
-      int n = query.limit() == Integer.MAX_VALUE ? query.limit() : query.limit() + 1;
-      TopDocs top =
-          after == null
-              ? searcher.search(q, n, SCAN_ORDER)
-              : searcher.searchAfter(
-                  // the last doc id: the token's own record (same values) is not "after" it
-                  new FieldDoc(
-                      Math.max(0, searcher.getIndexReader().maxDoc() - 1),
-                      Float.NaN,
-                      new Object[] {after.startNanos(), new BytesRef(after.id())}),
-                  q,
-                  n,
-                  SCAN_ORDER);
-      StoredFields stored = searcher.storedFields();
-      List<ExecutionRecord> records = new ArrayList<>();
-      int count = Math.min(top.scoreDocs.length, query.limit());
-      for (int i = 0; i < count; i++) {
-        records.add(read(stored, top.scoreDocs[i].doc));
+    return withSearcher(searcher -> scan(searcher, q, after, query));
+  }
+
+  private HistoryPage scan(
+      IndexSearcher searcher, Query q, @Nullable StartKey after, HistoryQuery query)
+      throws IOException {
+    int n = query.limit() == Integer.MAX_VALUE ? query.limit() : query.limit() + 1;
+    TopDocs top =
+        after == null
+            ? searcher.search(q, n, SCAN_ORDER)
+            : searcher.searchAfter(
+                // the last doc id: the token's own record (same values) is not "after" it
+                new FieldDoc(
+                    Math.max(0, searcher.getIndexReader().maxDoc() - 1),
+                    Float.NaN,
+                    new Object[] {after.startNanos(), new BytesRef(after.id())}),
+                q,
+                n,
+                SCAN_ORDER);
+    StoredFields stored = searcher.storedFields();
+    List<ExecutionRecord> records = new ArrayList<>();
+    int count = Math.min(top.scoreDocs.length, query.limit());
+    for (int i = 0; i < count; i++) {
+      records.add(read(stored, top.scoreDocs[i].doc));
+    }
+    String next = null;
+    if (top.scoreDocs.length > query.limit()) {
+      ExecutionRecord last = records.get(records.size() - 1);
+      next =
+          new StartKey(EpochNanos.of(last.start()), last.traceId() + "-" + last.spanId()).token();
+    }
+    return new HistoryPage(records, next);
+  }
+
+  private interface SearcherCall<T> {
+    T call(IndexSearcher searcher) throws IOException;
+  }
+
+  /* A searcher of the current manager; a manager closed by a reopen meanwhile is skipped. */
+  private <T> T withSearcher(SearcherCall<T> call) throws IOException {
+    while (true) {
+      SearcherManager manager = searchers;
+      IndexSearcher searcher;
+      try {
+        searcher = manager.acquire();
+      } catch (AlreadyClosedException e) {
+        if (manager != searchers) {
+          continue;
+        }
+        throw e;
       }
-      String next = null;
-      if (top.scoreDocs.length > query.limit()) {
-        ExecutionRecord last = records.get(records.size() - 1);
-        next =
-            new StartKey(EpochNanos.of(last.start()), last.traceId() + "-" + last.spanId()).token();
+      try {
+        return call.call(searcher);
+      } finally {
+        manager.release(searcher);
       }
-      return new HistoryPage(records, next);
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -235,20 +359,18 @@ public final class LuceneHistory implements Closeable {
   /** The {@code k} nearest records, nearest first, with exact distances. */
   public List<Neighbor> nearest(float[] vector, int k, @Nullable String tool) throws IOException {
     Query filter = tool == null ? null : new TermQuery(new Term(TOOL, tool));
-    IndexSearcher searcher = searchers.acquire();
-    try {
-      TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
-      StoredFields stored = searcher.storedFields();
-      List<Neighbor> result = new ArrayList<>();
-      for (ScoreDoc sd : top.scoreDocs) {
-        ExecutionRecord record = read(stored, sd.doc);
-        result.add(new Neighbor(record, distance(vector, vectorizer.vectorize(record))));
-      }
-      result.sort(Comparator.comparingDouble(Neighbor::distance));
-      return result;
-    } finally {
-      searchers.release(searcher);
-    }
+    return withSearcher(
+        searcher -> {
+          TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+          StoredFields stored = searcher.storedFields();
+          List<Neighbor> result = new ArrayList<>();
+          for (ScoreDoc sd : top.scoreDocs) {
+            ExecutionRecord record = read(stored, sd.doc);
+            result.add(new Neighbor(record, distance(vector, vectorizer.vectorize(record))));
+          }
+          result.sort(Comparator.comparingDouble(Neighbor::distance));
+          return result;
+        });
   }
 
   /** Euclidean distance. */
@@ -263,12 +385,7 @@ public final class LuceneHistory implements Closeable {
 
   /** How many records are stored. */
   public long count() throws IOException {
-    IndexSearcher searcher = searchers.acquire();
-    try {
-      return searcher.getIndexReader().numDocs();
-    } finally {
-      searchers.release(searcher);
-    }
+    return withSearcher(searcher -> (long) searcher.getIndexReader().numDocs());
   }
 
   /** Deletes the records that started before {@code cutoff}; commits. */
@@ -280,16 +397,18 @@ public final class LuceneHistory implements Closeable {
     Query old = LongPoint.newRangeQuery(START, Long.MIN_VALUE, limit - 1);
     writeLock.lock();
     try {
-      IndexSearcher searcher = searchers.acquire();
-      int matching;
-      try {
-        matching = searcher.count(old);
-      } finally {
-        searchers.release(searcher);
-      }
+      reopenIfBroken();
+      int matching = withSearcher(searcher -> searcher.count(old));
       if (matching > 0) {
-        writer.deleteDocuments(old);
-        writer.commit();
+        IndexWriter w = writer;
+        try {
+          w.deleteDocuments(old);
+          w.commit();
+        } catch (IOException | RuntimeException e) {
+          onWriteFailure(e);
+          throw e;
+        }
+        onWriteSuccess();
         searchers.maybeRefreshBlocking();
       }
       return matching;

@@ -8,6 +8,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +21,11 @@ import org.jspecify.annotations.Nullable;
  *       while it runs);
  *   <li>{@value #RETRIES}, {@value #TIMEOUTS}, {@value #CACHE_HITS}, {@value #FALLBACKS}: counters
  *       by tool;
- *   <li>{@value #DROPPED}: execution records dropped because their subscribers were too slow.
+ *   <li>{@value #DROPPED}: execution records dropped (their subscribers stuck, the processor shut
+ *       down or its thread dead);
+ *   <li>{@value #BACKPRESSURE_WAITS}: tool span ends that waited for room in the record queue;
+ *   <li>{@value #SUBSCRIBER_FAILURES}: record subscriber calls that threw;
+ *   <li>{@value #RECORDS_QUEUED}: records waiting for the subscribers now.
  * </ul>
  *
  * <p>Recording never blocks. Thread-safe.
@@ -45,8 +50,17 @@ public final class ToolMetrics {
   /** Calls answered by a fallback tool. */
   public static final String FALLBACKS = "parallax.tool.fallbacks";
 
-  /** Execution records dropped because the queue to their subscribers was full. */
+  /** Execution records dropped: never delivered to their subscribers. */
   public static final String DROPPED = "parallax.records.dropped";
+
+  /** Tool span ends that waited for room in the record queue (back-pressure). */
+  public static final String BACKPRESSURE_WAITS = "parallax.records.backpressure_waits";
+
+  /** Calls of record subscribers that threw. */
+  public static final String SUBSCRIBER_FAILURES = "parallax.records.subscriber_failures";
+
+  /** Records waiting for their subscribers now. */
+  public static final String RECORDS_QUEUED = "parallax.records.queued";
 
   private static final List<Double> BUCKETS =
       List.of(
@@ -59,9 +73,13 @@ public final class ToolMetrics {
   private final LongCounter cacheHits;
   private final LongCounter fallbacks;
   private final LongCounter dropped;
+  private final LongCounter backpressureWaits;
+  private final LongCounter subscriberFailures;
+  private final Meter meter;
 
   /** Creates the instruments on {@code meter}. */
   public ToolMetrics(Meter meter) {
+    this.meter = meter;
     duration =
         meter
             .histogramBuilder(DURATION)
@@ -80,7 +98,15 @@ public final class ToolMetrics {
     cacheHits = counter(meter, CACHE_HITS, "{call}", "Tool calls answered from the cache");
     fallbacks = counter(meter, FALLBACKS, "{call}", "Tool calls answered by a fallback tool");
     dropped =
-        counter(meter, DROPPED, "{record}", "Execution records dropped: subscribers too slow");
+        counter(meter, DROPPED, "{record}", "Execution records never delivered to subscribers");
+    backpressureWaits =
+        counter(
+            meter,
+            BACKPRESSURE_WAITS,
+            "{span}",
+            "Tool span ends that waited for room in the record queue");
+    subscriberFailures =
+        counter(meter, SUBSCRIBER_FAILURES, "{call}", "Record subscriber calls that threw");
   }
 
   private static LongCounter counter(Meter meter, String name, String unit, String description) {
@@ -133,5 +159,32 @@ public final class ToolMetrics {
   /** An execution record was dropped. */
   public void recordDropped() {
     dropped.add(1);
+  }
+
+  /** {@code n} execution records were dropped. */
+  public void recordsDropped(long n) {
+    if (n > 0) {
+      dropped.add(n);
+    }
+  }
+
+  /** The end of a tool span waited for room in the record queue. */
+  public void backpressureWait() {
+    backpressureWaits.add(1);
+  }
+
+  /** A record subscriber threw. */
+  public void subscriberFailed() {
+    subscriberFailures.add(1);
+  }
+
+  /** Reports {@code queued} as {@value #RECORDS_QUEUED} each time metrics are collected. */
+  public void observeQueue(LongSupplier queued) {
+    meter
+        .gaugeBuilder(RECORDS_QUEUED)
+        .ofLongs()
+        .setUnit("{record}")
+        .setDescription("Execution records waiting for their subscribers")
+        .buildWithCallback(m -> m.record(queued.getAsLong()));
   }
 }

@@ -3,6 +3,8 @@ package dev.parallax.telemetry.record;
 import static dev.parallax.core.trace.ToolSpanAttributes.*;
 
 import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.telemetry.internal.BoundedHandoff;
+import dev.parallax.telemetry.internal.Subscribers;
 import dev.parallax.telemetry.metrics.ToolMetrics;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.StatusCode;
@@ -12,32 +14,57 @@ import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns every ended {@code execute_tool} span into an {@link ExecutionRecord} and hands it to any
  * number of subscribers (the history writer, the model trainer), and records the tool metrics.
  *
- * <p>It never blocks the thread that ends a span: ended tool spans go into a bounded lock-free
- * queue; when the queue is full the record is dropped and counted ({@link #dropped()} and the
- * {@value ToolMetrics#DROPPED} counter). One daemon thread, {@code parallax-records}, maps the
- * spans to records in batches and calls the subscribers in order; a subscriber that throws is
- * logged and skipped. The thread is woken when a batch has gathered (or every {@value
- * #MAX_IDLE_MILLIS} ms), not for every span, so a busy executor does not pay a thread wake-up per
- * call. {@link #forceFlush()} completes when every record queued before it was delivered; {@link
- * #shutdown()} delivers what is queued, then stops the thread.
+ * <p><b>No record is dropped while the subscribers keep up on average.</b> Ended tool spans go into
+ * a bounded queue ({@link #DEFAULT_CAPACITY} by default); one daemon thread, {@code
+ * parallax-records}, maps them to records and calls the subscribers in order. When the queue is
+ * full, the thread ending a span <em>waits</em> for room (back-pressure, counted in {@link
+ * #backpressureWaits()} and the {@value ToolMetrics#BACKPRESSURE_WAITS} metric) instead of dropping
+ * the record. Why block rather than drop or spill: the records are the training data and the
+ * history, and an executor can end spans far faster than any store takes them (a 1M-call burst
+ * outruns any fixed queue), so dropping loses most of a burst; spilling here would put disk I/O and
+ * a second copy of the history writer's spill into the telemetry module. Waiting slows only the
+ * runs that produce records faster than the subscribers take them, to the subscribers' pace, while
+ * memory stays bounded by the capacity. The wait is bounded by the subscribers' progress: a span
+ * end waits as long as the subscribers take a record every {@linkplain #DEFAULT_STALL_TIMEOUT stall
+ * timeout}; when they take none for a whole stall timeout (a subscriber is stuck), the record is
+ * dropped and counted ({@link #dropped()}, {@value ToolMetrics#DROPPED}), and later span ends that
+ * find the queue full drop at once, without waiting, until the subscribers move again — so a stuck
+ * subscriber costs the executor one stall timeout, not one per call. A stall is logged when it
+ * starts and when it ends, with the number of records dropped; back-pressure is logged when an
+ * episode starts (thinned out when episodes repeat: the 1st, 2nd, 4th, 8th…). A span ended on the
+ * processor's own thread (by a subscriber) never waits.
+ *
+ * <p><b>Subscribers are isolated.</b> Whatever a subscriber throws — an {@link Error} included — is
+ * caught, logged (thinned out when it repeats), counted ({@link #subscriberFailures()}, {@value
+ * ToolMetrics#SUBSCRIBER_FAILURES}) and skipped for that record: the thread never dies from
+ * subscriber code and the other subscribers get every record. A tool span that cannot be read as a
+ * record is skipped and counted ({@link #skipped()}). Should the thread still die (an {@code Error}
+ * in the processor's own code, such as an out-of-memory while copying a span), the record in hand
+ * and everything queued is counted as dropped, every later record is dropped and counted, and
+ * {@link #forceFlush()} and {@link #shutdown()} report failure.
+ *
+ * <p>The thread is woken when a batch has gathered (or every {@value #MAX_IDLE_MILLIS} ms), not for
+ * every span, so a busy executor does not pay a thread wake-up per call. {@link #forceFlush()}
+ * completes when every record queued before it was delivered; {@link #shutdown()} stops taking
+ * records, delivers what is queued, then stops the thread.
  *
  * <p>Thread-safe. Register it with {@code SdkTracerProviderBuilder.addSpanProcessor}.
  */
@@ -46,6 +73,12 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   /** Default capacity of the queue between span ends and subscribers. */
   public static final int DEFAULT_CAPACITY = 8192;
 
+  /**
+   * Default time the subscribers may take no record before span ends stop waiting: 5 seconds, well
+   * beyond a garbage-collection pause or a slow disk write, so that only a stuck subscriber drops.
+   */
+  public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Logger LOG = Logger.getLogger(ExecutionRecordProcessor.class.getName());
 
   /** Longest time a queued record waits for the worker when fewer than a batch are queued. */
@@ -53,52 +86,92 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
 
   private static final int BATCH = 64;
 
-  private final Queue<ReadableSpan> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final int capacity;
-  private volatile boolean workerParked;
-  private final List<Consumer<ExecutionRecord>> subscribers = new CopyOnWriteArrayList<>();
+  private final BoundedHandoff<ReadableSpan> queue;
+  private final Subscribers<ExecutionRecord> subscribers;
   private final ToolMetrics metrics;
+  private final Duration stallTimeout;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong defaulted = new AtomicLong();
-  private final Object progress = new Object();
-  private final AtomicInteger flushes = new AtomicInteger();
+  private final AtomicLong backpressureWaits = new AtomicLong();
+  private final AtomicBoolean backpressure = new AtomicBoolean();
+  private final AtomicLong backpressureEpisodes = new AtomicLong();
+  private final AtomicLong droppedInStall = new AtomicLong();
+  private final Queue<Flush> flushes = new ConcurrentLinkedQueue<>();
+  private final CompletableResultCode stopped = new CompletableResultCode();
   private final Thread worker;
+  private volatile boolean workerParked;
   private volatile boolean shutdown;
+  private volatile boolean ended;
+  private volatile @Nullable Throwable death;
+  private @Nullable ReadableSpan inHand;
+
+  private record Flush(long target, CompletableResultCode code) {}
 
   /**
-   * Creates the processor and starts its thread.
+   * Creates the processor with the {@linkplain #DEFAULT_STALL_TIMEOUT default stall timeout} and
+   * starts its thread.
    *
    * @param capacity how many ended spans may wait for the subscribers
    * @param meterProvider where the tool metrics go ({@code MeterProvider.noop()} for none)
    * @throws IllegalArgumentException if the capacity is below 1
    */
   public ExecutionRecordProcessor(int capacity, MeterProvider meterProvider) {
+    this(capacity, DEFAULT_STALL_TIMEOUT, meterProvider);
+  }
+
+  /**
+   * Creates the processor and starts its thread.
+   *
+   * @param capacity how many ended spans may wait for the subscribers
+   * @param stallTimeout how long the subscribers may take no record before span ends stop waiting
+   *     for room and drop (see the class comment); {@link Duration#ZERO} never waits
+   * @param meterProvider where the tool metrics go ({@code MeterProvider.noop()} for none)
+   * @throws IllegalArgumentException if the capacity is below 1 or the stall timeout negative
+   */
+  public ExecutionRecordProcessor(
+      int capacity, Duration stallTimeout, MeterProvider meterProvider) {
     if (capacity < 1) {
       throw new IllegalArgumentException("record queue capacity must be >= 1, was " + capacity);
     }
-    this.capacity = capacity;
+    if (stallTimeout.isNegative()) {
+      throw new IllegalArgumentException("stall timeout must be >= 0, was " + stallTimeout);
+    }
+    this.stallTimeout = stallTimeout;
+    this.queue = new BoundedHandoff<>(capacity, saturatedNanos(stallTimeout));
     this.metrics = new ToolMetrics(meterProvider.get(INSTRUMENTATION_SCOPE));
-    this.worker = Thread.ofPlatform().name("parallax-records").daemon(true).start(this::deliver);
+    this.subscribers =
+        new Subscribers<>(LOG, "execution record subscriber", metrics::subscriberFailed);
+    metrics.observeQueue(queue::size);
+    this.worker = Thread.ofPlatform().name("parallax-records").daemon(true).start(this::run);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**
    * Calls {@code subscriber} with every record from now on, on the processor's thread, in the order
    * the spans ended. It should be quick: while it runs, records queue up and, past the capacity,
-   * are dropped.
+   * the threads ending tool spans wait. What it throws is logged, counted and skipped.
    *
    * @return closing it unsubscribes
    */
   public AutoCloseable subscribe(Consumer<ExecutionRecord> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
-    subscribers.add(subscriber);
-    return () -> subscribers.remove(subscriber);
+    return subscribers.add(subscriber);
   }
 
-  /** Records dropped because the queue was full. */
+  /**
+   * Records dropped: the subscribers were stuck for a stall timeout, the span ended after {@link
+   * #shutdown()}, or the processor's thread died.
+   */
   public long dropped() {
     return dropped.get();
   }
@@ -111,6 +184,21 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   /** Records delivered with at least one defaulted field. */
   public long defaulted() {
     return defaulted.get();
+  }
+
+  /** Subscriber calls that threw (anything, {@link Error}s included). */
+  public long subscriberFailures() {
+    return subscribers.failures();
+  }
+
+  /** Span ends that had to wait for room in the queue. */
+  public long backpressureWaits() {
+    return backpressureWaits.get();
+  }
+
+  /** Whether the processor's thread died; {@link #forceFlush()} then reports failure. */
+  public boolean failed() {
+    return death != null;
   }
 
   @Override
@@ -141,19 +229,63 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
         attempts == null ? 1 : attempts,
         Boolean.TRUE.equals(span.getAttribute(CACHE_HIT)),
         span.getAttribute(FALLBACK_FROM) != null);
-    if (shutdown || size.incrementAndGet() > capacity) {
-      if (!shutdown) {
-        size.decrementAndGet();
-      }
-      dropped.incrementAndGet();
-      metrics.recordDropped();
+    if (shutdown || ended) {
+      drop(1);
       return;
     }
-    queue.offer(span);
+    BoundedHandoff.Outcome outcome = queue.offer(span, Thread.currentThread() != worker);
+    switch (outcome) {
+      case QUEUED -> {}
+      case QUEUED_AFTER_WAIT -> waited();
+      case STALL_STARTED -> {
+        waited();
+        droppedInStall.incrementAndGet();
+        drop(1);
+        LOG.warning(
+            "execution record subscribers took no record for "
+                + stallTimeout
+                + ": a subscriber is stuck; tool records are dropped (and counted) until they"
+                + " move again");
+        return;
+      }
+      case STALLED -> {
+        droppedInStall.incrementAndGet();
+        drop(1);
+        return;
+      }
+      case CLOSED -> {
+        drop(1);
+        return;
+      }
+    }
     long count = queued.incrementAndGet();
-    if (workerParked && count - handled.get() >= BATCH) {
+    if (ended) {
+      // the thread stopped after this span was queued: nobody will take it
+      dropQueued();
+    } else if (workerParked && count - handled.get() >= BATCH) {
       wakeWorker();
     }
+  }
+
+  private void waited() {
+    backpressureWaits.incrementAndGet();
+    metrics.backpressureWait();
+    if (!backpressure.get() && backpressure.compareAndSet(false, true)) {
+      long episode = backpressureEpisodes.incrementAndGet();
+      if (Long.bitCount(episode) == 1) {
+        LOG.info(
+            "the execution record queue is full: threads ending tool spans wait for the record"
+                + " subscribers (back-pressure episode "
+                + episode
+                + "; the 1st, 2nd, 4th, 8th… are logged)");
+      }
+    }
+    wakeWorker();
+  }
+
+  private void drop(long n) {
+    dropped.addAndGet(n);
+    metrics.recordsDropped(n);
   }
 
   @Override
@@ -174,12 +306,39 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   }
 
   /* The worker: delivers what is queued, parks when idle, ends after shutdown once empty. */
-  private void deliver() {
+  private void run() {
+    Throwable cause = null;
+    try {
+      deliverAll();
+    } catch (Throwable t) {
+      cause = t;
+    } finally {
+      end(cause);
+    }
+  }
+
+  private void deliverAll() {
     while (true) {
       ReadableSpan span;
+      int n = 0;
       while ((span = queue.poll()) != null) {
-        size.decrementAndGet();
-        deliverAndCount(span);
+        inHand = span;
+        deliver(span);
+        inHand = null;
+        handled.incrementAndGet();
+        if (queue.stalled() && queue.endStall()) {
+          LOG.warning(
+              "execution record subscribers move again; "
+                  + droppedInStall.getAndSet(0)
+                  + " record(s) were dropped while they were stuck");
+        }
+        if (++n % BATCH == 0) {
+          completeFlushes();
+        }
+      }
+      completeFlushes();
+      if (backpressure.get() && queue.isEmpty() && backpressure.compareAndSet(true, false)) {
+        LOG.fine("the execution record subscribers caught up with the tool spans");
       }
       if (shutdown) {
         if (queue.isEmpty()) {
@@ -187,6 +346,8 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
         }
         continue;
       }
+      // a subscriber may have interrupted this thread; parking would not wait then
+      Thread.interrupted();
       workerParked = true;
       if (queue.isEmpty()) {
         LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS));
@@ -195,102 +356,146 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
     }
   }
 
-  private void deliverAndCount(ReadableSpan span) {
-    try {
-      deliver(span);
-    } finally {
-      handled.incrementAndGet();
-      if (flushes.get() > 0) {
-        synchronized (progress) {
-          progress.notifyAll();
-        }
-      }
-    }
-  }
-
+  /*
+   * Errors thrown here (while copying or reading the span) are the processor's own and end the
+   * thread; see the class comment. What subscribers throw never gets here.
+   */
   private void deliver(ReadableSpan span) {
-    SpanData data = span.toSpanData();
-    ToolSpanReader.Reading reading =
-        ToolSpanReader.read(
-            data.getTraceId(),
-            data.getSpanId(),
-            data.getName(),
-            data.getStartEpochNanos(),
-            data.getEndEpochNanos(),
-            data.getStatus().getStatusCode() == StatusCode.ERROR,
-            data.getAttributes());
-    ExecutionRecord record = reading.record();
+    ExecutionRecord record;
+    try {
+      SpanData data = span.toSpanData();
+      ToolSpanReader.Reading reading =
+          ToolSpanReader.read(
+              data.getTraceId(),
+              data.getSpanId(),
+              data.getName(),
+              data.getStartEpochNanos(),
+              data.getEndEpochNanos(),
+              data.getStatus().getStatusCode() == StatusCode.ERROR,
+              data.getAttributes());
+      record = reading.record();
+      if (record != null && !reading.defaulted().isEmpty()) {
+        defaulted.incrementAndGet();
+      }
+    } catch (RuntimeException e) {
+      if (skipped.get() == 0) {
+        LOG.log(Level.WARNING, "a tool span could not be read as a record; skipped", e);
+      }
+      record = null;
+    }
     if (record == null) {
       skipped.incrementAndGet();
       return;
     }
-    if (!reading.defaulted().isEmpty()) {
-      defaulted.incrementAndGet();
+    subscribers.deliver(record);
+  }
+
+  private void completeFlushes() {
+    if (flushes.isEmpty()) {
+      return;
     }
-    for (Consumer<ExecutionRecord> subscriber : subscribers) {
-      try {
-        subscriber.accept(record);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "execution record subscriber " + subscriber + " threw", e);
+    long done = handled.get();
+    for (Iterator<Flush> it = flushes.iterator(); it.hasNext(); ) {
+      Flush f = it.next();
+      if (f.target() <= done) {
+        f.code().succeed();
+        it.remove();
       }
     }
   }
 
-  /** Completes when every record queued before this call has been delivered (or dropped). */
+  /* The thread's last act: after a clean shutdown cause is null. */
+  private void end(@Nullable Throwable cause) {
+    try {
+      if (cause != null) {
+        death = cause;
+        LOG.log(
+            Level.SEVERE,
+            "the parallax-records thread died; queued and later tool records are dropped and"
+                + " counted, and flushes report failure",
+            cause);
+        if (inHand != null) {
+          drop(1);
+          inHand = null;
+        }
+      }
+    } finally {
+      ended = true;
+      queue.close();
+      dropQueued();
+      for (Flush f; (f = flushes.poll()) != null; ) {
+        complete(f.code());
+      }
+      complete(stopped);
+    }
+  }
+
+  private void dropQueued() {
+    long n = 0;
+    while (queue.poll() != null) {
+      n++;
+    }
+    drop(n);
+  }
+
+  private void complete(CompletableResultCode code) {
+    if (death == null) {
+      code.succeed();
+    } else {
+      code.fail();
+    }
+  }
+
+  /**
+   * Completes when every record queued before this call has been delivered to the subscribers;
+   * fails if the processor's thread died (then the undelivered records are counted as dropped).
+   */
   @Override
   public CompletableResultCode forceFlush() {
+    if (ended) {
+      return death == null ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
+    }
     long target = queued.get();
+    if (handled.get() >= target) {
+      return CompletableResultCode.ofSuccess();
+    }
     CompletableResultCode code = new CompletableResultCode();
-    Thread.ofVirtual().start(() -> awaitHandled(target, code));
+    flushes.add(new Flush(target, code));
+    if (ended) {
+      // the thread ended while this flush was being added: it may not have seen it
+      complete(code);
+    }
     wakeWorker();
     return code;
   }
 
-  private void awaitHandled(long target, CompletableResultCode code) {
-    flushes.incrementAndGet();
-    try {
-      synchronized (progress) {
-        while (handled.get() < target && worker.isAlive()) {
-          // woken by every delivery while a flush waits; the timeout re-checks the worker lives
-          progress.wait(1_000);
-        }
-      }
-      code.succeed();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      code.fail();
-    } finally {
-      flushes.decrementAndGet();
-    }
-  }
-
-  /** Stops taking records, delivers what is queued, then stops the thread. */
+  /**
+   * Stops taking records (spans ending from now on are dropped and counted), delivers what is
+   * queued, then stops the thread. The result fails if the thread died.
+   */
   @Override
   public CompletableResultCode shutdown() {
     shutdown = true;
     wakeWorker();
-    CompletableResultCode code = new CompletableResultCode();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                worker.join();
-                code.succeed();
-              } catch (InterruptedException e) {
-                code.fail();
-              }
-            });
-    return code;
+    return stopped;
   }
 
   /** Counts for logs: queued, delivered, dropped, skipped. */
   @Override
   public String toString() {
-    List<String> parts = new ArrayList<>();
-    parts.add("queued=" + queued.get());
-    parts.add("handled=" + handled.get());
-    parts.add("dropped=" + dropped.get());
-    parts.add("skipped=" + skipped.get());
-    return "ExecutionRecordProcessor[" + String.join(", ", parts) + "]";
+    return "ExecutionRecordProcessor[queued="
+        + queued.get()
+        + ", handled="
+        + handled.get()
+        + ", dropped="
+        + dropped.get()
+        + ", skipped="
+        + skipped.get()
+        + ", subscriberFailures="
+        + subscribers.failures()
+        + ", backpressureWaits="
+        + backpressureWaits.get()
+        + (death != null ? ", thread died: " + death : "")
+        + "]";
   }
 }
