@@ -17,7 +17,7 @@ import java.util.Locale;
  * ID ErrorType}, {@code retry#A ID} (the next attempt), {@code succeeded ID}, {@code failed ID},
  * {@code timed_out ID}, {@code cancelled ID}, {@code skipped ID}, {@code run-finished}.
  */
-final class EventLog implements ExecutionListener {
+public final class EventLog implements ExecutionListener {
 
   private final List<String> events = new ArrayList<>();
   private final List<Duration> retryDelays = new ArrayList<>();
@@ -29,27 +29,27 @@ final class EventLog implements ExecutionListener {
   }
 
   /** Every event so far. */
-  synchronized List<String> events() {
+  public synchronized List<String> events() {
     return List.copyOf(events);
   }
 
   /** Whether this exact event was recorded. */
-  synchronized boolean contains(String event) {
+  public synchronized boolean contains(String event) {
     return events.contains(event);
   }
 
   /** How many events start with {@code prefix}. */
-  synchronized long count(String prefix) {
+  public synchronized long count(String prefix) {
     return events.stream().filter(e -> e.startsWith(prefix)).count();
   }
 
   /** The delays of every {@code onRetryScheduled}, in order. */
-  synchronized List<Duration> retryDelays() {
+  public synchronized List<Duration> retryDelays() {
     return List.copyOf(retryDelays);
   }
 
   /** The results handed to {@code onRunFinished}, in order. */
-  synchronized List<RunResult> finishedRuns() {
+  public synchronized List<RunResult> finishedRuns() {
     return List.copyOf(finishedRuns);
   }
 
@@ -59,7 +59,7 @@ final class EventLog implements ExecutionListener {
    * @throws AssertionError listing the events seen if it is not recorded within {@link
    *     Harness#WAIT}
    */
-  synchronized void await(String event) throws InterruptedException {
+  public synchronized void await(String event) throws InterruptedException {
     long deadline = System.nanoTime() + Harness.WAIT.toNanos();
     while (!events.contains(event)) {
       long left = deadline - System.nanoTime();
@@ -76,7 +76,7 @@ final class EventLog implements ExecutionListener {
    *
    * @throws AssertionError listing the events seen if none is recorded within {@link Harness#WAIT}
    */
-  synchronized String awaitAny(String... wanted) throws InterruptedException {
+  public synchronized String awaitAny(String... wanted) throws InterruptedException {
     long deadline = System.nanoTime() + Harness.WAIT.toNanos();
     while (true) {
       for (String event : events) {
@@ -106,7 +106,7 @@ final class EventLog implements ExecutionListener {
    * @throws AssertionError listing the events seen if they are not recorded within {@link
    *     Harness#WAIT}
    */
-  synchronized void awaitCount(String prefix, long n) throws InterruptedException {
+  public synchronized void awaitCount(String prefix, long n) throws InterruptedException {
     long deadline = System.nanoTime() + Harness.WAIT.toNanos();
     while (count(prefix) < n) {
       long left = deadline - System.nanoTime();
@@ -123,7 +123,7 @@ final class EventLog implements ExecutionListener {
    *
    * @throws AssertionError if no run finishes within {@link Harness#WAIT}
    */
-  synchronized RunResult awaitRunFinished() throws InterruptedException {
+  public synchronized RunResult awaitRunFinished() throws InterruptedException {
     await("run-finished");
     return finishedRuns.getLast();
   }

@@ -30,26 +30,28 @@ import org.jspecify.annotations.Nullable;
  * plumbing that runs a scenario in any {@link Mode}. The conformance counterpart of Failsafe's
  * {@code testing/Testing.java} (failsafe-lib/failsafe, core/src/test/java/dev/failsafe/testing).
  *
+ * <p>Shared with the planner's conformance tests through core's test-jar.
+ *
  * <p>Every wait is bounded by {@link #WAIT}: a run that never finishes, a {@code cancel()} or a
  * {@code close()} that never returns fails the test with a message instead of hanging the build.
  * {@link #close()} checks the end-of-test guarantees: {@code close()} returns, no run is left
  * active, and no tool thread is left behind.
  */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
 
   /**
    * Bound of every wait. A healthy scenario here ends within milliseconds; the bound only decides
    * how long a hang takes to be reported. Override with {@code -Dparallax.conformance.waitSeconds}.
    */
-  static final Duration WAIT =
+  public static final Duration WAIT =
       Duration.ofSeconds(Long.getLong("parallax.conformance.waitSeconds", 5));
 
   /** Bound of {@code close()} once a run of this harness was already seen hanging. */
   private static final Duration WAIT_AFTER_HANG = Duration.ofSeconds(1);
 
-  final @Nullable VirtualTime time;
-  final EventLog events = new EventLog();
-  final ToolExecutor executor;
+  public final @Nullable VirtualTime time;
+  public final EventLog events = new EventLog();
+  public final ToolExecutor executor;
   private final List<Probe> probes = new ArrayList<>();
   private final EngineLog engineLog = new EngineLog();
   private volatile boolean hung;
@@ -69,28 +71,45 @@ final class Harness implements AutoCloseable {
    * test advances the clock; tools still run on real virtual threads. Listeners given in {@code
    * options} come before the harness's own {@link EventLog}.
    */
-  static Harness virtualTime(UnaryOperator<ToolExecutor.Builder> options) {
+  public static Harness virtualTime(UnaryOperator<ToolExecutor.Builder> options) {
     return new Harness(new VirtualTime(), options);
   }
 
+  /**
+   * An executor on a given virtual clock, for plug-ins that must share it (the fallbacks' circuit
+   * breakers read the executor's time).
+   */
+  public static Harness virtualTime(VirtualTime time, UnaryOperator<ToolExecutor.Builder> options) {
+    return new Harness(time, options);
+  }
+
   /** An executor in real time (its own timer thread), for scenarios with zero delays only. */
-  static Harness realTime(UnaryOperator<ToolExecutor.Builder> options) {
+  public static Harness realTime(UnaryOperator<ToolExecutor.Builder> options) {
     return new Harness(null, options);
   }
 
   /** The virtual clock; fails if this harness runs in real time. */
-  VirtualTime clock() {
+  public VirtualTime clock() {
     assertThat(time).as("this harness runs in virtual time").isNotNull();
     return time;
   }
 
   /** A probe whose threads {@link #close()} checks; see {@link Probe}. */
-  Probe probe(
+  public Probe probe(
       String name,
       boolean idempotent,
+      boolean cacheable,
       boolean concurrencySafe,
       BiFunction<Object, Integer, Probe.Step> script) {
-    Probe probe = new Probe(name, idempotent, concurrencySafe, script);
+    Probe probe = new Probe(name, idempotent, cacheable, concurrencySafe, script);
+    synchronized (probes) {
+      probes.add(probe);
+    }
+    return probe;
+  }
+
+  /** Registers a probe made before the harness, so that {@link #close()} checks its threads. */
+  public Probe register(Probe probe) {
     synchronized (probes) {
       probes.add(probe);
     }
@@ -98,22 +117,35 @@ final class Harness implements AutoCloseable {
   }
 
   /** An idempotent, concurrency-safe probe. */
-  Probe probe(String name, BiFunction<Object, Integer, Probe.Step> script) {
-    return probe(name, true, true, script);
+  public Probe probe(
+      String name,
+      boolean idempotent,
+      boolean concurrencySafe,
+      BiFunction<Object, Integer, Probe.Step> script) {
+    return probe(name, idempotent, false, concurrencySafe, script);
+  }
+
+  public Probe probe(String name, BiFunction<Object, Integer, Probe.Step> script) {
+    return probe(name, true, false, true, script);
+  }
+
+  /** An idempotent, cacheable, concurrency-safe probe, for the result cache. */
+  public Probe cacheableProbe(String name, BiFunction<Object, Integer, Probe.Step> script) {
+    return probe(name, true, true, true, script);
   }
 
   /**
    * Calls of one tool over inputs, with the ids a batch gives them ({@code NAME-0}, {@code NAME-1},
    * ...), so that the same scenario runs in every {@link Mode}.
    */
-  static List<ToolCall<?, ?>> calls(Tool<Object, ?> tool, Object... inputs) {
+  public static List<ToolCall<?, ?>> calls(Tool<Object, ?> tool, Object... inputs) {
     return IntStream.range(0, inputs.length)
         .<ToolCall<?, ?>>mapToObj(i -> ToolCall.of(tool.name() + "-" + i, tool, inputs[i]))
         .toList();
   }
 
   /** Starts the calls in the given mode with the plan's defaults. */
-  Started start(Mode mode, List<? extends ToolCall<?, ?>> calls) {
+  public Started start(Mode mode, List<? extends ToolCall<?, ?>> calls) {
     return start(mode, calls, null);
   }
 
@@ -122,7 +154,7 @@ final class Harness implements AutoCloseable {
    * ({@code executeParallel}, {@code executeBatchAsync}, ...); with one, the plan is built, changed
    * by {@code tweak}, and handed to {@code execute}, {@code executeAsync} or {@code start}.
    */
-  Started start(
+  public Started start(
       Mode mode,
       List<? extends ToolCall<?, ?>> calls,
       @Nullable UnaryOperator<ExecutionPlan> tweak) {
@@ -143,7 +175,8 @@ final class Harness implements AutoCloseable {
   }
 
   /** Runs the calls in the given mode and waits for the result. */
-  RunResult run(Mode mode, List<? extends ToolCall<?, ?>> calls) throws InterruptedException {
+  public RunResult run(Mode mode, List<? extends ToolCall<?, ?>> calls)
+      throws InterruptedException {
     return start(mode, calls).result();
   }
 
@@ -154,7 +187,7 @@ final class Harness implements AutoCloseable {
   }
 
   /** Starts a graph with real edges, through {@code executeGraph}, its async form, or a run. */
-  Started startGraph(Mode.Invocation invocation, CallGraph graph) {
+  public Started startGraph(Mode.Invocation invocation, CallGraph graph) {
     return switch (invocation) {
       case RUN -> Started.run(this, executor.start(ExecutionPlan.graph(graph)));
       case SYNC -> Started.sync(this, () -> executor.executeGraph(graph));
@@ -163,7 +196,7 @@ final class Harness implements AutoCloseable {
   }
 
   /** The blocking entry point of a mode, to be called on a thread of the test's choosing. */
-  Supplier<RunResult> syncCall(Mode mode, List<? extends ToolCall<?, ?>> calls) {
+  public Supplier<RunResult> syncCall(Mode mode, List<? extends ToolCall<?, ?>> calls) {
     return switch (mode.shape) {
       case PARALLEL -> () -> executor.executeParallel(calls);
       case SEQUENTIAL -> () -> executor.executeSequential(calls);
@@ -218,12 +251,12 @@ final class Harness implements AutoCloseable {
     return calls.stream().<Object>map(ToolCall::input).toList();
   }
 
-  void markHung() {
+  public void markHung() {
     hung = true;
   }
 
   /** What the executor logged at WARNING and above so far, for the message of a failure. */
-  String engineLog() {
+  public String engineLog() {
     return engineLog.summary();
   }
 
@@ -235,7 +268,7 @@ final class Harness implements AutoCloseable {
     private static final Logger PARALLAX = Logger.getLogger("dev.parallax");
     private final List<String> records = new ArrayList<>();
 
-    void attach() {
+    public void attach() {
       setLevel(Level.WARNING);
       PARALLAX.addHandler(this);
     }
@@ -251,7 +284,7 @@ final class Harness implements AutoCloseable {
       }
     }
 
-    synchronized String summary() {
+    public synchronized String summary() {
       return records.isEmpty() ? "nothing logged" : String.join("; ", records);
     }
 
@@ -308,7 +341,7 @@ final class Harness implements AutoCloseable {
    *
    * @throws AssertionError if it does not return, throws, or leaves a run active
    */
-  void closeExecutor() throws InterruptedException {
+  public void closeExecutor() throws InterruptedException {
     Duration bound = hung ? WAIT_AFTER_HANG : WAIT;
     CompletableFuture<Void> closed = new CompletableFuture<>();
     Thread.ofVirtual()

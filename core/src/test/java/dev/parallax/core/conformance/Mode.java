@@ -6,7 +6,7 @@ package dev.parallax.core.conformance;
  * runs each functional scenario sync, async and as an async execution, a conformance test runs its
  * scenario in every mode where it applies: {@code @ParameterizedTest @EnumSource(Mode.class)}.
  */
-enum Mode {
+public enum Mode {
   PARALLEL_SYNC(Shape.PARALLEL, Invocation.SYNC),
   PARALLEL_ASYNC(Shape.PARALLEL, Invocation.ASYNC),
   PARALLEL_RUN(Shape.PARALLEL, Invocation.RUN),
@@ -21,7 +21,7 @@ enum Mode {
   BATCH_RUN(Shape.BATCH, Invocation.RUN);
 
   /** The shape of the plan. */
-  enum Shape {
+  public enum Shape {
     /** {@code executeParallel} / {@code ExecutionPlan.parallel}. */
     PARALLEL,
     /** {@code executeSequential} / {@code ExecutionPlan.sequential}. */
@@ -33,7 +33,7 @@ enum Mode {
   }
 
   /** How the caller waits. */
-  enum Invocation {
+  public enum Invocation {
     /** A blocking {@code execute*} call, on a caller thread of the test's own. */
     SYNC,
     /** An {@code execute*Async} call and its {@code CompletableFuture}. */

@@ -23,64 +23,64 @@ import org.jspecify.annotations.Nullable;
  * <p>Inputs are used as given; scripts usually switch on an {@code Integer} input so that one probe
  * can stand for many behaviours and a scenario fits a batch (one tool, many inputs).
  */
-final class Probe implements Tool<Object, Object> {
+public final class Probe implements Tool<Object, Object> {
 
   /** What one attempt does. */
-  sealed interface Step {}
+  public sealed interface Step {}
 
   /** Returns a value at once. */
-  record Return(@Nullable Object value) implements Step {}
+  public record Return(@Nullable Object value) implements Step {}
 
   /** Throws at once. */
-  record Throw(Throwable error) implements Step {}
+  public record Throw(Throwable error) implements Step {}
 
   /** Blocks until interrupted, then throws the {@code InterruptedException}. */
-  record BlockUntilInterrupted() implements Step {}
+  public record BlockUntilInterrupted() implements Step {}
 
   /**
    * Blocks until interrupted, then sets its interrupt flag again and returns {@code value}, like a
    * tool that restores the flag as it should but still returns.
    */
-  record BlockThenRestoreFlag(Object value) implements Step {}
+  public record BlockThenRestoreFlag(Object value) implements Step {}
 
   /**
    * Blocks until {@code release} opens (or {@link Probe#release()} is called), swallowing every
    * interrupt like a badly written tool, then returns {@code value}.
    */
-  record Stubborn(CountDownLatch release, Object value) implements Step {}
+  public record Stubborn(CountDownLatch release, Object value) implements Step {}
 
   /**
    * Works for {@code duration} of real time, ignoring interrupts (they are counted), then returns
    * {@code value}: a slow tool that does not honour cancellation, for stress tests.
    */
-  record Busy(Duration duration, Object value) implements Step {}
+  public record Busy(Duration duration, Object value) implements Step {}
 
   /** Waits (interruptibly) for {@code gate}, then does {@code then}. */
-  record AwaitGate(CountDownLatch gate, Step then) implements Step {}
+  public record AwaitGate(CountDownLatch gate, Step then) implements Step {}
 
   /**
    * Counts {@code all} down and waits (interruptibly) until it reaches zero, then does {@code
    * then}: passes only if every body counting on it is inside at the same time.
    */
-  record Rendezvous(CountDownLatch all, Step then) implements Step {}
+  public record Rendezvous(CountDownLatch all, Step then) implements Step {}
 
-  static Step returns(@Nullable Object value) {
+  public static Step returns(@Nullable Object value) {
     return new Return(value);
   }
 
-  static Step fails(Throwable error) {
+  public static Step fails(Throwable error) {
     return new Throw(error);
   }
 
-  static Step blocks() {
+  public static Step blocks() {
     return new BlockUntilInterrupted();
   }
 
-  static Step stubborn(CountDownLatch release, Object value) {
+  public static Step stubborn(CountDownLatch release, Object value) {
     return new Stubborn(release, value);
   }
 
-  static Step after(CountDownLatch gate, Step then) {
+  public static Step after(CountDownLatch gate, Step then) {
     return new AwaitGate(gate, then);
   }
 
@@ -99,9 +99,18 @@ final class Probe implements Tool<Object, Object> {
   private final Set<Thread> threads = new LinkedHashSet<>();
   private final List<String> log = new ArrayList<>();
 
-  Probe(
+  public Probe(
       String name,
       boolean idempotent,
+      boolean concurrencySafe,
+      BiFunction<Object, Integer, Step> script) {
+    this(name, idempotent, false, concurrencySafe, script);
+  }
+
+  public Probe(
+      String name,
+      boolean idempotent,
+      boolean cacheable,
       boolean concurrencySafe,
       BiFunction<Object, Integer, Step> script) {
     this.spec =
@@ -111,7 +120,7 @@ final class Probe implements Tool<Object, Object> {
             Object.class,
             null,
             idempotent,
-            false,
+            cacheable,
             concurrencySafe);
     this.script = script;
   }
@@ -230,63 +239,63 @@ final class Probe implements Tool<Object, Object> {
   }
 
   /** Lets every {@link Stubborn} body, started or not, return (the harness does it at close). */
-  synchronized void release() {
+  public synchronized void release() {
     releasedAll = true;
     stubbornLatches.forEach(CountDownLatch::countDown);
   }
 
   /** Attempts started so far. */
-  synchronized int starts() {
+  public synchronized int starts() {
     return starts;
   }
 
   /** Bodies running now. */
-  synchronized int inside() {
+  public synchronized int inside() {
     return inside;
   }
 
   /** The most bodies that ever ran at once. */
-  synchronized int maxInside() {
+  public synchronized int maxInside() {
     return maxInside;
   }
 
   /** Interrupts the bodies saw. */
-  synchronized int interrupts() {
+  public synchronized int interrupts() {
     return interrupts;
   }
 
   /** Attempts that found {@code isCancelled()} already true when they began. */
-  synchronized int cancelledBeforeInterrupt() {
+  public synchronized int cancelledBeforeInterrupt() {
     return cancelledBeforeInterrupt;
   }
 
   /** Interrupts at which the attempt's {@code isCancelled()} was true. */
-  synchronized int cancelledWhenInterrupted() {
+  public synchronized int cancelledWhenInterrupted() {
     return cancelledWhenInterrupted;
   }
 
   /** The threads the bodies ran on, in order of first use. */
-  synchronized List<Thread> threads() {
+  public synchronized List<Thread> threads() {
     return List.copyOf(threads);
   }
 
   /** {@code enter INPUT#ATTEMPT} and {@code exit INPUT#ATTEMPT}, in order. */
-  synchronized List<String> log() {
+  public synchronized List<String> log() {
     return List.copyOf(log);
   }
 
   /** Waits until at least {@code n} attempts have started. */
-  synchronized void awaitStarts(int n) throws InterruptedException {
+  public synchronized void awaitStarts(int n) throws InterruptedException {
     awaitCondition(() -> starts >= n, "at least " + n + " attempts started");
   }
 
   /** Waits until exactly {@code n} bodies are inside. */
-  synchronized void awaitInside(int n) throws InterruptedException {
+  public synchronized void awaitInside(int n) throws InterruptedException {
     awaitCondition(() -> inside == n, n + " bodies inside");
   }
 
   /** Waits until at least {@code n} interrupts were seen. */
-  synchronized void awaitInterrupts(int n) throws InterruptedException {
+  public synchronized void awaitInterrupts(int n) throws InterruptedException {
     awaitCondition(() -> interrupts >= n, "at least " + n + " interrupts");
   }
 

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * cancel a blocking {@code execute*}), an async future is cancelled, a {@link ToolRun} is
  * cancelled. Every wait is bounded by {@link Harness#WAIT}.
  */
-final class Started {
+public final class Started {
 
   private final Harness harness;
   private final Mode.Invocation invocation;
@@ -43,7 +43,7 @@ final class Started {
   }
 
   /** Calls a blocking {@code execute*} on a caller thread of its own. */
-  static Started sync(Harness harness, Supplier<RunResult> execute) {
+  public static Started sync(Harness harness, Supplier<RunResult> execute) {
     CompletableFuture<RunResult> outcome = new CompletableFuture<>();
     AtomicBoolean flagKept = new AtomicBoolean();
     Thread caller =
@@ -63,17 +63,17 @@ final class Started {
   }
 
   /** Wraps the future of an {@code execute*Async} call. */
-  static Started async(Harness harness, CompletableFuture<RunResult> future) {
+  public static Started async(Harness harness, CompletableFuture<RunResult> future) {
     return new Started(harness, Mode.Invocation.ASYNC, future, null, null, new AtomicBoolean());
   }
 
   /** Wraps a run from {@code start(plan)}. */
-  static Started run(Harness harness, ToolRun run) {
+  public static Started run(Harness harness, ToolRun run) {
     return new Started(harness, Mode.Invocation.RUN, run.result(), null, run, new AtomicBoolean());
   }
 
   /** Whether the result is there. */
-  boolean isDone() {
+  public boolean isDone() {
     return outcome.isDone();
   }
 
@@ -84,7 +84,7 @@ final class Started {
    * @throws AssertionError if the run does not finish within {@link Harness#WAIT} (a hang), if the
    *     blocking call threw, or if a future completed with {@code null} instead of results
    */
-  RunResult result() throws InterruptedException {
+  public RunResult result() throws InterruptedException {
     if (invocation == Mode.Invocation.ASYNC && outcome.isCancelled()) {
       try {
         return harness.events.awaitRunFinished();
@@ -124,7 +124,7 @@ final class Started {
    *
    * @throws AssertionError if cancelling does not return within {@link Harness#WAIT}
    */
-  void cancel() throws InterruptedException {
+  public void cancel() throws InterruptedException {
     switch (invocation) {
       case SYNC -> caller.interrupt();
       case ASYNC -> bounded("future.cancel(true)", () -> outcome.cancel(true));
@@ -133,7 +133,7 @@ final class Started {
   }
 
   /** For a sync caller: whether its interrupt flag was set when {@code execute*} returned. */
-  boolean callerInterruptFlagKept() {
+  public boolean callerInterruptFlagKept() {
     assertThat(invocation).isEqualTo(Mode.Invocation.SYNC);
     assertThat(outcome).isDone();
     return callerFlagKept.get();

@@ -1,12 +1,16 @@
 package dev.parallax.planner.conformance;
 
-import static dev.parallax.planner.conformance.Harness.calls;
+import static dev.parallax.core.conformance.Harness.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.conformance.Harness;
+import dev.parallax.core.conformance.Mode;
+import dev.parallax.core.conformance.Probe;
+import dev.parallax.core.conformance.Started;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.planner.cache.CaffeineResultCache;
