@@ -1,5 +1,6 @@
 package dev.parallax.core.internal;
 
+import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -11,6 +12,7 @@ import dev.parallax.core.tool.Tool;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,6 +85,45 @@ final class CallNode implements PendingCall {
     this.dependencies = dependencies;
     this.pendingDependencies = dependencies.length;
     this.tool = call.tool();
+  }
+
+  /** The nodes of a run's plan, with their dependencies and dependents as indexes. */
+  static CallNode[] buildAll(Run run, List<CallGraph.Node> planned) {
+    CallNode[] built = new CallNode[planned.size()];
+    boolean anyDependencies = false;
+    for (CallGraph.Node n : planned) {
+      anyDependencies |= !n.dependsOn().isEmpty();
+    }
+    if (!anyDependencies) {
+      for (int i = 0; i < built.length; i++) {
+        built[i] = new CallNode(run, i, planned.get(i).call(), List.of(), NONE);
+      }
+      return built;
+    }
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < planned.size(); i++) {
+      index.put(planned.get(i).call().id(), i);
+    }
+    int[] dependentCounts = new int[planned.size()];
+    for (int i = 0; i < planned.size(); i++) {
+      CallGraph.Node n = planned.get(i);
+      int[] deps = new int[n.dependsOn().size()];
+      for (int d = 0; d < deps.length; d++) {
+        deps[d] = index.get(n.dependsOn().get(d));
+        dependentCounts[deps[d]]++;
+      }
+      built[i] = new CallNode(run, i, n.call(), n.dependsOn(), deps);
+    }
+    for (int i = 0; i < built.length; i++) {
+      built[i].dependents = new int[dependentCounts[i]];
+      dependentCounts[i] = 0;
+    }
+    for (CallNode node : built) {
+      for (int d : node.dependencies) {
+        built[d].dependents[dependentCounts[d]++] = node.index;
+      }
+    }
+    return built;
   }
 
   /** Switches to another tool (fallback); attempts on it count from zero. */

@@ -1,6 +1,5 @@
 package dev.parallax.core.internal;
 
-import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.ExecutionPlan;
@@ -18,7 +17,6 @@ import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.AttemptSample.Outcome;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
-import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
@@ -80,7 +78,6 @@ import org.jspecify.annotations.Nullable;
 public final class Run implements ToolRun, SerialInbox.Effects {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
-  private static final int[] NO_DEPENDENCIES = new int[0];
 
   private final String id;
   private final EngineSettings settings;
@@ -149,84 +146,20 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.sequential = plan.mode() == ExecutionPlan.Mode.SEQUENTIAL;
     this.deadline = plan.deadline() != null ? plan.deadline() : settings.runDeadline();
     this.hasListeners = !settings.listeners().isEmpty();
-    this.nodes = buildNodes(plan.nodes());
+    this.nodes = CallNode.buildAll(this, plan.nodes());
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
-    this.ready = sequential ? new FifoQueue() : openQueue();
-    this.admission = openAdmission();
-  }
-
-  private ReadyQueue openQueue() {
+    ReadyQueue queue = new FifoQueue();
+    Admission opened = PlugIns.NO_ADMISSION;
     try {
-      return Objects.requireNonNull(
-          settings.scheduling().newQueue(List.of(nodes)), "the scheduling policy gave no queue");
-    } catch (Throwable e) {
-      setupFailure =
-          new SeamFailureException(
-              Seam.SCHEDULING, "the scheduling policy could not open the queue of run " + id, e);
-      return new FifoQueue();
-    }
-  }
-
-  private Admission openAdmission() {
-    try {
-      return Objects.requireNonNull(
-          settings.admission().open(id, this::onCapacityAvailable),
-          "the admission control gave no admission");
-    } catch (Throwable e) {
-      setupFailure =
-          new SeamFailureException(
-              Seam.ADMISSION, "the admission control could not open the admission of run " + id, e);
-      return NO_ADMISSION;
-    }
-  }
-
-  private static final Admission NO_ADMISSION =
-      new Admission() {
-        @Override
-        public boolean tryAcquire(PendingCall call) {
-          return true;
-        }
-
-        @Override
-        public void release(PendingCall call, AttemptSample sample) {}
-      };
-
-  private CallNode[] buildNodes(List<CallGraph.Node> planned) {
-    CallNode[] built = new CallNode[planned.size()];
-    boolean anyDependencies = false;
-    for (CallGraph.Node n : planned) {
-      anyDependencies |= !n.dependsOn().isEmpty();
-    }
-    if (!anyDependencies) {
-      for (int i = 0; i < built.length; i++) {
-        built[i] = new CallNode(this, i, planned.get(i).call(), List.of(), NO_DEPENDENCIES);
+      if (!sequential) {
+        queue = PlugIns.openQueue(settings, id, List.of(nodes));
       }
-      return built;
+      opened = PlugIns.openAdmission(settings, id, this::onCapacityAvailable);
+    } catch (SeamFailureException e) {
+      setupFailure = e; // every call will fail with it
     }
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < planned.size(); i++) {
-      index.put(planned.get(i).call().id(), i);
-    }
-    int[] dependentCounts = new int[planned.size()];
-    for (int i = 0; i < planned.size(); i++) {
-      CallGraph.Node n = planned.get(i);
-      int[] deps = new int[n.dependsOn().size()];
-      for (int d = 0; d < deps.length; d++) {
-        deps[d] = index.get(n.dependsOn().get(d));
-        dependentCounts[deps[d]]++;
-      }
-      built[i] = new CallNode(this, i, n.call(), n.dependsOn(), deps);
-    }
-    for (int i = 0; i < built.length; i++) {
-      built[i].dependents = new int[dependentCounts[i]];
-      dependentCounts[i] = 0;
-    }
-    for (CallNode node : built) {
-      for (int d : node.dependencies) {
-        built[d].dependents[dependentCounts[d]++] = node.index;
-      }
-    }
-    return built;
+    this.ready = queue;
+    this.admission = opened;
   }
 
   @Override
@@ -567,7 +500,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (node.call.input() == null && !resolveDerivedInput(node)) {
       return;
     }
-    node.prediction = predict(node);
+    node.prediction = PlugIns.predict(settings, node);
     offer(node);
     if (hasListeners && node.state == CallNode.State.READY) {
       fire(l -> l.onQueued(node));
@@ -603,14 +536,6 @@ public final class Run implements ToolRun, SerialInbox.Effects {
                   + " threw",
               e));
       return false;
-    }
-  }
-
-  private @Nullable Prediction predict(CallNode node) {
-    try {
-      return settings.predictor().predict(node);
-    } catch (Throwable e) {
-      return null; // a broken predictor must not break the run
     }
   }
 
@@ -670,7 +595,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       if (!node.replacementConsidered) {
         node.replacementConsidered = true;
-        FallbackPolicy.Swap replacement = replacementFor(node);
+        FallbackPolicy.Swap replacement = PlugIns.replacementFor(settings, node);
         if (replacement != null && replacement.tool() != node.tool) {
           node.switchTool(replacement);
         }
@@ -821,7 +746,8 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     }
     if (node.span != null) {
       Span callSpan = node.span;
-      traced(() -> CallSpans.attemptFailed(callSpan, attempt.number, error, settings.time().now()));
+      PlugIns.traced(
+          () -> CallSpans.attemptFailed(callSpan, attempt.number, error, settings.time().now()));
     }
     if (!stopping) {
       Duration delay;
@@ -853,7 +779,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         }
         return;
       }
-      FallbackPolicy.Swap alternative = alternativeFor(node, error);
+      FallbackPolicy.Swap alternative = PlugIns.alternativeFor(settings, node, error);
       if (alternative != null) {
         node.switchTool(alternative);
         offer(node);
@@ -881,24 +807,6 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     finish(node, status, null, error);
     if (failureMode == FailureMode.FAIL_FAST) {
       stop(false, "call " + node.call.id() + " " + status + " and the run fails fast");
-    }
-  }
-
-  private FallbackPolicy.@Nullable Swap replacementFor(CallNode node) {
-    try {
-      return settings.fallback().replaceBeforeStart(node);
-    } catch (Throwable e) {
-      Guard.log(LOG, "fallback policy threw; " + node + " keeps its tool", e);
-      return null;
-    }
-  }
-
-  private FallbackPolicy.@Nullable Swap alternativeFor(CallNode node, Throwable error) {
-    try {
-      return settings.fallback().alternativeAfterFailure(node, error, node.triedTools());
-    } catch (Throwable e) {
-      Guard.log(LOG, "fallback policy threw; " + node + " fails", e);
-      return null;
     }
   }
 
@@ -997,7 +905,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (node.span != null) {
       Span callSpan = node.span;
       ResultCache.Status cacheStatus = node.cacheStatus;
-      traced(
+      PlugIns.traced(
           () ->
               CallSpans.endCall(
                   callSpan,
@@ -1089,7 +997,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     RunResult runResult = new RunResult(id, list, RunReport.of(startedAt, end, list));
     if (span != null) {
       Span runSpan = span;
-      traced(() -> CallSpans.endRun(runSpan, runResult, end));
+      PlugIns.traced(() -> CallSpans.endRun(runSpan, runResult, end));
       span = null;
     }
     effects.add(() -> publish(runResult));
@@ -1119,15 +1027,6 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       admission.close();
     } catch (Throwable e) {
       Guard.log(LOG, "admission control threw on close; ignored", e);
-    }
-  }
-
-  /** Runs a tracing action; tracing only watches, so what it throws is logged and ignored. */
-  private static void traced(Runnable action) {
-    try {
-      action.run();
-    } catch (Throwable e) {
-      Guard.log(LOG, "tracing threw; ignored", e);
     }
   }
 
