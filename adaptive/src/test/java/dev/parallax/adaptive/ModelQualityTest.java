@@ -2,7 +2,6 @@ package dev.parallax.adaptive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parallax.adaptive.internal.Metrics;
 import dev.parallax.adaptive.internal.ToolBaselines;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Prediction;
@@ -80,7 +79,7 @@ class ModelQualityTest {
       scores[i] = p.successProbability();
       ok[i] = r.succeeded();
     }
-    double auc = Metrics.auc(scores, ok);
+    double auc = Auc.of(scores, ok);
     System.out.printf("success AUC held-out: %.4f; report %s%n", auc, predictor.report());
     assertThat(predictor.report().successModelUsed()).isTrue();
     assertThat(auc).isGreaterThanOrEqualTo(0.85);

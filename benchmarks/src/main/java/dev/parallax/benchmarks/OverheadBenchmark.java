@@ -52,8 +52,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * execution record for one (no-op) subscriber and records the tool metrics; nothing is exported.
  * Both hand one value per call to the Blackhole, and both run in the
  * same forked JVMs with the same fixed heap. What remains as the difference is the price of
- * Parallax's engine: plan validation, the run's state machine (one lock taken at every call's
- * start and end), and its per-call results and report.
+ * Parallax's engine: plan validation, the run's lock-free state machine (every call's start and
+ * end is an event handed to the run's serial inbox), and its per-call results and report.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,5 +1,6 @@
 package dev.parallax.adaptive.internal;
 
+import dev.parallax.adaptive.Auc;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import java.time.Instant;
@@ -197,7 +198,7 @@ public final class ModelTraining {
       }
       brierModel /= test.size();
       brierBaseline /= test.size();
-      auc = Metrics.auc(scores, positive);
+      auc = Auc.of(scores, positive);
       successUsed = brierModel < brierBaseline;
       if (!successUsed) {
         notes.add("success model did not beat the baseline");

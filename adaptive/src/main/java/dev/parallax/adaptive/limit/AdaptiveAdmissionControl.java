@@ -90,7 +90,11 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
     return new RunAdmission(capacityAvailable);
   }
 
-  /** One run's view; called under the run's lock, so its own maps need no locking. */
+  /**
+   * One run's view. The engine calls it from one event at a time (the run's serial inbox, one
+   * thread at a time, each event seeing the previous one's writes), so its own maps need no
+   * locking; the backends it shares with other runs are guarded by their own monitors.
+   */
   private final class RunAdmission implements Admission {
     private final Runnable capacityAvailable;
     private final Map<PendingCall, Integer> inFlightAtStart = new IdentityHashMap<>();

@@ -1,6 +1,7 @@
 package dev.parallax.samples.bench.workload;
 
 import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.Auc;
 import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.record.ExecutionRecord;

@@ -1,19 +1,27 @@
-package dev.parallax.samples.bench.workload;
+package dev.parallax.adaptive;
 
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
-/** Area under the ROC curve. */
-final class Auc {
+/**
+ * The area under the ROC curve: how well scores rank positives above negatives. The figure the
+ * success model is judged by ({@link ModelReport}), open to anyone who scores predictions, for
+ * example against recorded outcomes. Stateless and thread-safe.
+ */
+public final class Auc {
 
   private Auc() {}
 
   /**
    * The chance that a random positive scores above a random negative (ties count half), by the
    * rank-sum (Mann-Whitney) formula. {@code NaN} when one class is missing.
+   *
+   * @param scores one score per case, higher meaning more likely positive
+   * @param positive whether each case is positive, in the order of {@code scores}
+   * @throws IllegalArgumentException if the two arrays differ in length
    */
-  static double of(double[] scores, boolean[] positive) {
+  public static double of(double[] scores, boolean[] positive) {
     if (scores.length != positive.length) {
       throw new IllegalArgumentException(
           scores.length + " scores for " + positive.length + " outcomes");
