@@ -5,9 +5,11 @@ import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adaptive concurrency limits behind core's admission seam: one {@link AdaptiveLimit} per backend
@@ -97,7 +100,12 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
    */
   private final class RunAdmission implements Admission {
     private final Runnable capacityAvailable;
-    private final Map<PendingCall, Integer> inFlightAtStart = new IdentityHashMap<>();
+    /*
+     * What each admitted attempt holds, by call: a call can hold two at once (the body of a
+     * timed-out attempt keeps its slot until it returns, while the retry runs), and after a
+     * fallback its tool is no longer the one an earlier attempt ran, so each entry keeps its tool.
+     */
+    private final Map<PendingCall, ArrayDeque<Held>> held = new IdentityHashMap<>();
     private final Map<String, Integer> unsafeRunning = new HashMap<>();
 
     RunAdmission(Runnable capacityAvailable) {
@@ -120,7 +128,7 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
         }
         now = ++b.inFlight;
       }
-      inFlightAtStart.put(call, now);
+      held.computeIfAbsent(call, k -> new ArrayDeque<>(1)).add(new Held(tool, unsafe, now));
       if (unsafe) {
         unsafeRunning.merge(tool, 1, Integer::sum);
       }
@@ -129,12 +137,13 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
 
     @Override
     public void release(PendingCall call, AttemptSample sample) {
-      Integer started = inFlightAtStart.remove(call);
-      if (started == null) {
+      Held attempt = take(call, sample.tool());
+      if (attempt == null) {
         return;
       }
-      String tool = call.tool().name();
-      if (!call.tool().spec().concurrencySafe()) {
+      String tool = attempt.tool;
+      int started = attempt.inFlightAtStart;
+      if (attempt.unsafe) {
         unsafeRunning.merge(tool, -1, Integer::sum);
       }
       boolean counts = sample.outcome() != AttemptSample.Outcome.CANCELLED;
@@ -156,15 +165,36 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
       wake.forEach(Runnable::run);
     }
 
-    @Override
-    public void close() {
-      for (Map.Entry<PendingCall, Integer> e : inFlightAtStart.entrySet()) {
-        Backend b = backend(backendOf.apply(e.getKey().tool().name()));
-        synchronized (b) {
-          b.inFlight--;
+    /** Removes the oldest attempt of the call that ran {@code tool}, or returns null. */
+    private @Nullable Held take(PendingCall call, String tool) {
+      ArrayDeque<Held> attempts = held.get(call);
+      if (attempts == null) {
+        return null;
+      }
+      for (Iterator<Held> it = attempts.iterator(); it.hasNext(); ) {
+        Held attempt = it.next();
+        if (attempt.tool.equals(tool)) {
+          it.remove();
+          if (attempts.isEmpty()) {
+            held.remove(call);
+          }
+          return attempt;
         }
       }
-      inFlightAtStart.clear();
+      return null;
+    }
+
+    @Override
+    public void close() {
+      for (ArrayDeque<Held> attempts : held.values()) {
+        for (Held attempt : attempts) {
+          Backend b = backend(backendOf.apply(attempt.tool));
+          synchronized (b) {
+            b.inFlight--;
+          }
+        }
+      }
+      held.clear();
       for (Backend b : backends.values()) {
         synchronized (b) {
           b.waiting.remove(capacityAvailable);
@@ -172,6 +202,9 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
       }
     }
   }
+
+  /** An admitted attempt: the tool it ran, whether that tool is concurrency-safe, in flight. */
+  private record Held(String tool, boolean unsafe, int inFlightAtStart) {}
 
   /**
    * Configures an {@link AdaptiveAdmissionControl}. Not thread-safe; the built object is.

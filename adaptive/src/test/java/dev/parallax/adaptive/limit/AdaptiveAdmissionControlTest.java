@@ -1,5 +1,8 @@
 package dev.parallax.adaptive.limit;
 
+import static dev.parallax.core.spi.AttemptSample.Outcome.FAILURE;
+import static dev.parallax.core.spi.AttemptSample.Outcome.SUCCESS;
+import static dev.parallax.core.spi.AttemptSample.Outcome.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parallax.core.call.ToolCall;
@@ -62,6 +65,77 @@ class AdaptiveAdmissionControlTest {
         .limits(() -> AdaptiveLimit.builder().initialLimit(initial).minWindow(2).build())
         .referenceNanos(tool -> 100_000_000L)
         .build();
+  }
+
+  // Regression: a call holding two admitted attempts (a timed-out body that kept its slot, and the
+  // retry) lost one of them, and a release after a fallback swap decremented the wrong backend.
+  @Test
+  void release_ofEachAdmittedAttempt_evenTwoOfOneCall_orAfterAFallback_freesWhatItHeld() {
+    AdaptiveAdmissionControl control = control(10);
+    Admission run = control.open("run", () -> {});
+    SwappingCall call = new SwappingCall(SEARCH);
+    assertThat(run.tryAcquire(call)).as("attempt 1").isTrue();
+    assertThat(run.tryAcquire(call)).as("its retry, while attempt 1's body still runs").isTrue();
+    assertThat(control.inFlight("search")).isEqualTo(2);
+
+    call.tool = UNSAFE; // the call falls back to another tool
+    assertThat(run.tryAcquire(call)).isTrue();
+    assertThat(control.inFlight("unsafe")).isEqualTo(1);
+
+    run.release(call, new AttemptSample("search", Duration.ofMillis(5), TIMEOUT, 1));
+    run.release(call, new AttemptSample("search", Duration.ofMillis(5), FAILURE, 2));
+    assertThat(control.inFlight("search")).as("both search attempts freed").isZero();
+    assertThat(control.inFlight("unsafe")).isEqualTo(1);
+    assertThat(run.tryAcquire(new Call(UNSAFE, 9))).as("the unsafe tool still runs once").isFalse();
+
+    run.release(call, new AttemptSample("unsafe", Duration.ofMillis(5), SUCCESS, 1));
+    assertThat(control.inFlight("unsafe")).isZero();
+    run.close();
+    assertThat(control.inFlight("search")).as("nothing released twice").isZero();
+  }
+
+  /** A call whose tool changes, as after a fallback swap. */
+  private static final class SwappingCall implements PendingCall {
+    Tool<String, String> tool;
+
+    SwappingCall(Tool<String, String> tool) {
+      this.tool = tool;
+    }
+
+    @Override
+    public Tool<?, ?> tool() {
+      return tool;
+    }
+
+    @Override
+    public String runId() {
+      return "run";
+    }
+
+    @Override
+    public int index() {
+      return 0;
+    }
+
+    @Override
+    public ToolCall<?, ?> call() {
+      return ToolCall.of("c", SEARCH, "x");
+    }
+
+    @Override
+    public List<String> dependsOn() {
+      return List.of();
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public @Nullable Prediction prediction() {
+      return null;
+    }
   }
 
   @Test

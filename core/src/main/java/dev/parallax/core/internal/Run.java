@@ -705,11 +705,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         fixed.release(attempt.tool); // needs no sample: spare the allocation on the hot path
       } else {
         Duration latency = Duration.ofNanos(now() - attempt.startNanos);
-        // after a fallback the call shows its new tool; the slot is the one of the tool that ran
-        PendingCall ran =
-            attempt.tool == node.tool ? node : new ToolSwappedView(node, attempt.tool);
+        // the sample names the tool that ran: after a fallback the call shows another one
         admission.release(
-            ran, new AttemptSample(attempt.tool.name(), latency, outcome, attempt.inFlightAtStart));
+            node,
+            new AttemptSample(attempt.tool.name(), latency, outcome, attempt.inFlightAtStart));
       }
     } catch (Throwable e) {
       Guard.log(LOG, "admission control threw on release; ignored", e);

@@ -13,7 +13,13 @@ public interface Admission {
    */
   boolean tryAcquire(PendingCall call);
 
-  /** An admitted attempt ended; {@code sample} says how. Called once per admitted attempt. */
+  /**
+   * An admitted attempt ended; {@code sample} says how. Called once per admitted attempt, when its
+   * body has returned — for an attempt the run gave up on (timeout, cancel), possibly after the
+   * call has ended or moved on. A call may therefore hold two admitted attempts at once (the
+   * given-up body and its retry), and after a fallback {@code call.tool()} may name another tool:
+   * the tool that ran is {@link AttemptSample#tool()}.
+   */
   void release(PendingCall call, AttemptSample sample);
 
   /** The run ended; release anything held for it. */
