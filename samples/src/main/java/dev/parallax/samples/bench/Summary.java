@@ -13,10 +13,14 @@ import org.jspecify.annotations.Nullable;
 /** Prints a report's figures as plain-text tables. */
 final class Summary {
 
-  /** Fields printed under each workload's table: the headline figures of the contract. */
+  /**
+   * Fields printed under each workload's table: the headline figures of the contract. A map whose
+   * values are all maps (such as {@code by_calls}) is printed one line per key.
+   */
   private static final List<String> HEADLINES =
       List.of(
           "ratio_vs_virtual_threads",
+          "by_calls",
           "speedup_4x100ms",
           "limit_durations",
           "fast_batch_parallel_over_sequential",
@@ -70,7 +74,12 @@ final class Summary {
       }
       for (String field : HEADLINES) {
         Object value = result.fields().get(field);
-        if (value != null) {
+        if (value instanceof Map<?, ?> rows
+            && !rows.isEmpty()
+            && rows.values().stream().allMatch(Map.class::isInstance)) {
+          out.printf(Locale.ROOT, "  %s:%n", field);
+          rows.forEach((key, row) -> out.printf(Locale.ROOT, "    %s: %s%n", key, describe(row)));
+        } else if (value != null) {
           out.printf(Locale.ROOT, "  %s: %s%n", field, describe(value));
         }
       }

@@ -1,13 +1,14 @@
 package dev.parallax.samples.bench.workload;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * How much work each workload does. {@link #full()} gives figures worth reporting in a few minutes
  * on two cores; {@link #quick()} is a smoke test (the figures are still measured, on too little
  * data to mean much).
  *
- * @param overheadCalls no-op calls per fan-out in {@code overhead}
- * @param overheadWarmups unmeasured rounds of {@code overhead} (one fan-out per policy each)
- * @param overheadRounds measured rounds of {@code overhead}
+ * @param overhead how {@code overhead} measures
  * @param seedWarmups unmeasured rounds of the 100 ms scenarios of {@code seed}
  * @param seedRounds measured rounds of the 100 ms scenarios
  * @param fastWarmups unmeasured rounds of the 0.1 ms scenario
@@ -26,9 +27,7 @@ package dev.parallax.samples.bench.workload;
  * @param learningHeldOut held-out records the final errors are measured on
  */
 public record Sizes(
-    int overheadCalls,
-    int overheadWarmups,
-    int overheadRounds,
+    Overhead overhead,
     int seedWarmups,
     int seedRounds,
     int fastWarmups,
@@ -48,8 +47,7 @@ public record Sizes(
 
   /** Checks that every size is usable. */
   public Sizes {
-    positive("overheadCalls", overheadCalls);
-    positive("overheadRounds", overheadRounds);
+    Objects.requireNonNull(overhead, "overhead");
     positive("seedRounds", seedRounds);
     positive("fastRounds", fastRounds);
     positive("trainingGraphs", trainingGraphs);
@@ -60,7 +58,7 @@ public record Sizes(
     positive("flakyCallsPerTurn", flakyCallsPerTurn);
     positive("learningBlock", learningBlock);
     positive("learningHeldOut", learningHeldOut);
-    if (overheadWarmups < 0 || seedWarmups < 0 || fastWarmups < 0) {
+    if (seedWarmups < 0 || fastWarmups < 0) {
       throw new IllegalArgumentException("warm-up rounds must be >= 0");
     }
     if (maxCalls < minCalls) {
@@ -83,20 +81,51 @@ public record Sizes(
   /** Sizes for figures worth reporting. */
   public static Sizes full() {
     return new Sizes(
-        100, 2000, 5000, 2, 7, 1000, 2000, 20, 200, 50, 1000, 20, 300, 30, 250, 8, 4000, 250, 1000);
+        new Overhead(List.of(10, 100, 1_000, 10_000), 100, 2, 7, 15, 4_000),
+        2,
+        7,
+        1000,
+        2000,
+        20,
+        200,
+        50,
+        1000,
+        20,
+        300,
+        30,
+        250,
+        8,
+        4000,
+        250,
+        1000);
   }
 
   /** Sizes for a smoke test: seconds, not minutes. */
   public static Sizes quick() {
-    return new Sizes(20, 20, 30, 0, 1, 10, 20, 4, 3, 20, 60, 8, 60, 10, 20, 4, 600, 150, 200);
+    return new Sizes(
+        new Overhead(List.of(10, 100), 100, 1, 5, 5, 1_000),
+        0,
+        1,
+        10,
+        20,
+        4,
+        3,
+        20,
+        60,
+        8,
+        60,
+        10,
+        20,
+        4,
+        600,
+        150,
+        200);
   }
 
   /** The same sizes with another number of test graphs. */
   public Sizes withTestGraphs(int graphs) {
     return new Sizes(
-        overheadCalls,
-        overheadWarmups,
-        overheadRounds,
+        overhead,
         seedWarmups,
         seedRounds,
         fastWarmups,
@@ -113,6 +142,53 @@ public record Sizes(
         learningRecords,
         learningBlock,
         learningHeldOut);
+  }
+
+  /**
+   * How {@code overhead} measures: for each number of calls per fan-out, {@code warmupRepeats +
+   * repeats} repeats of {@code samplesPerRepeat} samples per variant, the variants alternating
+   * sample by sample; a sample is as many fan-outs back to back as make about {@code
+   * callsPerSample} calls (at least one fan-out).
+   *
+   * @param callCounts the numbers of no-op calls per fan-out measured, in run order
+   * @param headlineCalls the number of calls whose ratios are the workload's headline ({@code
+   *     ratio_vs_virtual_threads}); one of {@code callCounts}
+   * @param warmupRepeats repeats run and discarded before the measured ones, for each count
+   * @param repeats measured repeats, for each count; the median and min–max are over these
+   * @param samplesPerRepeat samples of each variant in one repeat
+   * @param callsPerSample calls timed together as one sample
+   */
+  public record Overhead(
+      List<Integer> callCounts,
+      int headlineCalls,
+      int warmupRepeats,
+      int repeats,
+      int samplesPerRepeat,
+      int callsPerSample) {
+
+    /** Checks the sizes. */
+    public Overhead {
+      callCounts = List.copyOf(callCounts);
+      if (callCounts.isEmpty()) {
+        throw new IllegalArgumentException("overhead needs at least one number of calls");
+      }
+      callCounts.forEach(n -> positive("overhead calls per fan-out", n));
+      if (!callCounts.contains(headlineCalls)) {
+        throw new IllegalArgumentException(
+            "headline calls " + headlineCalls + " is not among " + callCounts);
+      }
+      if (warmupRepeats < 0) {
+        throw new IllegalArgumentException("overhead warm-up repeats must be >= 0");
+      }
+      positive("overhead repeats", repeats);
+      positive("overhead samples per repeat", samplesPerRepeat);
+      positive("overhead calls per sample", callsPerSample);
+    }
+
+    /** Fan-outs of {@code calls} calls timed together as one sample: at least one. */
+    public int fanOutsPerSample(int calls) {
+      return Math.max(1, (callsPerSample + calls - 1) / calls);
+    }
   }
 
   private static void positive(String what, int value) {
