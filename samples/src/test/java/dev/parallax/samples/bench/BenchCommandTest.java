@@ -127,6 +127,48 @@ class BenchCommandTest {
   }
 
   @Test
+  void overhead_medianAndMinMaxOfAtLeastFiveRepeats_perNumberOfCalls() {
+    JsonNode w = report.path("workloads").path("overhead");
+    assertThat(w.path("repeats").asInt()).isGreaterThanOrEqualTo(5);
+    assertThat(fieldNames(w.path("by_calls"))).containsExactly("10", "100");
+    for (String variant : List.of("parallax", "parallax_telemetry")) {
+      double median = w.path("ratio_vs_virtual_threads").path(variant).asDouble();
+      double min = w.path("ratio_vs_virtual_threads_min").path(variant).asDouble();
+      double max = w.path("ratio_vs_virtual_threads_max").path(variant).asDouble();
+      assertThat(min).as(variant).isPositive().isLessThanOrEqualTo(median);
+      assertThat(max).as(variant).isGreaterThanOrEqualTo(median);
+      JsonNode headline = w.path("by_calls").path(w.path("calls_per_fan_out").asText());
+      assertThat(headline.path(variant).path("median").asDouble()).isEqualTo(median);
+      for (String n : fieldNames(w.path("by_calls"))) {
+        JsonNode spread = w.path("by_calls").path(n).path(variant);
+        assertThat(fieldNames(spread)).containsExactly("median", "min", "max", "repeats");
+        assertThat(spread.path("repeats").size()).isEqualTo(w.path("repeats").asInt());
+        assertThat(spread.path("min").asDouble())
+            .isLessThanOrEqualTo(spread.path("median").asDouble());
+        assertThat(spread.path("max").asDouble())
+            .isGreaterThanOrEqualTo(spread.path("median").asDouble());
+      }
+    }
+    for (String n : fieldNames(w.path("by_calls"))) {
+      for (String variant : List.of("virtual_threads", "parallax", "parallax_telemetry")) {
+        assertThat(w.path("by_calls").path(n).path(variant + "_us_per_call").asDouble())
+            .as(n + "/" + variant)
+            .isPositive();
+      }
+    }
+    assertThat(w.path("telemetry_spans_exported").asLong())
+        .as("the batch processor dropped no span: one per call, plus the runs' own")
+        .isGreaterThanOrEqualTo(w.path("telemetry_calls_made").asLong());
+  }
+
+  @Test
+  void overhead_summaryPrintsEachNumberOfCallsWithItsSpread() {
+    assertThat(all.out())
+        .containsPattern("(?m)^    10: parallax: [0-9.]+ \\[[0-9.]+\\.\\.[0-9.]+\\]")
+        .containsPattern("(?m)^    100: parallax: ");
+  }
+
+  @Test
   void seed_figuresAndTheLimitsHeld() {
     JsonNode w = report.path("workloads").path("seed");
     assertThat(w.path("speedup_4x100ms").asDouble()).isPositive();
