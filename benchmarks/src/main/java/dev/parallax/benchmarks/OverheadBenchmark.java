@@ -7,6 +7,11 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import dev.parallax.telemetry.ParallaxTelemetry;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -48,12 +53,21 @@ import org.openjdk.jmh.infra.Blackhole;
  * list of calls or tasks), so neither pays construction costs in the measured loop; the executor's
  * maxConcurrency is N so its limit never binds, and no OpenTelemetry, listeners, retries or
  * timeouts are configured. The telemetry variant is the same executor traced by a
- * ParallaxTelemetry SDK: every call becomes a span, the record processor turns each into an
- * execution record for one (no-op) subscriber and records the tool metrics; nothing is exported.
- * Both hand one value per call to the Blackhole, and both run in the
- * same forked JVMs with the same fixed heap. What remains as the difference is the price of
- * Parallax's engine: plan validation, the run's lock-free state machine (every call's start and
- * end is an event handed to the run's serial inbox), and its per-call results and report.
+ * ParallaxTelemetry SDK set up as in production: every call becomes a span, the record processor
+ * turns each into an execution record for one (no-op) subscriber and records the tool metrics, and
+ * a BatchSpanProcessor hands the spans to an exporter that drops them. A batch processor rather
+ * than the in-memory exporter cleared per iteration, because that is what production runs (the
+ * in-memory exporter is a SimpleSpanProcessor: it exports on the ending thread, and holds every span
+ * of an iteration, millions at N = 10,000, which would measure the heap rather than the SDK); a
+ * dropping exporter so that the queue and its export thread are paid for and the network is not.
+ * Its queue holds SPAN_QUEUE spans (the default 2,048 would drop most spans of one 10,000-call
+ * fan-out, which would make the telemetry look cheaper than it is); the background threads compete
+ * for the same cores within each iteration, so their cost shows in the score.
+ * All variants hand one value per call to the Blackhole, and all run in forked JVMs with the same
+ * fixed heap. What remains as the difference is the price of Parallax's engine: plan validation, the
+ * run's state machine (every call's start and end is an event handed to the run's serial inbox),
+ * and its per-call results and report. OverheadReport divides each score by invokeAll's at the same
+ * N, measured in the same run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,8 +80,11 @@ import org.openjdk.jmh.infra.Blackhole;
 public class OverheadBenchmark {
 
   /** Number of calls per run. */
-  @Param({"10", "100", "1000"})
+  @Param({"10", "100", "1000", "10000"})
   public int n;
+
+  /** The batch span processor's queue: one 10,000-call fan-out's spans fit. */
+  static final int SPAN_QUEUE = 32_768;
 
   private ToolExecutor executor;
   private ParallaxTelemetry telemetry;
@@ -80,7 +97,13 @@ public class OverheadBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     executor = ToolExecutor.builder().maxConcurrency(n).build();
-    telemetry = ParallaxTelemetry.builder().build();
+    telemetry =
+        ParallaxTelemetry.builder()
+            .spanProcessor(
+                BatchSpanProcessor.builder(new DroppingExporter())
+                    .setMaxQueueSize(SPAN_QUEUE)
+                    .build())
+            .build();
     telemetry.subscribe(record -> {});
     tracedExecutor =
         ToolExecutor.builder().maxConcurrency(n).openTelemetry(telemetry.openTelemetry()).build();
@@ -111,6 +134,24 @@ public class OverheadBenchmark {
     virtualThreads.close();
   }
 
+  /** A span exporter that drops every batch: the SDK's work is measured, not the network's. */
+  static final class DroppingExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
   /** N no-op calls through Parallax. */
   @Benchmark
   public void executeParallel(Blackhole blackhole) {
@@ -120,7 +161,7 @@ public class OverheadBenchmark {
     }
   }
 
-  /** N no-op calls through Parallax, traced, each becoming an execution record. */
+  /** N no-op calls through Parallax, traced, each becoming a span (exported) and a record. */
   @Benchmark
   public void executeParallelWithTelemetry(Blackhole blackhole) {
     RunResult run = tracedExecutor.executeParallel(calls);
