@@ -1,4 +1,4 @@
-package dev.parallax.planner;
+package dev.parallax;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;

@@ -1,4 +1,4 @@
-package dev.parallax.planner;
+package dev.parallax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
