@@ -27,6 +27,9 @@ import java.util.Objects;
  * module path); Parallax declares it optional, so add it to your build to use this class. Thread
  * safety is the wrapped limit's (Netflix's limits are thread-safe).
  */
+// "exports": the API names Netflix's Limit, from an optional module (`requires static`, not
+// transitive, so that modules reading this one need not have it); its users have it anyway
+@SuppressWarnings("exports")
 public final class NetflixConcurrencyLimit implements ConcurrencyLimit {
 
   private final Limit limit;
