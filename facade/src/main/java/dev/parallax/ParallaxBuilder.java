@@ -70,7 +70,9 @@ public final class ParallaxBuilder {
    * restarts: the predictor warm-starts from it at the next build. Default: no directory — history
    * is kept in memory ({@link InMemoryHistoryStore}) for the life of this instance, and nothing is
    * written to disk except spilled records in a temporary directory. Parallax never writes to the
-   * user's home directory unless given a directory there.
+   * user's home directory unless given a directory there. The in-memory history holds every record
+   * of the instance's life: a long-running service gives a directory here or a {@link
+   * #historyStore}.
    *
    * @throws IllegalStateException at {@link #build()} if a {@link #historyStore} is also given
    */
