@@ -16,7 +16,10 @@ module dev.parallax.adaptive {
   requires org.tribuo.classification.sgd;
   requires com.oracle.labs.mlrg.olcut;
   requires java.logging;
+  // optional: only dev.parallax.adaptive.limit.netflix uses it
+  requires static concurrency.limits.core;
 
   exports dev.parallax.adaptive;
   exports dev.parallax.adaptive.limit;
+  exports dev.parallax.adaptive.limit.netflix;
 }

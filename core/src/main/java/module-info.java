@@ -6,7 +6,7 @@ module dev.parallax.core {
   requires transitive io.opentelemetry.api;
   requires transitive io.opentelemetry.context;
   requires transitive com.fasterxml.jackson.databind;
-  requires transitive org.jspecify;
+  requires static transitive org.jspecify;
   requires com.google.common;
   requires java.logging;
 

@@ -1,16 +1,15 @@
 /**
- * Parallax planner: the {@code Parallax} facade that wires every module, critical-path scheduling,
- * the Caffeine result cache, fallback tool swaps and the virtual-time simulator.
+ * Parallax planner: critical-path scheduling, the Caffeine result cache, fallback tool swaps and
+ * the virtual-time simulator. Depends on core only (plus Caffeine and Resilience4j); predictions
+ * come through core's {@code Predictor} seam.
  */
 module dev.parallax.planner {
   requires transitive dev.parallax.core;
-  requires transitive dev.parallax.adaptive;
   requires transitive com.github.benmanes.caffeine;
   requires transitive io.github.resilience4j.circuitbreaker;
   requires transitive io.github.resilience4j.core;
   requires java.logging;
 
-  exports dev.parallax.planner;
   exports dev.parallax.planner.cache;
   exports dev.parallax.planner.fallback;
   exports dev.parallax.planner.schedule;

@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,7 +62,8 @@ import org.jspecify.annotations.Nullable;
  * next one, and one that throws is counted in {@link #trainingFailures()}; in both cases the
  * current models keep serving.
  */
-public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRecord> {
+public final class AdaptivePredictor
+    implements Predictor, Consumer<ExecutionRecord>, AutoCloseable {
 
   /** Source of a prediction made by a trained model. */
   public static final String MODEL = "model";
@@ -79,6 +82,7 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
   private final ModelTraining.Settings settings;
   private final double maxLog;
   private final Executor executor;
+  private final @Nullable ExecutorService ownExecutor;
   private final ToolBaselines baselines;
   private final ArrayDeque<Row> window = new ArrayDeque<>();
   private final AtomicReference<TrainedModels> models =
@@ -95,7 +99,14 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
     this.settings =
         new ModelTraining.Settings(b.minTrainingRows, b.heldOutFraction, b.epochs, b.seed, b.type);
     this.maxLog = Math.log(b.maxLatency.toNanos() / 1e9);
-    this.executor = b.executor != null ? b.executor : defaultExecutor();
+    if (b.executor != null) {
+      this.ownExecutor = null;
+      this.executor = b.executor;
+    } else {
+      ExecutorService own = trainerThread();
+      this.ownExecutor = own;
+      this.executor = own;
+    }
     this.baselines = new ToolBaselines(b.baselineAlpha);
   }
 
@@ -379,14 +390,43 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
     }
   }
 
-  private static Executor defaultExecutor() {
-    return Holder.EXECUTOR;
+  /**
+   * This predictor's own training thread: started at a training, ended after a minute without one
+   * (so a predictor never closed does not keep an idle thread), stopped by {@link #close()}.
+   */
+  private static ExecutorService trainerThread() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().name("parallax-trainer").daemon(true).factory());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
-  private static final class Holder {
-    static final ExecutorService EXECUTOR =
-        Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("parallax-trainer").daemon(true).factory());
+  /**
+   * Stops the training thread this predictor owns (none if a {@link Builder#trainingExecutor} was
+   * given: that executor stays the caller's), interrupting a training still running, and waits up
+   * to 10 seconds for the thread to end. Afterwards the predictor still predicts and still learns
+   * baselines from {@link #accept}, but no longer retrains. Idempotent.
+   */
+  @Override
+  public void close() {
+    ExecutorService own = ownExecutor;
+    if (own == null || own.isTerminated()) {
+      return;
+    }
+    own.shutdownNow();
+    try {
+      if (!own.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warning("the training thread did not stop within 10 s; it is a daemon thread");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -394,8 +434,9 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
    *
    * <p>Defaults: baseline weight 0.1; window 10,000 records and 1 hour; retrain every 500 records
    * once at least 100 are there; 20% held out; linear SGD, 10 epochs, seed 42; records longer than
-   * 1 hour rejected; prior 1 s (upper 10 s), success 0.9; in-flight count unknown; training on one
-   * shared daemon thread.
+   * 1 hour rejected; prior 1 s (upper 10 s), success 0.9; in-flight count unknown; training on a
+   * daemon thread of the predictor's own, started at the first training and stopped by {@link
+   * AdaptivePredictor#close()}.
    */
   public static final class Builder {
     private double baselineAlpha = 0.1;
@@ -556,8 +597,10 @@ public final class AdaptivePredictor implements Predictor, Consumer<ExecutionRec
     }
 
     /**
-     * Where trainings run. {@code Runnable::run} trains synchronously inside {@link
-     * AdaptivePredictor#accept} or {@link AdaptivePredictor#retrain} (for tests).
+     * Where trainings run, instead of a thread of the predictor's own; the executor stays the
+     * caller's ({@link AdaptivePredictor#close()} does not stop it). {@code Runnable::run} trains
+     * synchronously inside {@link AdaptivePredictor#accept} or {@link AdaptivePredictor#retrain}
+     * (for tests).
      */
     public Builder trainingExecutor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

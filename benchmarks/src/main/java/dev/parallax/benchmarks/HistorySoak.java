@@ -1,10 +1,10 @@
 package dev.parallax.benchmarks;
 
+import dev.parallax.Parallax;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.Parallax;
 import dev.parallax.storage.BufferedHistoryWriter;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.FeatureVectorizer;

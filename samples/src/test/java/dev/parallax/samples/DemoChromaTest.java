@@ -2,7 +2,7 @@ package dev.parallax.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parallax.planner.Parallax;
+import dev.parallax.Parallax;
 import dev.parallax.samples.cli.ParallaxCli;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.chroma.ChromaHistoryStore;

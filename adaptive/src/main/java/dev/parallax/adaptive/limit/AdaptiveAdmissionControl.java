@@ -22,9 +22,10 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Adaptive concurrency limits behind core's admission seam: one {@link AdaptiveLimit} per backend
- * (by default one per tool), shared by all runs of the executor, fed with every finished attempt
- * and with the expected no-load latency of the tool as its reference.
+ * Adaptive concurrency limits behind core's admission seam: one {@link ConcurrencyLimit} (by
+ * default an {@link AdaptiveLimit}; any implementation, Netflix's limits included, through {@link
+ * Builder#limits}) per backend (by default one per tool), shared by all runs of the executor, fed
+ * with every finished attempt and with the expected no-load latency of the tool as its reference.
  *
  * <p>A call is admitted while its backend has fewer calls in flight (across all runs) than its
  * limit. Failed and timed-out attempts count as overload; cancelled ones are not samples. Tools
@@ -36,16 +37,16 @@ import org.jspecify.annotations.Nullable;
 public final class AdaptiveAdmissionControl implements AdmissionControl {
 
   private static final class Backend {
-    final AdaptiveLimit limit;
+    final ConcurrencyLimit limit;
     int inFlight;
     final Set<Runnable> waiting = new LinkedHashSet<>();
 
-    Backend(AdaptiveLimit limit) {
+    Backend(ConcurrencyLimit limit) {
       this.limit = limit;
     }
   }
 
-  private final Supplier<AdaptiveLimit> limits;
+  private final Supplier<? extends ConcurrencyLimit> limits;
   private final UnaryOperator<String> backendOf;
   private final ToLongFunction<String> referenceNanos;
   private final Map<String, Backend> backends = new ConcurrentHashMap<>();
@@ -213,14 +214,17 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
    * limit uses the smallest latency it has seen).
    */
   public static final class Builder {
-    private Supplier<AdaptiveLimit> limits = () -> AdaptiveLimit.builder().build();
+    private Supplier<? extends ConcurrencyLimit> limits = () -> AdaptiveLimit.builder().build();
     private UnaryOperator<String> backendOf = UnaryOperator.identity();
     private ToLongFunction<String> referenceNanos = tool -> 0;
 
     private Builder() {}
 
-    /** Makes the limit of each backend (called once per backend). */
-    public Builder limits(Supplier<AdaptiveLimit> limits) {
+    /**
+     * Makes the limit of each backend (called once per backend; each call must return a new
+     * instance). Default: {@link AdaptiveLimit} with its defaults.
+     */
+    public Builder limits(Supplier<? extends ConcurrencyLimit> limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }

@@ -34,7 +34,7 @@ package dev.parallax.adaptive.limit;
  *
  * <p>Not thread-safe: callers serialize {@link #onSample} (see {@link AdaptiveAdmissionControl}).
  */
-public final class AdaptiveLimit {
+public final class AdaptiveLimit implements ConcurrencyLimit {
 
   private final int minLimit;
   private final int maxLimit;
@@ -72,6 +72,7 @@ public final class AdaptiveLimit {
   }
 
   /** The current limit. */
+  @Override
   public int limit() {
     return limit;
   }
@@ -85,6 +86,7 @@ public final class AdaptiveLimit {
    * @param referenceNanos expected latency of the call with no load, or {@code <= 0} if unknown
    * @return the limit after the sample
    */
+  @Override
   public int onSample(long latencyNanos, int inFlight, boolean failed, long referenceNanos) {
     if (latencyNanos <= 0) {
       return limit;

@@ -24,11 +24,14 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -253,6 +256,7 @@ public final class ToolExecutor implements AutoCloseable {
     private ResultCache cache = ResultCache.NONE;
     private FallbackPolicy fallback = FallbackPolicy.NONE;
     private Predictor predictor = Predictor.NONE;
+    private final Set<String> seamsSet = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -337,6 +341,7 @@ public final class ToolExecutor implements AutoCloseable {
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      seamsSet.add("openTelemetry");
       return this;
     }
 
@@ -374,37 +379,56 @@ public final class ToolExecutor implements AutoCloseable {
     /** Which ready call runs next (default {@link SchedulingPolicy#fifo()}). */
     public Builder scheduling(SchedulingPolicy scheduling) {
       this.scheduling = Objects.requireNonNull(scheduling, "scheduling");
+      seamsSet.add("scheduling");
       return this;
     }
 
     /** How many calls may run at once beyond {@link #maxConcurrency} (default: fixed limits). */
     public Builder admissionControl(AdmissionControl admission) {
       this.admission = Objects.requireNonNull(admission, "admission");
+      seamsSet.add("admissionControl");
       return this;
     }
 
     /** Where attempts run (default {@link CallRunner#virtualThreads()}). */
     public Builder runner(CallRunner runner) {
       this.runner = Objects.requireNonNull(runner, "runner");
+      seamsSet.add("runner");
       return this;
     }
 
     /** Reuse of results (default {@link ResultCache#NONE}). */
     public Builder resultCache(ResultCache cache) {
       this.cache = Objects.requireNonNull(cache, "cache");
+      seamsSet.add("resultCache");
       return this;
     }
 
     /** What runs instead of failing tools (default {@link FallbackPolicy#NONE}). */
     public Builder fallback(FallbackPolicy fallback) {
       this.fallback = Objects.requireNonNull(fallback, "fallback");
+      seamsSet.add("fallback");
       return this;
     }
 
     /** Predictions of latency and success (default {@link Predictor#NONE}). */
     public Builder predictor(Predictor predictor) {
       this.predictor = Objects.requireNonNull(predictor, "predictor");
+      seamsSet.add("predictor");
       return this;
+    }
+
+    /**
+     * The seams set on this builder so far, by the name of their method: {@code openTelemetry},
+     * {@code scheduling}, {@code admissionControl}, {@code runner}, {@code resultCache}, {@code
+     * fallback}, {@code predictor}. For code that wires an executor for its users (a facade, a
+     * framework's auto-configuration) and must refuse a user's choice rather than silently replace
+     * it.
+     *
+     * @return an unmodifiable snapshot, in the order first set
+     */
+    public Set<String> seamsSet() {
+      return Collections.unmodifiableSet(new LinkedHashSet<>(seamsSet));
     }
 
     /**
@@ -428,7 +452,7 @@ public final class ToolExecutor implements AutoCloseable {
               cache,
               fallback,
               predictor,
-              List.copyOf(listeners),
+              withFeedback(listeners, fallback),
               openTelemetry == null
                   ? null
                   : openTelemetry.getTracer(ToolSpanAttributes.INSTRUMENTATION_SCOPE),
@@ -441,6 +465,18 @@ public final class ToolExecutor implements AutoCloseable {
               random,
               exceptionRecording);
       return new ToolExecutor(settings, owned);
+    }
+
+    /** The listeners, then the fallback policy's {@link FallbackPolicy#feedback() feedback}. */
+    private static List<ExecutionListener> withFeedback(
+        List<ExecutionListener> listeners, FallbackPolicy fallback) {
+      ExecutionListener feedback = fallback.feedback();
+      if (feedback == null) {
+        return List.copyOf(listeners);
+      }
+      List<ExecutionListener> all = new ArrayList<>(listeners);
+      all.add(feedback);
+      return List.copyOf(all);
     }
 
     private static Duration positive(String what, Duration value) {

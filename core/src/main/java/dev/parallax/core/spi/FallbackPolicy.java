@@ -1,5 +1,6 @@
 package dev.parallax.core.spi;
 
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.tool.Tool;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,19 @@ public interface FallbackPolicy {
    */
   default @Nullable Swap alternativeAfterFailure(
       PendingCall call, Throwable error, List<String> tried) {
+    return null;
+  }
+
+  /**
+   * Where this policy learns how calls end (for example to open a circuit breaker on a failing
+   * tool), or {@code null} if it decides from the call and its prediction alone (the default).
+   *
+   * <p>The executor asks once, when it is built, and registers the listener returned with its own
+   * listeners: it receives every lifecycle event of every run, with the same guarantees and
+   * isolation as any {@link ExecutionListener} (whatever it throws is logged and ignored). So a
+   * policy is wired by being set as the fallback, nothing more; do not register the listener again.
+   */
+  default @Nullable ExecutionListener feedback() {
     return null;
   }
 }

@@ -13,7 +13,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,13 +26,14 @@ import org.jspecify.annotations.Nullable;
  *     .minPredictedSuccess(0.5)
  *     .timeSource(time)                           // the executor's time source
  *     .build();
- * ToolExecutor executor = fallbacks.attachTo(ToolExecutor.builder().timeSource(time)).build();
+ * ToolExecutor executor = ToolExecutor.builder().timeSource(time).fallback(fallbacks).build();
  * }</pre>
  *
- * <p><b>Register it twice.</b> The circuit breakers learn from the executor's lifecycle events, so
- * the policy must be both the executor's {@link ToolExecutor.Builder#fallback fallback} and one of
- * its {@link ToolExecutor.Builder#listener listeners}; {@link #attachTo} does both. Used only as
- * the fallback it still swaps on predictions and after failures, but its breakers never open.
+ * <p>The circuit breakers learn from the executor's lifecycle events through the policy's {@link
+ * #feedback() feedback} listener, which the executor registers itself when the policy is set as its
+ * {@link ToolExecutor.Builder#fallback fallback}: setting it is all the wiring there is. The state
+ * of a tool's breaker is read through {@link #health(String)}; {@link #forceOpen} and {@link
+ * #reset} are for maintenance.
  *
  * <p>Each swap puts a reason on the call's result ({@link CallResult#fallbackReason()}) and span:
  * {@code predicted success 0.42 < 0.50}, {@code circuit open for search_a}, {@code circuit
@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * concurrent runs, which then share its circuit breakers (one per tool named in a chain or a
  * capability group).
  */
-public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
+public final class ToolFallbacks implements FallbackPolicy {
 
   /*
    * The algorithm.
@@ -70,7 +70,7 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
    * swaps at most once per alternative, and the executor's run deadline bounds the time all this
    * takes.
    *
-   * Feedback: the policy is also an ExecutionListener. A failed attempt is an error for the breaker
+   * Feedback: the executor registers the policy's feedback() listener. A failed attempt is an error for the breaker
    * of the tool it ran on (call.tool() at that moment); a SUCCEEDED result is a success for the
    * breaker of the tool that answered (result.tool()). A permit taken for a call that then ends
    * without an outcome on that tool (cancelled, cut by the run deadline, answered from the cache)
@@ -82,12 +82,10 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
    * threads or read the system clock are refused at build time.
    */
 
-  private static final Logger LOG = Logger.getLogger(ToolFallbacks.class.getName());
-
   private final FallbackGraph graph;
   private final FallbackBreakers breakers;
   private final double minPredictedSuccess;
-  private volatile boolean warnedUnfed;
+  private final ExecutionListener feedback = new Feedback();
 
   ToolFallbacks(FallbackGraph graph, FallbackBreakers breakers, double minPredictedSuccess) {
     this.graph = graph;
@@ -101,12 +99,13 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
   }
 
   /**
-   * Registers this policy as the builder's fallback policy and as one of its listeners.
+   * Sets this policy as the builder's fallback policy; the same as {@code executor.fallback(this)}
+   * (the executor registers the {@link #feedback() feedback} itself).
    *
    * @return the same builder
    */
   public ToolExecutor.Builder attachTo(ToolExecutor.Builder executor) {
-    return Objects.requireNonNull(executor, "executor").fallback(this).listener(this);
+    return Objects.requireNonNull(executor, "executor").fallback(this);
   }
 
   /** The alternatives of the named tool, in the order they are tried; empty if it has none. */
@@ -115,12 +114,35 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
   }
 
   /**
-   * The circuit breaker of a tool named in a chain or a capability group: to read its state and
-   * metrics, subscribe to its events, or force it open for maintenance.
+   * The health of a tool named in a chain or a capability group, as its circuit breaker sees it
+   * now: a snapshot, read-only.
    *
    * @throws IllegalArgumentException if the policy has no breaker for that tool
    */
-  public CircuitBreaker circuitBreaker(String toolName) {
+  public ToolHealth health(String toolName) {
+    return ToolHealth.of(breaker(toolName));
+  }
+
+  /**
+   * Opens the tool's circuit until {@link #reset}: every call to it swaps to an alternative (for
+   * maintenance).
+   *
+   * @throws IllegalArgumentException if the policy has no breaker for that tool
+   */
+  public void forceOpen(String toolName) {
+    breaker(toolName).transitionToForcedOpenState();
+  }
+
+  /**
+   * Closes the tool's circuit and forgets its recorded outcomes.
+   *
+   * @throws IllegalArgumentException if the policy has no breaker for that tool
+   */
+  public void reset(String toolName) {
+    breaker(toolName).reset();
+  }
+
+  private CircuitBreaker breaker(String toolName) {
     CircuitBreaker breaker = breakers.breaker(Objects.requireNonNull(toolName, "toolName"));
     if (breaker == null) {
       throw new IllegalArgumentException(
@@ -141,7 +163,6 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
 
   @Override
   public @Nullable Swap replaceBeforeStart(PendingCall call) {
-    warnIfUnfed();
     String primary = call.tool().name();
     List<Tool<?, ?>> alternatives = graph.alternativesOf(primary);
     String reason = predictedFailure(call.prediction());
@@ -172,26 +193,41 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
     return null;
   }
 
-  // ---- ExecutionListener: feeds the breakers ----
-
+  /**
+   * The listener that feeds the circuit breakers with the outcome of every attempt; the executor
+   * registers it when this policy is its fallback. Not for other use.
+   */
   @Override
-  public void onRunStarted(String runId, int calls) {
-    breakers.listening();
+  public ExecutionListener feedback() {
+    return feedback;
   }
 
-  @Override
-  public void onStarted(PendingCall call, int attempt) {
-    breakers.attemptStarted(call);
-  }
+  /** Feeds the breakers; registered by the executor through {@link #feedback()}. */
+  private final class Feedback implements ExecutionListener {
+    @Override
+    public void onRunStarted(String runId, int calls) {
+      breakers.listening();
+    }
 
-  @Override
-  public void onAttemptFailed(PendingCall call, int attempt, Throwable error) {
-    breakers.attemptFailed(call, error);
-  }
+    @Override
+    public void onStarted(PendingCall call, int attempt) {
+      breakers.attemptStarted(call);
+    }
 
-  @Override
-  public void onFinished(PendingCall call, CallResult<?> result) {
-    breakers.finished(call, result);
+    @Override
+    public void onAttemptFailed(PendingCall call, int attempt, Throwable error) {
+      breakers.attemptFailed(call, error);
+    }
+
+    @Override
+    public void onFinished(PendingCall call, CallResult<?> result) {
+      breakers.finished(call, result);
+    }
+
+    @Override
+    public String toString() {
+      return "ToolFallbacks.feedback";
+    }
   }
 
   /** Calls holding a breaker permit or running on a tool with a breaker (for tests). */
@@ -222,14 +258,5 @@ public final class ToolFallbacks implements FallbackPolicy, ExecutionListener {
   private static String errorName(Throwable error) {
     String simple = error.getClass().getSimpleName();
     return simple.isEmpty() ? error.getClass().getName() : simple;
-  }
-
-  private void warnIfUnfed() {
-    if (!warnedUnfed && !breakers.isListening()) {
-      warnedUnfed = true;
-      LOG.warning(
-          "ToolFallbacks is the executor's fallback policy but not one of its listeners: its"
-              + " circuit breakers get no outcomes and never open; use attachTo(builder)");
-    }
   }
 }

@@ -9,6 +9,7 @@ import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.SeamFailureException;
 import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.spi.Prediction;
@@ -16,7 +17,6 @@ import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.io.IOException;
@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -102,9 +103,7 @@ class ToolFallbacksTest {
         .hasMessageContaining("call derived")
         .hasRootCauseMessage("cannot read [src]");
     for (String tool : List.of("search_a", "search_b")) {
-      assertThat(policy.circuitBreaker(tool).getMetrics().getNumberOfFailedCalls())
-          .as(tool + " breaker failures")
-          .isZero();
+      assertThat(policy.health(tool).failedCalls()).as(tool + " breaker failures").isZero();
     }
   }
 
@@ -189,7 +188,7 @@ class ToolFallbacksTest {
 
     try (FallbackSim sim = sim(policy)) {
       sim.run(ExecutionPlan.parallel(calls(primary, 4)));
-      assertThat(policy.circuitBreaker("search_a").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.OPEN);
 
       RunResult next = sim.run(ExecutionPlan.parallel(calls(primary, 3)));
 
@@ -202,7 +201,57 @@ class ToolFallbacksTest {
               });
     }
     assertThat(primary.runs()).isEqualTo(4);
-    assertThat(policy.circuitBreaker("search_b").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(policy.health("search_b").state()).isEqualTo(ToolHealth.State.CLOSED);
+  }
+
+  // Regression (issue 12): the breakers learnt only if the policy was also registered as a
+  // listener; ToolFallbacks implemented ExecutionListener publicly for that, and the facade
+  // depended on an instanceof check. Setting it as the fallback is now all the wiring.
+  @Test
+  @Timeout(30)
+  void setOnlyAsTheFallback_itsBreakersStillLearn_andOpen() {
+    ScriptedTool primary = ScriptedTool.failing("search_a", 10, new IOException("down"));
+    ScriptedTool backup = ScriptedTool.healthy("search_b", 10);
+    ToolFallbacks policy = fallbacks().chain(primary, backup).build();
+
+    try (FallbackSim sim = new FallbackSim(time, b -> b.fallback(policy))) {
+      sim.run(ExecutionPlan.parallel(calls(primary, 4)));
+
+      ToolHealth health = policy.health("search_a");
+      assertThat(health.state()).isEqualTo(ToolHealth.State.OPEN);
+      assertThat(health.available()).isFalse();
+      assertThat(health.failedCalls()).isEqualTo(4);
+      assertThat(health.failureRate()).isEqualTo(100f);
+      assertThat(sim.run(ExecutionPlan.parallel(calls(primary, 1))).get("c0").tool())
+          .isEqualTo("search_b");
+    }
+    assertThat(ExecutionListener.class.isAssignableFrom(ToolFallbacks.class))
+        .as("the breakers' listener is internal")
+        .isFalse();
+    assertThat(policy.feedback()).isNotNull();
+  }
+
+  @Test
+  @Timeout(30)
+  void forceOpen_swapsEveryCall_untilReset() {
+    ScriptedTool primary = ScriptedTool.healthy("search_a", 10);
+    ScriptedTool backup = ScriptedTool.healthy("search_b", 10);
+    ToolFallbacks policy = fallbacks().chain(primary, backup).build();
+
+    try (FallbackSim sim = sim(policy)) {
+      policy.forceOpen("search_a");
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.FORCED_OPEN);
+      assertThat(sim.run(ExecutionPlan.parallel(calls(primary, 2))).results())
+          .allSatisfy(r -> assertThat(r.tool()).isEqualTo("search_b"));
+
+      policy.reset("search_a");
+
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.CLOSED);
+      assertThat(policy.health("search_a").failedCalls()).isZero();
+      assertThat(sim.run(ExecutionPlan.parallel(calls(primary, 2))).results())
+          .allSatisfy(r -> assertThat(r.tool()).isEqualTo("search_a"));
+    }
+    assertThat(primary.runs()).isEqualTo(2);
   }
 
   @Test
@@ -218,11 +267,10 @@ class ToolFallbacksTest {
                     : ScriptedTool.Step.fail(10, new IOException("down")));
     ScriptedTool backup = ScriptedTool.healthy("search_b", 10);
     ToolFallbacks policy = fallbacks().chain(primary, backup).build();
-    CircuitBreaker breaker = policy.circuitBreaker("search_a");
 
     try (FallbackSim sim = sim(policy)) {
       sim.run(ExecutionPlan.parallel(calls(primary, 4)));
-      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.OPEN);
       healthy.set(true);
       time.advance(Duration.ofSeconds(29));
       assertThat(sim.run(ExecutionPlan.parallel(calls(primary, 1))).get("c0").tool())
@@ -236,7 +284,7 @@ class ToolFallbacksTest {
       assertThat(trial.get("c1").tool()).isEqualTo("search_a");
       assertThat(trial.get("c2").tool()).isEqualTo("search_b");
       assertThat(trial.get("c2").fallbackReason()).isEqualTo("circuit half-open for search_a");
-      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.CLOSED);
       assertThat(sim.run(ExecutionPlan.parallel(calls(primary, 3))).results())
           .allSatisfy(r -> assertThat(r.tool()).isEqualTo("search_a"));
     }
@@ -247,7 +295,6 @@ class ToolFallbacksTest {
     ScriptedTool primary = ScriptedTool.failing("search_a", 10, new IOException("down"));
     ScriptedTool backup = ScriptedTool.healthy("search_b", 10);
     ToolFallbacks policy = fallbacks().chain(primary, backup).build();
-    CircuitBreaker breaker = policy.circuitBreaker("search_a");
 
     try (FallbackSim sim = sim(policy)) {
       sim.run(ExecutionPlan.parallel(calls(primary, 4)));
@@ -261,7 +308,7 @@ class ToolFallbacksTest {
                 assertThat(r.tool()).isEqualTo("search_b");
                 assertThat(r.fallbackReason()).isEqualTo("search_a failed: IOException");
               });
-      assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.OPEN);
     }
     assertThat(primary.runs()).isEqualTo(6);
   }
@@ -296,8 +343,7 @@ class ToolFallbacksTest {
       assertThat(trial.results())
           .as("both permits came back")
           .allSatisfy(r -> assertThat(r.tool()).isEqualTo("search_a"));
-      assertThat(policy.circuitBreaker("search_a").getState())
-          .isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.CLOSED);
     }
   }
 
@@ -329,7 +375,7 @@ class ToolFallbacksTest {
     ScriptedTool b = ScriptedTool.healthy("search_b", 10);
     ScriptedTool c = ScriptedTool.healthy("search_c", 10);
     ToolFallbacks policy = fallbacks().chain(a, b, c).build();
-    policy.circuitBreaker("search_b").transitionToForcedOpenState();
+    policy.forceOpen("search_b");
 
     RunResult run;
     try (FallbackSim sim = sim(policy)) {
@@ -381,8 +427,10 @@ class ToolFallbacksTest {
     assertThat(List.of(s1.runs(), s3.runs(), s2.runs())).containsExactly(1, 1, 1);
   }
 
+  // Was usedOnlyAsTheFallback_itStillSwaps_butItsBreakersLearnNothing: issue 12 made the fallback
+  // alone the whole wiring (the executor registers the policy's feedback), so the breakers learn.
   @Test
-  void usedOnlyAsTheFallback_itStillSwaps_butItsBreakersLearnNothing() {
+  void usedOnlyAsTheFallback_itSwaps_itsBreakersLearn_andNoCallStaysTracked() {
     ScriptedTool primary = ScriptedTool.failing("search_a", 10, new IOException("down"));
     ScriptedTool backup = ScriptedTool.healthy("search_b", 10);
     ToolFallbacks policy = fallbacks().chain(primary, backup).build();
@@ -393,7 +441,8 @@ class ToolFallbacksTest {
     }
 
     assertThat(run.allSucceeded()).isTrue();
-    assertThat(policy.circuitBreaker("search_a").getMetrics().getNumberOfFailedCalls()).isZero();
+    assertThat(policy.health("search_a").failedCalls()).isEqualTo(4); // the breaker's window
+    assertThat(policy.health("search_a").state()).isEqualTo(ToolHealth.State.OPEN);
     assertThat(policy.trackedCalls()).isZero();
   }
 

@@ -183,10 +183,10 @@ class ToolFallbacksValidationTest {
   }
 
   @Test
-  void circuitBreakerOfAToolWithoutOne_isRejected() {
+  void healthOfAToolWithoutABreaker_isRejected() {
     ToolFallbacks policy = ToolFallbacks.builder().chain(a, b).build();
 
-    assertThatThrownBy(() -> policy.circuitBreaker("weather"))
+    assertThatThrownBy(() -> policy.health("weather"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no circuit breaker for tool 'weather'")
         .hasMessageContaining("[search_a, search_b]");

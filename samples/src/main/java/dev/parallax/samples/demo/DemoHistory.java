@@ -2,8 +2,8 @@ package dev.parallax.samples.demo;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import dev.parallax.planner.Parallax;
-import dev.parallax.planner.ParallaxBuilder;
+import dev.parallax.Parallax;
+import dev.parallax.ParallaxBuilder;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.chroma.ChromaHistoryStore;

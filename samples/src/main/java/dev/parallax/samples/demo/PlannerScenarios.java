@@ -1,5 +1,7 @@
 package dev.parallax.samples.demo;
 
+import dev.parallax.Parallax;
+import dev.parallax.ParallaxBuilder;
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
@@ -10,8 +12,6 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.Parallax;
-import dev.parallax.planner.ParallaxBuilder;
 import dev.parallax.planner.fallback.ToolFallbacks;
 import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.planner.sim.Workload;

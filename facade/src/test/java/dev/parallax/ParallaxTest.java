@@ -1,4 +1,4 @@
-package dev.parallax.planner;
+package dev.parallax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -9,12 +9,23 @@ import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.spi.FallbackPolicy;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.Predictor;
+import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.fallback.ToolFallbacks;
+import dev.parallax.planner.fallback.ToolHealth;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryStoreException;
+import dev.parallax.storage.InMemoryHistoryStore;
 import dev.parallax.storage.embedded.EmbeddedHistoryStore;
 import dev.parallax.telemetry.ParallaxTelemetry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +34,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The facade with its real parts: telemetry SDK, embedded store, predictor, scheduling. */
 class ParallaxTest {
@@ -174,6 +190,125 @@ class ParallaxTest {
                     .admissionControl(AdaptiveAdmissionControl.builder().build())
                     .build())
         .withMessageContaining("adaptiveConcurrency(true) and admissionControl(...) both set");
+  }
+
+  // Regression (issue 12): build() wrote to ~/.parallax/history unless told otherwise.
+  @Test
+  @Timeout(60)
+  void byDefault_historyIsInMemory_andNothingIsWrittenToTheHomeDirectory() throws Exception {
+    Path home = Path.of(System.getProperty("user.home"), ".parallax");
+    boolean existedBefore = Files.exists(home);
+    try (Parallax parallax = Parallax.builder().build()) {
+      assertThat(parallax.history()).isInstanceOf(InMemoryHistoryStore.class);
+      parallax.executor().executeParallel(calls("c", 5));
+      assertThat(parallax.flushHistory(Duration.ofSeconds(30))).isTrue();
+      assertThat(parallax.history().count()).isEqualTo(5);
+    }
+    if (!existedBefore) {
+      assertThat(home).doesNotExist();
+    }
+  }
+
+  @Test
+  void historyDirectoryAndHistoryStore_bothSet_failAtBuild() {
+    assertThatIllegalStateException()
+        .isThrownBy(
+            () ->
+                Parallax.builder()
+                    .historyDirectory(dir)
+                    .historyStore(new InMemoryHistoryStore(FeatureVectorizer.log1p(List.of("n"))))
+                    .build())
+        .withMessageContaining("historyStore(...) and historyDirectory(...) both set");
+  }
+
+  // Regression (issue 12): executor(...) options for these seams were silently overwritten.
+  @ParameterizedTest
+  @ValueSource(strings = {"openTelemetry", "predictor", "scheduling", "resultCache"})
+  @Timeout(60)
+  void aSeamTheFacadeWires_setThroughExecutorOptions_failsAtBuild_namingIt(String option)
+      throws Exception {
+    UnaryOperator<ToolExecutor.Builder> options =
+        switch (option) {
+          case "openTelemetry" -> b -> b.openTelemetry(OpenTelemetry.noop());
+          case "predictor" -> b -> b.predictor(Predictor.NONE);
+          case "scheduling" -> b -> b.scheduling(SchedulingPolicy.fifo());
+          case "resultCache" -> b -> b.resultCache(ResultCache.NONE);
+          default -> throw new AssertionError(option);
+        };
+    assertThatIllegalStateException()
+        .isThrownBy(() -> Parallax.builder().executor(options).build())
+        .withMessageStartingWith(option + "(...) set through executor(...)")
+        .withMessageContaining("use ParallaxBuilder.");
+    assertNoParallaxThreadRuns();
+  }
+
+  @Test
+  @Timeout(60)
+  void fallbackSetInBothPlaces_failsAtBuild_butEitherPlaceAloneIsUsed() {
+    FallbackPolicy mine = new FallbackPolicy() {};
+    assertThatIllegalStateException()
+        .isThrownBy(() -> Parallax.builder().fallback(mine).executor(b -> b.fallback(mine)).build())
+        .withMessageContaining("fallback(...) set both through executor(...) and ParallaxBuilder");
+    assertThatIllegalStateException()
+        .isThrownBy(
+            () ->
+                Parallax.builder()
+                    .adaptiveConcurrency(true)
+                    .executor(b -> b.admissionControl(AdaptiveAdmissionControl.builder().build()))
+                    .build())
+        .withMessageContaining("admissionControl(...) set both");
+
+    AtomicInteger swaps = new AtomicInteger();
+    FallbackPolicy counting =
+        new FallbackPolicy() {
+          @Override
+          public @Nullable Swap replaceBeforeStart(PendingCall call) {
+            swaps.incrementAndGet();
+            return null;
+          }
+        };
+    try (Parallax parallax =
+        Parallax.builder().executor(b -> b.maxConcurrency(4).fallback(counting)).build()) {
+      assertThat(parallax.executor().executeParallel(calls("c", 3)).allSucceeded()).isTrue();
+    }
+    assertThat(swaps).as("the fallback given through executor(...) is used").hasValue(3);
+  }
+
+  // Regression (issue 12): the facade fed ToolFallbacks' breakers only through an instanceof
+  // ExecutionListener check.
+  @Test
+  @Timeout(60)
+  void toolFallbacks_learnThroughTheFacade_andOpenTheCircuit() {
+    Tool<Integer, Integer> down =
+        Tools.named("down")
+            .input(Integer.class)
+            .function(
+                (n, ctx) -> {
+                  throw new java.io.IOException("down");
+                });
+    Tool<Integer, Integer> backup =
+        Tools.named("backup").input(Integer.class).function((n, ctx) -> n);
+    ToolFallbacks fallbacks =
+        ToolFallbacks.builder()
+            .chain(down, backup)
+            .breaker(
+                CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(4)
+                    .minimumNumberOfCalls(4)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofHours(1))
+                    .build())
+            .build();
+    try (Parallax parallax = Parallax.builder().fallback(fallbacks).build()) {
+      for (int i = 0; i < 4; i++) {
+        RunResult run = parallax.executor().executeParallel(List.of(ToolCall.of("c" + i, down, i)));
+        assertThat(run.get("c" + i).tool()).isEqualTo("backup");
+      }
+      assertThat(fallbacks.health("down").state()).isEqualTo(ToolHealth.State.OPEN);
+      RunResult after = parallax.executor().executeParallel(List.of(ToolCall.of("x", down, 1)));
+      assertThat(after.get("x").fallbackReason()).isEqualTo("circuit open for down");
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.parallax.planner;
+package dev.parallax;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;
@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>The module {@code dev.parallax} (artifact {@code parallax-facade}) is the one dependency for
+ * users who want everything; each capability is also usable on its own from its module.
+ *
  * <p>The data flow: every call's span goes through {@link ParallaxTelemetry}, whose record
  * processor turns it into an execution record; each record goes to the {@link AdaptivePredictor}
  * (which retrains in the background on its own thread) and, through a {@link
@@ -34,9 +37,12 @@ import org.jspecify.annotations.Nullable;
  * history (and from saved model files, if a model directory is set). The executor schedules with
  * {@link CriticalPathScheduling} on the predictor's estimates.
  *
- * <p>Defaults, each replaceable on the builder: an embedded history store in {@code
- * ~/.parallax/history}; telemetry with no exporter; a predictor with its defaults; critical-path
- * scheduling; core's fixed concurrency limits (adaptive limits with {@link
+ * <p>Defaults, each replaceable on the builder: history in memory, for the life of this instance
+ * (nothing is written to disk but spilled records, in a temporary directory; {@link
+ * ParallaxBuilder#historyDirectory} keeps it on disk in an embedded store, {@link
+ * ParallaxBuilder#historyStore} uses another store such as Chroma); telemetry with no exporter; a
+ * predictor with its defaults (closed with this instance, which stops its training thread);
+ * critical-path scheduling; core's fixed concurrency limits (adaptive limits with {@link
  * ParallaxBuilder#adaptiveConcurrency}); a Caffeine result cache for tools declared cacheable and
  * idempotent; no fallbacks unless given. Parts handed in are used as they are and are not closed by
  * {@link #close()}; parts built here are.
@@ -45,10 +51,11 @@ import org.jspecify.annotations.Nullable;
  * come faster than they are handled, the threads ending spans wait for the record subscribers (see
  * {@link dev.parallax.telemetry.record.ExecutionRecordProcessor}); the history writer keeps a
  * bounded buffer in memory and spills the overflow to disk — into a {@code spill} directory inside
- * the embedded store's directory, or {@link ParallaxBuilder#historySpillDirectory} — and delivers
- * it when the store catches up, recovers, or at the next start. Back-pressure, spilling and any
- * loss are logged once per episode and exported as metrics ({@code parallax.records.*}, {@code
- * parallax.history.*}) through the telemetry's meter provider.
+ * the embedded store's directory, a temporary directory for other stores, or {@link
+ * ParallaxBuilder#historySpillDirectory} — and delivers it when the store catches up, recovers, or
+ * at the next start. Back-pressure, spilling and any loss are logged once per episode and exported
+ * as metrics ({@code parallax.records.*}, {@code parallax.history.*}) through the telemetry's meter
+ * provider.
  *
  * <p>{@link #close()} stops the executor (cancelling runs still going), flushes the spans and the
  * records into history — waiting as long as the store makes progress, see {@link

@@ -1,9 +1,8 @@
-package dev.parallax.planner;
+package dev.parallax;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
-import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -15,6 +14,7 @@ import dev.parallax.storage.BufferedHistoryWriter;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryStoreException;
+import dev.parallax.storage.InMemoryHistoryStore;
 import dev.parallax.storage.embedded.EmbeddedHistoryStore;
 import dev.parallax.telemetry.ParallaxTelemetry;
 import java.nio.file.Files;
@@ -24,8 +24,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,14 +66,26 @@ public final class ParallaxBuilder {
   ParallaxBuilder() {}
 
   /**
-   * Where the default embedded history store keeps its files; default {@code ~/.parallax/history}.
+   * Keeps history on disk, in an embedded (Lucene) store in this directory, so that it survives
+   * restarts: the predictor warm-starts from it at the next build. Default: no directory — history
+   * is kept in memory ({@link InMemoryHistoryStore}) for the life of this instance, and nothing is
+   * written to disk except spilled records in a temporary directory. Parallax never writes to the
+   * user's home directory unless given a directory there. The in-memory history holds every record
+   * of the instance's life: a long-running service gives a directory here or a {@link
+   * #historyStore}.
+   *
+   * @throws IllegalStateException at {@link #build()} if a {@link #historyStore} is also given
    */
   public ParallaxBuilder historyDirectory(Path directory) {
     this.historyDirectory = Objects.requireNonNull(directory, "directory");
     return this;
   }
 
-  /** A history store to use instead of the embedded one (for example Chroma); not closed here. */
+  /**
+   * A history store to use instead of the in-memory one (for example Chroma); not closed here.
+   *
+   * @throws IllegalStateException at {@link #build()} if a {@link #historyDirectory} is also given
+   */
   public ParallaxBuilder historyStore(ExecutionHistoryStore store) {
     this.history = Objects.requireNonNull(store, "store");
     return this;
@@ -124,15 +135,19 @@ public final class ParallaxBuilder {
     return this;
   }
 
-  /** A predictor to use instead of a default one; its training executor stays yours. */
+  /**
+   * A predictor to use instead of a default one; not closed here, its training executor stays
+   * yours.
+   */
   public ParallaxBuilder predictor(AdaptivePredictor predictor) {
     this.predictor = Objects.requireNonNull(predictor, "predictor");
     return this;
   }
 
   /**
-   * Options of the default predictor (window, retraining pace, model type…); its training runs on a
-   * thread of this instance, stopped at close. Ignored when a predictor is given.
+   * Options of the default predictor (window, retraining pace, model type, training executor…); the
+   * predictor is closed with this instance, which stops the training thread it owns. Ignored when a
+   * predictor is given.
    */
   public ParallaxBuilder predictorOptions(UnaryOperator<AdaptivePredictor.Builder> options) {
     this.predictorOptions = Objects.requireNonNull(options, "options");
@@ -170,8 +185,8 @@ public final class ParallaxBuilder {
   }
 
   /**
-   * The fallback policy; default none. If it is also an {@link ExecutionListener} (to learn which
-   * tools fail), it is registered as one.
+   * The fallback policy; default none. What it learns from (its {@link FallbackPolicy#feedback()
+   * feedback}) the executor registers itself.
    */
   public ParallaxBuilder fallback(FallbackPolicy fallback) {
     this.fallback = Objects.requireNonNull(fallback, "fallback");
@@ -197,8 +212,13 @@ public final class ParallaxBuilder {
   }
 
   /**
-   * Further executor options (concurrency, retries, timeouts, listeners…), applied before the parts
-   * wired here.
+   * Further executor options (concurrency, retries, timeouts, listeners, time source, runner…). The
+   * seams this builder wires are not among them: setting {@code openTelemetry}, {@code predictor},
+   * {@code scheduling} or {@code resultCache} here, or {@code fallback} or {@code admissionControl}
+   * when this builder sets them too, fails {@link #build()} with an {@link IllegalStateException}
+   * naming the option and the method of this builder to use instead ({@link #telemetry}, {@link
+   * #predictor}, {@link #scheduling}, {@link #resultCache}, {@link #fallback}, {@link
+   * #admissionControl}), rather than silently replacing one choice with the other.
    */
   public ParallaxBuilder executor(UnaryOperator<ToolExecutor.Builder> options) {
     this.executorOptions = Objects.requireNonNull(options, "options");
@@ -209,13 +229,17 @@ public final class ParallaxBuilder {
    * Builds and starts everything. If a part fails to start, what was already started is closed
    * again and the failure is thrown.
    *
-   * @throws IllegalStateException for conflicting options
+   * @throws IllegalStateException for conflicting options, naming them
    * @throws HistoryStoreException if the history store cannot be opened
    */
   public Parallax build() {
     if (adaptiveConcurrency && admission != null) {
       throw new IllegalStateException(
           "adaptiveConcurrency(true) and admissionControl(...) both set: choose one");
+    }
+    if (history != null && historyDirectory != null) {
+      throw new IllegalStateException(
+          "historyStore(...) and historyDirectory(...) both set: choose one");
     }
     Deque<AutoCloseable> owned = new ArrayDeque<>();
     try {
@@ -233,24 +257,22 @@ public final class ParallaxBuilder {
   }
 
   private Parallax build(Deque<AutoCloseable> owned) {
+    // the user's executor options first: a conflict fails before anything starts
+    ToolExecutor.Builder b = executorOptions.apply(ToolExecutor.builder());
+    requireNotWiredThere(b);
     ExecutionHistoryStore store = history;
     if (store == null) {
-      Path directory =
-          historyDirectory != null
-              ? historyDirectory
-              : Path.of(System.getProperty("user.home"), ".parallax", "history");
+      FeatureVectorizer vectorizer = FeatureVectorizer.log1p(Parallax.DEFAULT_VECTOR_FEATURES);
       store =
-          EmbeddedHistoryStore.open(
-              directory, FeatureVectorizer.log1p(Parallax.DEFAULT_VECTOR_FEATURES));
+          historyDirectory != null
+              ? EmbeddedHistoryStore.open(historyDirectory, vectorizer)
+              : new InMemoryHistoryStore(vectorizer);
       owned.push(store);
     }
     AdaptivePredictor model = predictor;
     if (model == null) {
-      ExecutorService trainer =
-          Executors.newSingleThreadExecutor(
-              Thread.ofPlatform().name("parallax-trainer").daemon(true).factory());
-      owned.push(trainer::shutdownNow);
-      model = predictorOptions.apply(AdaptivePredictor.builder()).trainingExecutor(trainer).build();
+      model = predictorOptions.apply(AdaptivePredictor.builder()).build();
+      owned.push(model); // stops its training thread
     }
     if (modelDirectory != null && Files.isDirectory(modelDirectory)) {
       try {
@@ -283,17 +305,15 @@ public final class ParallaxBuilder {
       owned.push(() -> Parallax.flush(given, Duration.ofSeconds(10)));
     }
 
-    ToolExecutor.Builder b = executorOptions.apply(ToolExecutor.builder());
     b.openTelemetry(traces.openTelemetry())
         .predictor(model)
         .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
         .resultCache(
             cache != null
                 ? cache
-                : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build())
-        .fallback(fallback);
-    if (fallback instanceof ExecutionListener listener) {
-      b.listener(listener);
+                : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build());
+    if (fallback != FallbackPolicy.NONE) {
+      b.fallback(fallback);
     }
     if (admission != null) {
       b.admissionControl(admission);
@@ -302,6 +322,48 @@ public final class ParallaxBuilder {
     }
     ToolExecutor executor = b.build();
     return new Parallax(executor, traces, model, store, writer, modelDirectory, warm, owned);
+  }
+
+  /**
+   * The seams this builder wires must not also come through {@link #executor}: one would silently
+   * replace the other.
+   */
+  private void requireNotWiredThere(ToolExecutor.Builder b) {
+    Set<String> set = b.seamsSet();
+    wired(set, "openTelemetry", "telemetry(ParallaxTelemetry)");
+    wired(set, "predictor", "predictor(AdaptivePredictor) or predictorOptions(...)");
+    wired(set, "scheduling", "scheduling(SchedulingPolicy)");
+    wired(set, "resultCache", "resultCache(ResultCache)");
+    if (fallback != FallbackPolicy.NONE) {
+      twice(set, "fallback", "fallback(...)");
+    }
+    if (admission != null) {
+      twice(set, "admissionControl", "admissionControl(...)");
+    } else if (adaptiveConcurrency) {
+      twice(set, "admissionControl", "adaptiveConcurrency(true)");
+    }
+  }
+
+  private static void wired(Set<String> set, String option, String instead) {
+    if (set.contains(option)) {
+      throw new IllegalStateException(
+          option
+              + "(...) set through executor(...), but Parallax wires the executor's "
+              + option
+              + " itself; use ParallaxBuilder."
+              + instead
+              + " instead");
+    }
+  }
+
+  private static void twice(Set<String> set, String option, String here) {
+    if (set.contains(option)) {
+      throw new IllegalStateException(
+          option
+              + "(...) set both through executor(...) and ParallaxBuilder."
+              + here
+              + ": choose one");
+    }
   }
 
   /*
