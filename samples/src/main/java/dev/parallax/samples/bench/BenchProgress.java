@@ -6,12 +6,14 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Shows on stderr how far the benchmark has got. On a terminal, one line redrawn in place (at most
- * ten times a second): workload, phase, a bar, the share of the phase done and the time spent on
- * the workload. Elsewhere (a file, a pipe, a test) only a line when a workload starts and ends.
- * Every workload's time is printed when it ends, so the output says where the time goes.
+ * Shows on stderr how far the benchmark has got (the workload-and-phase view; the counted-steps bar
+ * of {@code analyze} is {@link dev.parallax.samples.cli.ProgressBar}). On a terminal, one line
+ * redrawn in place (at most ten times a second): workload, phase, a bar, the share of the phase
+ * done and the time spent on the workload. Elsewhere (a file, a pipe, a test) only a line when a
+ * workload starts and ends. Every workload's time is printed when it ends, so the output says where
+ * the time goes.
  */
-final class ProgressBar implements ProgressListener {
+final class BenchProgress implements ProgressListener {
 
   private static final int WIDTH = 20;
   private static final long REDRAW_NANOS = 100_000_000L;
@@ -33,7 +35,7 @@ final class ProgressBar implements ProgressListener {
    * @param terminal whether {@code err} is a terminal (redraw in place) or not (lines only)
    * @param workloads how many workloads will run
    */
-  ProgressBar(PrintWriter err, boolean terminal, int workloads) {
+  BenchProgress(PrintWriter err, boolean terminal, int workloads) {
     this.err = err;
     this.line = new ProgressLine(err);
     this.terminal = terminal;
