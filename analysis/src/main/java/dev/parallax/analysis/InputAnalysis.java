@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything {@code parallax analyze} found about one input file.
+ * Everything an {@link Analyzer} found about one input file. Immutable.
  *
  * @param input the input as read
  * @param tools per-tool latency and success, by tool name
