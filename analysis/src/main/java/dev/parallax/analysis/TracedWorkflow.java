@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * in it; runs are taken to have happened one after another, so every figure of the file (recorded
  * and simulated makespans, critical path, lower bound) is the sum over its runs.
  *
- * @param file the file as given on the command line
+ * @param file the file as given (its path as a string)
  * @param format what it was read as
  * @param runs its runs, in start order, at least one
  * @param recordedMakespan how long the recorded execution took, summed over runs, or {@code null}
