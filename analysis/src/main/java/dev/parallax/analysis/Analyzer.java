@@ -32,7 +32,7 @@ public final class Analyzer {
 
   private static final Logger LOG = Logger.getLogger("dev.parallax.analysis");
 
-  private static final int STEPS_PER_INPUT = 5; // read, model, three simulations
+  private static final int STEPS_PER_INPUT = 4; // model, three simulations (and reading a file)
 
   private final int slots;
   private final TrainingSplit split;
@@ -61,14 +61,8 @@ public final class Analyzer {
    *     file, or if the training split is {@link TrainingSplit#OTHERS} and there is only one
    */
   public Analysis analyze(List<Path> files) {
-    if (files.isEmpty()) {
-      throw new AnalysisException("no input files");
-    }
-    if (split == TrainingSplit.OTHERS && files.size() < 2) {
-      throw new AnalysisException(
-          "training split 'others' needs at least two input files, was " + files.size());
-    }
-    Progress progress = new Progress(files.size() * STEPS_PER_INPUT);
+    requireEnough(files.size());
+    Progress progress = new Progress(files.size() * (STEPS_PER_INPUT + 1));
     List<TracedWorkflow> inputs = new ArrayList<>(files.size());
     for (Path file : files) {
       progress.show("reading " + file.getFileName());
@@ -77,6 +71,33 @@ public final class Analyzer {
       inputs.add(input);
       progress.step("read " + file.getFileName());
     }
+    return analyzeRead(inputs, progress);
+  }
+
+  /**
+   * Analyses workflows already read — by a {@link TraceReader}, or by a reader of another format
+   * that builds {@link TracedWorkflow}s. Their warnings are not passed to the listener again.
+   *
+   * @return one analysis per workflow, in order
+   * @throws AnalysisException if there is no workflow, or if the training split is {@link
+   *     TrainingSplit#OTHERS} and there is only one
+   */
+  public Analysis analyzeWorkflows(List<TracedWorkflow> workflows) {
+    requireEnough(workflows.size());
+    return analyzeRead(List.copyOf(workflows), new Progress(workflows.size() * STEPS_PER_INPUT));
+  }
+
+  private void requireEnough(int inputs) {
+    if (inputs == 0) {
+      throw new AnalysisException("no input files");
+    }
+    if (split == TrainingSplit.OTHERS && inputs < 2) {
+      throw new AnalysisException(
+          "training split 'others' needs at least two input files, was " + inputs);
+    }
+  }
+
+  private Analysis analyzeRead(List<TracedWorkflow> inputs, Progress progress) {
     List<List<SimulatedCall>> allTasks = inputs.stream().map(TracedWorkflow::tasks).toList();
     List<InputAnalysis> analyses = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
@@ -112,7 +133,13 @@ public final class Analyzer {
         input.sum(run -> run.lowerBound(slots)),
         slots,
         simulated,
-        model.score());
+        new ModelScore(
+            model.trainingTasks(),
+            model.scoredTasks(),
+            model.maeLogLatency(),
+            model.baselineMaeLogLatency(),
+            model.answeredByModel(),
+            model.note()));
   }
 
   @Override

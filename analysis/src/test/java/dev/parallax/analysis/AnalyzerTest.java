@@ -94,6 +94,32 @@ class AnalyzerTest {
   }
 
   @Test
+  void analyzeWorkflows_readElsewhere_givesTheSameFiguresAsAnalyzingTheFiles() {
+    List<Path> files = instances.subList(2, 4);
+    Analyzer analyzer = Analyzer.builder().slots(3).build();
+    List<TracedWorkflow> read = files.stream().map(TraceReaders::read).toList();
+    Analysis fromFiles = analyzer.analyze(files);
+    Analysis fromWorkflows = analyzer.analyzeWorkflows(read);
+    for (int i = 0; i < files.size(); i++) {
+      InputAnalysis a = fromFiles.inputs().get(i);
+      InputAnalysis b = fromWorkflows.inputs().get(i);
+      assertThat(b.input()).isSameAs(read.get(i));
+      assertThat(b.model()).isEqualTo(a.model());
+      assertThat(b.simulated()).isEqualTo(a.simulated());
+      assertThat(b.tools()).isEqualTo(a.tools());
+      assertThat(b.criticalPath()).isEqualTo(a.criticalPath());
+      assertThat(b.lowerBound()).isEqualTo(a.lowerBound());
+    }
+  }
+
+  @Test
+  void tracedWorkflow_needsARun() {
+    assertThatThrownBy(() -> TracedWorkflow.builder("x.json", InputFormat.WFFORMAT).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("x.json: no runs");
+  }
+
+  @Test
   void listenerThatThrows_isIsolated_countedAndTheAnalysisCompletes() {
     Analysis analysis =
         Analyzer.builder()

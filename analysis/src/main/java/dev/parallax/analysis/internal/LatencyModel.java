@@ -3,7 +3,6 @@ package dev.parallax.analysis.internal;
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.ModelReport;
-import dev.parallax.analysis.ModelScore;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Prediction;
@@ -40,12 +39,24 @@ public final class LatencyModel {
   private LatencyModel() {}
 
   /**
-   * A trained predictor and its score.
+   * A trained predictor and how it did on the scored tasks (the figures of {@code ModelScore}).
    *
    * @param predictor the predictor, for learned-priority scheduling
-   * @param score how it did on the scored tasks
+   * @param trainingTasks tasks it learned from
+   * @param scoredTasks tasks it was scored on
+   * @param maeLogLatency its error
+   * @param baselineMaeLogLatency the per-tool mean's error
+   * @param answeredByModel share of the scored tasks the trained model answered
+   * @param note why the model was not trained or not used, or {@code ""}
    */
-  public record Trained(AdaptivePredictor predictor, ModelScore score) {}
+  public record Trained(
+      AdaptivePredictor predictor,
+      int trainingTasks,
+      int scoredTasks,
+      double maeLogLatency,
+      double baselineMaeLogLatency,
+      double answeredByModel,
+      String note) {}
 
   /** Learns from {@code training} and scores on {@code scored}, reproducibly for a given seed. */
   public static Trained train(List<SimulatedCall> training, List<SimulatedCall> scored, long seed) {
@@ -90,15 +101,14 @@ public final class LatencyModel {
     }
     int n = scored.size();
     String note = note(predictor.report());
-    ModelScore score =
-        new ModelScore(
-            training.size(),
-            n,
-            n == 0 ? Double.NaN : model / n,
-            n == 0 ? Double.NaN : baseline / n,
-            n == 0 ? Double.NaN : (double) byModel / n,
-            note);
-    return new Trained(predictor, score);
+    return new Trained(
+        predictor,
+        training.size(),
+        n,
+        n == 0 ? Double.NaN : model / n,
+        n == 0 ? Double.NaN : baseline / n,
+        n == 0 ? Double.NaN : (double) byModel / n,
+        note);
   }
 
   /** Why the latency model did not answer, or {@code ""}; the success model is not our concern. */

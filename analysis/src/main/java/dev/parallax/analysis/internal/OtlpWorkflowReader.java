@@ -120,8 +120,13 @@ public final class OtlpWorkflowReader {
     }
     List<String> warnings =
         trace.warnings().stream().map(w -> "warning: " + oneLine(w.toString())).toList();
-    return new TracedWorkflow(
-        file.toString(), InputFormat.OTLP, runs, recorded, notes, warnings, truncated);
+    return TracedWorkflow.builder(file.toString(), InputFormat.OTLP)
+        .runs(runs)
+        .recordedMakespan(recorded)
+        .notes(notes)
+        .warnings(warnings)
+        .truncatedLines(truncated)
+        .build();
   }
 
   private static Duration makespan(TraceRun run) {

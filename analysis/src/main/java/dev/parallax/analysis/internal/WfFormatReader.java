@@ -81,12 +81,11 @@ public final class WfFormatReader {
     Duration recorded =
         makespan != null && makespan > 0 ? Json.seconds(makespan) : spanOfStarts(tasks);
     String note = names.note();
-    return new TracedWorkflow(
-        file.toString(),
-        InputFormat.WFFORMAT,
-        List.of(workload),
-        recorded,
-        note == null ? List.of() : List.of(note));
+    return TracedWorkflow.builder(file.toString(), InputFormat.WFFORMAT)
+        .runs(List.of(workload))
+        .recordedMakespan(recorded)
+        .notes(note == null ? List.of() : List.of(note))
+        .build();
   }
 
   // ------------------------------------------------------------------ 1.5
