@@ -3,8 +3,9 @@ package dev.parallax.planner.internal;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.planner.graph.CriticalPath;
+import dev.parallax.planner.graph.DependencyGraph;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * The ready queue of one run under critical-path scheduling (see {@code CriticalPathScheduling}).
  * Used from the run's serialized events only, so not thread-safe.
  *
- * <p>Upward ranks are computed in reverse topological order: {@code rank(i) = estimate(i) +
- * max(rank(j) for j depending on i)}. Estimates of calls without a prediction are filled in per
- * tool (measured mean, else predicted mean), else with the median prediction, else 0. Each tool has
- * a correction factor, measured / estimated over its finished calls; ranks are recomputed lazily,
- * at the next {@link #poll}, after a factor or a measured mean moved past the threshold.
+ * <p>Upward ranks ({@link CriticalPath#upwardRanks}): {@code rank(i) = estimate(i) + max(rank(j)
+ * for j depending on i)}. Estimates of calls without a prediction are filled in per tool (measured
+ * mean, else predicted mean), else with the median prediction, else 0. Each tool has a correction
+ * factor, measured / estimated over its finished calls; ranks are recomputed lazily, at the next
+ * {@link #poll}, after a factor or a measured mean moved past the threshold.
  */
 public final class CriticalPathQueue implements ReadyQueue {
 
@@ -33,8 +34,7 @@ public final class CriticalPathQueue implements ReadyQueue {
 
   private final long[] predicted;
   private final int[] toolOf;
-  private final int[][] dependents;
-  private final int[] reverseTopological;
+  private final DependencyGraph graph;
   private final double[] rank;
   private final ToolStats[] tools;
   private final double threshold;
@@ -48,11 +48,9 @@ public final class CriticalPathQueue implements ReadyQueue {
     this.threshold = threshold;
     this.toolOf = new int[n];
     Map<String, Integer> toolIds = new HashMap<>();
-    Map<String, Integer> indexById = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       PendingCall call = calls.get(i);
       toolOf[i] = toolIds.computeIfAbsent(call.call().tool().name(), k -> toolIds.size());
-      indexById.put(call.callId(), i);
     }
     this.tools = new ToolStats[toolIds.size()];
     for (int t = 0; t < tools.length; t++) {
@@ -64,8 +62,10 @@ public final class CriticalPathQueue implements ReadyQueue {
       }
     }
     this.fallbackEstimate = medianKnown(predicted);
-    this.dependents = dependents(calls, indexById);
-    this.reverseTopological = reverseTopological(dependents);
+    this.graph = DependencyGraph.of(calls, PendingCall::callId, PendingCall::dependsOn);
+    if (graph.hasCycle()) {
+      throw new IllegalArgumentException("the calls' dependencies form a cycle");
+    }
     this.rank = new double[n];
     computeRanks();
     this.ready = new PriorityQueue<>(Math.max(1, n), byRank());
@@ -111,13 +111,7 @@ public final class CriticalPathQueue implements ReadyQueue {
   }
 
   private void computeRanks() {
-    for (int i : reverseTopological) {
-      double longestAfter = 0;
-      for (int j : dependents[i]) {
-        longestAfter = Math.max(longestAfter, rank[j]);
-      }
-      rank[i] = estimate(i) + longestAfter;
-    }
+    CriticalPath.upwardRanks(graph, this::estimate, rank);
   }
 
   private double estimate(int i) {
@@ -132,63 +126,6 @@ public final class CriticalPathQueue implements ReadyQueue {
       return tool.predictedSum / tool.predictions;
     }
     return fallbackEstimate;
-  }
-
-  private static int[][] dependents(
-      List<? extends PendingCall> calls, Map<String, Integer> indexById) {
-    int n = calls.size();
-    List<List<Integer>> lists = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      lists.add(new ArrayList<>(2));
-    }
-    for (int i = 0; i < n; i++) {
-      for (String dependency : calls.get(i).dependsOn()) {
-        Integer d = indexById.get(dependency);
-        if (d != null) {
-          lists.get(d).add(i);
-        }
-      }
-    }
-    int[][] result = new int[n][];
-    for (int i = 0; i < n; i++) {
-      result[i] = lists.get(i).stream().mapToInt(Integer::intValue).toArray();
-    }
-    return result;
-  }
-
-  /** Kahn's algorithm, reversed: every call comes after all the calls depending on it. */
-  private static int[] reverseTopological(int[][] dependents) {
-    int n = dependents.length;
-    int[] pending = new int[n];
-    for (int[] ds : dependents) {
-      for (int d : ds) {
-        pending[d]++;
-      }
-    }
-    int[] order = new int[n];
-    int head = 0;
-    int tail = 0;
-    for (int i = 0; i < n; i++) {
-      if (pending[i] == 0) {
-        order[tail++] = i;
-      }
-    }
-    while (head < tail) {
-      int i = order[head++];
-      for (int d : dependents[i]) {
-        if (--pending[d] == 0) {
-          order[tail++] = d;
-        }
-      }
-    }
-    if (tail != n) {
-      throw new IllegalArgumentException("the calls' dependencies form a cycle");
-    }
-    int[] reversed = new int[n];
-    for (int k = 0; k < n; k++) {
-      reversed[k] = order[n - 1 - k];
-    }
-    return reversed;
   }
 
   private static double medianKnown(long[] predicted) {

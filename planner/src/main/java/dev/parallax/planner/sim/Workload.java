@@ -1,8 +1,9 @@
 package dev.parallax.planner.sim;
 
+import dev.parallax.planner.graph.CriticalPath;
+import dev.parallax.planner.graph.DependencyGraph;
 import dev.parallax.planner.internal.Cycles;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +49,7 @@ public record Workload(String name, List<SimulatedCall> calls) {
         }
       }
     }
-    finishTimes(calls); // throws on a cycle
+    requireAcyclic(calls);
   }
 
   /** Sum of every call's duration. */
@@ -62,11 +63,7 @@ public record Workload(String name, List<SimulatedCall> calls) {
 
   /** The longest chain of durations through the dependencies. */
   public Duration criticalPath() {
-    Duration longest = Duration.ZERO;
-    for (Duration end : finishTimes(calls).values()) {
-      longest = end.compareTo(longest) > 0 ? end : longest;
-    }
-    return longest;
+    return CriticalPath.of(graph(calls), i -> calls.get(i).duration()).length();
   }
 
   /** {@code max(critical path, total work / slots)}. */
@@ -84,52 +81,35 @@ public record Workload(String name, List<SimulatedCall> calls) {
     return calls.size();
   }
 
-  /**
-   * Earliest finish of each call with unlimited slots, in topological order (Kahn's algorithm);
-   * what is left over lies on or behind a cycle, which is then named.
-   */
-  private static Map<String, Duration> finishTimes(List<SimulatedCall> calls) {
-    Map<String, List<SimulatedCall>> dependents = new HashMap<>();
-    Map<String, Integer> pending = new HashMap<>();
-    for (SimulatedCall call : calls) {
-      pending.put(call.id(), call.dependsOn().size());
-      for (String dependency : call.dependsOn()) {
-        dependents.computeIfAbsent(dependency, k -> new ArrayList<>()).add(call);
+  /** The calls' dependency graph, by index. */
+  private static DependencyGraph graph(List<SimulatedCall> calls) {
+    return DependencyGraph.of(calls, SimulatedCall::id, SimulatedCall::dependsOn);
+  }
+
+  /** Throws naming a cycle if the dependencies form one. */
+  private static void requireAcyclic(List<SimulatedCall> calls) {
+    DependencyGraph graph = graph(calls);
+    if (graph.hasCycle()) {
+      Set<String> finished = new HashSet<>();
+      for (int i : graph.topologicalOrder()) {
+        finished.add(calls.get(i).id());
       }
+      throw new IllegalArgumentException(
+          "the dependencies form a cycle: " + cycle(calls, finished));
     }
-    Map<String, Duration> start = new HashMap<>();
-    Map<String, Duration> finish = new HashMap<>();
-    ArrayDeque<SimulatedCall> ready = new ArrayDeque<>();
-    calls.stream().filter(c -> c.dependsOn().isEmpty()).forEach(ready::add);
-    while (!ready.isEmpty()) {
-      SimulatedCall call = ready.poll();
-      Duration end = start.getOrDefault(call.id(), Duration.ZERO).plus(call.duration());
-      finish.put(call.id(), end);
-      for (SimulatedCall next : dependents.getOrDefault(call.id(), List.of())) {
-        start.merge(next.id(), end, (a, b) -> a.compareTo(b) >= 0 ? a : b);
-        if (pending.merge(next.id(), -1, Integer::sum) == 0) {
-          ready.add(next);
-        }
-      }
-    }
-    if (finish.size() < calls.size()) {
-      throw new IllegalArgumentException("the dependencies form a cycle: " + cycle(calls, finish));
-    }
-    return finish;
   }
 
   /** Walks unfinished dependencies from an unfinished call until an id repeats. */
-  private static String cycle(List<SimulatedCall> calls, Map<String, Duration> finished) {
+  private static String cycle(List<SimulatedCall> calls, Set<String> finished) {
     Map<String, SimulatedCall> byId = new HashMap<>();
     calls.forEach(c -> byId.put(c.id(), c));
-    SimulatedCall at = calls.stream().filter(c -> !finished.containsKey(c.id())).findFirst().get();
+    SimulatedCall at = calls.stream().filter(c -> !finished.contains(c.id())).findFirst().get();
     List<String> path = new ArrayList<>();
     Map<String, Integer> positions = new HashMap<>(); // path.contains would be quadratic
     while (!positions.containsKey(at.id())) {
       positions.put(at.id(), path.size());
       path.add(at.id());
-      at =
-          byId.get(at.dependsOn().stream().filter(d -> !finished.containsKey(d)).findFirst().get());
+      at = byId.get(at.dependsOn().stream().filter(d -> !finished.contains(d)).findFirst().get());
     }
     List<String> cycle = new ArrayList<>(path.subList(positions.get(at.id()), path.size()));
     cycle.add(at.id());

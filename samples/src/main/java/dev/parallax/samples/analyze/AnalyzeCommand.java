@@ -1,14 +1,24 @@
 package dev.parallax.samples.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.analysis.Analysis;
+import dev.parallax.analysis.AnalysisException;
+import dev.parallax.analysis.AnalysisListener;
+import dev.parallax.analysis.Analyzer;
+import dev.parallax.analysis.InputAnalysis;
+import dev.parallax.analysis.InputFormat;
+import dev.parallax.analysis.TrainingSplit;
+import dev.parallax.samples.cli.ProgressBar;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,10 +27,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code parallax analyze}: reads recorded workflows and reports per-tool statistics, the learned
- * latency model's accuracy, the critical path and lower bound, and the simulated makespans under
- * FIFO, learned and oracle priority. Exit status 0 on success, 2 on bad input or options (one line
- * on standard error, a stack trace only with {@code --verbose}), 1 when a report cannot be written.
+ * {@code parallax analyze}: argument parsing and formatting around the analysis library ({@link
+ * Analyzer}): reads recorded workflows and reports per-tool statistics, the learned latency model's
+ * accuracy, the critical path and lower bound, and the simulated makespans under FIFO, learned and
+ * oracle priority. Exit status 0 on success, 2 on bad input or options (one line on standard error,
+ * a stack trace only with {@code --verbose}), 1 when a report cannot be written.
  */
 @Command(
     name = "analyze",
@@ -64,6 +75,12 @@ import picocli.CommandLine.Spec;
           + " JSON, unknown format, a cycle, a task without runtime, a bad option value)."
     })
 public final class AnalyzeCommand implements Callable<Integer> {
+
+  /** Inputs from which the work counts as long and the progress bar shows by default. */
+  static final int LONG_WORK_FILES = 10;
+
+  /** Total input size from which the work counts as long. */
+  static final long LONG_WORK_BYTES = 5_000_000;
 
   /** Tribuo logs every training at INFO on standard error; kept here so it is not collected. */
   private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
@@ -119,7 +136,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       negatable = true,
       description =
           "Draw a progress bar on standard error (default: only for "
-              + Analyzer.LONG_WORK_FILES
+              + LONG_WORK_FILES
               + " files or more, or 5 MB of input).")
   @Nullable Boolean progress;
 
@@ -136,12 +153,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
       TRIBUO.setLevel(Level.WARNING);
     }
     try {
-      TrainingSplit split = TrainingSplit.parse(trainOn);
-      InputFormat inputFormat = format == null ? null : InputFormat.parse(format);
+      TrainingSplit split = parseSplit(trainOn);
+      InputFormat inputFormat = format == null ? null : parseFormat(format);
       requireWritable("--json", json);
       requireWritable("--html", html);
-      Analyzer analyzer = new Analyzer(concurrency, split, seed);
-      List<InputAnalysis> analyses = analyzer.analyze(files, inputFormat, err, progress);
+      if (concurrency < 1) {
+        throw new BadInputException("--concurrency must be at least 1, was " + concurrency);
+      }
+      if (files.isEmpty()) {
+        throw new BadInputException("no input files");
+      }
+      if (split == TrainingSplit.OTHERS && files.size() < 2) {
+        throw new BadInputException("--train-on others needs at least two input files");
+      }
+      List<InputAnalysis> analyses = analyze(split, inputFormat, err).inputs();
       TextReport.print(analyses, out);
       if (json != null) {
         ObjectNode report = JsonReport.of(analyses, concurrency, split);
@@ -154,13 +179,97 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
       out.flush();
       return 0;
-    } catch (BadInputException e) {
+    } catch (BadInputException | AnalysisException e) {
       return fail(err, e, 2);
     } catch (ReportException e) {
       return fail(err, e, 1);
     } finally {
       TRIBUO.setLevel(tribuoLevel);
     }
+  }
+
+  /** Runs the analysis, drawing its progress on {@code err} and printing its warnings there. */
+  private Analysis analyze(
+      TrainingSplit split, @Nullable InputFormat inputFormat, PrintWriter err) {
+    boolean show = progress != null ? progress : isLongWork(files);
+    ProgressBar bar = ProgressBar.of(err, "analyze", show);
+    AnalysisListener listener =
+        new AnalysisListener() {
+          @Override
+          public void progress(int done, int total, String what) {
+            bar.show(done, total, what);
+          }
+
+          @Override
+          public void warning(String line) {
+            bar.finish(); // the warning gets a line of its own; the bar is redrawn after it
+            err.println(line);
+            err.flush();
+          }
+        };
+    try {
+      return Analyzer.builder()
+          .slots(concurrency)
+          .trainingSplit(split)
+          .seed(seed)
+          .format(inputFormat)
+          .listener(listener)
+          .build()
+          .analyze(files);
+    } finally {
+      bar.finish();
+    }
+  }
+
+  /** Many files, or big ones (a file that cannot be sized counts as empty here). */
+  static boolean isLongWork(List<Path> files) {
+    if (files.size() >= LONG_WORK_FILES) {
+      return true;
+    }
+    long bytes = 0;
+    for (Path file : files) {
+      try {
+        bytes += Files.size(file);
+      } catch (IOException | RuntimeException e) {
+        // reported when the file is read
+      }
+    }
+    return bytes >= LONG_WORK_BYTES;
+  }
+
+  /**
+   * The format named {@code value} (case-insensitive).
+   *
+   * @throws BadInputException naming the value and the known formats
+   */
+  static InputFormat parseFormat(String value) {
+    for (InputFormat f : InputFormat.values()) {
+      if (f.label().equalsIgnoreCase(value.trim())) {
+        return f;
+      }
+    }
+    throw new BadInputException(
+        "unknown format '"
+            + value
+            + "' for --format: expected one of "
+            + Arrays.stream(InputFormat.values())
+                .map(InputFormat::label)
+                .collect(Collectors.joining(", ")));
+  }
+
+  /**
+   * The split named {@code value} (case-insensitive).
+   *
+   * @throws BadInputException naming the value and the known splits
+   */
+  static TrainingSplit parseSplit(String value) {
+    for (TrainingSplit split : TrainingSplit.values()) {
+      if (split.label().equalsIgnoreCase(value.trim())) {
+        return split;
+      }
+    }
+    throw new BadInputException(
+        "unknown value '" + value + "' for --train-on: expected rest or others");
   }
 
   private int fail(PrintWriter err, RuntimeException e, int status) {
@@ -195,6 +304,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
       writing.run();
     } catch (IOException e) {
       throw new ReportException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A bad option value; its message is one line. */
+  private static final class BadInputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadInputException(String message) {
+      super(message);
     }
   }
 

@@ -14,7 +14,7 @@ final class Figures {
    * s}.
    */
   static String time(@Nullable Duration d) {
-    return d == null ? "n/a" : time(Json.seconds(d));
+    return d == null ? "n/a" : time(seconds(d));
   }
 
   /** Seconds in a readable unit; {@code n/a} for NaN. */
@@ -50,6 +50,11 @@ final class Figures {
     }
     double ratio = (double) value.toNanos() / reference.toNanos() - 1;
     return format("%+.1f%%", ratio * 100);
+  }
+
+  /** A duration in seconds. */
+  static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
   }
 
   private static String format(String pattern, Object... args) {

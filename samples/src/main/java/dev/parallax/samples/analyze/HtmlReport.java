@@ -1,6 +1,10 @@
 package dev.parallax.samples.analyze;
 
 import com.google.common.html.HtmlEscapers;
+import dev.parallax.analysis.InputAnalysis;
+import dev.parallax.analysis.ModelScore;
+import dev.parallax.analysis.ToolStats;
+import dev.parallax.analysis.TracedWorkflow;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,13 @@
 package dev.parallax.samples.analyze;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.analysis.InputAnalysis;
+import dev.parallax.analysis.ModelScore;
+import dev.parallax.analysis.ToolStats;
+import dev.parallax.analysis.TrainingSplit;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * {@code null}. Stateless.
  */
 final class JsonReport {
+
+  /** Writes the reports and the synthetic instances. */
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   private JsonReport() {}
 
@@ -41,7 +49,7 @@ final class JsonReport {
    * @throws IOException if it cannot be written
    */
   static void write(ObjectNode report, Path file) throws IOException {
-    JsonFiles.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
+    MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
   }
 
   private static ObjectNode input(InputAnalysis a) {
@@ -89,7 +97,7 @@ final class JsonReport {
     if (d == null) {
       o.putNull(field);
     } else {
-      o.put(field, Json.seconds(d));
+      o.put(field, Figures.seconds(d));
     }
   }
 

@@ -1,5 +1,10 @@
 package dev.parallax.samples.analyze;
 
+import dev.parallax.analysis.InputAnalysis;
+import dev.parallax.analysis.ModelScore;
+import dev.parallax.analysis.SimulatedMakespans;
+import dev.parallax.analysis.ToolStats;
+import dev.parallax.analysis.TracedWorkflow;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.io.PrintWriter;
 import java.util.List;

@@ -59,7 +59,7 @@ public final class WorkflowInstances {
 
   /** An instance as pretty-printed JSON with a final newline. */
   static String render(ObjectNode instance) throws IOException {
-    return JsonFiles.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(instance) + "\n";
+    return JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(instance) + "\n";
   }
 
   /** Writes the standard set into the directory given as the only argument. */

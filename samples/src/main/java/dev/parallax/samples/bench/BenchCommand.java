@@ -119,8 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
         throw new BadInputException("--json and --html name the same file: " + json);
       }
       TRIBUO.setLevel(Level.WARNING);
-      ProgressBar bar =
-          noProgress ? null : new ProgressBar(err, Terminal.stderrIsTerminal(), selected.size());
+      BenchProgress bar =
+          noProgress ? null : new BenchProgress(err, Terminal.stderrIsTerminal(), selected.size());
       Map<String, WorkloadResult> results = new LinkedHashMap<>();
       Map<String, Double> elapsed = new LinkedHashMap<>();
       for (BenchWorkload workload : selected) {

@@ -201,6 +201,6 @@ class AnalyzeBadInputTest {
     Cli r = Cli.run("analyze", "--verbose", missing.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.errLines()[0]).startsWith("parallax analyze: ").contains("no such file");
-    assertThat(r.err()).contains("BadInputException").contains("\tat ");
+    assertThat(r.err()).contains("AnalysisException").contains("\tat ");
   }
 }

@@ -33,7 +33,7 @@ class AnalyzeCommandTest {
             "--html",
             dir.resolve("out.html").toString()));
     result = Cli.run(args.toArray(String[]::new));
-    json = JsonFiles.MAPPER.readTree(dir.resolve("out.json").toFile());
+    json = JsonReport.MAPPER.readTree(dir.resolve("out.json").toFile());
   }
 
   @Test
@@ -70,7 +70,7 @@ class AnalyzeCommandTest {
       }
       assertThat(in.path("model").path("mae_log_latency").isNumber()).isTrue();
       assertThat(in.path("model").path("baseline_mae_log_latency").isNumber()).isTrue();
-      JsonNode instance = JsonFiles.MAPPER.readTree(Path.of(instances.get(i)).toFile());
+      JsonNode instance = JsonReport.MAPPER.readTree(Path.of(instances.get(i)).toFile());
       assertThat(in.path("tasks").asInt())
           .isEqualTo(instance.path("workflow").path("specification").path("tasks").size());
       assertThat(in.path("recorded_makespan_s").asDouble())

@@ -53,7 +53,7 @@ final class Instances {
       String text =
           json instanceof String s
               ? s
-              : JsonFiles.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+              : JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
       Files.writeString(file, text);
       return file;
     } catch (IOException e) {

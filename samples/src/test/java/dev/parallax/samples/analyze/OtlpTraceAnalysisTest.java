@@ -3,6 +3,8 @@ package dev.parallax.samples.analyze;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.analysis.TraceReaders;
+import dev.parallax.analysis.TracedWorkflow;
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.RunResult;
@@ -11,7 +13,6 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.sim.HeterogeneousGraphs;
-import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.planner.sim.Simulator;
 import dev.parallax.planner.sim.Workload;
 import dev.parallax.telemetry.ParallaxTelemetry;
@@ -62,7 +63,7 @@ class OtlpTraceAnalysisTest {
     Cli r = Cli.run("analyze", trace.toString(), "--concurrency", "3", "--json", json.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("(otlp, 2 runs, ");
-    JsonNode in = JsonFiles.MAPPER.readTree(json.toFile()).path("inputs").get(0);
+    JsonNode in = JsonReport.MAPPER.readTree(json.toFile()).path("inputs").get(0);
     assertThat(in.path("format").asText()).isEqualTo("otlp");
     assertThat(in.path("runs").asInt()).isEqualTo(2);
     assertThat(in.path("tasks").asInt()).isEqualTo(graphs.get(0).size() + graphs.get(1).size());
@@ -111,39 +112,10 @@ class OtlpTraceAnalysisTest {
                 assertThat(line)
                     .startsWith("warning: " + trace + ":" + (lines.size() + 1) + ":")
                     .contains("cut short"));
-    JsonNode in = JsonFiles.MAPPER.readTree(json.toFile()).path("inputs").get(0);
+    JsonNode in = JsonReport.MAPPER.readTree(json.toFile()).path("inputs").get(0);
     assertThat(in.path("truncated_lines").asInt()).isOne();
     assertThat(in.path("tasks").asInt()).isEqualTo(graphs.getFirst().size());
     assertThat(in.path("notes").toString()).contains("truncated last line");
-  }
-
-  @Test
-  void traceReader_rebuildsEachRunsGraphFromDependsOn() throws Exception {
-    Path trace = dir.resolve("graph.jsonl");
-    List<Workload> graphs = new HeterogeneousGraphs(9, 20, 30, 3).next(1);
-    try (ParallaxTelemetry telemetry =
-            ParallaxTelemetry.builder()
-                .spanExporter(OtlpJsonFileSpanExporter.create(trace))
-                .build();
-        Simulator simulator =
-            Simulator.builder()
-                .slots(2)
-                .executor(b -> b.openTelemetry(telemetry.openTelemetry()))
-                .build()) {
-      simulator.run(graphs.getFirst());
-    }
-    TracedWorkflow read = OtlpWorkflowReader.read(trace);
-    Map<String, SimulatedCall> byId = new HashMap<>();
-    read.tasks().forEach(c -> byId.put(c.id(), c));
-    for (SimulatedCall original : graphs.getFirst().calls()) {
-      SimulatedCall back = byId.get(original.id());
-      assertThat(back).as(original.id()).isNotNull();
-      assertThat(back.tool()).isEqualTo(original.tool());
-      assertThat(back.dependsOn()).containsExactlyInAnyOrderElementsOf(original.dependsOn());
-      assertThat(back.duration()).isEqualTo(original.duration());
-      // no features: core puts parallax.feature.* on spans in Attempt.runHere, which the
-      // simulator's runner never calls (the real-graph test below checks features)
-    }
   }
 
   /**
@@ -189,7 +161,7 @@ class OtlpTraceAnalysisTest {
     Cli r = Cli.run("analyze", trace.toString(), "--json", json.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
-    JsonNode in = JsonFiles.MAPPER.readTree(json.toFile()).path("inputs").get(0);
+    JsonNode in = JsonReport.MAPPER.readTree(json.toFile()).path("inputs").get(0);
     assertThat(in.path("runs").asInt()).isEqualTo(1);
     assertThat(in.path("tasks").asInt()).isEqualTo(5); // e was skipped: no span
     Map<String, JsonNode> tools = new HashMap<>();
@@ -197,7 +169,7 @@ class OtlpTraceAnalysisTest {
     assertThat(tools.get("fetch").path("count").asInt()).isEqualTo(4);
     assertThat(tools.get("fetch").path("success_rate").asDouble()).isEqualTo(1.0);
     assertThat(tools.get("broken").path("success_rate").asDouble()).isEqualTo(0.0);
-    TracedWorkflow read = OtlpWorkflowReader.read(trace);
+    TracedWorkflow read = TraceReaders.otlp().read(trace);
     assertThat(read.tasks())
         .filteredOn(t -> t.id().equals("b"))
         .singleElement()

@@ -36,17 +36,17 @@ class ProgressAndHtmlTest {
     Cli r = Cli.run("analyze", small("one.json", "x").toString());
     assertThat(r.err()).isEmpty();
     List<Path> many = new ArrayList<>();
-    for (int i = 0; i < Analyzer.LONG_WORK_FILES; i++) {
+    for (int i = 0; i < AnalyzeCommand.LONG_WORK_FILES; i++) {
       many.add(small("f" + i + ".json", "x"));
     }
-    assertThat(Analyzer.isLongWork(many)).isTrue();
-    assertThat(Analyzer.isLongWork(many.subList(0, 1))).isFalse();
+    assertThat(AnalyzeCommand.isLongWork(many)).isTrue();
+    assertThat(AnalyzeCommand.isLongWork(many.subList(0, 1))).isFalse();
   }
 
   @Test
   void noProgress_suppressesTheBar() {
     List<String> args = new ArrayList<>(List.of("analyze", "--no-progress"));
-    for (int i = 0; i < Analyzer.LONG_WORK_FILES; i++) {
+    for (int i = 0; i < AnalyzeCommand.LONG_WORK_FILES; i++) {
       args.add(small("f" + i + ".json", "x").toString());
     }
     Cli r = Cli.run(args.toArray(String[]::new));
@@ -90,7 +90,7 @@ class ProgressAndHtmlTest {
     Path json = dir.resolve("out.json");
     Cli r = Cli.run("analyze", small("one.json", "x").toString(), "--json", json.toString());
     assertThat(r.status()).as(r.err()).isZero();
-    var model = JsonFiles.MAPPER.readTree(json.toFile()).path("inputs").get(0).path("model");
+    var model = JsonReport.MAPPER.readTree(json.toFile()).path("inputs").get(0).path("model");
     assertThat(model.path("scored_tasks").asInt()).isEqualTo(1);
     assertThat(model.path("training_tasks").asInt()).isEqualTo(2);
     assertThat(model.path("note").asText()).contains("no model trained");

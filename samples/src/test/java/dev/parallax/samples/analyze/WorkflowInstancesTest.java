@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.analysis.TraceReaders;
+import dev.parallax.analysis.TracedWorkflow;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +71,12 @@ class WorkflowInstancesTest {
   @Test
   void runtimes_growWithBytesRead_withinEachProgram() throws Exception {
     TracedWorkflow epigenomics =
-        WfFormatReader.read(
-            WorkflowInstances.write(dir).stream()
-                .filter(p -> p.getFileName().toString().startsWith("epigenomics-3x24"))
-                .findFirst()
-                .orElseThrow());
+        TraceReaders.wfFormat()
+            .read(
+                WorkflowInstances.write(dir).stream()
+                    .filter(p -> p.getFileName().toString().startsWith("epigenomics-3x24"))
+                    .findFirst()
+                    .orElseThrow());
     List<SimulatedCall> maps =
         epigenomics.tasks().stream().filter(t -> t.tool().equals("map")).toList();
     assertThat(maps).hasSize(72);

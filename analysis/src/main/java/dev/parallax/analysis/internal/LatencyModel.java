@@ -1,0 +1,163 @@
+package dev.parallax.analysis.internal;
+
+import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.adaptive.ModelReport;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.spi.Prediction;
+import dev.parallax.planner.sim.SimulatedCall;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/*
+ * The tasks to learn from become execution records, as telemetry would have recorded them, shuffled
+ * with a fixed seed so that the predictor's own validation slice (the newest 20% of its window) is
+ * a fair sample rather than the last input's tasks. The predictor trains once, synchronously. Its
+ * prior for tools it never saw is the geometric mean of the training latencies, the same value the
+ * per-tool-mean baseline falls back to. Latencies under 1 microsecond count as 1 microsecond (the
+ * predictor's own floor) so that zero runtimes have a logarithm.
+ */
+/**
+ * Trains the adaptive module's latency predictor on recorded tasks and scores it. Stateless.
+ * Internal; may change at any time.
+ */
+public final class LatencyModel {
+
+  /** Fewest tasks to train a model on; with fewer, the predictor answers from averages alone. */
+  public static final int MIN_TRAINING_TASKS = 20;
+
+  private static final double MIN_SECONDS = 1e-6;
+
+  private LatencyModel() {}
+
+  /**
+   * A trained predictor and how it did on the scored tasks (the figures of {@code ModelScore}).
+   *
+   * @param predictor the predictor, for learned-priority scheduling
+   * @param trainingTasks tasks it learned from
+   * @param scoredTasks tasks it was scored on
+   * @param maeLogLatency its error
+   * @param baselineMaeLogLatency the per-tool mean's error
+   * @param answeredByModel share of the scored tasks the trained model answered
+   * @param note why the model was not trained or not used, or {@code ""}
+   */
+  public record Trained(
+      AdaptivePredictor predictor,
+      int trainingTasks,
+      int scoredTasks,
+      double maeLogLatency,
+      double baselineMaeLogLatency,
+      double answeredByModel,
+      String note) {}
+
+  /** Learns from {@code training} and scores on {@code scored}, reproducibly for a given seed. */
+  public static Trained train(List<SimulatedCall> training, List<SimulatedCall> scored, long seed) {
+    double priorLog = meanLog(training);
+    AdaptivePredictor predictor =
+        AdaptivePredictor.builder()
+            .trainingExecutor(Runnable::run)
+            .retrainEvery(Integer.MAX_VALUE)
+            .windowSize(Math.max(MIN_TRAINING_TASKS, training.size()))
+            .windowAge(Duration.ofDays(365L * 1000))
+            .maxLatency(Duration.ofDays(365))
+            .minTrainingRows(MIN_TRAINING_TASKS)
+            .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
+            .seed(seed)
+            .build();
+    List<SimulatedCall> shuffled = new ArrayList<>(training);
+    Collections.shuffle(shuffled, new Random(seed));
+    HexFormat hex = HexFormat.of();
+    for (int i = 0; i < shuffled.size(); i++) {
+      predictor.accept(record(shuffled.get(i), i, hex));
+    }
+    predictor.retrain();
+
+    Map<String, double[]> sums = new HashMap<>();
+    for (SimulatedCall call : training) {
+      double[] s = sums.computeIfAbsent(call.tool(), k -> new double[2]);
+      s[0] += log(call.duration());
+      s[1]++;
+    }
+    double model = 0;
+    double baseline = 0;
+    int byModel = 0;
+    for (SimulatedCall call : scored) {
+      double actual = log(call.duration());
+      Prediction p = predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
+      model += Math.abs(actual - log(p.latency()));
+      double[] s = sums.get(call.tool());
+      baseline += Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      if (p.source().startsWith(AdaptivePredictor.MODEL)) {
+        byModel++;
+      }
+    }
+    int n = scored.size();
+    String note = note(predictor.report());
+    return new Trained(
+        predictor,
+        training.size(),
+        n,
+        n == 0 ? Double.NaN : model / n,
+        n == 0 ? Double.NaN : baseline / n,
+        n == 0 ? Double.NaN : (double) byModel / n,
+        note);
+  }
+
+  /** Why the latency model did not answer, or {@code ""}; the success model is not our concern. */
+  private static String note(ModelReport report) {
+    if (report.trainRows() == 0) {
+      return "no model trained (" + report.note() + "): the per-tool moving average answered";
+    }
+    if (!report.latencyModelUsed()) {
+      return "the latency model did not beat the per-tool moving average on its validation slice,"
+          + " which answered instead";
+    }
+    return "";
+  }
+
+  private static ExecutionRecord record(SimulatedCall call, int index, HexFormat hex) {
+    return new ExecutionRecord(
+        call.tool(),
+        call.id(),
+        "0".repeat(32),
+        hex.toHexDigits((long) index + 1),
+        "",
+        Instant.EPOCH.plusMillis(index),
+        call.duration(),
+        call.succeeds() ? CallStatus.SUCCEEDED : CallStatus.FAILED,
+        call.succeeds() ? null : "failed",
+        1,
+        Duration.ZERO,
+        0,
+        false,
+        null,
+        null,
+        null,
+        null,
+        call.features(),
+        null);
+  }
+
+  private static double meanLog(List<SimulatedCall> calls) {
+    if (calls.isEmpty()) {
+      return 0; // 1 second
+    }
+    double sum = 0;
+    for (SimulatedCall call : calls) {
+      sum += log(call.duration());
+    }
+    return sum / calls.size();
+  }
+
+  private static double log(Duration d) {
+    return Math.log(Math.max(MIN_SECONDS, Json.seconds(d)));
+  }
+}
