@@ -137,12 +137,23 @@ final class CallNode implements PendingCall {
 
   /**
    * Switches to another tool (fallback); attempts on it count from zero, under its own policy.
-   *
-   * @throws IllegalArgumentException if the alternative's policy is ambiguous; nothing changed
+   * Returns null, or — changing nothing — the error to fail the call with if the alternative's
+   * policy is ambiguous (with {@code cause}, what the previous tool threw, suppressed).
    */
-  void switchTool(FallbackPolicy.Swap swap) {
+  @Nullable IllegalArgumentException trySwitchTool(
+      FallbackPolicy.Swap swap, @Nullable Throwable cause) {
     Tool<?, ?> alternative = swap.tool();
-    ToolPolicies.Effective alternativePolicy = run.settings().policies().resolve(alternative);
+    ToolPolicies.Effective alternativePolicy;
+    try {
+      alternativePolicy = run.settings().policies().resolve(alternative);
+    } catch (IllegalArgumentException e) {
+      IllegalArgumentException failure =
+          new IllegalArgumentException("call " + call.id() + ": " + e.getMessage(), e);
+      if (cause != null) {
+        failure.addSuppressed(cause);
+      }
+      return failure;
+    }
     fallbackReason = swap.reason();
     if (triedTools == null) {
       triedTools = new ArrayList<>(2);
@@ -155,6 +166,7 @@ final class CallNode implements PendingCall {
     tool = alternative;
     policy = alternativePolicy;
     attemptOnTool = 0;
+    return null;
   }
 
   List<String> triedTools() {

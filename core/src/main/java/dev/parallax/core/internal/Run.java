@@ -590,10 +590,12 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       if (!node.replacementConsidered) {
         node.replacementConsidered = true;
         FallbackPolicy.Swap replacement = PlugIns.replacementFor(settings, node);
-        if (replacement != null
-            && replacement.tool() != node.tool
-            && !swap(node, replacement, null)) {
-          continue;
+        if (replacement != null && replacement.tool() != node.tool) {
+          IllegalArgumentException ambiguous = node.trySwitchTool(replacement, null);
+          if (ambiguous != null) { // the alternative's policy is ambiguous
+            failCall(node, CallStatus.FAILED, ambiguous);
+            continue;
+          }
         }
       }
       boolean admitted;
@@ -770,8 +772,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       FallbackPolicy.Swap alternative = PlugIns.alternativeFor(settings, node, error);
       if (alternative != null) {
-        if (swap(node, alternative, error)) {
+        IllegalArgumentException ambiguous = node.trySwitchTool(alternative, error);
+        if (ambiguous == null) {
           offer(node);
+        } else { // the alternative's policy is ambiguous
+          failCall(node, CallStatus.FAILED, ambiguous);
         }
         return;
       }
@@ -780,26 +785,6 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         node,
         error instanceof ToolTimeoutException ? CallStatus.TIMED_OUT : CallStatus.FAILED,
         error);
-  }
-
-  /**
-   * Switches the call to a fallback tool; if the tool's policy cannot be resolved (its
-   * capabilities' policies disagree), the call fails with that error instead (with {@code error},
-   * what the previous tool threw, suppressed) and false is returned.
-   */
-  private boolean swap(CallNode node, FallbackPolicy.Swap swap, @Nullable Throwable error) {
-    try {
-      node.switchTool(swap);
-      return true;
-    } catch (IllegalArgumentException e) {
-      IllegalArgumentException failure =
-          new IllegalArgumentException("call " + node.call.id() + ": " + e.getMessage(), e);
-      if (error != null) {
-        failure.addSuppressed(error); // what the tool it fell back from threw
-      }
-      failCall(node, CallStatus.FAILED, failure);
-      return false;
-    }
   }
 
   /** The delay before the call's next attempt under its tool's retry policy, or null if none. */
