@@ -584,6 +584,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       if (node == null) {
         return;
       }
+      if (node.run != this) { // only an untyped queue shared by several runs gets here
+        queueFailed(
+            "poll", new IllegalStateException("it returned a call of another run: " + node));
+        return;
+      }
       if (node.state != CallNode.State.READY) {
         continue;
       }
