@@ -157,7 +157,7 @@ public final class AdaptiveAdmissionControl implements AdmissionControl {
       synchronized (b) {
         b.inFlight--;
         if (counts) {
-          b.limit.onSample(sample.latency().toNanos(), started, failed, reference);
+          b.limit.onSample(sample.latencyNanos(), started, failed, reference);
         }
         wake = new ArrayList<>(b.waiting);
         b.waiting.clear();

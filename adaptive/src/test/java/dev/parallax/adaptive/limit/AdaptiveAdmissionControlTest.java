@@ -57,7 +57,7 @@ class AdaptiveAdmissionControlTest {
   }
 
   private static AttemptSample sample(AttemptSample.Outcome outcome, long millis) {
-    return new AttemptSample("search", Duration.ofMillis(millis), outcome, 1);
+    return AttemptSample.of("search", Duration.ofMillis(millis), outcome, 1);
   }
 
   private static AdaptiveAdmissionControl control(int initial) {
@@ -82,13 +82,13 @@ class AdaptiveAdmissionControlTest {
     assertThat(run.tryAcquire(call)).isTrue();
     assertThat(control.inFlight("unsafe")).isEqualTo(1);
 
-    run.release(call, new AttemptSample("search", Duration.ofMillis(5), TIMEOUT, 1));
-    run.release(call, new AttemptSample("search", Duration.ofMillis(5), FAILURE, 2));
+    run.release(call, AttemptSample.of("search", Duration.ofMillis(5), TIMEOUT, 1));
+    run.release(call, AttemptSample.of("search", Duration.ofMillis(5), FAILURE, 2));
     assertThat(control.inFlight("search")).as("both search attempts freed").isZero();
     assertThat(control.inFlight("unsafe")).isEqualTo(1);
     assertThat(run.tryAcquire(new Call(UNSAFE, 9))).as("the unsafe tool still runs once").isFalse();
 
-    run.release(call, new AttemptSample("unsafe", Duration.ofMillis(5), SUCCESS, 1));
+    run.release(call, AttemptSample.of("unsafe", Duration.ofMillis(5), SUCCESS, 1));
     assertThat(control.inFlight("unsafe")).isZero();
     run.close();
     assertThat(control.inFlight("search")).as("nothing released twice").isZero();

@@ -6,9 +6,12 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.internal.EngineSettings;
+import dev.parallax.core.internal.PolicyNames;
 import dev.parallax.core.internal.Run;
+import dev.parallax.core.internal.ToolPolicies;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.policy.ToolPolicy;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -18,6 +21,7 @@ import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.SystemTimeSource;
 import dev.parallax.core.time.TimeSource;
 import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.trace.ExceptionRecording;
 import dev.parallax.core.trace.ToolSpanAttributes;
 import io.opentelemetry.api.OpenTelemetry;
@@ -240,6 +244,9 @@ public final class ToolExecutor implements AutoCloseable {
   public static final class Builder {
     private int maxConcurrency = 64;
     private final Map<String, Integer> toolLimits = new HashMap<>();
+    private final Map<String, ToolPolicy> toolPolicies = new HashMap<>();
+    private final Map<String, ToolPolicy> capabilityPolicies = new HashMap<>();
+    private @Nullable ToolRegistry knownTools;
     private RetryPolicy retryPolicy = RetryPolicy.none();
     private @Nullable Duration attemptTimeout;
     private @Nullable Duration runDeadline;
@@ -274,13 +281,16 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
-     * Most calls of one tool running at once within a run (default: no limit of its own). Not
+     * Most calls of one tool running at once within a run (default: no limit of its own); a later
+     * call for the same tool replaces the limit. Short for a {@link #toolPolicy} with only {@link
+     * ToolPolicy.Builder#maxConcurrency}, and combinable with a tool policy that sets no limit. Not
      * combinable with {@link #admissionControl}.
      *
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalArgumentException if below 1, or if the name cannot be a tool's
      */
     public Builder toolConcurrency(String toolName, int limit) {
       Objects.requireNonNull(toolName, "toolName");
+      PolicyNames.requireValid("toolConcurrency: tool name", toolName);
       if (limit < 1) {
         throw new IllegalArgumentException(
             "concurrency limit of tool '" + toolName + "' must be >= 1, was " + limit);
@@ -289,7 +299,71 @@ public final class ToolExecutor implements AutoCloseable {
       return this;
     }
 
-    /** When failed attempts are retried (default {@link RetryPolicy#none()}). */
+    /**
+     * How the calls of one tool run: retry policy, attempt timeout, concurrency limit within a run.
+     * Options it sets override those of the tool's {@linkplain #capabilityPolicy capabilities},
+     * which override the executor's defaults; see {@link ToolPolicy}. Tool names are checked
+     * against {@link #knownTools} when given; otherwise a policy for a tool that never runs has no
+     * effect.
+     *
+     * @throws IllegalArgumentException if the name cannot be a tool's
+     * @throws IllegalStateException if the tool already has a policy
+     */
+    public Builder toolPolicy(String toolName, ToolPolicy policy) {
+      Objects.requireNonNull(toolName, "toolName");
+      Objects.requireNonNull(policy, "policy");
+      PolicyNames.requireValid("toolPolicy: tool name", toolName);
+      ToolPolicy before = toolPolicies.putIfAbsent(toolName, policy);
+      if (before != null) {
+        throw new IllegalStateException(
+            "tool '" + toolName + "' already has a policy: " + before + "; give one per tool");
+      }
+      return this;
+    }
+
+    /**
+     * How the calls of every tool declaring a {@linkplain
+     * dev.parallax.core.tool.ToolSpec#capabilities() capability} run, unless the tool's own {@link
+     * #toolPolicy} sets the option; see {@link ToolPolicy}. A concurrency limit applies to each
+     * such tool separately. A run is rejected with an {@link IllegalArgumentException} if one of
+     * its tools has two capabilities whose policies set an option to different values and no tool
+     * policy of its own decides it.
+     *
+     * @throws IllegalArgumentException if the name cannot be a capability's
+     * @throws IllegalStateException if the capability already has a policy
+     */
+    public Builder capabilityPolicy(String capability, ToolPolicy policy) {
+      Objects.requireNonNull(capability, "capability");
+      Objects.requireNonNull(policy, "policy");
+      PolicyNames.requireValid("capabilityPolicy: capability", capability);
+      ToolPolicy before = capabilityPolicies.putIfAbsent(capability, policy);
+      if (before != null) {
+        throw new IllegalStateException(
+            "capability '"
+                + capability
+                + "' already has a policy: "
+                + before
+                + "; give one per capability");
+      }
+      return this;
+    }
+
+    /**
+     * The tools this executor is meant to run (default: not known). When given, {@link #build()}
+     * checks the policies against them: every tool named by {@link #toolPolicy} or {@link
+     * #toolConcurrency} must be one of them, every capability named by {@link #capabilityPolicy}
+     * must be declared by one of them, and no tool may have ambiguous capability policies. Runs may
+     * still use other tools.
+     */
+    public Builder knownTools(ToolRegistry tools) {
+      this.knownTools = Objects.requireNonNull(tools, "tools");
+      return this;
+    }
+
+    /**
+     * When failed attempts are retried (default {@link RetryPolicy#none()}); a {@link #toolPolicy}
+     * or {@link #capabilityPolicy} may set another for some tools.
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
@@ -302,7 +376,8 @@ public final class ToolExecutor implements AutoCloseable {
      * run's {@link #maxConcurrency}, of its {@link #toolConcurrency} limit, of a tool that is not
      * {@link dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe}, of a custom
      * {@link #admissionControl} — until its body really returns: a limit protects what the tool
-     * calls, which is still busy. {@code Duration.ofSeconds(Long.MAX_VALUE)} means no limit.
+     * calls, which is still busy. {@code Duration.ofSeconds(Long.MAX_VALUE)} means no limit. A
+     * {@link #toolPolicy} or {@link #capabilityPolicy} may set another for some tools.
      *
      * @throws IllegalArgumentException if zero or negative
      */
@@ -383,7 +458,11 @@ public final class ToolExecutor implements AutoCloseable {
       return this;
     }
 
-    /** How many calls may run at once beyond {@link #maxConcurrency} (default: fixed limits). */
+    /**
+     * How many calls may run at once beyond {@link #maxConcurrency} (default: fixed limits from
+     * {@link #toolConcurrency} and the policies' {@link ToolPolicy.Builder#maxConcurrency}, which a
+     * custom admission control replaces: it cannot be combined with them).
+     */
     public Builder admissionControl(AdmissionControl admission) {
       this.admission = Objects.requireNonNull(admission, "admission");
       seamsSet.add("admissionControl");
@@ -434,13 +513,22 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * Builds the executor.
      *
-     * @throws IllegalStateException if per-tool limits and a custom admission control were both set
+     * @throws IllegalStateException if per-tool limits and a custom admission control were both
+     *     set, or {@code toolConcurrency} and a {@code toolPolicy} both set the limit of one tool
+     * @throws IllegalArgumentException if {@link #knownTools} were given and a policy names a tool
+     *     or capability they do not have, or a known tool's capability policies are ambiguous
      */
     public ToolExecutor build() {
-      if (admission != null && !toolLimits.isEmpty()) {
+      ToolPolicies policies = policies();
+      if (admission != null && policies.anyLimits()) {
         throw new IllegalStateException(
-            "toolConcurrency(...) configures the default admission control; it cannot be combined"
-                + " with admissionControl(...)");
+            "toolConcurrency(...) and the maxConcurrency of tool and capability policies configure"
+                + " the default admission control; they cannot be combined with"
+                + " admissionControl(...): "
+                + limitedNames());
+      }
+      if (knownTools != null) {
+        PolicyNames.check(policies, knownTools);
       }
       SystemTimeSource owned = timeSource == null ? new SystemTimeSource() : null;
       EngineSettings settings =
@@ -448,7 +536,7 @@ public final class ToolExecutor implements AutoCloseable {
               timeSource != null ? timeSource : owned,
               runner,
               scheduling,
-              admission != null ? admission : AdmissionControl.perToolLimits(toolLimits),
+              admission != null ? admission : policies.admissionControl(),
               cache,
               fallback,
               predictor,
@@ -457,8 +545,7 @@ public final class ToolExecutor implements AutoCloseable {
                   ? null
                   : openTelemetry.getTracer(ToolSpanAttributes.INSTRUMENTATION_SCOPE),
               recordPayloads,
-              retryPolicy,
-              attemptTimeout,
+              policies,
               runDeadline,
               failureMode,
               maxConcurrency,
@@ -477,6 +564,47 @@ public final class ToolExecutor implements AutoCloseable {
       List<ExecutionListener> all = new ArrayList<>(listeners);
       all.add(feedback);
       return List.copyOf(all);
+    }
+
+    /** Tool policies with the {@code toolConcurrency} limits merged in. */
+    private ToolPolicies policies() {
+      Map<String, ToolPolicy> tools = new HashMap<>(toolPolicies);
+      toolLimits.forEach(
+          (tool, limit) -> {
+            ToolPolicy own = tools.get(tool);
+            if (own != null && own.maxConcurrency().isPresent()) {
+              throw new IllegalStateException(
+                  "tool '"
+                      + tool
+                      + "' has a limit from toolConcurrency ("
+                      + limit
+                      + ") and from its toolPolicy ("
+                      + own.maxConcurrency().getAsInt()
+                      + "); set it once");
+            }
+            ToolPolicy.Builder merged = own == null ? ToolPolicy.builder() : own.toBuilder();
+            tools.put(tool, merged.maxConcurrency(limit).build());
+          });
+      return ToolPolicies.of(retryPolicy, attemptTimeout, tools, capabilityPolicies);
+    }
+
+    private String limitedNames() {
+      List<String> names = new ArrayList<>();
+      toolLimits.keySet().forEach(t -> names.add("tool " + t));
+      toolPolicies.forEach(
+          (t, p) -> {
+            if (p.maxConcurrency().isPresent() && !toolLimits.containsKey(t)) {
+              names.add("tool " + t);
+            }
+          });
+      capabilityPolicies.forEach(
+          (c, p) -> {
+            if (p.maxConcurrency().isPresent()) {
+              names.add("capability " + c);
+            }
+          });
+      names.sort(null);
+      return "limits set for " + names;
     }
 
     private static Duration positive(String what, Duration value) {

@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One attempt of a call: what the runner runs and what the tool sees as its context. Its end is
- * reported to the run exactly once — also after the run gave up on it, since the run keeps the
- * attempt's slot until its body has returned. Internal; may change at any time.
+ * One attempt of a call: what the runner runs, what the tool sees as its context, and — once its
+ * slot is released — the sample the admission seam is told (so a release allocates nothing). Its
+ * end is reported to the run exactly once — also after the run gave up on it, since the run keeps
+ * the attempt's slot until its body has returned. Internal; may change at any time.
  */
-final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolContext {
+final class Attempt extends SerialInbox.Event
+    implements AttemptExecution, ToolContext, AttemptSample {
 
   final CallNode node;
   final Tool<?, ?> tool;
@@ -52,6 +54,10 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   private @Nullable Throwable error;
   private ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
   long endNanos;
+
+  // the sample's outcome and end, set inside a run event when the slot is released
+  private AttemptSample.Outcome releasedAs = AttemptSample.Outcome.CANCELLED;
+  private long releasedNanos;
 
   Attempt(
       CallNode node,
@@ -202,6 +208,40 @@ final class Attempt extends SerialInbox.Event implements AttemptExecution, ToolC
   @Override
   public void run() {
     node.run.attemptEnded(this, value, error, cacheStatus);
+  }
+
+  // AttemptSample: valid once the run released the attempt's slot (see Run#releaseSlot)
+
+  /** Ends the sample: how the attempt ended and when its slot was released. */
+  AttemptSample released(AttemptSample.Outcome outcome, long nanos) {
+    this.releasedAs = outcome;
+    this.releasedNanos = nanos;
+    return this;
+  }
+
+  @Override
+  public String tool() {
+    return tool.name();
+  }
+
+  @Override
+  public Duration latency() {
+    return Duration.ofNanos(latencyNanos());
+  }
+
+  @Override
+  public long latencyNanos() {
+    return releasedNanos - startNanos;
+  }
+
+  @Override
+  public AttemptSample.Outcome outcome() {
+    return releasedAs;
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlightAtStart;
   }
 
   // ToolContext

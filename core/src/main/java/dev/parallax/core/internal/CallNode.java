@@ -52,6 +52,10 @@ final class CallNode implements PendingCall {
 
   State state = State.PENDING;
   Tool<?, ?> tool;
+
+  /** The retry policy, attempt timeout and limit of {@link #tool}. */
+  ToolPolicies.Effective policy;
+
   @Nullable String fallbackFrom;
   @Nullable String fallbackReason;
   @Nullable List<String> triedTools;
@@ -85,6 +89,11 @@ final class CallNode implements PendingCall {
     this.dependencies = dependencies;
     this.pendingDependencies = dependencies.length;
     this.tool = call.tool();
+    try {
+      this.policy = run.settings().policies().resolve(tool);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("call " + call.id() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The nodes of a run's plan, with their dependencies and dependents as indexes. */
@@ -126,9 +135,25 @@ final class CallNode implements PendingCall {
     return built;
   }
 
-  /** Switches to another tool (fallback); attempts on it count from zero. */
-  void switchTool(FallbackPolicy.Swap swap) {
+  /**
+   * Switches to another tool (fallback); attempts on it count from zero, under its own policy.
+   * Returns null, or — changing nothing — the error to fail the call with if the alternative's
+   * policy is ambiguous (with {@code cause}, what the previous tool threw, suppressed).
+   */
+  @Nullable IllegalArgumentException trySwitchTool(
+      FallbackPolicy.Swap swap, @Nullable Throwable cause) {
     Tool<?, ?> alternative = swap.tool();
+    ToolPolicies.Effective alternativePolicy;
+    try {
+      alternativePolicy = run.settings().policies().resolve(alternative);
+    } catch (IllegalArgumentException e) {
+      IllegalArgumentException failure =
+          new IllegalArgumentException("call " + call.id() + ": " + e.getMessage(), e);
+      if (cause != null) {
+        failure.addSuppressed(cause);
+      }
+      return failure;
+    }
     fallbackReason = swap.reason();
     if (triedTools == null) {
       triedTools = new ArrayList<>(2);
@@ -139,7 +164,9 @@ final class CallNode implements PendingCall {
     }
     triedTools.add(alternative.name());
     tool = alternative;
+    policy = alternativePolicy;
     attemptOnTool = 0;
+    return null;
   }
 
   List<String> triedTools() {

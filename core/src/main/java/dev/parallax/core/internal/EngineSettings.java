@@ -2,7 +2,6 @@ package dev.parallax.core.internal;
 
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.policy.FailureMode;
-import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -24,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  *     still carried to the tools
  * @param random thread-safe source of retry jitter
  * @param exceptionRecording what of a failed call's exception goes onto its span
+ * @param policies retry policy, attempt timeout and concurrency limit by tool: the executor's
+ *     defaults and the tool and capability policies over them
  */
 public record EngineSettings(
     TimeSource time,
@@ -36,8 +37,7 @@ public record EngineSettings(
     List<ExecutionListener> listeners,
     @Nullable Tracer tracer,
     boolean recordPayloads,
-    RetryPolicy retry,
-    @Nullable Duration attemptTimeout,
+    ToolPolicies policies,
     @Nullable Duration runDeadline,
     FailureMode failureMode,
     int maxConcurrency,

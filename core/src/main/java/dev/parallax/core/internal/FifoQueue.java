@@ -2,8 +2,10 @@ package dev.parallax.core.internal;
 
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.core.spi.SchedulingPolicy;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
@@ -14,16 +16,32 @@ import org.jspecify.annotations.Nullable;
  * <p>Calls mostly arrive in increasing index order (a batch, a parallel plan); those go to a plain
  * deque in O(1). A call that arrives out of order goes to a small heap; {@link #poll} takes the
  * smaller head of the two. Internal; may change at any time.
+ *
+ * @param <C> the type of the calls
  */
-public final class FifoQueue implements ReadyQueue {
+public final class FifoQueue<C extends PendingCall> implements ReadyQueue<C> {
 
-  private final ArrayDeque<PendingCall> inOrder = new ArrayDeque<>();
-  private final PriorityQueue<PendingCall> outOfOrder =
+  /** The policy making these queues: {@link SchedulingPolicy#fifo()}. */
+  public static final SchedulingPolicy POLICY =
+      new SchedulingPolicy() {
+        @Override
+        public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+          return new FifoQueue<>();
+        }
+
+        @Override
+        public String toString() {
+          return "SchedulingPolicy.fifo()";
+        }
+      };
+
+  private final ArrayDeque<C> inOrder = new ArrayDeque<>();
+  private final PriorityQueue<C> outOfOrder =
       new PriorityQueue<>(Comparator.comparingInt(PendingCall::index));
 
   @Override
-  public void add(PendingCall call) {
-    PendingCall last = inOrder.peekLast();
+  public void add(C call) {
+    C last = inOrder.peekLast();
     if (last == null || last.index() < call.index()) {
       inOrder.addLast(call);
     } else {
@@ -32,9 +50,9 @@ public final class FifoQueue implements ReadyQueue {
   }
 
   @Override
-  public @Nullable PendingCall poll() {
-    PendingCall first = inOrder.peekFirst();
-    PendingCall other = outOfOrder.peek();
+  public @Nullable C poll() {
+    C first = inOrder.peekFirst();
+    C other = outOfOrder.peek();
     if (other != null && (first == null || other.index() < first.index())) {
       return outOfOrder.poll();
     }

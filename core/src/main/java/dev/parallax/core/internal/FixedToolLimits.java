@@ -6,56 +6,75 @@ import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.tool.Tool;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
- * Fixed per-tool limits within one run; tools that are not concurrency-safe get a limit of 1.
- * Internal; may change at any time.
+ * Fixed per-tool limits within one run; tools that are not concurrency-safe get a limit of 1. It
+ * reads only the name of the tool that ran from a release's sample, so the engine's attempt can be
+ * that sample and a release costs no allocation. Internal; may change at any time.
  */
 public final class FixedToolLimits implements Admission {
 
-  private final Map<String, Integer> limits;
-  private final Map<String, Integer> running = new HashMap<>();
+  /** Calls of one limited tool running now, and its limit. */
+  private static final class Slots {
+    final int limit;
+    int running;
+
+    Slots(int limit) {
+      this.limit = limit;
+    }
+  }
+
+  private final ToIntFunction<Tool<?, ?>> limitOf;
+  private final boolean anyLimits;
+  private final Map<String, Slots> slots = new HashMap<>();
+
+  /**
+   * Limits from a function.
+   *
+   * @param limitOf a tool's limit ({@link Integer#MAX_VALUE} for none; asked once per tool and run)
+   * @param anyLimits whether {@code limitOf} may limit a concurrency-safe tool at all
+   */
+  public FixedToolLimits(ToIntFunction<Tool<?, ?>> limitOf, boolean anyLimits) {
+    this.limitOf = limitOf;
+    this.anyLimits = anyLimits;
+  }
 
   /** Limits by tool name. */
   public FixedToolLimits(Map<String, Integer> limits) {
-    this.limits = limits;
+    this(tool -> limits.getOrDefault(tool.name(), Integer.MAX_VALUE), !limits.isEmpty());
   }
 
   @Override
   public boolean tryAcquire(PendingCall call) {
     Tool<?, ?> tool = call.tool();
-    int limit = limitOf(tool);
-    if (limit == Integer.MAX_VALUE) {
+    if (!anyLimits && tool.spec().concurrencySafe()) {
       return true;
     }
-    int now = running.getOrDefault(tool.name(), 0);
-    if (now >= limit) {
+    Slots s = slots.get(tool.name());
+    if (s == null) {
+      int limit = tool.spec().concurrencySafe() ? limitOf.applyAsInt(tool) : 1;
+      if (limit == Integer.MAX_VALUE) {
+        return true;
+      }
+      s = new Slots(limit);
+      slots.put(tool.name(), s);
+    }
+    if (s.running >= s.limit) {
       return false;
     }
-    running.put(tool.name(), now + 1);
+    s.running++;
     return true;
   }
 
   @Override
   public void release(PendingCall call, AttemptSample sample) {
-    release(call.tool());
-  }
-
-  /** Releases a slot of the tool; the engine calls this directly, without building a sample. */
-  void release(Tool<?, ?> tool) {
-    if (limitOf(tool) != Integer.MAX_VALUE) {
-      running.merge(tool.name(), -1, Integer::sum);
+    if (slots.isEmpty()) {
+      return;
     }
-  }
-
-  private int limitOf(Tool<?, ?> tool) {
-    if (!tool.spec().concurrencySafe()) {
-      return 1;
+    Slots s = slots.get(sample.tool()); // the tool that ran: after a fallback not call.tool()
+    if (s != null) {
+      s.running--;
     }
-    if (limits.isEmpty()) {
-      return Integer.MAX_VALUE;
-    }
-    Integer limit = limits.get(tool.name());
-    return limit == null ? Integer.MAX_VALUE : limit;
   }
 }

@@ -38,7 +38,8 @@ final class PlugIns {
 
   private PlugIns() {}
 
-  static ReadyQueue openQueue(EngineSettings settings, String runId, List<CallNode> calls) {
+  static ReadyQueue<CallNode> openQueue(
+      EngineSettings settings, String runId, List<CallNode> calls) {
     try {
       return Objects.requireNonNull(
           settings.scheduling().newQueue(calls), "the scheduling policy gave no queue");

@@ -12,11 +12,10 @@ import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.spi.Admission;
-import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.AttemptSample.Outcome;
 import dev.parallax.core.spi.FallbackPolicy;
-import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
@@ -91,7 +90,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private final SerialInbox inbox = new SerialInbox(this);
   private List<Attempt> toStart;
   private List<Runnable> effects = new ArrayList<>();
-  private final ReadyQueue ready;
+  private final ReadyQueue<CallNode> ready;
   private final Admission admission;
 
   /** Why the run cannot work at all (its queue or admission could not be opened), or null. */
@@ -148,7 +147,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.hasListeners = !settings.listeners().isEmpty();
     this.nodes = CallNode.buildAll(this, plan.nodes());
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
-    ReadyQueue queue = new FifoQueue();
+    ReadyQueue<CallNode> queue = new FifoQueue<>();
     Admission opened = PlugIns.NO_ADMISSION;
     try {
       if (!sequential) {
@@ -575,19 +574,19 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private void dispatch() {
     while (!stopping && brokenQueue == null && inFlight < maxConcurrency) {
-      PendingCall next;
+      CallNode node;
       try {
-        next = ready.poll();
-      } catch (Throwable e) {
+        node = ready.poll(); // typed: a queue can only return the calls it was given
+      } catch (Throwable e) { // a raw-typed queue returning anything else fails the cast here
         queueFailed("poll", e);
         return;
       }
-      if (next == null) {
+      if (node == null) {
         return;
       }
-      if (!(next instanceof CallNode node) || node.run != this) {
+      if (node.run != this) { // only an untyped queue shared by several runs gets here
         queueFailed(
-            "poll", new IllegalStateException("it returned a call not of this run: " + next));
+            "poll", new IllegalStateException("it returned a call of another run: " + node));
         return;
       }
       if (node.state != CallNode.State.READY) {
@@ -597,7 +596,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         node.replacementConsidered = true;
         FallbackPolicy.Swap replacement = PlugIns.replacementFor(settings, node);
         if (replacement != null && replacement.tool() != node.tool) {
-          node.switchTool(replacement);
+          IllegalArgumentException ambiguous = node.trySwitchTool(replacement, null);
+          if (ambiguous != null) { // the alternative's policy is ambiguous
+            failCall(node, CallStatus.FAILED, ambiguous);
+            continue;
+          }
         }
       }
       boolean admitted;
@@ -650,8 +653,8 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         }
       }
     }
-    Duration timeout = settings.attemptTimeout();
-    long timeoutNanos = timeout == null ? Long.MAX_VALUE : Durations.toNanosSaturated(timeout);
+    Duration timeout = node.policy.attemptTimeout(); // the tool's, else its capability's, else
+    long timeoutNanos = node.policy.attemptTimeoutNanos(); // the executor's; MAX_VALUE: none
     long attemptDeadline = Math.min(Durations.addSaturated(now, timeoutNanos), deadlineNanos);
     Attempt attempt =
         new Attempt(
@@ -665,7 +668,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
             attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
     node.current = attempt;
     toStart.add(attempt); // first: if what follows throws, the attempt still starts and reports
-    if (timeoutNanos != Long.MAX_VALUE) { // too long to count in nanoseconds: no timeout
+    if (timeout != null) { // null also when too long to count in nanoseconds: no timeout
       attempt.timeoutTimer =
           settings.time().schedule(timeout, () -> onAttemptTimeout(attempt, timeout));
     }
@@ -701,15 +704,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private void releaseSlot(CallNode node, Attempt attempt, Outcome outcome) {
     inFlight--;
     try {
-      if (admission instanceof FixedToolLimits fixed) {
-        fixed.release(attempt.tool); // needs no sample: spare the allocation on the hot path
-      } else {
-        Duration latency = Duration.ofNanos(now() - attempt.startNanos);
-        // the sample names the tool that ran: after a fallback the call shows another one
-        admission.release(
-            node,
-            new AttemptSample(attempt.tool.name(), latency, outcome, attempt.inFlightAtStart));
-      }
+      // the attempt is the sample (no allocation); it names the tool that ran, which after a
+      // fallback is not the call's
+      admission.release(node, attempt.released(outcome, now()));
     } catch (Throwable e) {
       Guard.log(LOG, "admission control threw on release; ignored", e);
     }
@@ -780,8 +777,12 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       FallbackPolicy.Swap alternative = PlugIns.alternativeFor(settings, node, error);
       if (alternative != null) {
-        node.switchTool(alternative);
-        offer(node);
+        IllegalArgumentException ambiguous = node.trySwitchTool(alternative, error);
+        if (ambiguous == null) {
+          offer(node);
+        } else { // the alternative's policy is ambiguous
+          failCall(node, CallStatus.FAILED, ambiguous);
+        }
         return;
       }
     }
@@ -791,13 +792,14 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         error);
   }
 
-  /** The delay before the call's next attempt, or null if it is not retried. */
+  /** The delay before the call's next attempt under its tool's retry policy, or null if none. */
   private @Nullable Duration retryDelay(CallNode node, Throwable error) {
-    if (!settings.retry().shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
+    RetryPolicy retry = node.policy.retry();
+    if (!retry.shouldRetry(node.attemptOnTool, error, node.tool.spec())) {
       return null;
     }
     return Objects.requireNonNull(
-        settings.retry().delayAfter(node.attemptOnTool, settings.random().nextDouble()),
+        retry.delayAfter(node.attemptOnTool, settings.random().nextDouble()),
         "the retry policy gave no delay");
   }
 

@@ -19,6 +19,9 @@ public interface Admission {
    * call has ended or moved on. A call may therefore hold two admitted attempts at once (the
    * given-up body and its retry), and after a fallback {@code call.tool()} may name another tool:
    * the tool that ran is {@link AttemptSample#tool()}.
+   *
+   * <p>The sample is the engine's attempt itself, so a release allocates nothing: read what is
+   * needed here and keep {@link AttemptSample#copyOf} of it, not the sample, if it is kept.
    */
   void release(PendingCall call, AttemptSample sample);
 

@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * Decides how many calls may run at once, beyond the run's own {@code maxConcurrency}. The default
- * applies fixed per-tool limits and runs tools that are not {@link
- * dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe} one at a time.
+ * applies fixed per-tool limits (from {@code toolConcurrency} and the {@code maxConcurrency} of
+ * tool and capability policies, see {@link dev.parallax.core.policy.ToolPolicy}) and runs tools
+ * that are not {@link dev.parallax.core.tool.ToolSpec#concurrencySafe() concurrency-safe} one at a
+ * time. A custom admission control replaces all of that.
  */
 @FunctionalInterface
 public interface AdmissionControl {

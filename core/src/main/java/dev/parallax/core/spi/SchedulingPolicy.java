@@ -3,13 +3,25 @@ package dev.parallax.core.spi;
 import dev.parallax.core.internal.FifoQueue;
 import java.util.List;
 
-/** Decides which ready call runs next. The default runs them in submission order. */
-@FunctionalInterface
+/**
+ * Decides which ready call runs next. The default runs them in submission order.
+ *
+ * <p>{@link #newQueue} is generic in the engine's type of call, so it is implemented by a class (or
+ * an anonymous class), not a lambda:
+ *
+ * <pre>{@code
+ * SchedulingPolicy lastFirst = new SchedulingPolicy() {
+ *   public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+ *     return new LastFirstQueue<>();
+ *   }
+ * };
+ * }</pre>
+ */
 public interface SchedulingPolicy {
 
   /** Submission order: among ready calls, the one given first runs first. */
   static SchedulingPolicy fifo() {
-    return calls -> new FifoQueue();
+    return FifoQueue.POLICY;
   }
 
   /**
@@ -17,6 +29,7 @@ public interface SchedulingPolicy {
    *
    * @param calls every call of the run, in plan order (ready or not), for policies that look at the
    *     whole graph
+   * @param <C> the engine's type of call: the queue holds and returns calls of this list
    */
-  ReadyQueue newQueue(List<? extends PendingCall> calls);
+  <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls);
 }

@@ -390,12 +390,14 @@ class OpenJdkStructuredTaskScopeConformanceTest {
   }
 
   private static SchedulingPolicy faultyQueue(FooException foo, boolean onAdd) {
-    return calls ->
-        new ReadyQueue() {
-          private final ArrayDeque<PendingCall> ready = new ArrayDeque<>();
+    return new SchedulingPolicy() {
+      @Override
+      public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+        return new ReadyQueue<C>() {
+          private final ArrayDeque<C> ready = new ArrayDeque<>();
 
           @Override
-          public void add(PendingCall call) {
+          public void add(C call) {
             if (onAdd) {
               throw foo;
             }
@@ -403,17 +405,19 @@ class OpenJdkStructuredTaskScopeConformanceTest {
           }
 
           @Override
-          public @Nullable PendingCall poll() {
+          public @Nullable C poll() {
             return ready.poll();
           }
 
           @Override
-          public void onFinished(PendingCall call, CallResult<?> result) {
+          public void onFinished(C call, CallResult<?> result) {
             if (!onAdd) {
               throw foo;
             }
           }
         };
+      }
+    };
   }
 
   /** The scope tests' {@code FooException}. */

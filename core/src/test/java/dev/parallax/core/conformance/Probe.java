@@ -113,6 +113,17 @@ public final class Probe implements Tool<Object, Object> {
       boolean cacheable,
       boolean concurrencySafe,
       BiFunction<Object, Integer, Step> script) {
+    this(name, idempotent, cacheable, concurrencySafe, Set.of(), script);
+  }
+
+  /** A probe declaring capabilities (for capability policies and fallbacks). */
+  public Probe(
+      String name,
+      boolean idempotent,
+      boolean cacheable,
+      boolean concurrencySafe,
+      Set<String> capabilities,
+      BiFunction<Object, Integer, Step> script) {
     this.spec =
         new ToolSpec(
             name,
@@ -121,7 +132,8 @@ public final class Probe implements Tool<Object, Object> {
             null,
             idempotent,
             cacheable,
-            concurrencySafe);
+            concurrencySafe,
+            capabilities);
     this.script = script;
   }
 

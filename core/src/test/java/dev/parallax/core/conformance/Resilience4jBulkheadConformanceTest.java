@@ -9,6 +9,7 @@ import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.ToolPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Resilience4j's semaphore bulkhead tests, translated to Parallax's three limits, each a bulkhead
- * of one permit: a per-tool limit ({@code toolConcurrency}), a tool that is not concurrency-safe,
- * and the run's {@code maxConcurrency}.
+ * of one permit: a per-tool limit ({@code toolConcurrency}, or a {@code toolPolicy}'s {@code
+ * maxConcurrency}), a tool that is not concurrency-safe, and the run's {@code maxConcurrency}.
  *
  * <p>Source: resilience4j/resilience4j, {@code
  * resilience4j-bulkhead/src/test/java/io/github/resilience4j/bulkhead/BulkheadTest.java}. Its
@@ -48,11 +49,17 @@ class Resilience4jBulkheadConformanceTest {
   /** A bulkhead of one permit, as Parallax spells it. */
   enum Limit {
     PER_TOOL,
+    PER_TOOL_POLICY,
     NOT_CONCURRENCY_SAFE,
     PER_RUN;
 
     UnaryOperator<ToolExecutor.Builder> options() {
-      return this == PER_TOOL ? b -> b.toolConcurrency("probe", 1) : b -> b;
+      return switch (this) {
+        case PER_TOOL -> b -> b.toolConcurrency("probe", 1);
+        case PER_TOOL_POLICY ->
+            b -> b.toolPolicy("probe", ToolPolicy.builder().maxConcurrency(1).build());
+        default -> b -> b;
+      };
     }
 
     boolean concurrencySafe() {

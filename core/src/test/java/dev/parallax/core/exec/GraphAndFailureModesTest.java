@@ -219,7 +219,17 @@ class GraphAndFailureModesTest {
 
   @Test
   void sequential_ignoresACustomSchedulingPolicy_andKeepsTheGivenOrder() {
-    Sim sim = new Sim(b -> b.scheduling(calls -> new LifoQueue()));
+    Sim sim =
+        new Sim(
+            b ->
+                b.scheduling(
+                    new dev.parallax.core.spi.SchedulingPolicy() {
+                      @Override
+                      public <C extends dev.parallax.core.spi.PendingCall>
+                          dev.parallax.core.spi.ReadyQueue<C> newQueue(List<C> calls) {
+                        return new LifoQueue<>();
+                      }
+                    }));
     List<ToolCall<?, ?>> calls =
         List.of(ToolCall.of("1", fast, 0), ToolCall.of("2", fast, 0), ToolCall.of("3", fast, 0));
     sim.run(ExecutionPlan.sequential(calls));
@@ -259,17 +269,17 @@ class GraphAndFailureModesTest {
   }
 
   /** A scheduling policy that runs the most recently readied call first. */
-  static final class LifoQueue implements dev.parallax.core.spi.ReadyQueue {
-    private final java.util.ArrayDeque<dev.parallax.core.spi.PendingCall> stack =
-        new java.util.ArrayDeque<>();
+  static final class LifoQueue<C extends dev.parallax.core.spi.PendingCall>
+      implements dev.parallax.core.spi.ReadyQueue<C> {
+    private final java.util.ArrayDeque<C> stack = new java.util.ArrayDeque<>();
 
     @Override
-    public void add(dev.parallax.core.spi.PendingCall call) {
+    public void add(C call) {
       stack.push(call);
     }
 
     @Override
-    public dev.parallax.core.spi.PendingCall poll() {
+    public C poll() {
       return stack.poll();
     }
   }

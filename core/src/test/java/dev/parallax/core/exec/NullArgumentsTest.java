@@ -84,7 +84,7 @@ class NullArgumentsTest {
     npeNaming("initialDelay", () -> RetryPolicy.builder().initialDelay(null));
     npeNaming("maxDelay", () -> RetryPolicy.builder().maxDelay(null));
     npeNaming(
-        "outcome", () -> new AttemptSample("t", Duration.ZERO, (AttemptSample.Outcome) null, 1));
+        "outcome", () -> AttemptSample.of("t", Duration.ZERO, (AttemptSample.Outcome) null, 1));
     VirtualTime time = new VirtualTime();
     npeNaming("delay", () -> time.schedule(null, () -> {}));
     npeNaming("task", () -> time.schedule(Duration.ZERO, null));

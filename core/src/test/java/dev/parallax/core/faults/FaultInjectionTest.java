@@ -19,6 +19,7 @@ import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.testing.ThrowingTimeSource;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
@@ -227,11 +228,20 @@ class FaultInjectionTest {
                   .build());
       case NEW_QUEUE ->
           b.scheduling(
-              calls -> {
-                throw sneaky(kind.make(where));
+              new SchedulingPolicy() {
+                @Override
+                public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+                  throw sneaky(kind.make(where));
+                }
               });
       case QUEUE_ADD, QUEUE_POLL, QUEUE_ON_FINISHED ->
-          b.scheduling(calls -> new FaultyQueue(fault, kind.make(where)));
+          b.scheduling(
+              new SchedulingPolicy() {
+                @Override
+                public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+                  return new FaultyQueue<>(fault, kind.make(where));
+                }
+              });
       case ADMISSION_OPEN ->
           b.admissionControl(
               (runId, capacity) -> {
@@ -381,8 +391,8 @@ class FaultInjectionTest {
   }
 
   /** A FIFO queue that throws from one of its methods, once the run is under way. */
-  static final class FaultyQueue implements ReadyQueue {
-    private final ArrayDeque<PendingCall> calls = new ArrayDeque<>();
+  static final class FaultyQueue<C extends PendingCall> implements ReadyQueue<C> {
+    private final ArrayDeque<C> calls = new ArrayDeque<>();
     private final Fault fault;
     private final Throwable error;
     private int adds;
@@ -393,7 +403,7 @@ class FaultInjectionTest {
     }
 
     @Override
-    public void add(PendingCall call) {
+    public void add(C call) {
       if (fault == Fault.QUEUE_ADD && ++adds == 2) {
         throw sneaky(error);
       }
@@ -401,7 +411,7 @@ class FaultInjectionTest {
     }
 
     @Override
-    public @Nullable PendingCall poll() {
+    public @Nullable C poll() {
       if (fault == Fault.QUEUE_POLL && !calls.isEmpty()) {
         throw sneaky(error);
       }
@@ -409,7 +419,7 @@ class FaultInjectionTest {
     }
 
     @Override
-    public void onFinished(PendingCall call, CallResult<?> result) {
+    public void onFinished(C call, CallResult<?> result) {
       if (fault == Fault.QUEUE_ON_FINISHED) {
         throw sneaky(error);
       }

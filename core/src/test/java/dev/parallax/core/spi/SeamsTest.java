@@ -40,22 +40,26 @@ class SeamsTest {
           return new Prediction(Duration.ofMillis(ms), Duration.ofMillis(ms), 1.0, "test");
         };
     SchedulingPolicy longestFirst =
-        all ->
-            new ReadyQueue() {
-              final PriorityQueue<PendingCall> heap =
+        new SchedulingPolicy() {
+          @Override
+          public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> all) {
+            return new ReadyQueue<C>() {
+              final PriorityQueue<C> heap =
                   new PriorityQueue<>(
-                      Comparator.comparing((PendingCall c) -> c.prediction().latency()).reversed());
+                      Comparator.comparing((C c) -> c.prediction().latency()).reversed());
 
               @Override
-              public void add(PendingCall call) {
+              public void add(C call) {
                 heap.add(call);
               }
 
               @Override
-              public PendingCall poll() {
+              public C poll() {
                 return heap.poll();
               }
             };
+          }
+        };
 
     RunResult fifo = new Sim(b -> b.maxConcurrency(2)).run(ExecutionPlan.parallel(calls));
     RunResult smart =

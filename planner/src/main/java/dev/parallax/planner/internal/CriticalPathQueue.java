@@ -23,8 +23,10 @@ import org.jspecify.annotations.Nullable;
  * mean, else predicted mean), else with the median prediction, else 0. Each tool has a correction
  * factor, measured / estimated over its finished calls; ranks are recomputed lazily, at the next
  * {@link #poll}, after a factor or a measured mean moved past the threshold.
+ *
+ * @param <C> the engine's type of call
  */
-public final class CriticalPathQueue implements ReadyQueue {
+public final class CriticalPathQueue<C extends PendingCall> implements ReadyQueue<C> {
 
   /** An estimate that is not known. */
   public static final long UNKNOWN = -1;
@@ -39,7 +41,7 @@ public final class CriticalPathQueue implements ReadyQueue {
   private final ToolStats[] tools;
   private final double threshold;
   private final double fallbackEstimate;
-  private PriorityQueue<PendingCall> ready;
+  private PriorityQueue<C> ready;
   private boolean dirty;
 
   public CriticalPathQueue(List<? extends PendingCall> calls, long[] predicted, double threshold) {
@@ -72,16 +74,16 @@ public final class CriticalPathQueue implements ReadyQueue {
   }
 
   @Override
-  public void add(PendingCall call) {
+  public void add(C call) {
     ready.add(call);
   }
 
   @Override
-  public @Nullable PendingCall poll() {
+  public @Nullable C poll() {
     if (dirty) {
       dirty = false;
       computeRanks();
-      PriorityQueue<PendingCall> reordered = new PriorityQueue<>(ready.size() + 1, byRank());
+      PriorityQueue<C> reordered = new PriorityQueue<>(ready.size() + 1, byRank());
       reordered.addAll(ready);
       ready = reordered;
     }
@@ -89,7 +91,7 @@ public final class CriticalPathQueue implements ReadyQueue {
   }
 
   @Override
-  public void onFinished(PendingCall call, CallResult<?> result) {
+  public void onFinished(C call, CallResult<?> result) {
     if (result.startedAt() == null) {
       return; // skipped or cancelled before starting: nothing measured
     }
@@ -103,7 +105,7 @@ public final class CriticalPathQueue implements ReadyQueue {
     }
   }
 
-  private Comparator<PendingCall> byRank() {
+  private Comparator<C> byRank() {
     return (a, b) -> {
       int c = Double.compare(rank[b.index()], rank[a.index()]);
       return c != 0 ? c : Integer.compare(a.index(), b.index());

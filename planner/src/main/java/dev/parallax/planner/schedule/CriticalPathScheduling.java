@@ -59,12 +59,12 @@ public final class CriticalPathScheduling implements SchedulingPolicy {
   }
 
   @Override
-  public ReadyQueue newQueue(List<? extends PendingCall> calls) {
+  public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
     long[] estimates = new long[calls.size()];
     for (int i = 0; i < estimates.length; i++) {
       estimates[i] = estimate(calls.get(i));
     }
-    return new CriticalPathQueue(calls, estimates, rerankThreshold);
+    return new CriticalPathQueue<>(calls, estimates, rerankThreshold);
   }
 
   /** The first predictor's latency in nanoseconds, or -1 when none answers. */
