@@ -23,26 +23,13 @@ class WarmStartTest {
     List<ExecutionRecord> out = new ArrayList<>();
     for (ExecutionRecord r : Workloads.latencyDependsOnSize(n, 7, 0)) {
       out.add(
-          new ExecutionRecord(
-              r.tool(),
-              r.callId(),
-              r.traceId(),
-              String.format("%016x", out.size() + 1),
-              r.runId(),
-              r.start(),
-              r.duration(),
-              r.status(),
-              r.errorType(),
-              r.attempts(),
-              r.queueWait(),
-              r.inFlight(),
-              r.cacheHit(),
-              r.fallbackFrom(),
-              null,
-              null,
-              null,
-              r.features(),
-              null));
+          r.toBuilder()
+              .spanId(String.format("%016x", out.size() + 1))
+              .predictedLatency(null)
+              .predictedSuccess(null)
+              .predictionSource(null)
+              .arguments(null)
+              .build());
     }
     return out;
   }

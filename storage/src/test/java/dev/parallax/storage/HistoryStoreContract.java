@@ -261,27 +261,7 @@ public abstract class HistoryStoreContract {
     Map<String, Double> infinite = new HashMap<>(Map.of("latency.hint", Double.POSITIVE_INFINITY));
     Map<String, Double> warped = new HashMap<>(Map.of("warp", 1.0));
     ExecutionRecord huge = record(104, "search", T0, Map.of());
-    huge =
-        new ExecutionRecord(
-            huge.tool(),
-            huge.callId(),
-            huge.traceId(),
-            huge.spanId(),
-            huge.runId(),
-            huge.start(),
-            huge.duration(),
-            huge.status(),
-            huge.errorType(),
-            huge.attempts(),
-            huge.queueWait(),
-            huge.inFlight(),
-            huge.cacheHit(),
-            huge.fallbackFrom(),
-            huge.predictedLatency(),
-            huge.predictedSuccess(),
-            huge.predictionSource(),
-            huge.features(),
-            "x".repeat(100_000));
+    huge = huge.toBuilder().arguments("x".repeat(100_000)).build();
     List<ExecutionRecord> batch = new ArrayList<>(records(0, 3, "search"));
     batch.add(record(101, "search", T0, nan));
     batch.add(record(102, "search", T0, infinite));
@@ -313,27 +293,7 @@ public abstract class HistoryStoreContract {
     Map<String, Double> withNull = new HashMap<>();
     withNull.put("x", null);
     ExecutionRecord negative = record(202, "search");
-    negative =
-        new ExecutionRecord(
-            negative.tool(),
-            negative.callId(),
-            negative.traceId(),
-            negative.spanId(),
-            negative.runId(),
-            negative.start(),
-            Duration.ofMillis(-1),
-            negative.status(),
-            negative.errorType(),
-            negative.attempts(),
-            negative.queueWait(),
-            negative.inFlight(),
-            negative.cacheHit(),
-            negative.fallbackFrom(),
-            negative.predictedLatency(),
-            negative.predictedSuccess(),
-            negative.predictionSource(),
-            negative.features(),
-            negative.arguments());
+    negative = negative.toBuilder().duration(Duration.ofMillis(-1)).build();
 
     AppendResult result =
         store.append(List.of(record(201, "search", T0, withNull), negative, record(1, "search")));

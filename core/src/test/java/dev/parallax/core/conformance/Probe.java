@@ -114,14 +114,12 @@ public final class Probe implements Tool<Object, Object> {
       boolean concurrencySafe,
       BiFunction<Object, Integer, Step> script) {
     this.spec =
-        new ToolSpec(
-            name,
-            "conformance probe " + name,
-            Object.class,
-            null,
-            idempotent,
-            cacheable,
-            concurrencySafe);
+        ToolSpec.builder(name)
+            .description("conformance probe " + name)
+            .idempotent(idempotent)
+            .cacheable(cacheable)
+            .concurrencySafe(concurrencySafe)
+            .build();
     this.script = script;
   }
 
