@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  *     still carried to the tools
  * @param random thread-safe source of retry jitter
  * @param exceptionRecording what of a failed call's exception goes onto its span
+ * @param records where the records of attempts and calls go
  */
 public record EngineSettings(
     TimeSource time,
@@ -42,7 +43,8 @@ public record EngineSettings(
     FailureMode failureMode,
     int maxConcurrency,
     RandomGenerator random,
-    ExceptionRecording exceptionRecording) {
+    ExceptionRecording exceptionRecording,
+    RecordSinks records) {
   /**
    * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});
    * called when the executor class loads.
