@@ -5,6 +5,9 @@
 module dev.parallax.planner {
   requires transitive dev.parallax.core;
   requires transitive dev.parallax.adaptive;
+  // only for the Parallax facade, until it moves to a module of its own
+  requires transitive dev.parallax.telemetry;
+  requires transitive dev.parallax.storage;
   requires transitive com.github.benmanes.caffeine;
   requires transitive io.github.resilience4j.circuitbreaker;
   requires transitive io.github.resilience4j.core;

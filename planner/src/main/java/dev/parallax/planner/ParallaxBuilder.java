@@ -285,6 +285,7 @@ public final class ParallaxBuilder {
 
     ToolExecutor.Builder b = executorOptions.apply(ToolExecutor.builder());
     b.openTelemetry(traces.openTelemetry())
+        .recordSink(traces.records()) // records from the engine: metrics, model, history writer
         .predictor(model)
         .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
         .resultCache(

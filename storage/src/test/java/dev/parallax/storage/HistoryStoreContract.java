@@ -166,6 +166,29 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void asRecordSource_pagesThroughTheWindow_everyRecordOnce_attemptsKeptApart() {
+    store.append(records(0, 25, "search"));
+    ExecutionRecord firstAttempt =
+        record(3, "search").toBuilder().attempt(1).attempts(1).finalAttempt(false).build();
+    store.append(List.of(firstAttempt)); // the same call's earlier attempt: a record of its own
+    dev.parallax.core.record.RecordSource source = store;
+
+    List<ExecutionRecord> found = new ArrayList<>();
+    String token = null;
+    do {
+      dev.parallax.core.record.RecordPage page =
+          source.scan(T0.plusMillis(2), T0.plusMillis(20), 4, token);
+      assertThat(page.records().size()).isLessThanOrEqualTo(4);
+      found.addAll(page.records());
+      token = page.nextPageToken();
+    } while (token != null);
+
+    assertThat(found).hasSize(19).doesNotHaveDuplicates();
+    assertThat(found).filteredOn(r -> r.callId().equals("call-3")).hasSize(2);
+    assertThat(found).contains(firstAttempt);
+  }
+
+  @Test
   void scan_pageOfExactlyTheLimit_hasNoNextPageAfterTheLast() {
     store.append(records(0, 10, "search"));
 

@@ -24,10 +24,10 @@ import java.util.Objects;
  * <p>A call that already carries a prediction ({@link PendingCall#prediction()}: the executor's
  * predictor answered for it when the run was made) is estimated from it, so that the predictor is
  * asked once per call. Otherwise estimates come from the predictors in the order given: the first
- * that answers for a call wins (typically a learned model, then a per-tool moving average). A call no predictor answers for is
- * estimated from other calls of its tool (measured in this run, else predicted), else from the
- * median estimate of the run; when nothing is known at all every rank is equal and the order is
- * submission order. A predictor that throws counts as no answer.
+ * that answers for a call wins (typically a learned model, then a per-tool moving average). A call
+ * no predictor answers for is estimated from other calls of its tool (measured in this run, else
+ * predicted), else from the median estimate of the run; when nothing is known at all every rank is
+ * equal and the order is submission order. A predictor that throws counts as no answer.
  *
  * <p>Ranks are recomputed as real durations arrive: for each tool the run tracks the ratio of
  * measured to estimated duration of its finished calls, and when that ratio (or, for tools without

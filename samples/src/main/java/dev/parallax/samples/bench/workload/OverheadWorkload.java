@@ -61,10 +61,7 @@ final class OverheadWorkload implements BenchWorkload {
         ToolExecutor executor = ToolExecutor.builder().maxConcurrency(n).build();
         ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
         ToolExecutor tracedExecutor =
-            ToolExecutor.builder()
-                .maxConcurrency(n)
-                .openTelemetry(telemetry.openTelemetry())
-                .build()) {
+            telemetry.instrument(ToolExecutor.builder().maxConcurrency(n)).build()) {
       telemetry.subscribe(record -> records.incrementAndGet());
       List<ToolCall<Integer, Integer>> plainCalls = plain.calls(n);
       List<ToolCall<Integer, Integer>> tracedCalls = traced.calls(n);
