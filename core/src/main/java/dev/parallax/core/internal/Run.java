@@ -156,7 +156,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.hasListeners = !settings.listeners().isEmpty();
     this.records = settings.records();
     this.nodes = CallNode.buildAll(this, plan.nodes());
-    predictKnownInputs();
+    predictAll();
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
     ReadyQueue queue = new FifoQueue();
     Admission opened = PlugIns.NO_ADMISSION;
@@ -1000,16 +1000,17 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   // ---- predictions and records ----
 
   /**
-   * Asks the predictor, once, about every call whose input is known before the run opens its ready
-   * queue, so that the scheduling policy can use the call's own prediction instead of asking again;
-   * a derived call is asked when its input is known.
+   * Asks the predictor, once per call, before the run opens its ready queue, so that a scheduling
+   * policy can rank by the call's own prediction instead of asking again. A derived call is asked
+   * before its input is known (a predictor sees what it would see when the call is queued: the
+   * {@code PendingCall} shows no input for it); a call whose arguments were rejected is not asked.
    */
-  private void predictKnownInputs() {
+  private void predictAll() {
     if (settings.predictor() == dev.parallax.core.spi.Predictor.NONE) {
       return;
     }
     for (CallNode node : nodes) {
-      if (node.call.input() != null && node.call.argumentsError() == null) {
+      if (node.call.argumentsError() == null) {
         node.predicted = true;
         node.prediction = PlugIns.predict(settings, node);
       }
