@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * conditions. The engine emits one record per attempt through {@link ExecutionRecordSink}s, and one
  * record with {@linkplain #attempt() attempt} 0 and zero duration for a call that never started
  * (skipped, cancelled, refused arguments, deadline passed first). The last record of a call has
- * {@link #finalAttempt()} set and the call's final {@link #status()}. Raw arguments are absent
- * unless the user opted in to recording them.
+ * {@link #finalAttempt()} set and the call's final {@link #status()}; a call stopped between two
+ * attempts (cancelled while it waited to retry) ends with a final record of zero duration numbered
+ * as its last attempt. Raw arguments are absent unless the user opted in to recording them.
  *
  * <p>Built with {@link #builder()} (or {@link #toBuilder()} to change a few fields); new fields get
  * a default, so code building records keeps compiling as the type grows. Immutable and thread-safe;
