@@ -4,8 +4,6 @@
  */
 module dev.parallax.adaptive {
   requires transitive dev.parallax.core;
-  requires transitive dev.parallax.telemetry;
-  requires transitive dev.parallax.storage;
   requires org.tribuo.core;
   requires org.tribuo.math;
   requires org.tribuo.common.sgd;

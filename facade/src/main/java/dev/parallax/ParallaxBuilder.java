@@ -306,6 +306,7 @@ public final class ParallaxBuilder {
     }
 
     b.openTelemetry(traces.openTelemetry())
+        .recordSink(traces.records()) // records from the engine: metrics, model, history writer
         .predictor(model)
         .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
         .resultCache(

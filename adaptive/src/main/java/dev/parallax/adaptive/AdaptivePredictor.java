@@ -7,13 +7,12 @@ import dev.parallax.adaptive.internal.Row;
 import dev.parallax.adaptive.internal.ToolBaselines;
 import dev.parallax.adaptive.internal.TrainedModels;
 import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.record.ExecutionRecordSink;
+import dev.parallax.core.record.RecordPage;
+import dev.parallax.core.record.RecordSource;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.Predictor;
-import dev.parallax.storage.ExecutionHistoryStore;
-import dev.parallax.storage.HistoryPage;
-import dev.parallax.storage.HistoryQuery;
-import dev.parallax.telemetry.record.ExecutionRecordProcessor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,9 +52,16 @@ import org.jspecify.annotations.Nullable;
  * latency and success come from different sources the source reads {@code "latency/success"}, for
  * example {@code "model/baseline"}.
  *
+ * <p>It learns from the engine's records, one per attempt: register it with {@code
+ * ToolExecutor.Builder.recordSink} (it is an {@link ExecutionRecordSink}), or subscribe it to any
+ * stream of records. Latency is learnt per attempt — each attempt's own duration, without back-off
+ * or other attempts — and so is success: the success probability is the chance that one attempt of
+ * the tool succeeds (a retried failure counts as a failure of that attempt). Records of calls that
+ * never started (attempt 0), cancelled attempts, skipped calls and cache hits carry no information
+ * about the tool and are ignored.
+ *
  * <p>Bad records are skipped, never fatal: negative or absurd durations (beyond {@code maxLatency})
- * are counted in {@link #rejected()}; cancelled, skipped and cache-hit calls carry no information
- * about the tool and are ignored; non-finite features are dropped. Predictions are never NaN.
+ * are counted in {@link #rejected()}; non-finite features are dropped. Predictions are never NaN.
  *
  * <p>Thread-safe. {@link #predict} never blocks and never waits for training; {@link #accept} never
  * waits for training either: a training that is still running (or never finishes) just delays the
@@ -63,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  * current models keep serving.
  */
 public final class AdaptivePredictor
-    implements Predictor, Consumer<ExecutionRecord>, AutoCloseable {
+    implements Predictor, ExecutionRecordSink, Consumer<ExecutionRecord>, AutoCloseable {
 
   /** Source of a prediction made by a trained model. */
   public static final String MODEL = "model";
@@ -118,11 +124,14 @@ public final class AdaptivePredictor
   // ---------------------------------------------------------------- records and training
 
   /**
-   * Learns from a finished call: updates the baseline, adds it to the window and, every {@code
+   * Learns from a finished attempt: updates the baseline, adds it to the window and, every {@code
    * retrainEvery} records, starts a training on the executor. Quick; never blocks on training.
    */
   @Override
   public void accept(ExecutionRecord record) {
+    if (record.neverStarted()) {
+      return; // no attempt ran: nothing about the tool's latency or success
+    }
     switch (record.status()) {
       case CANCELLED, SKIPPED -> {
         return;
@@ -171,24 +180,26 @@ public final class AdaptivePredictor
     }
   }
 
+  /** Most records read per page by {@link #warmStart}. */
+  private static final int WARM_START_PAGE = 1000;
+
   /**
    * Learns from the history at startup: reads the records of the last {@code windowAge} before
-   * {@code now} from {@code store}, oldest first and page by page, as if they had just finished,
-   * then starts a training on the full window.
+   * {@code now} from {@code source} (for example an {@code ExecutionHistoryStore}), page by page in
+   * the source's order (oldest first for the stores of the storage module), as if they had just
+   * finished, then starts a training on the full window.
    *
    * @return how many records were read
-   * @throws dev.parallax.storage.HistoryStoreException if the store cannot be read; the predictor
-   *     keeps what it had learnt
+   * @throws RuntimeException whatever the source throws when it cannot be read (for a history
+   *     store, a {@code HistoryStoreException}); the predictor keeps what it had learnt
    */
-  public long warmStart(ExecutionHistoryStore store, Instant now) {
-    HistoryQuery query =
-        HistoryQuery.all()
-            .between(now.minus(config.windowAge), now)
-            .withLimit(Math.min(config.windowSize, HistoryQuery.DEFAULT_LIMIT));
+  public long warmStart(RecordSource source, Instant now) {
+    Instant from = now.minus(config.windowAge);
+    int limit = Math.min(config.windowSize, WARM_START_PAGE);
     long read = 0;
     String pageToken = null;
     do {
-      HistoryPage page = store.scan(query.after(pageToken));
+      RecordPage page = source.scan(from, now, limit, pageToken);
       for (ExecutionRecord record : page.records()) {
         accept(record);
         read++;
@@ -197,11 +208,6 @@ public final class AdaptivePredictor
     } while (pageToken != null);
     retrain();
     return read;
-  }
-
-  /** Feeds this predictor with every record of {@code processor}; closing the result stops it. */
-  public AutoCloseable subscribeTo(ExecutionRecordProcessor processor) {
-    return processor.subscribe(this);
   }
 
   /**

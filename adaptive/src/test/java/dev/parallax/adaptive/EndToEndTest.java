@@ -9,7 +9,6 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
-import dev.parallax.telemetry.ParallaxTelemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real executor and the real OpenTelemetry SDK: records flow from tool spans into the
- * predictor, its predictions are used and recorded, and the adaptive admission control admits the
- * calls.
+ * The real executor, no tracing: the engine's records flow into the predictor through the record
+ * sink, its predictions are used and recorded, and the adaptive admission control admits the calls.
  */
 class EndToEndTest {
 
@@ -40,7 +38,7 @@ class EndToEndTest {
   }
 
   @Test
-  void executorWithTelemetry_recordsTrainThePredictor_predictionsAreUsedAndRecorded()
+  void executorRecordSink_recordsTrainThePredictor_predictionsAreUsedAndRecorded()
       throws Exception {
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
@@ -50,48 +48,40 @@ class EndToEndTest {
             .build();
     AdaptiveAdmissionControl admission =
         AdaptiveAdmissionControl.builder().reference(predictor).build();
-    try (ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
-        ToolExecutor executor =
-            ToolExecutor.builder()
-                .openTelemetry(telemetry.openTelemetry())
-                .predictor(predictor)
-                .admissionControl(admission)
-                .build()) {
-      ConcurrentLinkedQueue<ExecutionRecord> seen = new ConcurrentLinkedQueue<>();
-      CountDownLatch first = new CountDownLatch(200);
-      CountDownLatch second = new CountDownLatch(400);
-      AutoCloseable feed = predictor.subscribeTo(telemetry.records());
-      AutoCloseable watch =
-          telemetry.subscribe(
-              r -> {
-                seen.add(r);
-                first.countDown();
-                second.countDown();
-              });
-      try {
-        RunResult run1 = executor.executeParallel(calls(200, "a"));
-        assertThat(run1.allSucceeded()).isTrue();
-        assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(seen).allSatisfy(r -> assertThat(r.predictionSource()).isEqualTo("prior"));
-
-        assertThat(predictor.retrain()).isTrue();
-        assertThat(predictor.trainings()).isEqualTo(1);
-        assertThat(predictor.windowSize()).isEqualTo(200);
-
-        seen.clear();
-        RunResult run2 = executor.executeParallel(calls(200, "b"));
-        assertThat(run2.allSucceeded()).isTrue();
-        assertThat(second.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(seen)
-            .allSatisfy(
+    ConcurrentLinkedQueue<ExecutionRecord> seen = new ConcurrentLinkedQueue<>();
+    CountDownLatch first = new CountDownLatch(200);
+    CountDownLatch second = new CountDownLatch(400);
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .predictor(predictor)
+            .admissionControl(admission)
+            .recordSink(predictor)
+            .recordSink(
                 r -> {
-                  assertThat(r.predictionSource()).isIn("model", "baseline", "model/baseline");
-                  assertThat(r.predictedLatency()).isPositive();
-                });
-      } finally {
-        watch.close();
-        feed.close();
-      }
+                  seen.add(r);
+                  first.countDown();
+                  second.countDown();
+                })
+            .build()) {
+      RunResult run1 = executor.executeParallel(calls(200, "a"));
+      assertThat(run1.allSucceeded()).isTrue();
+      assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen).allSatisfy(r -> assertThat(r.predictionSource()).isEqualTo("prior"));
+
+      assertThat(predictor.retrain()).isTrue();
+      assertThat(predictor.trainings()).isEqualTo(1);
+      assertThat(predictor.windowSize()).isEqualTo(200);
+
+      seen.clear();
+      RunResult run2 = executor.executeParallel(calls(200, "b"));
+      assertThat(run2.allSucceeded()).isTrue();
+      assertThat(second.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(seen)
+          .allSatisfy(
+              r -> {
+                assertThat(r.predictionSource()).isIn("model", "baseline", "model/baseline");
+                assertThat(r.predictedLatency()).isPositive();
+              });
     }
     assertThat(admission.inFlight("echo")).isZero();
     assertThat(admission.limit("echo")).isBetween(1, 200);

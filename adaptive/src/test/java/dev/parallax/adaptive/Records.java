@@ -21,26 +21,22 @@ final class Records {
 
   static ExecutionRecord record(
       String tool, Duration duration, CallStatus status, Map<String, Double> features, int seq) {
-    return new ExecutionRecord(
-        tool,
-        "c" + seq,
-        "0123456789abcdef0123456789abcdef",
-        "0123456789abcdef",
-        "run",
-        T0.plusMillis(seq * 10L),
-        duration,
-        status,
-        status.isSuccess() ? null : "java.io.IOException",
-        1,
-        Duration.ZERO,
-        1 + seq % 4,
-        false,
-        null,
-        null,
-        null,
-        null,
-        features,
-        null);
+    return ExecutionRecord.builder()
+        .tool(tool)
+        .callId("c" + seq)
+        .traceId("0123456789abcdef0123456789abcdef")
+        .spanId("0123456789abcdef")
+        .runId("run")
+        .start(T0.plusMillis(seq * 10L))
+        .duration(duration)
+        .status(status)
+        .errorType(status.isSuccess() ? null : "java.io.IOException")
+        .attempts(1)
+        .queueWait(Duration.ZERO)
+        .inFlight(1 + seq % 4)
+        .cacheHit(false)
+        .features(features)
+        .build();
   }
 
   static Duration seconds(double s) {

@@ -3,19 +3,17 @@ package dev.parallax.adaptive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parallax.core.record.ExecutionRecord;
-import dev.parallax.storage.FeatureVectorizer;
-import dev.parallax.storage.InMemoryHistoryStore;
-import dev.parallax.storage.embedded.EmbeddedHistoryStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** At startup the predictor learns from the history store, so it predicts before new traffic. */
+/**
+ * At startup the predictor learns from the history (any core {@code RecordSource}; the real stores
+ * are warm-started from in the facade's tests), so it predicts before new traffic.
+ */
 class WarmStartTest {
 
   /** The workload's records with ids of their own, as a store keeps them (by trace and span). */
@@ -23,72 +21,54 @@ class WarmStartTest {
     List<ExecutionRecord> out = new ArrayList<>();
     for (ExecutionRecord r : Workloads.latencyDependsOnSize(n, 7, 0)) {
       out.add(
-          new ExecutionRecord(
-              r.tool(),
-              r.callId(),
-              r.traceId(),
-              String.format("%016x", out.size() + 1),
-              r.runId(),
-              r.start(),
-              r.duration(),
-              r.status(),
-              r.errorType(),
-              r.attempts(),
-              r.queueWait(),
-              r.inFlight(),
-              r.cacheHit(),
-              r.fallbackFrom(),
-              null,
-              null,
-              null,
-              r.features(),
-              null));
+          r.toBuilder()
+              .spanId(String.format("%016x", out.size() + 1))
+              .predictedLatency(null)
+              .predictedSuccess(null)
+              .predictionSource(null)
+              .arguments(null)
+              .build());
     }
     return out;
   }
 
   @Test
-  void warmStart_fromTheHistoryStore_trainsModelsBeforeAnyNewCall() {
+  void warmStart_fromTheHistory_trainsModelsBeforeAnyNewCall() {
     List<ExecutionRecord> records = history(3000);
     Instant now = records.get(records.size() - 1).end().plusSeconds(1);
-    try (InMemoryHistoryStore store =
-        new InMemoryHistoryStore(FeatureVectorizer.of(List.of("size")))) {
-      assertThat(store.append(records).rejected()).isEmpty();
-      AdaptivePredictor predictor =
-          AdaptivePredictor.builder()
-              .windowAge(Duration.ofDays(1))
-              .retrainEvery(Integer.MAX_VALUE)
-              .trainingExecutor(Runnable::run)
-              .build();
+    ListRecordSource store = new ListRecordSource(records);
+    AdaptivePredictor predictor =
+        AdaptivePredictor.builder()
+            .windowAge(Duration.ofDays(1))
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .build();
 
-      long read = predictor.warmStart(store, now);
+    long read = predictor.warmStart(store, now);
 
-      assertThat(read).isEqualTo(3000);
-      assertThat(predictor.report().latencyModelUsed()).isTrue();
-      assertThat(predictor.predict(new CallFeatures("search", Map.of("size", 5.0), 1, 1)).source())
-          .startsWith(AdaptivePredictor.MODEL);
-    }
+    assertThat(read).isEqualTo(3000);
+    assertThat(store.pages).hasValue(3); // 1000 a page
+    assertThat(predictor.report().latencyModelUsed()).isTrue();
+    assertThat(predictor.predict(new CallFeatures("search", Map.of("size", 5.0), 1, 1)).source())
+        .startsWith(AdaptivePredictor.MODEL);
   }
 
   @Test
-  void warmStart_readsOnlyTheWindowAge_fromAnEmbeddedStoreOnDisk(@TempDir Path dir) {
+  void warmStart_readsOnlyTheWindowAge() {
     List<ExecutionRecord> records = history(1000);
     Instant now = records.get(records.size() - 1).end().plusSeconds(1);
-    try (EmbeddedHistoryStore store =
-        EmbeddedHistoryStore.open(dir, FeatureVectorizer.of(List.of("size")))) {
-      store.append(records);
-      AdaptivePredictor predictor =
-          AdaptivePredictor.builder()
-              .windowAge(Duration.between(records.get(500).start(), now))
-              .retrainEvery(Integer.MAX_VALUE)
-              .trainingExecutor(Runnable::run)
-              .build();
+    ListRecordSource store = new ListRecordSource(records);
+    AdaptivePredictor predictor =
+        AdaptivePredictor.builder()
+            .windowAge(Duration.between(records.get(500).start(), now))
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .build();
 
-      long read = predictor.warmStart(store, now);
+    long read = predictor.warmStart(store, now);
 
-      assertThat(read).isBetween(499L, 501L);
-      // the window also ages records by their end, so a few near the cut-off may drop out
-      assertThat(predictor.windowSize()).isPositive().isLessThanOrEqualTo((int) read);
-    }
+    assertThat(read).isBetween(499L, 501L);
+    // the window also ages records by their end, so a few near the cut-off may drop out
+    assertThat(predictor.windowSize()).isPositive().isLessThanOrEqualTo((int) read);
   }
 }

@@ -103,8 +103,7 @@ public class OverheadBenchmark {
                     .build())
             .build();
     telemetry.subscribe(record -> {});
-    tracedExecutor =
-        ToolExecutor.builder().maxConcurrency(n).openTelemetry(telemetry.openTelemetry()).build();
+    tracedExecutor = telemetry.instrument(ToolExecutor.builder().maxConcurrency(n)).build();
     Tool<Integer, Integer> noOp = Tools.named("no-op").input(Integer.class).function((i, ctx) -> i);
     calls = IntStream.range(0, n).mapToObj(i -> ToolCall.of("call-" + i, noOp, i)).toList();
 

@@ -67,26 +67,22 @@ public class PredictionBenchmark {
       boolean ok = random.nextDouble() < 1 / (1 + Math.exp(1.5 * (size - 5)));
       Duration latency = Duration.ofMillis(20 + random.nextInt(200));
       ExecutionRecord record =
-          new ExecutionRecord(
-              tool,
-              "c" + i,
-              "0".repeat(32),
-              String.format("%016x", i),
-              "run",
-              t0.plusMillis(i),
-              latency,
-              ok ? CallStatus.SUCCEEDED : CallStatus.FAILED,
-              ok ? null : "java.io.IOException",
-              1,
-              Duration.ZERO,
-              1,
-              false,
-              null,
-              null,
-              null,
-              null,
-              Map.of("size", size),
-              null);
+          ExecutionRecord.builder()
+              .tool(tool)
+              .callId("c" + i)
+              .traceId("0".repeat(32))
+              .spanId(String.format("%016x", i))
+              .runId("run")
+              .start(t0.plusMillis(i))
+              .duration(latency)
+              .status(ok ? CallStatus.SUCCEEDED : CallStatus.FAILED)
+              .errorType(ok ? null : "java.io.IOException")
+              .attempts(1)
+              .queueWait(Duration.ZERO)
+              .inFlight(1)
+              .cacheHit(false)
+              .features(Map.of("size", size))
+              .build();
       models.accept(record);
       baseline.accept(record);
     }

@@ -156,26 +156,21 @@ public final class StorageBenchmark {
         features.put(f, Math.floor(Math.exp(random.nextGaussian() * 2 + 3)));
       }
       list.add(
-          new ExecutionRecord(
-              "tool-" + random.nextInt(8),
-              "call-" + seed + "-" + i,
-              String.format("%016x%016x", seed, i),
-              String.format("%016x", i + 1L),
-              "run-" + i / 100,
-              T0.plusNanos(i * 1_000_000L + random.nextInt(1000)),
-              Duration.ofMillis(1 + random.nextInt(500)),
-              random.nextInt(20) == 0 ? CallStatus.FAILED : CallStatus.SUCCEEDED,
-              null,
-              1,
-              Duration.ofNanos(random.nextInt(100_000)),
-              1 + random.nextInt(8),
-              false,
-              null,
-              null,
-              null,
-              null,
-              features,
-              null));
+          ExecutionRecord.builder()
+              .tool("tool-" + random.nextInt(8))
+              .callId("call-" + seed + "-" + i)
+              .traceId(String.format("%016x%016x", seed, i))
+              .spanId(String.format("%016x", i + 1L))
+              .runId("run-" + i / 100)
+              .start(T0.plusNanos(i * 1_000_000L + random.nextInt(1000)))
+              .duration(Duration.ofMillis(1 + random.nextInt(500)))
+              .status(random.nextInt(20) == 0 ? CallStatus.FAILED : CallStatus.SUCCEEDED)
+              .attempts(1)
+              .queueWait(Duration.ofNanos(random.nextInt(100_000)))
+              .inFlight(1 + random.nextInt(8))
+              .cacheHit(false)
+              .features(features)
+              .build());
     }
     return list;
   }

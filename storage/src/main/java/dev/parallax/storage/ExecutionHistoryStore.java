@@ -1,6 +1,8 @@
 package dev.parallax.storage;
 
 import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.record.RecordPage;
+import dev.parallax.core.record.RecordSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,10 +21,13 @@ import org.jspecify.annotations.Nullable;
  * store's limit — are rejected one by one: {@link #append} keeps the rest of the batch and reports
  * each rejected record, by id, tool and call id, in its {@link AppendResult}.
  *
+ * <p>A store is a core {@link RecordSource}, so that a model can warm-start from it without
+ * depending on this module.
+ *
  * <p>Implementations are thread-safe. Methods throw {@link HistoryStoreException} when the store
  * cannot be reached or its storage fails; what was acknowledged before stays acknowledged.
  */
-public interface ExecutionHistoryStore extends AutoCloseable {
+public interface ExecutionHistoryStore extends RecordSource, AutoCloseable {
 
   /**
    * Stores a batch of records. When this returns, every accepted record is <em>acknowledged</em>:
@@ -43,6 +48,19 @@ public interface ExecutionHistoryStore extends AutoCloseable {
    * stores return records by start time, then id.
    */
   HistoryPage scan(HistoryQuery query);
+
+  /**
+   * The {@link RecordSource} view of {@link #scan(HistoryQuery)}: records of every tool that
+   * started in {@code [from, to)}, in the store's order, at most {@code limit} a page.
+   *
+   * @throws IllegalArgumentException if {@code limit < 1} or {@code from} is after {@code to}
+   * @throws HistoryStoreException if the store cannot be read
+   */
+  @Override
+  default RecordPage scan(Instant from, Instant to, int limit, @Nullable String pageToken) {
+    HistoryPage page = scan(new HistoryQuery(null, from, to, limit, pageToken));
+    return new RecordPage(page.records(), page.nextPageToken());
+  }
 
   /**
    * The {@code k} stored records whose vectors are nearest to {@code vector} (Euclidean distance),

@@ -166,6 +166,29 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void asRecordSource_pagesThroughTheWindow_everyRecordOnce_attemptsKeptApart() {
+    store.append(records(0, 25, "search"));
+    ExecutionRecord firstAttempt =
+        record(3, "search").toBuilder().attempt(1).attempts(1).finalAttempt(false).build();
+    store.append(List.of(firstAttempt)); // the same call's earlier attempt: a record of its own
+    dev.parallax.core.record.RecordSource source = store;
+
+    List<ExecutionRecord> found = new ArrayList<>();
+    String token = null;
+    do {
+      dev.parallax.core.record.RecordPage page =
+          source.scan(T0.plusMillis(2), T0.plusMillis(20), 4, token);
+      assertThat(page.records().size()).isLessThanOrEqualTo(4);
+      found.addAll(page.records());
+      token = page.nextPageToken();
+    } while (token != null);
+
+    assertThat(found).hasSize(19).doesNotHaveDuplicates();
+    assertThat(found).filteredOn(r -> r.callId().equals("call-3")).hasSize(2);
+    assertThat(found).contains(firstAttempt);
+  }
+
+  @Test
   void scan_pageOfExactlyTheLimit_hasNoNextPageAfterTheLast() {
     store.append(records(0, 10, "search"));
 
@@ -261,27 +284,7 @@ public abstract class HistoryStoreContract {
     Map<String, Double> infinite = new HashMap<>(Map.of("latency.hint", Double.POSITIVE_INFINITY));
     Map<String, Double> warped = new HashMap<>(Map.of("warp", 1.0));
     ExecutionRecord huge = record(104, "search", T0, Map.of());
-    huge =
-        new ExecutionRecord(
-            huge.tool(),
-            huge.callId(),
-            huge.traceId(),
-            huge.spanId(),
-            huge.runId(),
-            huge.start(),
-            huge.duration(),
-            huge.status(),
-            huge.errorType(),
-            huge.attempts(),
-            huge.queueWait(),
-            huge.inFlight(),
-            huge.cacheHit(),
-            huge.fallbackFrom(),
-            huge.predictedLatency(),
-            huge.predictedSuccess(),
-            huge.predictionSource(),
-            huge.features(),
-            "x".repeat(100_000));
+    huge = huge.toBuilder().arguments("x".repeat(100_000)).build();
     List<ExecutionRecord> batch = new ArrayList<>(records(0, 3, "search"));
     batch.add(record(101, "search", T0, nan));
     batch.add(record(102, "search", T0, infinite));
@@ -313,27 +316,7 @@ public abstract class HistoryStoreContract {
     Map<String, Double> withNull = new HashMap<>();
     withNull.put("x", null);
     ExecutionRecord negative = record(202, "search");
-    negative =
-        new ExecutionRecord(
-            negative.tool(),
-            negative.callId(),
-            negative.traceId(),
-            negative.spanId(),
-            negative.runId(),
-            negative.start(),
-            Duration.ofMillis(-1),
-            negative.status(),
-            negative.errorType(),
-            negative.attempts(),
-            negative.queueWait(),
-            negative.inFlight(),
-            negative.cacheHit(),
-            negative.fallbackFrom(),
-            negative.predictedLatency(),
-            negative.predictedSuccess(),
-            negative.predictionSource(),
-            negative.features(),
-            negative.arguments());
+    negative = negative.toBuilder().duration(Duration.ofMillis(-1)).build();
 
     AppendResult result =
         store.append(List.of(record(201, "search", T0, withNull), negative, record(1, "search")));

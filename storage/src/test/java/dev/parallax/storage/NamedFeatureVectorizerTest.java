@@ -53,7 +53,14 @@ class NamedFeatureVectorizerTest {
 
   @Test
   void recordId_isTraceIdDashSpanId() {
-    var r = record(5, "t");
+    var r = record(6, "t");
+    assertThat(r.finalAttempt()).isTrue();
     assertThat(RecordIds.of(r)).isEqualTo(r.traceId() + "-" + r.spanId());
+  }
+
+  @Test
+  void recordId_ofAnEarlierAttempt_addsItsNumber() {
+    var r = record(6, "t").toBuilder().attempt(2).attempts(2).finalAttempt(false).build();
+    assertThat(RecordIds.of(r)).isEqualTo(r.traceId() + "-" + r.spanId() + "-2");
   }
 }

@@ -1,5 +1,6 @@
 package dev.parallax.telemetry;
 
+import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.telemetry.record.ExecutionRecordProcessor;
 import io.opentelemetry.api.OpenTelemetry;
@@ -31,15 +32,15 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An OpenTelemetry SDK set up for Parallax: every tool span becomes an {@link ExecutionRecord} for
- * the subscribers and the tool metrics, and, if asked, spans and metrics are exported over OTLP.
- * {@code GlobalOpenTelemetry} is never touched.
+ * An OpenTelemetry SDK set up for Parallax: the engine's {@link ExecutionRecord}s (one per attempt,
+ * one per call that never started) go to the subscribers and feed the tool metrics, and, if asked,
+ * spans and metrics are exported over OTLP. {@code GlobalOpenTelemetry} is never touched. Spans and
+ * metrics are views of the same facts as the records; records are not read back from spans.
  *
  * <pre>{@code
  * try (ParallaxTelemetry telemetry =
  *         ParallaxTelemetry.otlp("http://localhost:4318", OtlpProtocol.HTTP_PROTOBUF);
- *     ToolExecutor executor =
- *         ToolExecutor.builder().openTelemetry(telemetry.openTelemetry()).build()) {
+ *     ToolExecutor executor = telemetry.instrument(ToolExecutor.builder()).build()) {
  *   telemetry.subscribe(record -> history.append(record));
  *   ...
  * }
@@ -87,9 +88,23 @@ public final class ParallaxTelemetry implements AutoCloseable {
     return sdk;
   }
 
-  /** The processor that turns tool spans into records. */
+  /**
+   * The processor that takes the engine's records, records the tool metrics and hands the records
+   * to the subscribers: register it with {@code ToolExecutor.Builder.recordSink} (or use {@link
+   * #instrument}).
+   */
   public ExecutionRecordProcessor records() {
     return records;
+  }
+
+  /**
+   * Wires an executor to this telemetry: spans through {@link #openTelemetry()}, records (and the
+   * metrics derived from them) through {@link #records()}.
+   *
+   * @return {@code executor}, for chaining
+   */
+  public ToolExecutor.Builder instrument(ToolExecutor.Builder executor) {
+    return executor.openTelemetry(sdk).recordSink(records);
   }
 
   /** Shorthand for {@code records().subscribe(subscriber)}. */

@@ -25,7 +25,6 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
@@ -59,7 +58,8 @@ class ExecutionRecordProcessorTest {
   }
 
   @Test
-  void everyToolCall_becomesARecord_withTheSpansIdsAndTheCallsFacts() throws Exception {
+  void everyAttempt_becomesARecord_fromTheEngine_withTheSpansIdsAndTheCallsFacts()
+      throws Exception {
     telemetry.subscribe(records::add);
     AtomicInteger flakyCalls = new AtomicInteger();
     Tool<String, Integer> length =
@@ -94,8 +94,8 @@ class ExecutionRecordProcessorTest {
 
     RunResult run;
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .openTelemetry(telemetry.openTelemetry())
+        telemetry
+            .instrument(ToolExecutor.builder())
             .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ZERO).build())
             .build()) {
       run = executor.execute(ExecutionPlan.graph(graph));
@@ -103,7 +103,9 @@ class ExecutionRecordProcessorTest {
     assertThat(telemetry.records().forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
 
     Map<String, ExecutionRecord> byCall =
-        records.stream().collect(Collectors.toMap(ExecutionRecord::callId, r -> r));
+        records.stream()
+            .filter(ExecutionRecord::finalAttempt)
+            .collect(Collectors.toMap(ExecutionRecord::callId, r -> r));
     assertThat(byCall).containsOnlyKeys("a", "b", "c");
     Map<String, SpanData> spanByCall =
         spans.getFinishedSpanItems().stream()
@@ -127,12 +129,23 @@ class ExecutionRecordProcessorTest {
 
     ExecutionRecord b = byCall.get("b");
     assertThat(b.attempts()).isEqualTo(3);
+    assertThat(b.attempt()).isEqualTo(3);
     assertThat(b.status()).isEqualTo(CallStatus.SUCCEEDED);
+    List<ExecutionRecord> bAttempts =
+        records.stream().filter(r -> r.callId().equals("b") && !r.finalAttempt()).toList();
+    assertThat(bAttempts).extracting(ExecutionRecord::attempt).containsExactly(1, 2);
+    assertThat(bAttempts)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(CallStatus.FAILED);
+              assertThat(r.errorType()).isEqualTo(IOException.class.getName());
+              assertThat(r.spanId()).isEqualTo(b.spanId());
+            });
 
     ExecutionRecord c = byCall.get("c");
     assertThat(c.status()).isEqualTo(CallStatus.FAILED);
     assertThat(c.errorType()).isEqualTo(IllegalStateException.class.getName());
-    assertThat(telemetry.records().defaulted()).isZero();
+    assertThat(records).as("a: 1 attempt, b: 3, c: 1").hasSize(5);
     assertThat(telemetry.records().dropped()).isZero();
   }
 
@@ -162,8 +175,8 @@ class ExecutionRecordProcessorTest {
                   return in;
                 });
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .openTelemetry(telemetry.openTelemetry())
+        telemetry
+            .instrument(ToolExecutor.builder())
             .attemptTimeout(Duration.ofMillis(200))
             .retryPolicy(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ZERO).build())
             .build()) {
@@ -186,6 +199,14 @@ class ExecutionRecordProcessorTest {
     assertThat(counts)
         .containsEntry(Attributes.of(ToolSpanAttributes.TOOL_NAME, "ok"), 2L)
         .containsEntry(Attributes.of(ToolSpanAttributes.TOOL_NAME, "flaky"), 1L)
+        .as("one duration per attempt: the failed first attempt of flaky too")
+        .containsEntry(
+            Attributes.of(
+                ToolSpanAttributes.TOOL_NAME,
+                "flaky",
+                ToolSpanAttributes.ERROR_TYPE,
+                IOException.class.getName()),
+            1L)
         .containsEntry(
             Attributes.of(
                 ToolSpanAttributes.TOOL_NAME, "stuck", ToolSpanAttributes.ERROR_TYPE, "timeout"),
@@ -198,14 +219,12 @@ class ExecutionRecordProcessorTest {
 
   @Test
   @Timeout(120)
-  void burstOf50kSpans_withAStuckSubscriber_waitsOneStallTimeout_thenDropsAndCountsTheRest()
+  void burstOf50kRecords_withAStuckSubscriber_waitsOneStallTimeout_thenDropsAndCountsTheRest()
       throws Exception {
     InMemoryMetricReader reader = InMemoryMetricReader.create();
     SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
     ExecutionRecordProcessor processor =
         new ExecutionRecordProcessor(1_000, Duration.ofMillis(200), meters);
-    SdkTracerProvider tracers = SdkTracerProvider.builder().addSpanProcessor(processor).build();
-    Tracer tracer = tracers.get("burst");
     CountDownLatch subscriberStuck = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger delivered = new AtomicInteger();
@@ -221,16 +240,17 @@ class ExecutionRecordProcessorTest {
         });
 
     int burst = 50_000;
+    java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00Z");
     for (int i = 0; i < burst; i++) {
-      tracer
-          .spanBuilder("execute_tool search")
-          .setAttribute(ToolSpanAttributes.OPERATION_NAME, "execute_tool")
-          .setAttribute(ToolSpanAttributes.TOOL_NAME, "search")
-          .setAttribute(ToolSpanAttributes.TOOL_CALL_ID, "call-" + i)
-          .startSpan()
-          .end();
+      processor.accept(
+          ExecutionRecord.builder()
+              .tool("search")
+              .callId("call-" + i)
+              .start(start)
+              .status(CallStatus.SUCCEEDED)
+              .build());
     }
-    // reaching this line means the span ends stopped waiting for the stuck subscriber
+    // reaching this line means the emits stopped waiting for the stuck subscriber
     assertThat(subscriberStuck.await(30, TimeUnit.SECONDS)).isTrue();
     long dropped = processor.dropped();
     assertThat(dropped).isGreaterThanOrEqualTo(burst - 1_000 - 1);
@@ -239,25 +259,26 @@ class ExecutionRecordProcessorTest {
     release.countDown();
     assertThat(processor.forceFlush().join(60, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(delivered.get() + dropped).isEqualTo(burst);
-    tracers.close();
+    processor.shutdown().join(30, TimeUnit.SECONDS);
     meters.close();
   }
 
   @Test
-  void spansThatAreNotToolCalls_areIgnored_andMissingAttributesGetDefaults() {
+  void spans_areNotReadBackAsRecords_onlyTheEngineEmitsThem_inFlightCountsToolSpans() {
     telemetry.subscribe(records::add);
     Tracer tracer = telemetry.openTelemetry().getTracer("other");
     tracer.spanBuilder("GET /weather").startSpan().end();
-    tracer.spanBuilder("execute_tool weather").startSpan().end(); // no attributes at all
+    io.opentelemetry.api.trace.Span tool = tracer.spanBuilder("execute_tool weather").startSpan();
+    Map<String, MetricData> during =
+        metrics.collectAllMetrics().stream().collect(Collectors.toMap(MetricData::getName, m -> m));
+    assertThat(sum(during.get(ToolMetrics.IN_FLIGHT))).isEqualTo(1);
+    tool.end();
     telemetry.records().forceFlush().join(30, TimeUnit.SECONDS);
 
-    assertThat(records).hasSize(1);
-    ExecutionRecord record = records.get(0);
-    assertThat(record.tool()).isEqualTo("weather");
-    assertThat(record.callId()).isEqualTo(record.spanId());
-    assertThat(record.status()).isEqualTo(CallStatus.SUCCEEDED);
-    assertThat(record.attempts()).isEqualTo(1);
-    assertThat(telemetry.records().defaulted()).isEqualTo(1);
+    assertThat(records).isEmpty();
+    Map<String, MetricData> after =
+        metrics.collectAllMetrics().stream().collect(Collectors.toMap(MetricData::getName, m -> m));
+    assertThat(sum(after.get(ToolMetrics.IN_FLIGHT))).isZero();
   }
 
   @Test

@@ -2,30 +2,24 @@ package dev.parallax.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
-import dev.parallax.core.trace.ToolSpanAttributes;
 import dev.parallax.telemetry.metrics.ToolMetrics;
 import dev.parallax.telemetry.record.ExecutionRecordProcessor;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 11, items 9 and 11: subscribers that throw, a record thread that dies, and a burst that
- * outruns the subscribers — with the real SDK ending real spans.
+ * outruns the subscribers — records emitted as the engine emits them, metrics in the real SDK.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RecordProcessorFaultsTest {
@@ -41,28 +35,36 @@ class RecordProcessorFaultsTest {
   private final InMemoryMetricReader reader = InMemoryMetricReader.create();
   private final SdkMeterProvider meters =
       SdkMeterProvider.builder().registerMetricReader(reader).build();
-  private @Nullable SdkTracerProvider tracers;
+  private @Nullable ExecutionRecordProcessor processor;
 
   @AfterEach
   void close() {
-    if (tracers != null) {
-      tracers.shutdown().join(30, TimeUnit.SECONDS);
+    if (processor != null) {
+      processor.shutdown().join(30, TimeUnit.SECONDS);
     }
     meters.close();
   }
 
-  private Tracer tracer(ExecutionRecordProcessor processor) {
-    tracers = SdkTracerProvider.builder().addSpanProcessor(processor).build();
-    return tracers.get("faults");
+  private ExecutionRecordProcessor processor(int capacity, Duration stallTimeout) {
+    processor = new ExecutionRecordProcessor(capacity, stallTimeout, meters);
+    return processor;
   }
 
-  private static Span toolSpan(Tracer tracer, int i) {
-    return tracer
-        .spanBuilder("execute_tool search")
-        .setAttribute(ToolSpanAttributes.OPERATION_NAME, "execute_tool")
-        .setAttribute(ToolSpanAttributes.TOOL_NAME, "search")
-        .setAttribute(ToolSpanAttributes.TOOL_CALL_ID, "call-" + i)
-        .startSpan();
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** Emits the record of call {@code i} as the engine would. */
+  private static void emit(ExecutionRecordProcessor processor, String callId) {
+    processor.accept(
+        ExecutionRecord.builder()
+            .tool("search")
+            .callId(callId)
+            .start(T0)
+            .status(CallStatus.SUCCEEDED)
+            .build());
+  }
+
+  private static void emit(ExecutionRecordProcessor processor, int i) {
+    emit(processor, "call-" + i);
   }
 
   private long metric(String name) {
@@ -75,8 +77,8 @@ class RecordProcessorFaultsTest {
 
   @Test
   void aSubscriberThrowingAnError_noLongerKillsTheRecordThread_everySubscriberGetsLaterRecords() {
-    ExecutionRecordProcessor processor = new ExecutionRecordProcessor(64, meters);
-    Tracer tracer = tracer(processor);
+    ExecutionRecordProcessor processor =
+        processor(64, ExecutionRecordProcessor.DEFAULT_STALL_TIMEOUT);
     List<String> failing = new CopyOnWriteArrayList<>();
     List<String> healthy = new CopyOnWriteArrayList<>();
     AtomicInteger calls = new AtomicInteger();
@@ -92,7 +94,7 @@ class RecordProcessorFaultsTest {
     processor.subscribe(record -> healthy.add(record.callId()));
 
     for (int i = 0; i < 100; i++) {
-      toolSpan(tracer, i).end();
+      emit(processor, i);
     }
 
     assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -105,53 +107,82 @@ class RecordProcessorFaultsTest {
     assertThat(processor.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
   }
 
+  /**
+   * The record thread's own code fails (here: a broken log handler throwing an out-of-memory while
+   * the thread logs that it caught up after back-pressure): what was not delivered is counted as
+   * dropped, later records are dropped and counted, and flush and shutdown report failure.
+   */
   @Test
-  void recordThreadDying_countsWhatWasQueuedAsDropped_andFlushAndShutdownReportFailure()
+  void recordThreadDying_countsWhatWasNotDeliveredAsDropped_andFlushAndShutdownReportFailure()
       throws Exception {
-    ExecutionRecordProcessor processor = new ExecutionRecordProcessor(64, meters);
-    Tracer tracer = tracer(processor);
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<String> delivered = new CopyOnWriteArrayList<>();
-    processor.subscribe(
-        record -> {
-          holding.countDown();
-          await(release);
-          delivered.add(record.callId());
-        });
-    toolSpan(tracer, 0).end();
-    assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-    // the processor's own code fails on the next span: copying it runs out of memory
-    Span poisoned = toolSpan(tracer, 1);
-    poisoned.end();
-    processor.onEnd(new UncopyableSpan((ReadableSpan) poisoned));
-    for (int i = 2; i < 12; i++) {
-      toolSpan(tracer, i).end();
+    Logger log = Logger.getLogger(ExecutionRecordProcessor.class.getName());
+    Level levelBefore = log.getLevel();
+    Handler broken =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (Thread.currentThread().getName().equals("parallax-records")
+                && record.getMessage().contains("caught up")) {
+              throw new OutOfMemoryError("a log handler's out-of-memory");
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.setLevel(Level.FINE);
+    log.addHandler(broken);
+    try {
+      ExecutionRecordProcessor processor = processor(1, Duration.ofSeconds(60));
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> delivered = new CopyOnWriteArrayList<>();
+      processor.subscribe(
+          record -> {
+            holding.countDown();
+            await(release);
+            delivered.add(record.callId());
+          });
+      int burst = 6;
+      Thread producer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < burst; i++) {
+                      emit(processor, i);
+                    }
+                  });
+      assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+      while (processor.backpressureWaits() == 0) {
+        Thread.onSpinWait(); // the producer is about to wait for room; bounded by @Timeout
+      }
+      release.countDown();
+      producer.join();
+      while (!processor.failed()) {
+        Thread.onSpinWait(); // the thread dies once it has caught up; bounded by @Timeout
+      }
+
+      assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
+      assertThat(delivered).startsWith("call-0");
+      assertThat(delivered.size() + processor.dropped()).isEqualTo(burst);
+      long droppedBefore = processor.dropped();
+      emit(processor, burst);
+      assertThat(processor.dropped()).isEqualTo(droppedBefore + 1);
+      assertThat(metric(ToolMetrics.DROPPED)).isEqualTo(processor.dropped());
+      assertThat(processor.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
+    } finally {
+      log.removeHandler(broken);
+      log.setLevel(levelBefore);
     }
-    long droppedBefore = processor.dropped();
-
-    release.countDown();
-
-    assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
-    assertThat(processor.failed()).isTrue();
-    // the SDK's own end of span 1 was delivered too or queued behind: count what was not delivered
-    long undelivered = processor.dropped() - droppedBefore;
-    assertThat(delivered.size() + undelivered).isEqualTo(13); // 12 real spans and the poisoned copy
-    assertThat(delivered).startsWith("call-0");
-    assertThat(metric(ToolMetrics.DROPPED)).isEqualTo(processor.dropped());
-
-    toolSpan(tracer, 12).end();
-    assertThat(processor.dropped()).isEqualTo(droppedBefore + undelivered + 1);
-    assertThat(processor.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
-    assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isFalse();
   }
 
   @Test
-  void fullQueue_spanEndWaitsForTheSubscribers_insteadOfDroppingTheRecord() throws Exception {
+  void fullQueue_emitWaitsForTheSubscribers_insteadOfDroppingTheRecord() throws Exception {
     int capacity = 8;
-    ExecutionRecordProcessor processor =
-        new ExecutionRecordProcessor(capacity, Duration.ofSeconds(60), meters);
-    Tracer tracer = tracer(processor);
+    ExecutionRecordProcessor processor = processor(capacity, Duration.ofSeconds(60));
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<String> delivered = new CopyOnWriteArrayList<>();
@@ -168,7 +199,7 @@ class RecordProcessorFaultsTest {
             .start(
                 () -> {
                   for (int i = 0; i < burst; i++) {
-                    toolSpan(tracer, i).end();
+                    emit(processor, i);
                     ended.incrementAndGet();
                   }
                 });
@@ -191,28 +222,21 @@ class RecordProcessorFaultsTest {
   }
 
   @Test
-  void aSubscriberEndingToolSpans_onTheRecordThread_neverWaitsForItself() {
-    ExecutionRecordProcessor processor =
-        new ExecutionRecordProcessor(1, Duration.ofSeconds(60), meters);
-    Tracer tracer = tracer(processor);
+  void aSubscriberEmittingRecords_onTheRecordThread_neverWaitsForItself() {
+    ExecutionRecordProcessor processor = processor(1, Duration.ofSeconds(60));
     List<String> delivered = new CopyOnWriteArrayList<>();
     processor.subscribe(
         record -> {
           delivered.add(record.callId());
           if (!record.callId().startsWith("inner")) {
             for (int i = 0; i < 5; i++) {
-              tracer
-                  .spanBuilder("execute_tool inner")
-                  .setAttribute(ToolSpanAttributes.OPERATION_NAME, "execute_tool")
-                  .setAttribute(ToolSpanAttributes.TOOL_CALL_ID, "inner-" + record.callId() + i)
-                  .startSpan()
-                  .end();
+              emit(processor, "inner-" + record.callId() + i);
             }
           }
         });
 
     for (int i = 0; i < 3; i++) {
-      toolSpan(tracer, i).end();
+      emit(processor, i);
     }
 
     assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -222,18 +246,18 @@ class RecordProcessorFaultsTest {
   }
 
   @Test
-  void shutdown_deliversWhatIsQueued_andCountsSpansEndedAfterIt() {
-    ExecutionRecordProcessor processor = new ExecutionRecordProcessor(64, meters);
-    Tracer tracer = tracer(processor);
+  void shutdown_deliversWhatIsQueued_andCountsRecordsEmittedAfterIt() {
+    ExecutionRecordProcessor processor =
+        processor(64, ExecutionRecordProcessor.DEFAULT_STALL_TIMEOUT);
     List<ExecutionRecord> delivered = new CopyOnWriteArrayList<>();
     processor.subscribe(delivered::add);
     for (int i = 0; i < 40; i++) {
-      toolSpan(tracer, i).end();
+      emit(processor, i);
     }
 
     assertThat(processor.shutdown().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(delivered).hasSize(40);
-    toolSpan(tracer, 40).end();
+    emit(processor, 40);
     assertThat(processor.dropped()).isEqualTo(1);
     assertThat(processor.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
   }
@@ -243,65 +267,6 @@ class RecordProcessorFaultsTest {
       latch.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A real ended span whose copy fails the way an exhausted heap would make it fail. */
-  private record UncopyableSpan(ReadableSpan span) implements ReadableSpan {
-    @Override
-    public SpanData toSpanData() {
-      throw new OutOfMemoryError("simulated: copying the span ran out of memory");
-    }
-
-    @Override
-    public SpanContext getSpanContext() {
-      return span.getSpanContext();
-    }
-
-    @Override
-    public SpanContext getParentSpanContext() {
-      return span.getParentSpanContext();
-    }
-
-    @Override
-    public String getName() {
-      return span.getName();
-    }
-
-    @Override
-    @Deprecated
-    public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-      return span.getInstrumentationLibraryInfo();
-    }
-
-    @Override
-    public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-      return span.getInstrumentationScopeInfo();
-    }
-
-    @Override
-    public boolean hasEnded() {
-      return span.hasEnded();
-    }
-
-    @Override
-    public long getLatencyNanos() {
-      return span.getLatencyNanos();
-    }
-
-    @Override
-    public SpanKind getKind() {
-      return span.getKind();
-    }
-
-    @Override
-    public <T> @Nullable T getAttribute(AttributeKey<T> key) {
-      return span.getAttribute(key);
-    }
-
-    @Override
-    public Attributes getAttributes() {
-      return span.getAttributes();
     }
   }
 }

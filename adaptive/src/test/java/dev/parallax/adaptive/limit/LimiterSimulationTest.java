@@ -41,28 +41,25 @@ class LimiterSimulationTest {
               * Math.exp(0.1 * random.nextGaussian());
       boolean failed = random.nextDouble() < backend.failureProbability(n);
       predictor.accept(
-          new dev.parallax.core.record.ExecutionRecord(
-              "backend",
-              "c" + i,
-              "0123456789abcdef0123456789abcdef",
-              "0123456789abcdef",
-              "run",
-              java.time.Instant.EPOCH.plusMillis(i),
-              java.time.Duration.ofNanos((long) (seconds * 1e9)),
-              failed
-                  ? dev.parallax.core.call.CallStatus.FAILED
-                  : dev.parallax.core.call.CallStatus.SUCCEEDED,
-              failed ? "overload" : null,
-              1,
-              java.time.Duration.ZERO,
-              n,
-              false,
-              null,
-              null,
-              null,
-              null,
-              java.util.Map.of(),
-              null));
+          dev.parallax.core.record.ExecutionRecord.builder()
+              .tool("backend")
+              .callId("c" + i)
+              .traceId("0123456789abcdef0123456789abcdef")
+              .spanId("0123456789abcdef")
+              .runId("run")
+              .start(java.time.Instant.EPOCH.plusMillis(i))
+              .duration(java.time.Duration.ofNanos((long) (seconds * 1e9)))
+              .status(
+                  failed
+                      ? dev.parallax.core.call.CallStatus.FAILED
+                      : dev.parallax.core.call.CallStatus.SUCCEEDED)
+              .errorType(failed ? "overload" : null)
+              .attempts(1)
+              .queueWait(java.time.Duration.ZERO)
+              .inFlight(n)
+              .cacheHit(false)
+              .features(java.util.Map.of())
+              .build());
     }
     predictor.retrain();
     long reference = predictor.noLoadLatency("backend").toNanos();

@@ -124,26 +124,22 @@ public final class LatencyModel {
   }
 
   private static ExecutionRecord record(SimulatedCall call, int index, HexFormat hex) {
-    return new ExecutionRecord(
-        call.tool(),
-        call.id(),
-        "0".repeat(32),
-        hex.toHexDigits((long) index + 1),
-        "",
-        Instant.EPOCH.plusMillis(index),
-        call.duration(),
-        call.succeeds() ? CallStatus.SUCCEEDED : CallStatus.FAILED,
-        call.succeeds() ? null : "failed",
-        1,
-        Duration.ZERO,
-        0,
-        false,
-        null,
-        null,
-        null,
-        null,
-        call.features(),
-        null);
+    return ExecutionRecord.builder()
+        .tool(call.tool())
+        .callId(call.id())
+        .traceId("0".repeat(32))
+        .spanId(hex.toHexDigits((long) index + 1))
+        .runId("")
+        .start(Instant.EPOCH.plusMillis(index))
+        .duration(call.duration())
+        .status(call.succeeds() ? CallStatus.SUCCEEDED : CallStatus.FAILED)
+        .errorType(call.succeeds() ? null : "failed")
+        .attempts(1)
+        .queueWait(Duration.ZERO)
+        .inFlight(0)
+        .cacheHit(false)
+        .features(call.features())
+        .build();
   }
 
   private static double meanLog(List<SimulatedCall> calls) {

@@ -7,11 +7,13 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.internal.EngineSettings;
 import dev.parallax.core.internal.PolicyNames;
+import dev.parallax.core.internal.RecordSinks;
 import dev.parallax.core.internal.Run;
 import dev.parallax.core.internal.ToolPolicies;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.policy.ToolPolicy;
+import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -213,6 +215,11 @@ public final class ToolExecutor implements AutoCloseable {
     return executeAsync(ExecutionPlan.batch(tool, inputs));
   }
 
+  /** How many calls of a {@linkplain Builder#recordSink record sink} threw (and were ignored). */
+  public long recordSinkFailures() {
+    return settings.records().failures();
+  }
+
   /** Number of runs in progress. */
   public int activeRuns() {
     return active.size();
@@ -252,6 +259,7 @@ public final class ToolExecutor implements AutoCloseable {
     private @Nullable Duration runDeadline;
     private FailureMode failureMode = FailureMode.CONTINUE;
     private final List<ExecutionListener> listeners = new ArrayList<>();
+    private final List<ExecutionRecordSink> recordSinks = new ArrayList<>();
     private @Nullable OpenTelemetry openTelemetry;
     private boolean recordPayloads;
     private ExceptionRecording exceptionRecording = ExceptionRecording.ofDefaults();
@@ -411,6 +419,19 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
+     * Adds a sink of {@link dev.parallax.core.record.ExecutionRecord}s (default none): one record
+     * per attempt of every call, and one for every call that never started; see {@link
+     * ExecutionRecordSink}. Several sinks may be added; each gets every record, in the order added.
+     * Records are built only when at least one sink is registered, and need no OpenTelemetry SDK.
+     * What a sink throws is logged, counted ({@link ToolExecutor#recordSinkFailures()}) and
+     * ignored.
+     */
+    public Builder recordSink(ExecutionRecordSink sink) {
+      recordSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /**
      * Traces runs and calls with this OpenTelemetry (default: no spans). {@code
      * GlobalOpenTelemetry} is never used implicitly.
      */
@@ -550,7 +571,8 @@ public final class ToolExecutor implements AutoCloseable {
               failureMode,
               maxConcurrency,
               random,
-              exceptionRecording);
+              exceptionRecording,
+              recordSinks.isEmpty() ? RecordSinks.NONE : new RecordSinks(recordSinks));
       return new ToolExecutor(settings, owned);
     }
 

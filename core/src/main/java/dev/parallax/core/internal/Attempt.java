@@ -165,14 +165,26 @@ final class Attempt extends SerialInbox.Event
     report(value, error, cacheStatus);
   }
 
+  /**
+   * On the first attempt, takes the tool's features of the input (and the input as JSON when opted
+   * in) for the span and the records — here on the attempt's thread, not in the run's events.
+   */
   private void recordInput(Tool<Object, ?> tool) {
     Span span = node.span;
-    if (number == 1 && span != null) {
-      try {
-        CallSpans.recordInput(span, tool, input, node.run.settings().recordPayloads());
-      } catch (Throwable e) {
-        // tracing only watches: the call runs all the same
+    if (number != 1 || (span == null && node.run.settings().records().isEmpty())) {
+      return;
+    }
+    boolean payloads = node.run.settings().recordPayloads();
+    try {
+      Map<String, Double> features = CallSpans.features(tool, input);
+      String arguments = payloads ? CallSpans.toJson(input) : null;
+      node.features = features; // read by the run's events after this attempt reports
+      node.arguments = arguments;
+      if (span != null) {
+        CallSpans.recordInput(span, features, arguments);
       }
+    } catch (Throwable e) {
+      // tracing and records only watch: the call runs all the same
     }
   }
 

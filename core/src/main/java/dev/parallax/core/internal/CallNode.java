@@ -68,6 +68,20 @@ final class CallNode implements PendingCall {
 
   @Nullable Prediction prediction;
 
+  /** Whether {@link #prediction} was asked for already: the predictor is asked once per call. */
+  boolean predicted;
+
+  /**
+   * The tool's features of the input and, when opted in, the input as JSON: taken by the first
+   * attempt on its thread, for the span and the records; null until then.
+   */
+  volatile @Nullable Map<String, Double> features;
+
+  volatile @Nullable String arguments;
+
+  /** The span id of the call's records when the call has no valid span; made when first needed. */
+  @Nullable String recordSpanId;
+
   /** Sentinel of {@link #queuedNanos} and {@link #startedNanos} before the event happened. */
   static final long NEVER = Long.MIN_VALUE;
 

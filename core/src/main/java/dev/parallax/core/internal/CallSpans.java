@@ -102,20 +102,24 @@ final class CallSpans {
     return builder.startSpan();
   }
 
-  /**
-   * Puts the tool's features of the input on the span, and the input itself when the user opted in;
-   * called on the first attempt's thread, once the input is resolved (derived inputs too). A
-   * failing feature extractor is ignored.
-   */
-  static void recordInput(Span span, Tool<Object, ?> tool, Object input, boolean payloads) {
-    if (payloads) {
-      span.setAttribute(TOOL_CALL_ARGUMENTS, toJson(input));
-    }
-    Map<String, Double> features;
+  /** The tool's features of the input; a failing feature extractor gives none. */
+  static Map<String, Double> features(Tool<Object, ?> tool, Object input) {
     try {
-      features = tool.features(input);
+      Map<String, Double> features = tool.features(input);
+      return features == null ? Map.of() : features;
     } catch (RuntimeException e) {
-      return;
+      return Map.of();
+    }
+  }
+
+  /**
+   * Puts the tool's features of the input on the span, and the input itself when the user opted in
+   * ({@code arguments} not null); called on the first attempt's thread, once the input is resolved
+   * (derived inputs too).
+   */
+  static void recordInput(Span span, Map<String, Double> features, @Nullable String arguments) {
+    if (arguments != null) {
+      span.setAttribute(TOOL_CALL_ARGUMENTS, arguments);
     }
     features.forEach(
         (name, value) -> {
@@ -207,7 +211,7 @@ final class CallSpans {
     return error.getClass().getName();
   }
 
-  private static String toJson(@Nullable Object value) {
+  static String toJson(@Nullable Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (Exception | StackOverflowError e) {

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param exceptionRecording what of a failed call's exception goes onto its span
  * @param policies retry policy, attempt timeout and concurrency limit by tool: the executor's
  *     defaults and the tool and capability policies over them
+ * @param records where the records of attempts and calls go
  */
 public record EngineSettings(
     TimeSource time,
@@ -42,7 +43,8 @@ public record EngineSettings(
     FailureMode failureMode,
     int maxConcurrency,
     RandomGenerator random,
-    ExceptionRecording exceptionRecording) {
+    ExceptionRecording exceptionRecording,
+    RecordSinks records) {
   /**
    * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});
    * called when the executor class loads.

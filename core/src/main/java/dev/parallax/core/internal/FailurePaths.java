@@ -75,7 +75,8 @@ final class FailurePaths {
               FailureMode.CONTINUE,
               1,
               new SplittableRandom(0),
-              ExceptionRecording.ofDefaults());
+              ExceptionRecording.ofDefaults(),
+              RecordSinks.NONE);
       Run run = new Run("warm-up", settings, plan, () -> {});
       run.start(Context.root());
       run.result().exceptionally(e -> null).join();

@@ -13,14 +13,17 @@ import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AttemptSample.Outcome;
 import dev.parallax.core.spi.FallbackPolicy;
+import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.InvalidArgumentsException;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +90,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private final boolean sequential;
   private final @Nullable Duration deadline;
   private final boolean hasListeners;
+  private final RecordSinks records;
+
+  /** Trace id of the records of calls without a valid span; made when first needed. */
+  private @Nullable String recordTraceId;
+
   private final SerialInbox inbox = new SerialInbox(this);
   private List<Attempt> toStart;
   private List<Runnable> effects = new ArrayList<>();
@@ -145,7 +153,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.sequential = plan.mode() == ExecutionPlan.Mode.SEQUENTIAL;
     this.deadline = plan.deadline() != null ? plan.deadline() : settings.runDeadline();
     this.hasListeners = !settings.listeners().isEmpty();
+    this.records = settings.records();
     this.nodes = CallNode.buildAll(this, plan.nodes());
+    predictAll();
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
     ReadyQueue<CallNode> queue = new FifoQueue<>();
     Admission opened = PlugIns.NO_ADMISSION;
@@ -499,7 +509,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (node.call.input() == null && !resolveDerivedInput(node)) {
       return;
     }
-    node.prediction = PlugIns.predict(settings, node);
+    if (!node.predicted) {
+      node.predicted = true;
+      node.prediction = PlugIns.predict(settings, node);
+    }
     offer(node);
     if (hasListeners && node.state == CallNode.State.READY) {
       fire(l -> l.onQueued(node));
@@ -768,6 +781,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         if (sequential) {
           inFlight++; // in a sequence the next call waits for this one's retries
         }
+        recordAttempt(node, attempt, error, false);
         node.retryTimer = settings.time().schedule(delay, () -> onRetryDue(node));
         if (hasListeners) {
           int next = node.attempt + 1;
@@ -777,6 +791,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
       FallbackPolicy.Swap alternative = PlugIns.alternativeFor(settings, node, error);
       if (alternative != null) {
+        recordAttempt(node, attempt, error, false);
         IllegalArgumentException ambiguous = node.trySwitchTool(alternative, error);
         if (ambiguous == null) {
           offer(node);
@@ -876,6 +891,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private void finish(
       CallNode node, CallStatus status, @Nullable Object value, @Nullable Throwable error) {
+    if (!records.isEmpty()) {
+      recordFinal(node, status, error);
+    }
     node.state = CallNode.State.DONE;
     unfinished--;
     long now = now();
@@ -963,6 +981,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
                 null,
                 false);
         dependent.result = result;
+        if (!records.isEmpty()) {
+          emit(neverStarted(dependent, CallStatus.SKIPPED, result.error()));
+        }
         if (brokenQueue == null) {
           try {
             ready.onFinished(dependent, result);
@@ -974,6 +995,144 @@ public final class Run implements ToolRun, SerialInbox.Effects {
           fire(l -> l.onSkipped(dependent, result));
         }
         work.add(dependent);
+      }
+    }
+  }
+
+  // ---- predictions and records ----
+
+  /**
+   * Asks the predictor, once per call, before the run opens its ready queue, so that a scheduling
+   * policy can rank by the call's own prediction instead of asking again. A derived call is asked
+   * before its input is known (a predictor sees what it would see when the call is queued: the
+   * {@code PendingCall} shows no input for it); a call whose arguments were rejected is not asked.
+   */
+  private void predictAll() {
+    if (settings.predictor() == dev.parallax.core.spi.Predictor.NONE) {
+      return;
+    }
+    for (CallNode node : nodes) {
+      if (node.call.argumentsError() == null) {
+        node.predicted = true;
+        node.prediction = PlugIns.predict(settings, node);
+      }
+    }
+  }
+
+  /** The record of an attempt that failed and is followed by another (a retry, a fallback). */
+  private void recordAttempt(CallNode node, Attempt attempt, Throwable error, boolean last) {
+    if (records.isEmpty()) {
+      return;
+    }
+    CallStatus status =
+        error instanceof ToolTimeoutException ? CallStatus.TIMED_OUT : CallStatus.FAILED;
+    emit(attemptRecord(node, attempt, status, error, last));
+  }
+
+  /** The call's last record: its running attempt's, or one without an attempt of its own. */
+  private void recordFinal(CallNode node, CallStatus status, @Nullable Throwable error) {
+    Attempt attempt = node.current;
+    if (node.state == CallNode.State.RUNNING && attempt != null) {
+      emit(attemptRecord(node, attempt, status, error, true));
+    } else if (node.attempt == 0) {
+      emit(neverStarted(node, status, error));
+    } else { // stopped between attempts: no attempt of its own, zero duration
+      emit(record(node, node.tool.name(), node.attempt, now(), now(), 0, status, error, true));
+    }
+  }
+
+  private ExecutionRecord.@Nullable Builder attemptRecord(
+      CallNode node, Attempt attempt, CallStatus status, @Nullable Throwable error, boolean last) {
+    // an attempt that reported ended when it reported; one given up (timeout, cancel) ends now
+    long end = attempt.abandonedAs != null ? now() : attempt.endNanos;
+    return record(
+        node,
+        attempt.tool.name(),
+        attempt.number,
+        attempt.startNanos,
+        end,
+        attempt.inFlightAtStart,
+        status,
+        error,
+        last);
+  }
+
+  private ExecutionRecord.@Nullable Builder neverStarted(
+      CallNode node, CallStatus status, @Nullable Throwable error) {
+    return record(node, node.tool.name(), 0, now(), now(), 0, status, error, true);
+  }
+
+  /** A record from the engine's facts; null if it could not be built (out of memory). */
+  private ExecutionRecord.@Nullable Builder record(
+      CallNode node,
+      String tool,
+      int attempt,
+      long startNanos,
+      long endNanos,
+      int inFlightAtStart,
+      CallStatus status,
+      @Nullable Throwable error,
+      boolean last) {
+    try {
+      String calledTool = node.call.tool().name();
+      Map<String, Double> features = node.features;
+      Prediction prediction = node.prediction;
+      ExecutionRecord.Builder b =
+          ExecutionRecord.builder()
+              .tool(tool)
+              .callId(node.call.id())
+              .runId(id)
+              .start(instantAt(startNanos))
+              .duration(Duration.ofNanos(Math.max(0, endNanos - startNanos)))
+              .status(status)
+              .errorType(error == null ? null : CallSpans.errorType(error))
+              .attempt(attempt)
+              .attempts(attempt)
+              .finalAttempt(last)
+              .inFlight(inFlightAtStart)
+              .cacheHit(attempt > 0 && node.cacheStatus == ResultCache.Status.HIT)
+              .fallbackFrom(tool.equals(calledTool) ? null : calledTool)
+              .features(features == null ? Map.of() : features)
+              .arguments(node.arguments);
+      if (node.queuedNanos != CallNode.NEVER && node.startedNanos != CallNode.NEVER) {
+        b.queueWait(Duration.ofNanos(node.startedNanos - node.queuedNanos));
+      }
+      if (prediction != null) {
+        b.predictedLatency(prediction.latency())
+            .predictedSuccess(prediction.successProbability())
+            .predictionSource(prediction.source());
+      }
+      SpanContext spanContext = node.span == null ? null : node.span.getSpanContext();
+      if (spanContext != null && spanContext.isValid()) {
+        b.traceId(spanContext.getTraceId()).spanId(spanContext.getSpanId());
+      } else {
+        if (node.recordSpanId == null) {
+          node.recordSpanId = Ids.spanId();
+        }
+        b.traceId(recordTraceId()).spanId(node.recordSpanId);
+      }
+      return b;
+    } catch (Throwable e) {
+      Guard.log(LOG, "could not build the record of " + node + "; not recorded", e);
+      return null;
+    }
+  }
+
+  private String recordTraceId() {
+    if (recordTraceId == null) {
+      SpanContext runContext = span == null ? null : span.getSpanContext();
+      recordTraceId =
+          runContext != null && runContext.isValid() ? runContext.getTraceId() : Ids.traceId();
+    }
+    return recordTraceId;
+  }
+
+  private void emit(ExecutionRecord.@Nullable Builder record) {
+    if (record != null) {
+      try {
+        records.emit(record.build());
+      } catch (Throwable e) {
+        Guard.log(LOG, "could not build an execution record; not recorded", e);
       }
     }
   }

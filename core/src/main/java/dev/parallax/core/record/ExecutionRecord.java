@@ -3,79 +3,521 @@ package dev.parallax.core.record;
 import dev.parallax.core.call.CallStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One finished tool call as data: what ran, when, how long, how it ended and under what conditions.
- * Raw arguments are absent unless the user opted in to recording them.
+ * One attempt of a tool call as data: what ran, when, how long, how it ended and under what
+ * conditions. The engine emits one record per attempt through {@link ExecutionRecordSink}s, and one
+ * record with {@linkplain #attempt() attempt} 0 and zero duration for a call that never started
+ * (skipped, cancelled, refused arguments, deadline passed first). The last record of a call has
+ * {@link #finalAttempt()} set and the call's final {@link #status()}; a call stopped between two
+ * attempts (cancelled while it waited to retry) ends with a final record of zero duration numbered
+ * as its last attempt. Raw arguments are absent unless the user opted in to recording them.
  *
- * <p>Immutable. The features map is sorted by name.
- *
- * @param tool the tool that answered
- * @param callId the call's id
- * @param traceId the trace id, 32 hex digits
- * @param spanId the call span's id, 16 hex digits
- * @param runId the run's id ({@code ""} if unknown)
- * @param start when the call's first attempt started
- * @param duration from its start to its final result
- * @param status how it ended
- * @param errorType {@code error.type} when it did not succeed, else {@code null}
- * @param attempts how many attempts it made
- * @param queueWait time between becoming ready and starting
- * @param inFlight calls of its run running when it started, itself included (0 if unknown)
- * @param cacheHit whether the value came from the result cache
- * @param fallbackFrom the tool originally called, if another tool answered
- * @param predictedLatency the latency predicted when it was queued, if any
- * @param predictedSuccess the success probability predicted, if any
- * @param predictionSource where the prediction came from, if any
- * @param features the call's numeric features by name
- * @param arguments the raw arguments as JSON, only when the user opted in
+ * <p>Built with {@link #builder()} (or {@link #toBuilder()} to change a few fields); new fields get
+ * a default, so code building records keeps compiling as the type grows. Immutable and thread-safe;
+ * equal when every field is equal. The features map is sorted by name.
  */
-public record ExecutionRecord(
-    String tool,
-    String callId,
-    String traceId,
-    String spanId,
-    String runId,
-    Instant start,
-    Duration duration,
-    CallStatus status,
-    @Nullable String errorType,
-    int attempts,
-    Duration queueWait,
-    int inFlight,
-    boolean cacheHit,
-    @Nullable String fallbackFrom,
-    @Nullable Duration predictedLatency,
-    @Nullable Double predictedSuccess,
-    @Nullable String predictionSource,
-    Map<String, Double> features,
-    @Nullable String arguments) {
+public final class ExecutionRecord {
 
-  /** Validates and copies. */
-  public ExecutionRecord {
-    Objects.requireNonNull(tool, "tool");
-    Objects.requireNonNull(callId, "callId");
-    Objects.requireNonNull(traceId, "traceId");
-    Objects.requireNonNull(spanId, "spanId");
-    Objects.requireNonNull(runId, "runId");
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(duration, "duration");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(queueWait, "queueWait");
-    features = java.util.Collections.unmodifiableMap(new TreeMap<>(features));
+  private final String tool;
+  private final String callId;
+  private final String traceId;
+  private final String spanId;
+  private final String runId;
+  private final Instant start;
+  private final Duration duration;
+  private final CallStatus status;
+  private final @Nullable String errorType;
+  private final int attempt;
+  private final int attempts;
+  private final boolean finalAttempt;
+  private final Duration queueWait;
+  private final int inFlight;
+  private final boolean cacheHit;
+  private final @Nullable String fallbackFrom;
+  private final @Nullable Duration predictedLatency;
+  private final @Nullable Double predictedSuccess;
+  private final @Nullable String predictionSource;
+  private final Map<String, Double> features;
+  private final @Nullable String arguments;
+
+  private ExecutionRecord(Builder b) {
+    this.tool = Objects.requireNonNull(b.tool, "tool");
+    this.callId = Objects.requireNonNull(b.callId, "callId");
+    this.traceId = b.traceId;
+    this.spanId = b.spanId;
+    this.runId = b.runId;
+    this.start = Objects.requireNonNull(b.start, "start");
+    this.duration = b.duration;
+    this.status = Objects.requireNonNull(b.status, "status");
+    this.errorType = b.errorType;
+    this.attempt = b.attempt;
+    this.attempts = b.attempts < 0 ? b.attempt : b.attempts;
+    this.finalAttempt = b.finalAttempt;
+    this.queueWait = b.queueWait;
+    this.inFlight = b.inFlight;
+    this.cacheHit = b.cacheHit;
+    this.fallbackFrom = b.fallbackFrom;
+    this.predictedLatency = b.predictedLatency;
+    this.predictedSuccess = b.predictedSuccess;
+    this.predictionSource = b.predictionSource;
+    this.features =
+        b.features.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.features));
+    this.arguments = b.arguments;
   }
 
-  /** Whether the call succeeded. */
+  /**
+   * A builder. {@code tool}, {@code callId}, {@code start} and {@code status} are required; the
+   * other fields default to: ids and run id {@code ""}, zero durations, attempt 1 of 1 and final,
+   * no error, no prediction, no features.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this record's fields. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The tool that ran the attempt (after a fallback, the alternative). */
+  public String tool() {
+    return tool;
+  }
+
+  /** The call's id. */
+  public String callId() {
+    return callId;
+  }
+
+  /** The trace id, 32 hex digits ({@code ""} if unknown). */
+  public String traceId() {
+    return traceId;
+  }
+
+  /**
+   * The call's span id, 16 hex digits ({@code ""} if unknown); every attempt of a call shares it.
+   */
+  public String spanId() {
+    return spanId;
+  }
+
+  /** The run's id ({@code ""} if unknown). */
+  public String runId() {
+    return runId;
+  }
+
+  /** When the attempt started; for a call that never started, when it ended. */
+  public Instant start() {
+    return start;
+  }
+
+  /**
+   * How long the attempt took: from its start to its outcome (success, failure, or the moment the
+   * engine gave up on it). Excludes back-off and other attempts; zero for a call that never
+   * started.
+   */
+  public Duration duration() {
+    return duration;
+  }
+
+  /**
+   * How the attempt ended; for the {@linkplain #finalAttempt() final} record, how the call ended. A
+   * failed attempt that is retried is {@link CallStatus#FAILED} or {@link CallStatus#TIMED_OUT}.
+   */
+  public CallStatus status() {
+    return status;
+  }
+
+  /** {@code error.type} when the attempt did not succeed, else {@code null}. */
+  public @Nullable String errorType() {
+    return errorType;
+  }
+
+  /** The attempt's number, from 1; 0 for a call that never started. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /** How many attempts the call had made when this record was made (this one included). */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** Whether this is the call's last record: its status is the call's final status. */
+  public boolean finalAttempt() {
+    return finalAttempt;
+  }
+
+  /** Time between the call becoming ready and its first attempt starting. */
+  public Duration queueWait() {
+    return queueWait;
+  }
+
+  /** Calls of its run running when the attempt started, itself included (0 if unknown). */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** Whether the value came from the result cache. */
+  public boolean cacheHit() {
+    return cacheHit;
+  }
+
+  /** The tool originally called, if another tool ran this attempt. */
+  public @Nullable String fallbackFrom() {
+    return fallbackFrom;
+  }
+
+  /** The latency predicted for the call, if any. */
+  public @Nullable Duration predictedLatency() {
+    return predictedLatency;
+  }
+
+  /** The success probability predicted for the call, if any. */
+  public @Nullable Double predictedSuccess() {
+    return predictedSuccess;
+  }
+
+  /** Where the prediction came from, if any. */
+  public @Nullable String predictionSource() {
+    return predictionSource;
+  }
+
+  /** The call's numeric features by name, sorted by name. */
+  public Map<String, Double> features() {
+    return features;
+  }
+
+  /** The raw arguments as JSON, only when the user opted in. */
+  public @Nullable String arguments() {
+    return arguments;
+  }
+
+  /** Whether the attempt (for the final record: the call) succeeded. */
   public boolean succeeded() {
     return status.isSuccess();
   }
 
-  /** When the call ended. */
+  /** Whether the call never started: no attempt ran. */
+  public boolean neverStarted() {
+    return attempt == 0;
+  }
+
+  /** When the attempt ended. */
   public Instant end() {
     return start.plus(duration);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ExecutionRecord r)) {
+      return false;
+    }
+    return attempt == r.attempt
+        && attempts == r.attempts
+        && finalAttempt == r.finalAttempt
+        && inFlight == r.inFlight
+        && cacheHit == r.cacheHit
+        && tool.equals(r.tool)
+        && callId.equals(r.callId)
+        && traceId.equals(r.traceId)
+        && spanId.equals(r.spanId)
+        && runId.equals(r.runId)
+        && start.equals(r.start)
+        && duration.equals(r.duration)
+        && status == r.status
+        && Objects.equals(errorType, r.errorType)
+        && queueWait.equals(r.queueWait)
+        && Objects.equals(fallbackFrom, r.fallbackFrom)
+        && Objects.equals(predictedLatency, r.predictedLatency)
+        && Objects.equals(predictedSuccess, r.predictedSuccess)
+        && Objects.equals(predictionSource, r.predictionSource)
+        && features.equals(r.features)
+        && Objects.equals(arguments, r.arguments);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        tool,
+        callId,
+        traceId,
+        spanId,
+        runId,
+        start,
+        duration,
+        status,
+        errorType,
+        attempt,
+        attempts,
+        finalAttempt,
+        queueWait,
+        inFlight,
+        cacheHit,
+        fallbackFrom,
+        predictedLatency,
+        predictedSuccess,
+        predictionSource,
+        features,
+        arguments);
+  }
+
+  @Override
+  public String toString() {
+    return "ExecutionRecord[tool="
+        + tool
+        + ", callId="
+        + callId
+        + ", traceId="
+        + traceId
+        + ", spanId="
+        + spanId
+        + ", runId="
+        + runId
+        + ", start="
+        + start
+        + ", duration="
+        + duration
+        + ", status="
+        + status
+        + ", errorType="
+        + errorType
+        + ", attempt="
+        + attempt
+        + ", attempts="
+        + attempts
+        + ", finalAttempt="
+        + finalAttempt
+        + ", queueWait="
+        + queueWait
+        + ", inFlight="
+        + inFlight
+        + ", cacheHit="
+        + cacheHit
+        + ", fallbackFrom="
+        + fallbackFrom
+        + ", predictedLatency="
+        + predictedLatency
+        + ", predictedSuccess="
+        + predictedSuccess
+        + ", predictionSource="
+        + predictionSource
+        + ", features="
+        + features
+        + (arguments != null ? ", arguments=(" + arguments.length() + " chars)" : "")
+        + "]";
+  }
+
+  /**
+   * Builds an {@link ExecutionRecord}; see {@link ExecutionRecord#builder()} for the defaults. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable String tool;
+    private @Nullable String callId;
+    private String traceId = "";
+    private String spanId = "";
+    private String runId = "";
+    private @Nullable Instant start;
+    private Duration duration = Duration.ZERO;
+    private @Nullable CallStatus status;
+    private @Nullable String errorType;
+    private int attempt = 1;
+    private int attempts = -1; // unset: the attempt number
+    private boolean finalAttempt = true;
+    private Duration queueWait = Duration.ZERO;
+    private int inFlight;
+    private boolean cacheHit;
+    private @Nullable String fallbackFrom;
+    private @Nullable Duration predictedLatency;
+    private @Nullable Double predictedSuccess;
+    private @Nullable String predictionSource;
+    private Map<String, Double> features = Map.of();
+    private @Nullable String arguments;
+
+    private Builder() {}
+
+    private Builder(ExecutionRecord r) {
+      tool = r.tool;
+      callId = r.callId;
+      traceId = r.traceId;
+      spanId = r.spanId;
+      runId = r.runId;
+      start = r.start;
+      duration = r.duration;
+      status = r.status;
+      errorType = r.errorType;
+      attempt = r.attempt;
+      attempts = r.attempts;
+      finalAttempt = r.finalAttempt;
+      queueWait = r.queueWait;
+      inFlight = r.inFlight;
+      cacheHit = r.cacheHit;
+      fallbackFrom = r.fallbackFrom;
+      predictedLatency = r.predictedLatency;
+      predictedSuccess = r.predictedSuccess;
+      predictionSource = r.predictionSource;
+      features = r.features;
+      arguments = r.arguments;
+    }
+
+    /** The tool that ran the attempt. Required. */
+    public Builder tool(String tool) {
+      this.tool = Objects.requireNonNull(tool, "tool");
+      return this;
+    }
+
+    /** The call's id. Required. */
+    public Builder callId(String callId) {
+      this.callId = Objects.requireNonNull(callId, "callId");
+      return this;
+    }
+
+    /** The trace id; default {@code ""}. */
+    public Builder traceId(String traceId) {
+      this.traceId = Objects.requireNonNull(traceId, "traceId");
+      return this;
+    }
+
+    /** The call's span id; default {@code ""}. */
+    public Builder spanId(String spanId) {
+      this.spanId = Objects.requireNonNull(spanId, "spanId");
+      return this;
+    }
+
+    /** The run's id; default {@code ""}. */
+    public Builder runId(String runId) {
+      this.runId = Objects.requireNonNull(runId, "runId");
+      return this;
+    }
+
+    /** When the attempt started. Required. */
+    public Builder start(Instant start) {
+      this.start = Objects.requireNonNull(start, "start");
+      return this;
+    }
+
+    /** How long the attempt took; default zero. */
+    public Builder duration(Duration duration) {
+      this.duration = Objects.requireNonNull(duration, "duration");
+      return this;
+    }
+
+    /** How the attempt (or, if final, the call) ended. Required. */
+    public Builder status(CallStatus status) {
+      this.status = Objects.requireNonNull(status, "status");
+      return this;
+    }
+
+    /** The {@code error.type}; default none. */
+    public Builder errorType(@Nullable String errorType) {
+      this.errorType = errorType;
+      return this;
+    }
+
+    /**
+     * The attempt's number, from 1, or 0 for a call that never started; default 1.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder attempt(int attempt) {
+      if (attempt < 0) {
+        throw new IllegalArgumentException("attempt must be >= 0, was " + attempt);
+      }
+      this.attempt = attempt;
+      return this;
+    }
+
+    /**
+     * How many attempts the call had made; default: the {@linkplain #attempt(int) attempt number}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder attempts(int attempts) {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must be >= 0, was " + attempts);
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** Whether this is the call's last record; default {@code true}. */
+    public Builder finalAttempt(boolean finalAttempt) {
+      this.finalAttempt = finalAttempt;
+      return this;
+    }
+
+    /** Time between the call becoming ready and starting; default zero. */
+    public Builder queueWait(Duration queueWait) {
+      this.queueWait = Objects.requireNonNull(queueWait, "queueWait");
+      return this;
+    }
+
+    /** Calls running when the attempt started, itself included; default 0 (unknown). */
+    public Builder inFlight(int inFlight) {
+      this.inFlight = inFlight;
+      return this;
+    }
+
+    /** Whether the value came from the result cache; default {@code false}. */
+    public Builder cacheHit(boolean cacheHit) {
+      this.cacheHit = cacheHit;
+      return this;
+    }
+
+    /** The tool originally called, if another tool ran; default none. */
+    public Builder fallbackFrom(@Nullable String fallbackFrom) {
+      this.fallbackFrom = fallbackFrom;
+      return this;
+    }
+
+    /** The predicted latency; default none. */
+    public Builder predictedLatency(@Nullable Duration predictedLatency) {
+      this.predictedLatency = predictedLatency;
+      return this;
+    }
+
+    /** The predicted success probability; default none. */
+    public Builder predictedSuccess(@Nullable Double predictedSuccess) {
+      this.predictedSuccess = predictedSuccess;
+      return this;
+    }
+
+    /** Where the prediction came from; default none. */
+    public Builder predictionSource(@Nullable String predictionSource) {
+      this.predictionSource = predictionSource;
+      return this;
+    }
+
+    /** The call's numeric features by name (copied); default none. */
+    public Builder features(Map<String, Double> features) {
+      this.features = Objects.requireNonNull(features, "features");
+      return this;
+    }
+
+    /** The raw arguments as JSON; default none. */
+    public Builder arguments(@Nullable String arguments) {
+      this.arguments = arguments;
+      return this;
+    }
+
+    /**
+     * The record.
+     *
+     * @throws NullPointerException if {@code tool}, {@code callId}, {@code start} or {@code status}
+     *     is missing
+     */
+    public ExecutionRecord build() {
+      return new ExecutionRecord(this);
+    }
   }
 }

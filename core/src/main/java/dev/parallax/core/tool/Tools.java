@@ -117,16 +117,16 @@ public final class Tools {
     }
 
     private ToolSpec spec(Class<?> inputType) {
-      return new ToolSpec(
-          name,
-          description,
-          inputType,
-          inputSchema,
-          idempotent,
-          cacheable,
-          concurrencySafe,
-          capabilities,
-          lenientArguments);
+      return ToolSpec.builder(name)
+          .description(description)
+          .inputType(inputType)
+          .inputSchema(inputSchema)
+          .idempotent(idempotent)
+          .cacheable(cacheable)
+          .concurrencySafe(concurrencySafe)
+          .capabilities(capabilities)
+          .lenientArguments(lenientArguments)
+          .build();
     }
   }
 

@@ -125,15 +125,13 @@ public final class Probe implements Tool<Object, Object> {
       Set<String> capabilities,
       BiFunction<Object, Integer, Step> script) {
     this.spec =
-        new ToolSpec(
-            name,
-            "conformance probe " + name,
-            Object.class,
-            null,
-            idempotent,
-            cacheable,
-            concurrencySafe,
-            capabilities);
+        ToolSpec.builder(name)
+            .description("conformance probe " + name)
+            .idempotent(idempotent)
+            .cacheable(cacheable)
+            .concurrencySafe(concurrencySafe)
+            .capabilities(capabilities)
+            .build();
     this.script = script;
   }
 

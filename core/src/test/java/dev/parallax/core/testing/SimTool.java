@@ -37,7 +37,7 @@ public final class SimTool implements Tool<Object, Object> {
   }
 
   public static ToolSpec spec(String name, boolean idempotent) {
-    return new ToolSpec(name, "simulated " + name, Object.class, null, idempotent, false, true);
+    return ToolSpec.builder(name).description("simulated " + name).idempotent(idempotent).build();
   }
 
   Step step(Object input, int attempt) {

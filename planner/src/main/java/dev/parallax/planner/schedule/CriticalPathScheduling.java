@@ -21,11 +21,13 @@ import java.util.Objects;
  * ready than slots, every ready call starts at once and the order does not matter, so this policy
  * is never worse than submission order there.
  *
- * <p>Estimates come from the predictors in the order given: the first that answers for a call wins
- * (typically a learned model, then a per-tool moving average). A call no predictor answers for is
- * estimated from other calls of its tool (measured in this run, else predicted), else from the
- * median estimate of the run; when nothing is known at all every rank is equal and the order is
- * submission order. A predictor that throws counts as no answer.
+ * <p>A call that already carries a prediction ({@link PendingCall#prediction()}: the executor's
+ * predictor answered for it when the run was made) is estimated from it, so that the predictor is
+ * asked once per call. Otherwise estimates come from the predictors in the order given: the first
+ * that answers for a call wins (typically a learned model, then a per-tool moving average). A call
+ * no predictor answers for is estimated from other calls of its tool (measured in this run, else
+ * predicted), else from the median estimate of the run; when nothing is known at all every rank is
+ * equal and the order is submission order. A predictor that throws counts as no answer.
  *
  * <p>Ranks are recomputed as real durations arrive: for each tool the run tracks the ratio of
  * measured to estimated duration of its finished calls, and when that ratio (or, for tools without
@@ -67,8 +69,12 @@ public final class CriticalPathScheduling implements SchedulingPolicy {
     return new CriticalPathQueue<>(calls, estimates, rerankThreshold);
   }
 
-  /** The first predictor's latency in nanoseconds, or -1 when none answers. */
+  /** The call's own or the first predictor's latency in nanoseconds, or -1 when none answers. */
   private long estimate(PendingCall call) {
+    Prediction own = call.prediction();
+    if (own != null) {
+      return Math.max(0, own.latency().toNanos());
+    }
     for (Predictor predictor : predictors) {
       try {
         Prediction prediction = predictor.predict(call);

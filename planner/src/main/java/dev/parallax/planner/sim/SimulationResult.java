@@ -73,26 +73,23 @@ public record SimulationResult(Workload workload, int slots, RunResult run) {
       }
       SimulatedCall call = workload.calls().get(i);
       records.add(
-          new ExecutionRecord(
-              r.tool(),
-              r.callId(),
-              "0".repeat(32),
-              hex.toHexDigits((long) i + 1),
-              run.runId(),
-              r.startedAt(),
-              Duration.between(r.startedAt(), r.finishedAt()),
-              r.status(),
-              r.isSuccess() ? null : r.error().getClass().getName(),
-              r.attempts(),
-              r.queueWait(),
-              0,
-              r.cacheHit(),
-              r.fallbackFrom(),
-              null,
-              null,
-              null,
-              call.features(),
-              null));
+          ExecutionRecord.builder()
+              .tool(r.tool())
+              .callId(r.callId())
+              .traceId("0".repeat(32))
+              .spanId(hex.toHexDigits((long) i + 1))
+              .runId(run.runId())
+              .start(r.startedAt())
+              .duration(Duration.between(r.startedAt(), r.finishedAt()))
+              .status(r.status())
+              .errorType(r.isSuccess() ? null : r.error().getClass().getName())
+              .attempts(r.attempts())
+              .queueWait(r.queueWait())
+              .inFlight(0)
+              .cacheHit(r.cacheHit())
+              .fallbackFrom(r.fallbackFrom())
+              .features(call.features())
+              .build());
     }
     return records;
   }

@@ -32,7 +32,11 @@ final class ScriptedTool implements Tool<Object, Object> {
 
   ScriptedTool(String name, Set<String> capabilities, Function<@Nullable Object, Step> script) {
     this.spec =
-        new ToolSpec(name, "scripted " + name, Object.class, null, true, false, true, capabilities);
+        ToolSpec.builder(name)
+            .description("scripted " + name)
+            .idempotent(true)
+            .capabilities(capabilities)
+            .build();
     this.script = script;
   }
 

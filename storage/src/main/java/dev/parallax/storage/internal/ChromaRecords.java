@@ -39,7 +39,9 @@ public final class ChromaRecords {
     m.put("duration_ns", r.duration().toNanos());
     m.put("status", r.status().name());
     putIf(m, "error_type", r.errorType());
+    m.put("attempt", r.attempt());
     m.put("attempts", r.attempts());
+    m.put("final_attempt", r.finalAttempt());
     m.put("queue_wait_ns", r.queueWait().toNanos());
     m.put("in_flight", r.inFlight());
     m.put("cache_hit", r.cacheHit());
@@ -83,28 +85,32 @@ public final class ChromaRecords {
         features.put(e.getKey().substring(FEATURE.length()), e.getValue().asDouble());
       }
     }
-    return new ExecutionRecord(
-        m.path(TOOL).asText(),
-        m.path("call_id").asText(),
-        m.path("trace_id").asText(),
-        m.path("span_id").asText(),
-        m.path("run_id").asText(),
-        EpochNanos.toInstant(m.path(START).asLong()),
-        Duration.ofNanos(m.path("duration_ns").asLong()),
-        CallStatus.valueOf(m.path("status").asText()),
-        text(m, "error_type"),
-        m.path("attempts").asInt(),
-        Duration.ofNanos(m.path("queue_wait_ns").asLong()),
-        m.path("in_flight").asInt(),
-        m.path("cache_hit").asBoolean(),
-        text(m, "fallback_from"),
-        m.has("predicted_latency_ns")
-            ? Duration.ofNanos(m.get("predicted_latency_ns").asLong())
-            : null,
-        m.has("predicted_success") ? m.get("predicted_success").asDouble() : null,
-        text(m, "prediction_source"),
-        features,
-        text(m, "arguments"));
+    return ExecutionRecord.builder()
+        .tool(m.path(TOOL).asText())
+        .callId(m.path("call_id").asText())
+        .traceId(m.path("trace_id").asText())
+        .spanId(m.path("span_id").asText())
+        .runId(m.path("run_id").asText())
+        .start(EpochNanos.toInstant(m.path(START).asLong()))
+        .duration(Duration.ofNanos(m.path("duration_ns").asLong()))
+        .status(CallStatus.valueOf(m.path("status").asText()))
+        .errorType(text(m, "error_type"))
+        .attempt(m.has("attempt") ? m.get("attempt").asInt() : m.path("attempts").asInt())
+        .attempts(m.path("attempts").asInt())
+        .finalAttempt(m.path("final_attempt").asBoolean(true))
+        .queueWait(Duration.ofNanos(m.path("queue_wait_ns").asLong()))
+        .inFlight(m.path("in_flight").asInt())
+        .cacheHit(m.path("cache_hit").asBoolean())
+        .fallbackFrom(text(m, "fallback_from"))
+        .predictedLatency(
+            m.has("predicted_latency_ns")
+                ? Duration.ofNanos(m.get("predicted_latency_ns").asLong())
+                : null)
+        .predictedSuccess(m.has("predicted_success") ? m.get("predicted_success").asDouble() : null)
+        .predictionSource(text(m, "prediction_source"))
+        .features(features)
+        .arguments(text(m, "arguments"))
+        .build();
   }
 
   private static @Nullable String text(JsonNode n, String field) {

@@ -5,6 +5,7 @@ import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryPage;
 import dev.parallax.storage.HistoryQuery;
 import dev.parallax.storage.Neighbor;
+import dev.parallax.storage.RecordIds;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -308,8 +309,7 @@ public final class LuceneHistory implements Closeable {
     String next = null;
     if (top.scoreDocs.length > query.limit()) {
       ExecutionRecord last = records.get(records.size() - 1);
-      next =
-          new StartKey(EpochNanos.of(last.start()), last.traceId() + "-" + last.spanId()).token();
+      next = new StartKey(EpochNanos.of(last.start()), RecordIds.of(last)).token();
     }
     return new HistoryPage(records, next);
   }

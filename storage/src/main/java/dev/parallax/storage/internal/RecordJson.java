@@ -38,7 +38,11 @@ public final class RecordJson {
     if (r.errorType() != null) {
       n.put("errorType", r.errorType());
     }
+    n.put("attempt", r.attempt());
     n.put("attempts", r.attempts());
+    if (!r.finalAttempt()) {
+      n.put("finalAttempt", false);
+    }
     n.put("queueWaitNs", r.queueWait().toNanos());
     n.put("inFlight", r.inFlight());
     n.put("cacheHit", r.cacheHit());
@@ -101,26 +105,32 @@ public final class RecordJson {
     for (Map.Entry<String, JsonNode> e : f.properties()) {
       features.put(e.getKey(), e.getValue().asDouble());
     }
-    return new ExecutionRecord(
-        n.path("tool").asText(),
-        n.path("callId").asText(),
-        n.path("traceId").asText(),
-        n.path("spanId").asText(),
-        n.path("runId").asText(),
-        Instant.ofEpochSecond(n.path("startS").asLong(), n.path("startN").asLong()),
-        Duration.ofNanos(n.path("durationNs").asLong()),
-        CallStatus.valueOf(n.path("status").asText()),
-        text(n, "errorType"),
-        n.path("attempts").asInt(),
-        Duration.ofNanos(n.path("queueWaitNs").asLong()),
-        n.path("inFlight").asInt(),
-        n.path("cacheHit").asBoolean(),
-        text(n, "fallbackFrom"),
-        n.has("predictedLatencyNs") ? Duration.ofNanos(n.get("predictedLatencyNs").asLong()) : null,
-        n.has("predictedSuccess") ? n.get("predictedSuccess").asDouble() : null,
-        text(n, "predictionSource"),
-        features,
-        text(n, "arguments"));
+    return ExecutionRecord.builder()
+        .tool(n.path("tool").asText())
+        .callId(n.path("callId").asText())
+        .traceId(n.path("traceId").asText())
+        .spanId(n.path("spanId").asText())
+        .runId(n.path("runId").asText())
+        .start(Instant.ofEpochSecond(n.path("startS").asLong(), n.path("startN").asLong()))
+        .duration(Duration.ofNanos(n.path("durationNs").asLong()))
+        .status(CallStatus.valueOf(n.path("status").asText()))
+        .errorType(text(n, "errorType"))
+        .attempt(n.has("attempt") ? n.get("attempt").asInt() : n.path("attempts").asInt())
+        .attempts(n.path("attempts").asInt())
+        .finalAttempt(n.path("finalAttempt").asBoolean(true))
+        .queueWait(Duration.ofNanos(n.path("queueWaitNs").asLong()))
+        .inFlight(n.path("inFlight").asInt())
+        .cacheHit(n.path("cacheHit").asBoolean())
+        .fallbackFrom(text(n, "fallbackFrom"))
+        .predictedLatency(
+            n.has("predictedLatencyNs")
+                ? Duration.ofNanos(n.get("predictedLatencyNs").asLong())
+                : null)
+        .predictedSuccess(n.has("predictedSuccess") ? n.get("predictedSuccess").asDouble() : null)
+        .predictionSource(text(n, "predictionSource"))
+        .features(features)
+        .arguments(text(n, "arguments"))
+        .build();
   }
 
   private static @Nullable String text(JsonNode n, String field) {

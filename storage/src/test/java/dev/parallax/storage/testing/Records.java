@@ -33,26 +33,28 @@ public final class Records {
   /** A record with every optional field set. */
   public static ExecutionRecord record(
       long n, String tool, Instant start, Map<String, Double> features) {
-    return new ExecutionRecord(
-        tool,
-        "call-" + n,
-        traceId(n),
-        String.format("%016x", n + 1),
-        "run-" + (n / 10),
-        start,
-        Duration.ofNanos(1_500_000 + n),
-        n % 5 == 4 ? CallStatus.FAILED : CallStatus.SUCCEEDED,
-        n % 5 == 4 ? "java.io.IOException" : null,
-        1 + (int) (n % 3),
-        Duration.ofNanos(20_000 + n),
-        (int) (n % 4),
-        n % 6 == 0,
-        n % 8 == 0 ? "other-tool" : null,
-        n % 2 == 0 ? Duration.ofMillis(3) : null,
-        n % 2 == 0 ? 0.875 : null,
-        n % 2 == 0 ? "model" : null,
-        features,
-        n % 3 == 0 ? "{\"q\":\"item " + n + "\"}" : null);
+    return ExecutionRecord.builder()
+        .tool(tool)
+        .callId("call-" + n)
+        .traceId(traceId(n))
+        .spanId(String.format("%016x", n + 1))
+        .runId("run-" + (n / 10))
+        .start(start)
+        .duration(Duration.ofNanos(1_500_000 + n))
+        .status(n % 5 == 4 ? CallStatus.FAILED : CallStatus.SUCCEEDED)
+        .errorType(n % 5 == 4 ? "java.io.IOException" : null)
+        .attempt(1 + (int) (n % 3))
+        .finalAttempt(n % 7 != 5)
+        .queueWait(Duration.ofNanos(20_000 + n))
+        .inFlight((int) (n % 4))
+        .cacheHit(n % 6 == 0)
+        .fallbackFrom(n % 8 == 0 ? "other-tool" : null)
+        .predictedLatency(n % 2 == 0 ? Duration.ofMillis(3) : null)
+        .predictedSuccess(n % 2 == 0 ? 0.875 : null)
+        .predictionSource(n % 2 == 0 ? "model" : null)
+        .features(features)
+        .arguments(n % 3 == 0 ? "{\"q\":\"item " + n + "\"}" : null)
+        .build();
   }
 
   /** A record with features only. */

@@ -2,6 +2,8 @@ package dev.parallax.telemetry.metrics;
 
 import static dev.parallax.core.trace.ToolSpanAttributes.*;
 
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.record.ExecutionRecord;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -12,18 +14,18 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The metrics of tool calls, recorded from their spans:
+ * The metrics of tool calls, recorded from the engine's execution records ({@link #recordEnded}):
  *
  * <ul>
- *   <li>{@value #DURATION}: histogram of call durations in seconds, by {@code gen_ai.tool.name} and
- *       {@code error.type};
+ *   <li>{@value #DURATION}: histogram of attempt durations (each attempt's own latency) in seconds,
+ *       by {@code gen_ai.tool.name} and {@code error.type};
  *   <li>{@value #IN_FLIGHT}: calls running now (over all tools: a fallback may change a call's tool
  *       while it runs);
  *   <li>{@value #RETRIES}, {@value #TIMEOUTS}, {@value #CACHE_HITS}, {@value #FALLBACKS}: counters
  *       by tool;
  *   <li>{@value #DROPPED}: execution records dropped (their subscribers stuck, the processor shut
  *       down or its thread dead);
- *   <li>{@value #BACKPRESSURE_WAITS}: tool span ends that waited for room in the record queue;
+ *   <li>{@value #BACKPRESSURE_WAITS}: record emits that waited for room in the record queue;
  *   <li>{@value #SUBSCRIBER_FAILURES}: record subscriber calls that threw;
  *   <li>{@value #RECORDS_QUEUED}: records waiting for the subscribers now.
  * </ul>
@@ -118,8 +120,44 @@ public final class ToolMetrics {
     inFlight.add(1);
   }
 
+  /** A tool call stopped running (its span ended). */
+  public void callStopped() {
+    inFlight.add(-1);
+  }
+
   /**
-   * A tool call ended.
+   * An execution record arrived: an attempt's duration, by tool and error type; a retry for every
+   * attempt beyond the first; a timeout, cache hit or fallback from a call's final record. A call
+   * that never started records nothing but its timeout. Does not touch the in-flight count.
+   */
+  public void recordEnded(ExecutionRecord record) {
+    String tool = record.tool();
+    Attributes byTool = Attributes.of(TOOL_NAME, tool);
+    if (record.attempt() > 0) {
+      String errorType = record.errorType();
+      duration.record(
+          record.duration().toNanos() / 1e9,
+          errorType == null ? byTool : Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType));
+      if (record.attempt() > 1) {
+        retries.add(1, byTool);
+      }
+    }
+    if (!record.finalAttempt()) {
+      return;
+    }
+    if (record.status() == CallStatus.TIMED_OUT) {
+      timeouts.add(1, byTool);
+    }
+    if (record.cacheHit()) {
+      cacheHits.add(1, byTool);
+    }
+    if (record.fallbackFrom() != null) {
+      fallbacks.add(1, byTool);
+    }
+  }
+
+  /**
+   * A tool call ended, as read from its span (in-flight count, duration, counters).
    *
    * @param tool the tool that answered
    * @param seconds its duration

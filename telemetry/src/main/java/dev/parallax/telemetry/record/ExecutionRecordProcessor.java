@@ -3,17 +3,16 @@ package dev.parallax.telemetry.record;
 import static dev.parallax.core.trace.ToolSpanAttributes.*;
 
 import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.telemetry.internal.BoundedHandoff;
 import dev.parallax.telemetry.internal.Subscribers;
 import dev.parallax.telemetry.metrics.ToolMetrics;
 import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
@@ -29,52 +28,62 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns every ended {@code execute_tool} span into an {@link ExecutionRecord} and hands it to any
- * number of subscribers (the history writer, the model trainer), and records the tool metrics.
+ * Takes the engine's {@link ExecutionRecord}s — register it with {@code
+ * ToolExecutor.Builder.recordSink} — records the tool metrics from them and hands them to any
+ * number of subscribers (the history writer, the model trainer) on a thread of its own. The records
+ * are the engine's own facts, not read back from spans: no span attribute is parsed. As a {@link
+ * SpanProcessor} of the SDK it only counts the tool calls in flight (by span name) and takes part
+ * in the SDK's flush and shutdown.
  *
- * <p><b>No record is dropped while the subscribers keep up on average.</b> Ended tool spans go into
- * a bounded queue ({@link #DEFAULT_CAPACITY} by default); one daemon thread, {@code
- * parallax-records}, maps them to records and calls the subscribers in order. When the queue is
- * full, the thread ending a span <em>waits</em> for room (back-pressure, counted in {@link
+ * <p>Metrics, from the records: {@value ToolMetrics#DURATION} is recorded per attempt (its own
+ * latency, by tool and {@code error.type}); retries count attempts beyond the first; timeouts,
+ * cache hits and fallbacks count calls, from each call's final record. Calls that never started
+ * have no duration.
+ *
+ * <p><b>No record is dropped while the subscribers keep up on average.</b> Records go into a
+ * bounded queue ({@link #DEFAULT_CAPACITY} by default); one daemon thread, {@code
+ * parallax-records}, calls the subscribers in order. When the queue is full, the thread emitting a
+ * record (the engine's) <em>waits</em> for room (back-pressure, counted in {@link
  * #backpressureWaits()} and the {@value ToolMetrics#BACKPRESSURE_WAITS} metric) instead of dropping
  * the record. Why block rather than drop or spill: the records are the training data and the
- * history, and an executor can end spans far faster than any store takes them (a 1M-call burst
+ * history, and an executor can emit records far faster than any store takes them (a 1M-call burst
  * outruns any fixed queue), so dropping loses most of a burst; spilling here would put disk I/O and
  * a second copy of the history writer's spill into the telemetry module. Waiting slows only the
  * runs that produce records faster than the subscribers take them, to the subscribers' pace, while
- * memory stays bounded by the capacity. The wait is bounded by the subscribers' progress: a span
- * end waits as long as the subscribers take a record every {@linkplain #DEFAULT_STALL_TIMEOUT stall
+ * memory stays bounded by the capacity. The wait is bounded by the subscribers' progress: an emit
+ * waits as long as the subscribers take a record every {@linkplain #DEFAULT_STALL_TIMEOUT stall
  * timeout}; when they take none for a whole stall timeout (a subscriber is stuck), the record is
- * dropped and counted ({@link #dropped()}, {@value ToolMetrics#DROPPED}), and later span ends that
- * find the queue full drop at once, without waiting, until the subscribers move again — so a stuck
+ * dropped and counted ({@link #dropped()}, {@value ToolMetrics#DROPPED}), and later emits that find
+ * the queue full drop at once, without waiting, until the subscribers move again — so a stuck
  * subscriber costs the executor one stall timeout, not one per call. A stall is logged when it
  * starts and when it ends, with the number of records dropped; back-pressure is logged when an
- * episode starts (thinned out when episodes repeat: the 1st, 2nd, 4th, 8th…). A span ended on the
- * processor's own thread (by a subscriber) never waits.
+ * episode starts (thinned out when episodes repeat: the 1st, 2nd, 4th, 8th…). A record emitted on
+ * the processor's own thread (by a subscriber) never waits.
  *
  * <p><b>Subscribers are isolated.</b> Whatever a subscriber throws — an {@link Error} included — is
  * caught, logged (thinned out when it repeats), counted ({@link #subscriberFailures()}, {@value
  * ToolMetrics#SUBSCRIBER_FAILURES}) and skipped for that record: the thread never dies from
- * subscriber code and the other subscribers get every record. A tool span that cannot be read as a
- * record is skipped and counted ({@link #skipped()}). Should the thread still die (an {@code Error}
- * in the processor's own code, such as an out-of-memory while copying a span), the record in hand
- * and everything queued is counted as dropped, every later record is dropped and counted, and
- * {@link #forceFlush()} and {@link #shutdown()} report failure.
+ * subscriber code and the other subscribers get every record. Should the thread still die (an
+ * {@code Error} in the processor's own code, such as an out-of-memory), the record in hand and
+ * everything queued is counted as dropped, every later record is dropped and counted, and {@link
+ * #forceFlush()} and {@link #shutdown()} report failure.
  *
  * <p>The thread is woken when a batch has gathered (or every {@value #MAX_IDLE_MILLIS} ms), not for
- * every span, so a busy executor does not pay a thread wake-up per call. {@link #forceFlush()}
+ * every record, so a busy executor does not pay a thread wake-up per call. {@link #forceFlush()}
  * completes when every record queued before it was delivered; {@link #shutdown()} stops taking
  * records, delivers what is queued, then stops the thread.
  *
- * <p>Thread-safe. Register it with {@code SdkTracerProviderBuilder.addSpanProcessor}.
+ * <p>Thread-safe. Register it with {@code ToolExecutor.Builder.recordSink}, and with {@code
+ * SdkTracerProviderBuilder.addSpanProcessor} for the in-flight count and the SDK's flush and
+ * shutdown ({@code ParallaxTelemetry} does the latter).
  */
-public final class ExecutionRecordProcessor implements SpanProcessor {
+public final class ExecutionRecordProcessor implements SpanProcessor, ExecutionRecordSink {
 
-  /** Default capacity of the queue between span ends and subscribers. */
+  /** Default capacity of the queue between the engine and the subscribers. */
   public static final int DEFAULT_CAPACITY = 8192;
 
   /**
-   * Default time the subscribers may take no record before span ends stop waiting: 5 seconds, well
+   * Default time the subscribers may take no record before emits stop waiting: 5 seconds, well
    * beyond a garbage-collection pause or a slow disk write, so that only a stuck subscriber drops.
    */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(5);
@@ -86,7 +95,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
 
   private static final int BATCH = 64;
 
-  private final BoundedHandoff<ReadableSpan> queue;
+  private final BoundedHandoff<ExecutionRecord> queue;
   private final Subscribers<ExecutionRecord> subscribers;
   private final ToolMetrics metrics;
   private final Duration stallTimeout;
@@ -106,7 +115,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   private volatile boolean shutdown;
   private volatile boolean ended;
   private volatile @Nullable Throwable death;
-  private @Nullable ReadableSpan inHand;
+  private @Nullable ExecutionRecord inHand;
 
   private record Flush(long target, CompletableResultCode code) {}
 
@@ -114,7 +123,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
    * Creates the processor with the {@linkplain #DEFAULT_STALL_TIMEOUT default stall timeout} and
    * starts its thread.
    *
-   * @param capacity how many ended spans may wait for the subscribers
+   * @param capacity how many records may wait for the subscribers
    * @param meterProvider where the tool metrics go ({@code MeterProvider.noop()} for none)
    * @throws IllegalArgumentException if the capacity is below 1
    */
@@ -125,9 +134,9 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   /**
    * Creates the processor and starts its thread.
    *
-   * @param capacity how many ended spans may wait for the subscribers
-   * @param stallTimeout how long the subscribers may take no record before span ends stop waiting
-   *     for room and drop (see the class comment); {@link Duration#ZERO} never waits
+   * @param capacity how many records may wait for the subscribers
+   * @param stallTimeout how long the subscribers may take no record before emits stop waiting for
+   *     room and drop (see the class comment); {@link Duration#ZERO} never waits
    * @param meterProvider where the tool metrics go ({@code MeterProvider.noop()} for none)
    * @throws IllegalArgumentException if the capacity is below 1 or the stall timeout negative
    */
@@ -158,8 +167,8 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
 
   /**
    * Calls {@code subscriber} with every record from now on, on the processor's thread, in the order
-   * the spans ended. It should be quick: while it runs, records queue up and, past the capacity,
-   * the threads ending tool spans wait. What it throws is logged, counted and skipped.
+   * the records were emitted. It should be quick: while it runs, records queue up and, past the
+   * capacity, the threads emitting records wait. What it throws is logged, counted and skipped.
    *
    * @return closing it unsubscribes
    */
@@ -169,19 +178,31 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   }
 
   /**
-   * Records dropped: the subscribers were stuck for a stall timeout, the span ended after {@link
+   * Records dropped: the subscribers were stuck for a stall timeout, the record came after {@link
    * #shutdown()}, or the processor's thread died.
    */
   public long dropped() {
     return dropped.get();
   }
 
-  /** Tool spans that could not be read as records (see {@link ToolSpanReader}). */
+  /**
+   * Records that could not be delivered because they were malformed; always 0 since the records
+   * come from the engine rather than from spans.
+   *
+   * @deprecated records are no longer read from spans; kept for source compatibility
+   */
+  @Deprecated
   public long skipped() {
     return skipped.get();
   }
 
-  /** Records delivered with at least one defaulted field. */
+  /**
+   * Records delivered with at least one defaulted field; always 0 since the records come from the
+   * engine rather than from spans.
+   *
+   * @deprecated records are no longer read from spans; kept for source compatibility
+   */
+  @Deprecated
   public long defaulted() {
     return defaulted.get();
   }
@@ -201,6 +222,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
     return death != null;
   }
 
+  /** Counts a tool call in flight (by the span's name: no attribute is read). */
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
     if (isToolSpan(span)) {
@@ -213,27 +235,35 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
     return true;
   }
 
+  /** Counts a tool call no longer in flight; the record comes from the engine, not the span. */
   @Override
   public void onEnd(ReadableSpan span) {
-    if (!isToolSpan(span)) {
-      return;
+    if (isToolSpan(span)) {
+      metrics.callStopped();
     }
-    String tool = span.getAttribute(TOOL_NAME);
-    String errorType = span.getAttribute(ERROR_TYPE);
-    Long attempts = span.getAttribute(ATTEMPTS);
-    metrics.callEnded(
-        tool == null ? "" : tool,
-        span.getLatencyNanos() / 1e9,
-        errorType,
-        span.getAttribute(STATUS),
-        attempts == null ? 1 : attempts,
-        Boolean.TRUE.equals(span.getAttribute(CACHE_HIT)),
-        span.getAttribute(FALLBACK_FROM) != null);
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  private static boolean isToolSpan(ReadableSpan span) {
+    return span.getName().startsWith(EXECUTE_TOOL + " ");
+  }
+
+  /**
+   * Takes one record from the engine: records its metrics and queues it for the subscribers,
+   * waiting for room while the queue is full (see the class comment). Never throws.
+   */
+  @Override
+  public void accept(ExecutionRecord record) {
+    metrics.recordEnded(record);
     if (shutdown || ended) {
       drop(1);
       return;
     }
-    BoundedHandoff.Outcome outcome = queue.offer(span, Thread.currentThread() != worker);
+    BoundedHandoff.Outcome outcome = queue.offer(record, Thread.currentThread() != worker);
     switch (outcome) {
       case QUEUED -> {}
       case QUEUED_AFTER_WAIT -> waited();
@@ -260,7 +290,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
     }
     long count = queued.incrementAndGet();
     if (ended) {
-      // the thread stopped after this span was queued: nobody will take it
+      // the thread stopped after this record was queued: nobody will take it
       dropQueued();
     } else if (workerParked && count - handled.get() >= BATCH) {
       wakeWorker();
@@ -274,7 +304,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
       long episode = backpressureEpisodes.incrementAndGet();
       if (Long.bitCount(episode) == 1) {
         LOG.info(
-            "the execution record queue is full: threads ending tool spans wait for the record"
+            "the execution record queue is full: threads emitting records wait for the record"
                 + " subscribers (back-pressure episode "
                 + episode
                 + "; the 1st, 2nd, 4th, 8th… are logged)");
@@ -286,18 +316,6 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   private void drop(long n) {
     dropped.addAndGet(n);
     metrics.recordsDropped(n);
-  }
-
-  @Override
-  public boolean isEndRequired() {
-    return true;
-  }
-
-  private static boolean isToolSpan(ReadableSpan span) {
-    String operation = span.getAttribute(OPERATION_NAME);
-    return operation != null
-        ? operation.equals(EXECUTE_TOOL)
-        : span.getName().startsWith(EXECUTE_TOOL + " ");
   }
 
   private void wakeWorker() {
@@ -319,11 +337,11 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
 
   private void deliverAll() {
     while (true) {
-      ReadableSpan span;
+      ExecutionRecord record;
       int n = 0;
-      while ((span = queue.poll()) != null) {
-        inHand = span;
-        deliver(span);
+      while ((record = queue.poll()) != null) {
+        inHand = record;
+        subscribers.deliver(record);
         inHand = null;
         handled.incrementAndGet();
         if (queue.stalled() && queue.endStall()) {
@@ -338,7 +356,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
       }
       completeFlushes();
       if (backpressure.get() && queue.isEmpty() && backpressure.compareAndSet(true, false)) {
-        LOG.fine("the execution record subscribers caught up with the tool spans");
+        LOG.fine("the execution record subscribers caught up with the engine");
       }
       if (shutdown) {
         if (queue.isEmpty()) {
@@ -354,40 +372,6 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
       }
       workerParked = false;
     }
-  }
-
-  /*
-   * Errors thrown here (while copying or reading the span) are the processor's own and end the
-   * thread; see the class comment. What subscribers throw never gets here.
-   */
-  private void deliver(ReadableSpan span) {
-    ExecutionRecord record;
-    try {
-      SpanData data = span.toSpanData();
-      ToolSpanReader.Reading reading =
-          ToolSpanReader.read(
-              data.getTraceId(),
-              data.getSpanId(),
-              data.getName(),
-              data.getStartEpochNanos(),
-              data.getEndEpochNanos(),
-              data.getStatus().getStatusCode() == StatusCode.ERROR,
-              data.getAttributes());
-      record = reading.record();
-      if (record != null && !reading.defaulted().isEmpty()) {
-        defaulted.incrementAndGet();
-      }
-    } catch (RuntimeException e) {
-      if (skipped.get() == 0) {
-        LOG.log(Level.WARNING, "a tool span could not be read as a record; skipped", e);
-      }
-      record = null;
-    }
-    if (record == null) {
-      skipped.incrementAndGet();
-      return;
-    }
-    subscribers.deliver(record);
   }
 
   private void completeFlushes() {
@@ -470,7 +454,7 @@ public final class ExecutionRecordProcessor implements SpanProcessor {
   }
 
   /**
-   * Stops taking records (spans ending from now on are dropped and counted), delivers what is
+   * Stops taking records (records emitted from now on are dropped and counted), delivers what is
    * queued, then stops the thread. The result fails if the thread died.
    */
   @Override

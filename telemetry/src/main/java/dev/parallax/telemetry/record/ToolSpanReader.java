@@ -86,27 +86,31 @@ public final class ToolSpanReader {
     if (endEpochNanos < startEpochNanos) {
       return Reading.skipped("span " + spanId + " ends before it starts");
     }
+    // a span is one call: its record is the call's final one, numbered as its last attempt
+    int attempts = count(orDefault(f.attempts, 1.0, ATTEMPTS, defaulted));
     ExecutionRecord record =
-        new ExecutionRecord(
-            tool,
-            orDefault(f.callId, spanId, TOOL_CALL_ID, defaulted),
-            traceId,
-            spanId,
-            orDefault(f.runId, "", RUN_ID, defaulted),
-            Instant.ofEpochSecond(0, startEpochNanos),
-            Duration.ofNanos(endEpochNanos - startEpochNanos),
-            status(f.status, statusError, f.errorType, defaulted),
-            f.errorType,
-            count(orDefault(f.attempts, 1.0, ATTEMPTS, defaulted)),
-            millis(orDefault(f.queueWaitMs, 0.0, QUEUE_WAIT_MS, defaulted)),
-            count(orDefault(f.inFlight, 0.0, IN_FLIGHT, defaulted)),
-            f.cacheHit,
-            f.fallbackFrom,
-            f.predictedLatencyMs == null ? null : millis(f.predictedLatencyMs),
-            f.predictedSuccess,
-            f.predictionSource,
-            f.features,
-            f.arguments);
+        ExecutionRecord.builder()
+            .tool(tool)
+            .callId(orDefault(f.callId, spanId, TOOL_CALL_ID, defaulted))
+            .traceId(traceId)
+            .spanId(spanId)
+            .runId(orDefault(f.runId, "", RUN_ID, defaulted))
+            .start(Instant.ofEpochSecond(0, startEpochNanos))
+            .duration(Duration.ofNanos(endEpochNanos - startEpochNanos))
+            .status(status(f.status, statusError, f.errorType, defaulted))
+            .errorType(f.errorType)
+            .attempt(attempts)
+            .attempts(attempts)
+            .queueWait(millis(orDefault(f.queueWaitMs, 0.0, QUEUE_WAIT_MS, defaulted)))
+            .inFlight(count(orDefault(f.inFlight, 0.0, IN_FLIGHT, defaulted)))
+            .cacheHit(f.cacheHit)
+            .fallbackFrom(f.fallbackFrom)
+            .predictedLatency(f.predictedLatencyMs == null ? null : millis(f.predictedLatencyMs))
+            .predictedSuccess(f.predictedSuccess)
+            .predictionSource(f.predictionSource)
+            .features(f.features)
+            .arguments(f.arguments)
+            .build();
     return new Reading(record, null, List.copyOf(defaulted));
   }
 

@@ -70,10 +70,12 @@ class TraceFileRoundTripTest {
     Path path = dir.resolve("run.jsonl");
     RunResult run;
     List<ExecutionRecord> expected;
+    List<ExecutionRecord> engine = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (TracingSdk otel = new TracingSdk(OtlpJsonFileSpanExporter.create(path))) {
       try (ToolExecutor executor =
           ToolExecutor.builder()
               .openTelemetry(otel.sdk)
+              .recordSink(engine::add)
               .recordPayloadsOnSpans(true)
               .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ZERO).build())
               .predictor(
@@ -110,6 +112,47 @@ class TraceFileRoundTripTest {
               assertThat(r.arguments()).startsWith("\"");
               assertThat(r.features()).containsKey("arg_bytes");
             });
+
+    // the spans in the file are a view of the engine's records: one span per started call, with
+    // the ids, outcome and inputs of the call's final record, spanning all of its attempts
+    Map<String, ExecutionRecord> finalRecords =
+        engine.stream()
+            .filter(ExecutionRecord::finalAttempt)
+            .collect(Collectors.toMap(ExecutionRecord::callId, r -> r));
+    assertThat(finalRecords).hasSize(run.results().size());
+    for (ExecutionRecord fromFile : file.records()) {
+      ExecutionRecord last = finalRecords.get(fromFile.callId());
+      ExecutionRecord first =
+          engine.stream()
+              .filter(r -> r.callId().equals(fromFile.callId()) && r.attempt() == 1)
+              .findFirst()
+              .orElseThrow();
+      assertThat(fromFile.traceId()).isEqualTo(last.traceId());
+      assertThat(fromFile.spanId()).isEqualTo(last.spanId());
+      assertThat(fromFile.tool()).isEqualTo(last.tool());
+      assertThat(fromFile.status()).isEqualTo(last.status());
+      assertThat(fromFile.errorType()).isEqualTo(last.errorType());
+      assertThat(fromFile.attempts()).isEqualTo(last.attempts());
+      assertThat(fromFile.features()).isEqualTo(last.features());
+      assertThat(fromFile.arguments()).isEqualTo(last.arguments());
+      assertThat(fromFile.predictedLatency()).isEqualTo(last.predictedLatency());
+      assertThat(fromFile.start()).isEqualTo(first.start());
+      assertThat(last.end()).isBeforeOrEqualTo(fromFile.end());
+    }
+    for (ExecutionRecord last : finalRecords.values()) {
+      List<Integer> numbers =
+          engine.stream()
+              .filter(r -> r.callId().equals(last.callId()))
+              .map(ExecutionRecord::attempt)
+              .sorted()
+              .toList();
+      assertThat(numbers)
+          .as("a record per attempt of %s, or one numbered 0 if it never started", last.callId())
+          .isEqualTo(
+              last.attempt() == 0
+                  ? List.of(0)
+                  : java.util.stream.IntStream.rangeClosed(1, last.attempt()).boxed().toList());
+    }
 
     ReadCounts counts = file.counts();
     assertThat(counts.spans()).isEqualTo(ran.size() + 1);

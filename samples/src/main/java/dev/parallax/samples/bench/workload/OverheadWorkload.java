@@ -110,10 +110,7 @@ final class OverheadWorkload implements BenchWorkload {
     try (ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
         ToolExecutor executor = ToolExecutor.builder().maxConcurrency(n).build();
         ToolExecutor tracedExecutor =
-            ToolExecutor.builder()
-                .maxConcurrency(n)
-                .openTelemetry(telemetry.openTelemetry())
-                .build()) {
+            telemetry.instrument(ToolExecutor.builder().maxConcurrency(n)).build()) {
       List<ToolCall<Integer, Integer>> plainCalls = plain.calls(n);
       List<ToolCall<Integer, Integer>> tracedCalls = traced.calls(n);
       List<Callable<Integer>> tasks =

@@ -26,26 +26,22 @@ final class Records {
       boolean succeeded,
       int inFlight,
       Map<String, Double> features) {
-    return new ExecutionRecord(
-        tool,
-        callId,
-        TRACE,
-        SPAN,
-        "bench",
-        start,
-        duration,
-        succeeded ? CallStatus.SUCCEEDED : CallStatus.FAILED,
-        succeeded ? null : "java.io.IOException",
-        1,
-        Duration.ZERO,
-        inFlight,
-        false,
-        null,
-        null,
-        null,
-        null,
-        features,
-        null);
+    return ExecutionRecord.builder()
+        .tool(tool)
+        .callId(callId)
+        .traceId(TRACE)
+        .spanId(SPAN)
+        .runId("bench")
+        .start(start)
+        .duration(duration)
+        .status(succeeded ? CallStatus.SUCCEEDED : CallStatus.FAILED)
+        .errorType(succeeded ? null : "java.io.IOException")
+        .attempts(1)
+        .queueWait(Duration.ZERO)
+        .inFlight(inFlight)
+        .cacheHit(false)
+        .features(features)
+        .build();
   }
 
   /** {@code seconds} as a duration. */
