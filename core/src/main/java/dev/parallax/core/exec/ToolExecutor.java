@@ -291,8 +291,8 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * Most calls of one tool running at once within a run (default: no limit of its own); a later
      * call for the same tool replaces the limit. Short for a {@link #toolPolicy} with only {@link
-     * ToolPolicy.Builder#maxConcurrency}, and combinable with a tool policy that sets no limit. Not
-     * combinable with {@link #admissionControl}.
+     * ToolPolicy.Builder#maxConcurrency}, and combinable with a tool policy that sets no limit. A
+     * custom {@link #admissionControl} works under this limit.
      *
      * @throws IllegalArgumentException if below 1, or if the name cannot be a tool's
      */
@@ -480,9 +480,10 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
-     * How many calls may run at once beyond {@link #maxConcurrency} (default: fixed limits from
-     * {@link #toolConcurrency} and the policies' {@link ToolPolicy.Builder#maxConcurrency}, which a
-     * custom admission control replaces: it cannot be combined with them).
+     * Which calls may start, beyond {@link #maxConcurrency}: e.g. adaptive concurrency or a rate
+     * limit. It works under the fixed limits ({@link #toolConcurrency}, the policies' {@link
+     * ToolPolicy.Builder#maxConcurrency}, one at a time for tools that are not concurrency-safe),
+     * never instead of them: a call starts when both admit it.
      */
     public Builder admissionControl(AdmissionControl admission) {
       this.admission = Objects.requireNonNull(admission, "admission");
@@ -534,20 +535,13 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * Builds the executor.
      *
-     * @throws IllegalStateException if per-tool limits and a custom admission control were both
-     *     set, or {@code toolConcurrency} and a {@code toolPolicy} both set the limit of one tool
+     * @throws IllegalStateException if {@code toolConcurrency} and a {@code toolPolicy} both set
+     *     the limit of one tool
      * @throws IllegalArgumentException if {@link #knownTools} were given and a policy names a tool
      *     or capability they do not have, or a known tool's capability policies are ambiguous
      */
     public ToolExecutor build() {
       ToolPolicies policies = policies();
-      if (admission != null && policies.anyLimits()) {
-        throw new IllegalStateException(
-            "toolConcurrency(...) and the maxConcurrency of tool and capability policies configure"
-                + " the default admission control; they cannot be combined with"
-                + " admissionControl(...): "
-                + limitedNames());
-      }
       if (knownTools != null) {
         PolicyNames.check(policies, knownTools);
       }
@@ -557,7 +551,9 @@ public final class ToolExecutor implements AutoCloseable {
               timeSource != null ? timeSource : owned,
               runner,
               scheduling,
-              admission != null ? admission : policies.admissionControl(),
+              admission != null
+                  ? policies.admissionControl(admission)
+                  : policies.admissionControl(),
               cache,
               fallback,
               predictor,
@@ -608,25 +604,6 @@ public final class ToolExecutor implements AutoCloseable {
             tools.put(tool, merged.maxConcurrency(limit).build());
           });
       return ToolPolicies.of(retryPolicy, attemptTimeout, tools, capabilityPolicies);
-    }
-
-    private String limitedNames() {
-      List<String> names = new ArrayList<>();
-      toolLimits.keySet().forEach(t -> names.add("tool " + t));
-      toolPolicies.forEach(
-          (t, p) -> {
-            if (p.maxConcurrency().isPresent() && !toolLimits.containsKey(t)) {
-              names.add("tool " + t);
-            }
-          });
-      capabilityPolicies.forEach(
-          (c, p) -> {
-            if (p.maxConcurrency().isPresent()) {
-              names.add("capability " + c);
-            }
-          });
-      names.sort(null);
-      return "limits set for " + names;
     }
 
     private static Duration positive(String what, Duration value) {

@@ -69,10 +69,15 @@ public final class FixedToolLimits implements Admission {
 
   @Override
   public void release(PendingCall call, AttemptSample sample) {
+    undo(sample.tool()); // the tool that ran: after a fallback not call.tool()
+  }
+
+  /** Gives back a slot of the named tool, taken by {@link #tryAcquire} (no-op if unlimited). */
+  void undo(String toolName) {
     if (slots.isEmpty()) {
       return;
     }
-    Slots s = slots.get(sample.tool()); // the tool that ran: after a fallback not call.tool()
+    Slots s = slots.get(toolName);
     if (s != null) {
       s.running--;
     }

@@ -2,6 +2,7 @@ package dev.parallax.core.internal;
 
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.policy.ToolPolicy;
+import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolSpec;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -93,6 +95,20 @@ public final class ToolPolicies {
   public AdmissionControl admissionControl() {
     boolean limits = anyLimits;
     return (runId, capacityAvailable) -> new FixedToolLimits(this::limitOf, limits);
+  }
+
+  /**
+   * A custom admission control under these limits: a call starts when both admit it, so a custom
+   * admission (adaptive concurrency, a rate limiter) never lifts a tool's limit or lets a tool that
+   * is not concurrency-safe run twice at once.
+   */
+  public AdmissionControl admissionControl(AdmissionControl custom) {
+    boolean limits = anyLimits;
+    return (runId, capacityAvailable) -> {
+      Admission opened = custom.open(runId, capacityAvailable);
+      Objects.requireNonNull(opened, "the admission control gave no admission");
+      return new LayeredAdmission(new FixedToolLimits(this::limitOf, limits), opened);
+    };
   }
 
   /** What applies to a tool named by no policy. */

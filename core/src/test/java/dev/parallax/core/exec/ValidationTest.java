@@ -7,6 +7,7 @@ import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.policy.ToolPolicy;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
@@ -147,7 +148,7 @@ class ValidationTest {
             () ->
                 ToolExecutor.builder()
                     .toolConcurrency("echo", 2)
-                    .admissionControl((runId, capacity) -> null)
+                    .toolPolicy("echo", ToolPolicy.builder().maxConcurrency(3).build())
                     .build())
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(

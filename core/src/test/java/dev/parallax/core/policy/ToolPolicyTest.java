@@ -8,7 +8,9 @@ import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.testing.Sim;
@@ -123,23 +125,100 @@ class ToolPolicyTest {
         .hasMessageContaining("toolPolicy (4)");
   }
 
+  /**
+   * A custom admission control (here one admitting 3 calls at once across tools) works under the
+   * policies' limits, never instead of them: search keeps its limit of 1, and the tool that is not
+   * concurrency-safe still runs alone. Four 100 ms calls of each of the three tools: 400 ms for
+   * search and for the unsafe tool, whose calls overlap with calc's under the custom limit.
+   */
   @Test
-  void policyLimits_withACustomAdmissionControl_areAConflict() {
-    AdmissionControl custom = AdmissionControl.perToolLimits(Map.of());
-    assertThatThrownBy(
-            () ->
-                ToolExecutor.builder()
-                    .admissionControl(custom)
-                    .capabilityPolicy("web", ToolPolicy.builder().maxConcurrency(2).build())
-                    .build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("capability web");
-    // timeouts and retries do combine with a custom admission control
-    ToolExecutor.builder()
-        .admissionControl(custom)
-        .toolPolicy("search", ToolPolicy.builder().attemptTimeout(Duration.ofSeconds(1)).build())
-        .build()
-        .close();
+  void policyLimits_withACustomAdmissionControl_bothHold() {
+    SimTool search = tool("search", 100, "web");
+    SimTool calc = tool("calc", 100);
+    SimTool unsafe =
+        new SimTool(
+            ToolSpec.builder("unsafe").concurrencySafe(false).build(),
+            (in, attempt) -> SimTool.Step.ok(100, "unsafe:" + in));
+    int[] running = new int[1];
+    int[] peak = new int[1];
+    Map<String, int[]> peakByTool = new java.util.TreeMap<>();
+    Map<String, int[]> runningByTool = new java.util.HashMap<>();
+    AdmissionControl threeAtOnce =
+        (runId, capacityAvailable) ->
+            new Admission() {
+              @Override
+              public boolean tryAcquire(PendingCall call) {
+                if (running[0] == 3) {
+                  return false;
+                }
+                running[0]++;
+                peak[0] = Math.max(peak[0], running[0]);
+                int[] r = runningByTool.computeIfAbsent(call.tool().name(), k -> new int[1]);
+                r[0]++;
+                int[] p = peakByTool.computeIfAbsent(call.tool().name(), k -> new int[1]);
+                p[0] = Math.max(p[0], r[0]);
+                return true;
+              }
+
+              @Override
+              public void release(PendingCall call, AttemptSample sample) {
+                running[0]--;
+                runningByTool.get(sample.tool())[0]--;
+              }
+            };
+    Sim sim =
+        new Sim(
+            b ->
+                b.admissionControl(threeAtOnce)
+                    .capabilityPolicy("web", ToolPolicy.builder().maxConcurrency(1).build()));
+    List<ToolCall<?, ?>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      calls.add(ToolCall.of("s" + i, search, i));
+      calls.add(ToolCall.of("c" + i, calc, i));
+      calls.add(ToolCall.of("u" + i, unsafe, i));
+    }
+
+    RunResult run = sim.run(ExecutionPlan.parallel(calls));
+
+    assertThat(run.allSucceeded()).isTrue();
+    assertThat(peak[0]).as("the custom admission's own limit").isEqualTo(3);
+    assertThat(peakByTool.get("search")[0]).as("search's policy limit").isEqualTo(1);
+    assertThat(peakByTool.get("unsafe")[0]).as("not concurrency-safe").isEqualTo(1);
+    assertThat(running[0]).as("every admitted call released").isZero();
+    assertThat(run.report().elapsed()).isEqualTo(Duration.ofMillis(400));
+  }
+
+  /** A custom admission that refuses or throws gets no fixed slot stuck: the tool runs later. */
+  @Test
+  void customAdmissionRefusing_givesTheFixedSlotBack() {
+    SimTool search = tool("search", 100);
+    boolean[] refuseOnce = {true};
+    AdmissionControl refusesFirst =
+        (runId, capacityAvailable) ->
+            new Admission() {
+              @Override
+              public boolean tryAcquire(PendingCall call) {
+                if (call.call().id().equals("s0") && refuseOnce[0]) {
+                  refuseOnce[0] = false;
+                  throw new IllegalStateException("refused by a broken admission");
+                }
+                return true;
+              }
+
+              @Override
+              public void release(PendingCall call, AttemptSample sample) {}
+            };
+    Sim sim = new Sim(b -> b.admissionControl(refusesFirst).toolConcurrency("search", 1));
+
+    RunResult run =
+        sim.run(
+            ExecutionPlan.parallel(
+                List.of(ToolCall.of("s0", search, 0), ToolCall.of("s1", search, 1))));
+
+    assertThat(run.results().get(0).status()).isEqualTo(CallStatus.FAILED);
+    assertThat(run.results().get(1).status())
+        .as("s0's fixed slot was given back when the custom admission threw")
+        .isEqualTo(CallStatus.SUCCEEDED);
   }
 
   @Test
