@@ -68,10 +68,13 @@ public final class OtlpWorkflowReader {
         continue;
       }
       Set<String> ids = new HashSet<>();
-      run.records().forEach(r -> ids.add(r.callId()));
+      run.records().stream().filter(r -> !r.neverStarted()).forEach(r -> ids.add(r.callId()));
       List<SimulatedCall> calls = new ArrayList<>(run.calls().size());
       for (TraceSpan span : run.calls()) {
         ExecutionRecord record = Objects.requireNonNull(span.record());
+        if (record.neverStarted()) {
+          continue; // a skipped or cancelled call's span: no task ran, no time to schedule
+        }
         List<String> dependsOn = new ArrayList<>();
         List<String> listed = span.attributes().get(ToolSpanAttributes.DEPENDS_ON);
         for (String dependency : listed == null ? List.<String>of() : listed) {

@@ -82,7 +82,9 @@ final class CallSpans {
             .setAttribute(TOOL_CALL_ID, node.call.id())
             .setAttribute(RUN_ID, node.run.id())
             .setAttribute(IN_FLIGHT, (long) inFlight);
-    if (node.queuedNanos != CallNode.NEVER) {
+    if (node.startedNanos == CallNode.NEVER) {
+      builder.setAttribute(QUEUE_WAIT_MS, 0.0); // never started: the span of a call not run
+    } else if (node.queuedNanos != CallNode.NEVER) {
       builder.setAttribute(QUEUE_WAIT_MS, (node.startedNanos - node.queuedNanos) / 1e6);
     }
     if (!node.dependsOn.isEmpty()) {

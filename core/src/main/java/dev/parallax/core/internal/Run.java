@@ -891,6 +891,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private void finish(
       CallNode node, CallStatus status, @Nullable Object value, @Nullable Throwable error) {
+    traceNeverStarted(node);
     if (!records.isEmpty()) {
       recordFinal(node, status, error);
     }
@@ -981,8 +982,21 @@ public final class Run implements ToolRun, SerialInbox.Effects {
                 null,
                 false);
         dependent.result = result;
+        traceNeverStarted(dependent);
         if (!records.isEmpty()) {
           emit(neverStarted(dependent, CallStatus.SKIPPED, result.error()));
+        }
+        if (dependent.span != null) {
+          Span span = dependent.span;
+          PlugIns.traced(
+              () ->
+                  CallSpans.endCall(
+                      span,
+                      result,
+                      ResultCache.Status.NOT_CACHED,
+                      false,
+                      settings.exceptionRecording()));
+          dependent.span = null;
         }
         if (brokenQueue == null) {
           try {
@@ -996,6 +1010,22 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         }
         work.add(dependent);
       }
+    }
+  }
+
+  /**
+   * Gives a call that never started (skipped, cancelled, refused, past the deadline) a span of its
+   * own, so that a trace holds every call of the run like the records do; the caller ends it.
+   */
+  private void traceNeverStarted(CallNode node) {
+    if (settings.tracer() == null || node.span != null || node.startedNanos != CallNode.NEVER) {
+      return;
+    }
+    try {
+      node.span =
+          CallSpans.startCall(settings.tracer(), context, node, instantAt(now()), inFlight, false);
+    } catch (Throwable e) {
+      Guard.log(LOG, "tracing threw starting the span of " + node + "; not traced", e);
     }
   }
 

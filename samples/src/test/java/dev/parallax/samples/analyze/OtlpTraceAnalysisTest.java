@@ -120,7 +120,8 @@ class OtlpTraceAnalysisTest {
 
   /**
    * A real graph with real tools on virtual threads, one of which fails: its dependent is skipped
-   * and has no span, and the failure shows in the tool's success rate.
+   * (its span says it never started, so it is no task), and the failure shows in the tool's success
+   * rate.
    */
   @Test
   void realGraph_withAFailure_isAnalysed() throws Exception {
@@ -163,7 +164,7 @@ class OtlpTraceAnalysisTest {
     assertThat(r.err()).isEmpty();
     JsonNode in = JsonReport.MAPPER.readTree(json.toFile()).path("inputs").get(0);
     assertThat(in.path("runs").asInt()).isEqualTo(1);
-    assertThat(in.path("tasks").asInt()).isEqualTo(5); // e was skipped: no span
+    assertThat(in.path("tasks").asInt()).isEqualTo(5); // e was skipped: it never started
     Map<String, JsonNode> tools = new HashMap<>();
     in.path("tools").forEach(t -> tools.put(t.path("tool").asText(), t));
     assertThat(tools.get("fetch").path("count").asInt()).isEqualTo(4);

@@ -78,10 +78,9 @@ class SpanGraphTest {
     assertThat(graph.parent(runSpan)).contains(caller);
     List<TraceSpan> calls = graph.children(runSpan);
     assertThat(calls)
-        .as(
-            "every call that ran, dependents too, hangs under the run span; the skipped one has no span")
+        .as("every call, dependents and the skipped one too, hangs under the run span")
         .extracting(s -> s.record().callId())
-        .containsExactlyInAnyOrder("n", "n+1", "n+2", "bad");
+        .containsExactlyInAnyOrder("n", "n+1", "n+2", "bad", "after-bad");
     assertThat(calls).allSatisfy(c -> assertThat(graph.parent(c)).contains(runSpan));
     assertThat(calls).allSatisfy(c -> assertThat(graph.children(c)).isEmpty());
 
@@ -96,7 +95,8 @@ class SpanGraphTest {
             org.assertj.core.groups.Tuple.tuple("n", CallStatus.SUCCEEDED),
             org.assertj.core.groups.Tuple.tuple("n+1", CallStatus.SUCCEEDED),
             org.assertj.core.groups.Tuple.tuple("n+2", CallStatus.SUCCEEDED),
-            org.assertj.core.groups.Tuple.tuple("bad", CallStatus.FAILED));
+            org.assertj.core.groups.Tuple.tuple("bad", CallStatus.FAILED),
+            org.assertj.core.groups.Tuple.tuple("after-bad", CallStatus.SKIPPED));
     assertThat(graph.find(runSpan.traceId(), runSpan.spanId())).contains(runSpan);
   }
 
