@@ -30,12 +30,13 @@ import org.jspecify.annotations.Nullable;
  * <p>The module {@code dev.parallax} (artifact {@code parallax-facade}) is the one dependency for
  * users who want everything; each capability is also usable on its own from its module.
  *
- * <p>The data flow: every call's span goes through {@link ParallaxTelemetry}, whose record
- * processor turns it into an execution record; each record goes to the {@link AdaptivePredictor}
- * (which retrains in the background on its own thread) and, through a {@link
- * BufferedHistoryWriter}, to the history store. At build time the predictor warm-starts from the
- * history (and from saved model files, if a model directory is set). The executor schedules with
- * {@link CriticalPathScheduling} on the predictor's estimates.
+ * <p>The data flow: the engine emits an execution record per attempt and per call that never
+ * started to the record processor of {@link ParallaxTelemetry} (its spans and metrics are views of
+ * the same facts); each record goes to the {@link AdaptivePredictor} (which retrains in the
+ * background on its own thread) and, through a {@link BufferedHistoryWriter}, to the history store.
+ * At build time the predictor warm-starts from the history (and from saved model files, if a model
+ * directory is set). The executor schedules with {@link CriticalPathScheduling} on the predictor's
+ * estimates.
  *
  * <p>Defaults, each replaceable on the builder: history in memory, for the life of this instance
  * (nothing is written to disk but spilled records, in a temporary directory; {@link
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()}; parts built here are.
  *
  * <p><b>History keeps every call.</b> No record is dropped on its way to the store: when records
- * come faster than they are handled, the threads ending spans wait for the record subscribers (see
+ * come faster than they are handled, the threads ending calls wait for the record subscribers (see
  * {@link dev.parallax.telemetry.record.ExecutionRecordProcessor}); the history writer keeps a
  * bounded buffer in memory and spills the overflow to disk — into a {@code spill} directory inside
  * the embedded store's directory, a temporary directory for other stores, or {@link
