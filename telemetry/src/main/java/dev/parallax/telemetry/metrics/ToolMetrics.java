@@ -10,6 +10,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -79,6 +80,14 @@ public final class ToolMetrics {
   private final LongCounter subscriberFailures;
   private final Meter meter;
 
+  /**
+   * The {@code gen_ai.tool.name} attributes of each tool seen, so a record costs no attributes
+   * object; at most {@value #MAX_CACHED_TOOLS} tools are kept, others get a new one each time.
+   */
+  private final ConcurrentHashMap<String, Attributes> byToolCache = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_TOOLS = 1024;
+
   /** Creates the instruments on {@code meter}. */
   public ToolMetrics(Meter meter) {
     this.meter = meter;
@@ -132,7 +141,7 @@ public final class ToolMetrics {
    */
   public void recordEnded(ExecutionRecord record) {
     String tool = record.tool();
-    Attributes byTool = Attributes.of(TOOL_NAME, tool);
+    Attributes byTool = byTool(tool);
     if (record.attempt() > 0) {
       String errorType = record.errorType();
       duration.record(
@@ -154,6 +163,18 @@ public final class ToolMetrics {
     if (record.fallbackFrom() != null) {
       fallbacks.add(1, byTool);
     }
+  }
+
+  private Attributes byTool(String tool) {
+    Attributes cached = byToolCache.get(tool);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes made = Attributes.of(TOOL_NAME, tool);
+    if (byToolCache.size() < MAX_CACHED_TOOLS) {
+      byToolCache.putIfAbsent(tool, made);
+    }
+    return made;
   }
 
   /**
