@@ -81,6 +81,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
 
+  /** Attempts an event launches before it starts them, rather than after the event ends. */
+  private static final int START_BATCH = 64;
+
   private final String id;
   private final EngineSettings settings;
   private final ExecutionPlan plan;
@@ -246,14 +249,24 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   @Override
   public void runNow() {
     eventNanos = CallNode.NEVER;
-    for (int i = 0; i < toStart.size(); i++) {
-      toStart.get(i).start(settings.runner());
-    }
-    toStart.clear();
+    startAttempts();
     for (int i = 0; i < effects.size(); i++) {
       runEffect(effects.get(i));
     }
     effects.clear();
+  }
+
+  /**
+   * Hands the attempts made so far to the runner. Attempt.start never throws and allocates nothing
+   * of its own, and what an attempt reports is an event of its own, run after the current one: so
+   * attempts may start inside an event, once everything the event does for them (span, timer,
+   * listeners) is done.
+   */
+  private void startAttempts() {
+    for (int i = 0; i < toStart.size(); i++) {
+      toStart.get(i).start(settings.runner());
+    }
+    toStart.clear();
   }
 
   private static void runEffect(Runnable effect) {
@@ -688,6 +701,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (hasListeners) {
       int number = node.attempt;
       fire(l -> l.onStarted(node, number));
+    }
+    if (toStart.size() >= START_BATCH) {
+      // a long dispatch (a large run's start) starts its attempts batch by batch, so the first
+      // tools run on the other cores while this thread is still launching the later calls
+      startAttempts();
     }
   }
 
