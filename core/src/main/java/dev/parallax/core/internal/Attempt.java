@@ -16,12 +16,13 @@ import dev.parallax.core.tool.ToolContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +49,23 @@ final class Attempt extends SerialInbox.Event
 
   private volatile boolean cancelled;
   private volatile @Nullable Cancellable handle;
-  private final AtomicBoolean reported = new AtomicBoolean();
+
+  /**
+   * Whether the end was reported; set once, by {@link #REPORTED} (no atomic object per attempt).
+   */
+  @SuppressWarnings("unused") // written through REPORTED
+  private volatile boolean reported;
+
+  private static final VarHandle REPORTED;
+
+  static {
+    try {
+      REPORTED = MethodHandles.lookup().findVarHandle(Attempt.class, "reported", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   // the outcome, written before the attempt is submitted to the run's inbox as an event
   private @Nullable Object value;
   private @Nullable Throwable error;
@@ -207,7 +224,7 @@ final class Attempt extends SerialInbox.Event
   /** Hands the outcome to the run, once; later reports are dropped. */
   private void report(
       @Nullable Object value, @Nullable Throwable error, ResultCache.Status cacheStatus) {
-    if (reported.compareAndSet(false, true)) {
+    if (REPORTED.compareAndSet(this, false, true)) {
       this.endNanos = node.run.settings().time().nanoTime();
       this.value = value;
       this.error = error;

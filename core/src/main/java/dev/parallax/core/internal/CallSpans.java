@@ -124,7 +124,7 @@ final class CallSpans {
     features.forEach(
         (name, value) -> {
           if (value != null) {
-            span.setAttribute(AttributeKey.doubleKey(FEATURE_PREFIX + name), value);
+            span.setAttribute(FeatureKeys.of(name), value);
           }
         });
   }
