@@ -195,13 +195,25 @@ final class Attempt extends SerialInbox.Event
     try {
       Map<String, Double> features = CallSpans.features(tool, input);
       String arguments = payloads ? CallSpans.toJson(input) : null;
-      node.features = features; // read by the run's events after this attempt reports
+      node.features = sorted(features); // read by the run's events after this attempt reports
       node.arguments = arguments;
       if (span != null) {
         CallSpans.recordInput(span, features, arguments);
       }
     } catch (Throwable e) {
       // tracing and records only watch: the call runs all the same
+    }
+  }
+
+  /**
+   * The features sorted once, here on the attempt's thread, so that every record of the call shares
+   * the copy; as they are if they cannot be sorted (a null name: the record reports it).
+   */
+  private static Map<String, Double> sorted(Map<String, Double> features) {
+    try {
+      return SortedFeatures.of(features);
+    } catch (RuntimeException e) {
+      return features;
     }
   }
 
