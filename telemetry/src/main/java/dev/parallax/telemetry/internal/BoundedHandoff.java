@@ -187,6 +187,11 @@ public final class BoundedHandoff<T> {
     return Math.max(0, size.get());
   }
 
+  /** Whether a producer is waiting for room now. */
+  public boolean hasWaitingProducers() {
+    return waiting.get() > 0;
+  }
+
   /** Whether producers give up at once because the consumer is stalled. */
   public boolean stalled() {
     return stalled.get();
