@@ -16,12 +16,13 @@ import dev.parallax.core.tool.ToolContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +49,23 @@ final class Attempt extends SerialInbox.Event
 
   private volatile boolean cancelled;
   private volatile @Nullable Cancellable handle;
-  private final AtomicBoolean reported = new AtomicBoolean();
+
+  /**
+   * Whether the end was reported; set once, by {@link #REPORTED} (no atomic object per attempt).
+   */
+  @SuppressWarnings("unused") // written through REPORTED
+  private volatile boolean reported;
+
+  private static final VarHandle REPORTED;
+
+  static {
+    try {
+      REPORTED = MethodHandles.lookup().findVarHandle(Attempt.class, "reported", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   // the outcome, written before the attempt is submitted to the run's inbox as an event
   private @Nullable Object value;
   private @Nullable Throwable error;
@@ -178,13 +195,25 @@ final class Attempt extends SerialInbox.Event
     try {
       Map<String, Double> features = CallSpans.features(tool, input);
       String arguments = payloads ? CallSpans.toJson(input) : null;
-      node.features = features; // read by the run's events after this attempt reports
+      node.features = sorted(features); // read by the run's events after this attempt reports
       node.arguments = arguments;
       if (span != null) {
         CallSpans.recordInput(span, features, arguments);
       }
     } catch (Throwable e) {
       // tracing and records only watch: the call runs all the same
+    }
+  }
+
+  /**
+   * The features sorted once, here on the attempt's thread, so that every record of the call shares
+   * the copy; as they are if they cannot be sorted (a null name: the record reports it).
+   */
+  private static Map<String, Double> sorted(Map<String, Double> features) {
+    try {
+      return SortedFeatures.of(features);
+    } catch (RuntimeException e) {
+      return features;
     }
   }
 
@@ -207,7 +236,7 @@ final class Attempt extends SerialInbox.Event
   /** Hands the outcome to the run, once; later reports are dropped. */
   private void report(
       @Nullable Object value, @Nullable Throwable error, ResultCache.Status cacheStatus) {
-    if (reported.compareAndSet(false, true)) {
+    if (REPORTED.compareAndSet(this, false, true)) {
       this.endNanos = node.run.settings().time().nanoTime();
       this.value = value;
       this.error = error;

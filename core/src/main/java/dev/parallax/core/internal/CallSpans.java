@@ -73,7 +73,7 @@ final class CallSpans {
     String tool = node.tool.name();
     SpanBuilder builder =
         tracer
-            .spanBuilder(EXECUTE_TOOL + " " + tool)
+            .spanBuilder(SpanNames.callSpan(tool))
             .setParent(parent)
             .setSpanKind(SpanKind.INTERNAL)
             .setStartTimestamp(start)
@@ -126,7 +126,7 @@ final class CallSpans {
     features.forEach(
         (name, value) -> {
           if (value != null) {
-            span.setAttribute(AttributeKey.doubleKey(FEATURE_PREFIX + name), value);
+            span.setAttribute(SpanNames.featureKey(name), value);
           }
         });
   }

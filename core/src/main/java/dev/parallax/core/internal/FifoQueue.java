@@ -26,7 +26,7 @@ public final class FifoQueue<C extends PendingCall> implements ReadyQueue<C> {
       new SchedulingPolicy() {
         @Override
         public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
-          return new FifoQueue<>();
+          return new FifoQueue<>(calls.size());
         }
 
         @Override
@@ -35,9 +35,22 @@ public final class FifoQueue<C extends PendingCall> implements ReadyQueue<C> {
         }
       };
 
-  private final ArrayDeque<C> inOrder = new ArrayDeque<>();
+  private final ArrayDeque<C> inOrder;
   private final PriorityQueue<C> outOfOrder =
       new PriorityQueue<>(Comparator.comparingInt(PendingCall::index));
+
+  /** An empty queue. */
+  public FifoQueue() {
+    this(0);
+  }
+
+  /**
+   * An empty queue with room for {@code calls} calls in order (a run's calls), so that queueing a
+   * large run does not grow the queue step by step.
+   */
+  public FifoQueue(int calls) {
+    inOrder = new ArrayDeque<>(Math.max(0, calls));
+  }
 
   @Override
   public void add(C call) {

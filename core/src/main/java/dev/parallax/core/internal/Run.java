@@ -81,6 +81,19 @@ public final class Run implements ToolRun, SerialInbox.Effects {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
 
+  /** Attempts an event launches before it starts them, rather than after the event ends. */
+  private static final int START_BATCH = 64;
+
+  /*
+   * Whether a long dispatch starts attempts as it goes (START_BATCH). Only when ending a call is
+   * cheap (no spans, no records): the attempts' ends wait while this thread holds the inbox, so
+   * with tracing, whose span ends and records make the ends the costly part, it is faster to start
+   * every attempt after the event, outside the inbox, while another thread handles the ends
+   * (measured with OverheadBenchmark at N = 10,000: 1.8x -> 1.5x without telemetry, but 2.4-2.8x
+   * -> 2.9-3.3x with it).
+   */
+  private final boolean startsEarly;
+
   private final String id;
   private final EngineSettings settings;
   private final ExecutionPlan plan;
@@ -154,6 +167,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     this.deadline = plan.deadline() != null ? plan.deadline() : settings.runDeadline();
     this.hasListeners = !settings.listeners().isEmpty();
     this.records = settings.records();
+    this.startsEarly = settings.tracer() == null && records.isEmpty();
     this.nodes = CallNode.buildAll(this, plan.nodes());
     predictAll();
     this.toStart = new ArrayList<>(Math.min(nodes.length, maxConcurrency));
@@ -246,14 +260,24 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   @Override
   public void runNow() {
     eventNanos = CallNode.NEVER;
-    for (int i = 0; i < toStart.size(); i++) {
-      toStart.get(i).start(settings.runner());
-    }
-    toStart.clear();
+    startAttempts();
     for (int i = 0; i < effects.size(); i++) {
       runEffect(effects.get(i));
     }
     effects.clear();
+  }
+
+  /**
+   * Hands the attempts made so far to the runner. Attempt.start never throws and allocates nothing
+   * of its own, and what an attempt reports is an event of its own, run after the current one: so
+   * attempts may start inside an event, once everything the event does for them (span, timer,
+   * listeners) is done.
+   */
+  private void startAttempts() {
+    for (int i = 0; i < toStart.size(); i++) {
+      toStart.get(i).start(settings.runner());
+    }
+    toStart.clear();
   }
 
   private static void runEffect(Runnable effect) {
@@ -688,6 +712,11 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (hasListeners) {
       int number = node.attempt;
       fire(l -> l.onStarted(node, number));
+    }
+    if (toStart.size() >= START_BATCH && startsEarly) {
+      // a long dispatch (a large run's start) starts its attempts batch by batch, so the first
+      // tools run on the other cores while this thread is still launching the later calls
+      startAttempts();
     }
   }
 

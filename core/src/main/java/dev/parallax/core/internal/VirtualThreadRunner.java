@@ -4,6 +4,7 @@ import dev.parallax.core.spi.AttemptExecution;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.time.Cancellable;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs every attempt on a new (unnamed, like {@code Executors.newVirtualThreadPerTaskExecutor}'s)
@@ -20,8 +21,33 @@ public final class VirtualThreadRunner implements CallRunner {
 
   @Override
   public Cancellable start(AttemptExecution attempt) {
-    Thread thread = THREADS.newThread(attempt::runHere);
+    Started started = new Started(attempt);
+    Thread thread = THREADS.newThread(started);
+    started.thread = thread; // before start(): the thread and whoever cancels see it
     thread.start();
-    return thread::interrupt;
+    return started;
+  }
+
+  /** The thread's task and its handle in one object (one allocation per attempt, not two). */
+  private static final class Started implements Runnable, Cancellable {
+    private final AttemptExecution attempt;
+    private @Nullable Thread thread;
+
+    Started(AttemptExecution attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void run() {
+      attempt.runHere();
+    }
+
+    @Override
+    public void cancel() {
+      Thread started = thread;
+      if (started != null) {
+        started.interrupt();
+      }
+    }
   }
 }

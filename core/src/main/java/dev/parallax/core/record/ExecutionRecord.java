@@ -1,12 +1,11 @@
 package dev.parallax.core.record;
 
 import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.internal.SortedFeatures;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,8 +65,7 @@ public final class ExecutionRecord {
     this.predictedLatency = b.predictedLatency;
     this.predictedSuccess = b.predictedSuccess;
     this.predictionSource = b.predictionSource;
-    this.features =
-        b.features.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(b.features));
+    this.features = SortedFeatures.of(b.features); // a copy, unless the engine's own already
     this.arguments = b.arguments;
   }
 

@@ -2,6 +2,7 @@ package dev.parallax.core.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.core.internal.SortedFeatures;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -25,20 +26,26 @@ public final class ArgumentFeatures {
   /** The default features of {@code input}. */
   public static Map<String, Double> of(Object input) {
     if (input instanceof CharSequence text) {
-      return Map.of(
-          BYTES, (double) text.toString().getBytes(StandardCharsets.UTF_8).length + 2, COUNT, 1.0);
+      return features(text.toString().getBytes(StandardCharsets.UTF_8).length + 2, 1);
     }
     if (input instanceof Number || input instanceof Boolean) {
-      return Map.of(BYTES, (double) input.toString().length(), COUNT, 1.0);
+      return features(input.toString().length(), 1);
     }
     JsonNode tree;
     try {
       tree = input instanceof JsonNode node ? node : JSON.valueToTree(input);
     } catch (RuntimeException | StackOverflowError e) {
-      return Map.of(BYTES, (double) String.valueOf(input).length(), COUNT, 1.0);
+      return features(String.valueOf(input).length(), 1);
     }
     double bytes = tree.toString().getBytes(StandardCharsets.UTF_8).length;
     double count = tree.isContainerNode() ? tree.size() : 1;
-    return Map.of(BYTES, bytes, COUNT, count);
+    return features(bytes, count);
   }
+
+  /** Already sorted by name ({@value #BYTES} before {@value #COUNT}), as records keep features. */
+  private static Map<String, Double> features(double bytes, double count) {
+    return SortedFeatures.ofSorted(BYTES, bytes, COUNT, count == 1 ? ONE : Double.valueOf(count));
+  }
+
+  private static final Double ONE = 1.0;
 }

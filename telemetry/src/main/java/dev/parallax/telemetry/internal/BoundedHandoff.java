@@ -21,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * and every producer that finds the queue full from then on gives up at once, without waiting,
  * until the consumer takes an item again (a stall episode). So a slow consumer slows producers to
  * its pace, and a stuck one costs them one stall timeout in all, not one per item.
+ *
+ * Waiting producers are woken once a batch of slots is free (every WAKE_BATCH items taken, or when
+ * the queue runs empty), not after every item: waking a producer for each single free slot made a
+ * producer and the consumer take turns item by item, paying a lock and a thread wake-up per item
+ * while a burst larger than the capacity went through. A producer's wait stays bounded as before:
+ * the consumer either takes WAKE_BATCH more items or empties the queue, and both wake it.
  */
 
 /**
@@ -49,6 +55,9 @@ public final class BoundedHandoff<T> {
       return this == QUEUED || this == QUEUED_AFTER_WAIT;
     }
   }
+
+  /** Items taken between two wake-ups of waiting producers (see the comment above the class). */
+  static final int WAKE_BATCH = 64;
 
   private final Queue<T> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
@@ -152,13 +161,16 @@ public final class BoundedHandoff<T> {
     }
   }
 
-  /** The consumer takes the oldest item, or {@code null}; frees its slot and wakes a waiter. */
+  /**
+   * The consumer takes the oldest item, or {@code null}; frees its slot and, once a batch of slots
+   * is free or the queue is empty, wakes the waiting producers.
+   */
   public @Nullable T poll() {
     T item = queue.poll();
     if (item != null) {
       size.decrementAndGet();
-      taken.incrementAndGet();
-      if (waiting.get() > 0) {
+      long n = taken.incrementAndGet();
+      if (waiting.get() > 0 && (n % WAKE_BATCH == 0 || queue.isEmpty())) {
         signalAll();
       }
     }
@@ -173,6 +185,11 @@ public final class BoundedHandoff<T> {
   /** Items queued now. */
   public int size() {
     return Math.max(0, size.get());
+  }
+
+  /** Whether a producer is waiting for room now. */
+  public boolean hasWaitingProducers() {
+    return waiting.get() > 0;
   }
 
   /** Whether producers give up at once because the consumer is stalled. */

@@ -7,9 +7,10 @@ import dev.parallax.core.record.ExecutionRecord;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -69,7 +70,14 @@ public final class ToolMetrics {
           0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0);
 
   private final DoubleHistogram duration;
-  private final LongUpDownCounter inFlight;
+
+  /**
+   * Calls running now. Counted here and observed by the SDK when it collects (an asynchronous
+   * up-down counter) rather than added to a synchronous one on every span start and end: those run
+   * in the engine's serialized events, and a sum costs an attributes lookup in the SDK each time.
+   */
+  private final LongAdder inFlight = new LongAdder();
+
   private final LongCounter retries;
   private final LongCounter timeouts;
   private final LongCounter cacheHits;
@@ -78,6 +86,14 @@ public final class ToolMetrics {
   private final LongCounter backpressureWaits;
   private final LongCounter subscriberFailures;
   private final Meter meter;
+
+  /**
+   * The {@code gen_ai.tool.name} attributes of each tool seen, so a record costs no attributes
+   * object; at most {@value #MAX_CACHED_TOOLS} tools are kept, others get a new one each time.
+   */
+  private final ConcurrentHashMap<String, Attributes> byToolCache = new ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_TOOLS = 1024;
 
   /** Creates the instruments on {@code meter}. */
   public ToolMetrics(Meter meter) {
@@ -89,12 +105,11 @@ public final class ToolMetrics {
             .setDescription("Duration of tool calls")
             .setExplicitBucketBoundariesAdvice(BUCKETS)
             .build();
-    inFlight =
-        meter
-            .upDownCounterBuilder(IN_FLIGHT)
-            .setUnit("{call}")
-            .setDescription("Tool calls running")
-            .build();
+    meter
+        .upDownCounterBuilder(IN_FLIGHT)
+        .setUnit("{call}")
+        .setDescription("Tool calls running")
+        .buildWithCallback(m -> m.record(inFlight.sum()));
     retries = counter(meter, RETRIES, "{attempt}", "Attempts beyond the first");
     timeouts = counter(meter, TIMEOUTS, "{call}", "Tool calls that timed out");
     cacheHits = counter(meter, CACHE_HITS, "{call}", "Tool calls answered from the cache");
@@ -117,12 +132,12 @@ public final class ToolMetrics {
 
   /** A tool call started. */
   public void callStarted() {
-    inFlight.add(1);
+    inFlight.increment();
   }
 
   /** A tool call stopped running (its span ended). */
   public void callStopped() {
-    inFlight.add(-1);
+    inFlight.decrement();
   }
 
   /**
@@ -132,7 +147,7 @@ public final class ToolMetrics {
    */
   public void recordEnded(ExecutionRecord record) {
     String tool = record.tool();
-    Attributes byTool = Attributes.of(TOOL_NAME, tool);
+    Attributes byTool = byTool(tool);
     if (record.attempt() > 0) {
       String errorType = record.errorType();
       duration.record(
@@ -156,6 +171,18 @@ public final class ToolMetrics {
     }
   }
 
+  private Attributes byTool(String tool) {
+    Attributes cached = byToolCache.get(tool);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes made = Attributes.of(TOOL_NAME, tool);
+    if (byToolCache.size() < MAX_CACHED_TOOLS) {
+      byToolCache.putIfAbsent(tool, made);
+    }
+    return made;
+  }
+
   /**
    * A tool call ended, as read from its span (in-flight count, duration, counters).
    *
@@ -176,7 +203,7 @@ public final class ToolMetrics {
       boolean cacheHit,
       boolean fallback) {
     Attributes byTool = Attributes.of(TOOL_NAME, tool);
-    inFlight.add(-1);
+    inFlight.decrement();
     duration.record(
         seconds,
         errorType == null ? byTool : Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType));

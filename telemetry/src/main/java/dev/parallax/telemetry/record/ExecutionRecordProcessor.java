@@ -79,8 +79,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExecutionRecordProcessor implements SpanProcessor, ExecutionRecordSink {
 
-  /** Default capacity of the queue between the engine and the subscribers. */
-  public static final int DEFAULT_CAPACITY = 8192;
+  /**
+   * Default capacity of the queue between the engine and the subscribers: 16,384 records, so that a
+   * fan-out of 10,000 calls fits while the subscribers catch up and the engine does not wait for
+   * them within one burst of that size (a few MB of records at most).
+   */
+  public static final int DEFAULT_CAPACITY = 16_384;
 
   /**
    * Default time the subscribers may take no record before emits stop waiting: 5 seconds, well
