@@ -45,10 +45,10 @@ class BoundedHandoffTest {
     CompletableFuture<BoundedHandoff.Outcome> waiting = offerOnAnotherThread(handoff, capacity);
     awaitWaiting(handoff, waiting);
 
-    Integer item;
-    int taken = 0;
-    while ((item = handoff.poll()) != null) {
-      assertThat(item).isEqualTo(taken++);
+    // take exactly what was queued: the woken producer may queue its item at any moment after the
+    // last of them, so polling "until null" would race with it
+    for (int taken = 0; taken < capacity; taken++) {
+      assertThat(handoff.poll()).isEqualTo(taken);
     }
 
     assertThat(waiting.get()).isEqualTo(BoundedHandoff.Outcome.QUEUED_AFTER_WAIT);
