@@ -1,0 +1,66 @@
+package dev.parallax.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parallax.Parallax;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.docs.snippets.FacadeSnippet;
+import dev.parallax.docs.snippets.FallbacksSnippet;
+import dev.parallax.docs.snippets.QuickStart;
+import dev.parallax.docs.snippets.RecordSinkSnippet;
+import dev.parallax.docs.snippets.SimulationSnippet;
+import dev.parallax.docs.snippets.ToolPoliciesSnippet;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's snippets that need nothing outside this JVM do what the README says. */
+@Timeout(60)
+class RunnableSnippetsTest {
+
+  @Test
+  void quickStartRunsTheGraphAfterBothFetches() {
+    RunResult graph = new QuickStart().run();
+    assertThat(graph.allSucceeded()).isTrue();
+    String pages = "the page at https://example.org/a\nthe page at https://example.org/b";
+    assertThat(graph.get("summary").value()).isEqualTo(pages.length() + " chars");
+  }
+
+  @Test
+  void recordSinkReceivesARecordPerCall() {
+    RecordSinkSnippet snippet = new RecordSinkSnippet();
+    try (ToolExecutor executor = snippet.build()) {
+      executor.executeGraph(snippet.graphForTest());
+    }
+    assertThat(snippet.historyForTest()).hasSize(2);
+  }
+
+  @Test
+  void toolPoliciesBuild() {
+    try (ToolExecutor executor = new ToolPoliciesSnippet().build()) {
+      assertThat(executor.activeRuns()).isZero();
+    }
+  }
+
+  @Test
+  void facadeRunsWithHistoryOnDisk(@TempDir Path directory) {
+    RunResult run = new FacadeSnippet().run(directory);
+    assertThat(run.results()).allMatch(r -> r.status() == CallStatus.SUCCEEDED);
+    assertThat(directory.resolve("history")).isDirectory();
+  }
+
+  @Test
+  void fallbacksAndCacheBuild() {
+    try (Parallax parallax = new FallbacksSnippet().build()) {
+      assertThat(parallax.executor()).isNotNull();
+    }
+  }
+
+  @Test
+  void theOracleComesCloseToTheLowerBound() {
+    assertThat(new SimulationSnippet().run(7)).isBetween(1.0, 2.0);
+  }
+}

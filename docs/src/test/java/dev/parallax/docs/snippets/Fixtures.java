@@ -1,0 +1,65 @@
+package dev.parallax.docs.snippets;
+
+import dev.parallax.core.call.CallGraph;
+import dev.parallax.core.call.ToolCall;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolRegistry;
+import dev.parallax.core.tool.Tools;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the README's snippets take as given — the user's own types, clients and tools. Snippets
+ * extend it, so these names need no import there (as in a user's application).
+ */
+public class Fixtures {
+
+  record Query(String text) {}
+
+  record Hit(String title) {}
+
+  record City(String city) {}
+
+  /** A user's search client. */
+  interface Catalogue {
+    List<Hit> search(Query query);
+  }
+
+  final Catalogue catalogue = query -> List.of(new Hit("about " + query.text()));
+  final Catalogue primaryClient = catalogue;
+  final Catalogue mirrorClient = catalogue;
+  final OpenTelemetry openTelemetry = OpenTelemetry.noop();
+  final List<ExecutionRecord> history = new CopyOnWriteArrayList<>();
+
+  final Tool<City, String> weather =
+      Tools.named("weather").input(City.class).function((city, ctx) -> "sun in " + city.city());
+  final Tool<String, String> fetch =
+      Tools.named("fetch")
+          .capabilities("web")
+          .input(String.class)
+          .function((url, ctx) -> "the page at " + url);
+  final Tool<String, String> summarize =
+      Tools.named("summarize")
+          .input(String.class)
+          .function((text, ctx) -> text.length() + " chars");
+  final String urlA = "https://example.org/a";
+  final String urlB = "https://example.org/b";
+  final ToolRegistry tools = ToolRegistry.of(weather, fetch, summarize);
+  final CallGraph graph =
+      CallGraph.builder()
+          .add(ToolCall.of("a", fetch, urlA))
+          .add(ToolCall.of("b", fetch, urlB))
+          .build();
+
+  /** For the tests: the graph the snippets run. */
+  public CallGraph graphForTest() {
+    return graph;
+  }
+
+  /** For the tests: what the record-sink snippet collected. */
+  public List<ExecutionRecord> historyForTest() {
+    return history;
+  }
+}
