@@ -38,6 +38,7 @@ public final class Analyzer {
   private final TrainingSplit split;
   private final long seed;
   private final @Nullable InputFormat format;
+  private final FeatureSet features;
   private final AnalysisListener listener;
 
   private Analyzer(Builder builder) {
@@ -45,10 +46,14 @@ public final class Analyzer {
     this.split = builder.split;
     this.seed = builder.seed;
     this.format = builder.format;
+    this.features = builder.features;
     this.listener = builder.listener;
   }
 
-  /** A builder with the defaults: 8 slots, {@link TrainingSplit#REST}, seed 42, format detected. */
+  /**
+   * A builder with the defaults: 8 slots, {@link TrainingSplit#REST}, seed 42, format detected,
+   * {@link FeatureSet#PRE_CALL}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -97,13 +102,14 @@ public final class Analyzer {
     }
   }
 
-  private Analysis analyzeRead(List<TracedWorkflow> inputs, Progress progress) {
+  private Analysis analyzeRead(List<TracedWorkflow> read, Progress progress) {
+    List<TracedWorkflow> inputs = read.stream().map(features::apply).toList();
     List<List<SimulatedCall>> allTasks = inputs.stream().map(TracedWorkflow::tasks).toList();
     List<InputAnalysis> analyses = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       analyses.add(analyze(inputs.get(i), allTasks, i, progress));
     }
-    return new Analysis(analyses, slots, split, seed, progress.failures);
+    return new Analysis(analyses, slots, split, seed, features, progress.failures);
   }
 
   private InputAnalysis analyze(
@@ -152,6 +158,8 @@ public final class Analyzer {
         + seed
         + ", format="
         + (format == null ? "detected" : format.label())
+        + ", features="
+        + features.label()
         + "]";
   }
 
@@ -205,6 +213,7 @@ public final class Analyzer {
     private TrainingSplit split = TrainingSplit.REST;
     private long seed = 42;
     private @Nullable InputFormat format;
+    private FeatureSet features = FeatureSet.PRE_CALL;
     private AnalysisListener listener = AnalysisListener.NONE;
 
     private Builder() {}
@@ -241,6 +250,16 @@ public final class Analyzer {
      */
     public Builder format(@Nullable InputFormat format) {
       this.format = format;
+      return this;
+    }
+
+    /**
+     * Which recorded features the model learns from and predicts with (the learned-priority
+     * simulation included). Default {@link FeatureSet#PRE_CALL}: only those known before a task
+     * starts.
+     */
+    public Builder features(FeatureSet features) {
+      this.features = Objects.requireNonNull(features, "features");
       return this;
     }
 

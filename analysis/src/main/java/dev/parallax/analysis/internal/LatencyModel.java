@@ -48,6 +48,7 @@ public final class LatencyModel {
    * @param baselineMaeLogLatency the per-tool mean's error
    * @param answeredByModel share of the scored tasks the trained model answered
    * @param note why the model was not trained or not used, or {@code ""}
+   * @param errors the absolute errors of log latency per scored task, in scored order
    */
   public record Trained(
       AdaptivePredictor predictor,
@@ -56,7 +57,8 @@ public final class LatencyModel {
       double maeLogLatency,
       double baselineMaeLogLatency,
       double answeredByModel,
-      String note) {}
+      String note,
+      PairedErrors errors) {}
 
   /** Learns from {@code training} and scores on {@code scored}, reproducibly for a given seed. */
   public static Trained train(List<SimulatedCall> training, List<SimulatedCall> scored, long seed) {
@@ -89,12 +91,18 @@ public final class LatencyModel {
     double model = 0;
     double baseline = 0;
     int byModel = 0;
+    double[] modelErrors = new double[scored.size()];
+    double[] baselineErrors = new double[scored.size()];
+    int row = 0;
     for (SimulatedCall call : scored) {
       double actual = log(call.duration());
       Prediction p = predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
-      model += Math.abs(actual - log(p.latency()));
       double[] s = sums.get(call.tool());
-      baseline += Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      modelErrors[row] = Math.abs(actual - log(p.latency()));
+      baselineErrors[row] = Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      model += modelErrors[row];
+      baseline += baselineErrors[row];
+      row++;
       if (p.source().startsWith(AdaptivePredictor.MODEL)) {
         byModel++;
       }
@@ -108,7 +116,8 @@ public final class LatencyModel {
         n == 0 ? Double.NaN : model / n,
         n == 0 ? Double.NaN : baseline / n,
         n == 0 ? Double.NaN : (double) byModel / n,
-        note);
+        note,
+        new PairedErrors(modelErrors, baselineErrors));
   }
 
   /** Why the latency model did not answer, or {@code ""}; the success model is not our concern. */
