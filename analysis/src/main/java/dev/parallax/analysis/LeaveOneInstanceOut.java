@@ -1,5 +1,6 @@
 package dev.parallax.analysis;
 
+import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.analysis.internal.LatencyModel;
 import dev.parallax.analysis.internal.PairedErrors;
 import dev.parallax.analysis.internal.ScheduleComparison;
@@ -49,6 +50,7 @@ public final class LeaveOneInstanceOut {
   private final FeatureSet features;
   private final int resamples;
   private final double level;
+  private final @Nullable LatencyModelType latencyModel;
   private final AnalysisListener listener;
 
   private LeaveOneInstanceOut(Builder b) {
@@ -57,6 +59,7 @@ public final class LeaveOneInstanceOut {
     this.features = b.features;
     this.resamples = b.resamples;
     this.level = b.level;
+    this.latencyModel = b.latencyModel;
     this.listener = b.listener;
   }
 
@@ -132,7 +135,7 @@ public final class LeaveOneInstanceOut {
           training.addAll(tasks.get(j));
         }
       }
-      LatencyModel.Trained model = LatencyModel.train(training, tasks.get(i), seed);
+      LatencyModel.Trained model = LatencyModel.train(training, tasks.get(i), seed, latencyModel);
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});
@@ -185,6 +188,8 @@ public final class LeaveOneInstanceOut {
         + resamples
         + ", level="
         + level
+        + ", latencyModel="
+        + (latencyModel == null ? "default" : latencyModel)
         + "]";
   }
 
@@ -198,6 +203,7 @@ public final class LeaveOneInstanceOut {
     private FeatureSet features = FeatureSet.PRE_CALL;
     private int resamples = 1000;
     private double level = 0.95;
+    private @Nullable LatencyModelType latencyModel;
     private AnalysisListener listener = AnalysisListener.NONE;
 
     private Builder() {}
@@ -250,6 +256,15 @@ public final class LeaveOneInstanceOut {
         throw new IllegalArgumentException("level must be in (0, 1), was " + level);
       }
       this.level = level;
+      return this;
+    }
+
+    /**
+     * The kind of latency model the predictor trains; {@code null} (the default) leaves the
+     * adaptive predictor's own default.
+     */
+    public Builder latencyModel(@Nullable LatencyModelType type) {
+      this.latencyModel = type;
       return this;
     }
 

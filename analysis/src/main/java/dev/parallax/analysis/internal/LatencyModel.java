@@ -2,6 +2,7 @@ package dev.parallax.analysis.internal;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The tasks to learn from become execution records, as telemetry would have recorded them, shuffled
@@ -62,8 +64,20 @@ public final class LatencyModel {
 
   /** Learns from {@code training} and scores on {@code scored}, reproducibly for a given seed. */
   public static Trained train(List<SimulatedCall> training, List<SimulatedCall> scored, long seed) {
+    return train(training, scored, seed, null);
+  }
+
+  /**
+   * Learns from {@code training} and scores on {@code scored} with a latency model of {@code type}
+   * ({@code null}: the predictor's default), reproducibly for a given seed.
+   */
+  public static Trained train(
+      List<SimulatedCall> training,
+      List<SimulatedCall> scored,
+      long seed,
+      @Nullable LatencyModelType type) {
     double priorLog = meanLog(training);
-    AdaptivePredictor predictor =
+    AdaptivePredictor.Builder builder =
         AdaptivePredictor.builder()
             .trainingExecutor(Runnable::run)
             .retrainEvery(Integer.MAX_VALUE)
@@ -72,8 +86,11 @@ public final class LatencyModel {
             .maxLatency(Duration.ofDays(365))
             .minTrainingRows(MIN_TRAINING_TASKS)
             .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
-            .seed(seed)
-            .build();
+            .seed(seed);
+    if (type != null) {
+      builder.latencyModel(type);
+    }
+    AdaptivePredictor predictor = builder.build();
     List<SimulatedCall> shuffled = new ArrayList<>(training);
     Collections.shuffle(shuffled, new Random(seed));
     HexFormat hex = HexFormat.of();
