@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * <p>A scheduler asks for a prediction before a task starts, so only what is known then is fair:
  * the tool, the input files and their sizes, the declared outputs, the graph (parents, children),
- * the cores asked for. A WfFormat instance also records what was measured as the task ran — bytes
+ * the cores asked for, the command-line arguments. A WfFormat instance also records what was measured as the task ran — bytes
  * read and written, the sizes of the outputs it produced — and a model that learns from those knows
  * part of the answer. {@link #PRE_CALL}, the default, leaves them out; {@link #ALL} keeps them, and
  * every report made with it says so.
@@ -38,8 +38,8 @@ public enum FeatureSet {
   /** One line for a report: which features the model used. */
   public String description() {
     return this == PRE_CALL
-        ? "features known before a task starts (tool, input files and sizes, declared outputs,"
-            + " parents, children, cores)"
+        ? "only features known before a task starts (tool, input files and sizes, declared"
+            + " outputs, parents, children, cores, numeric arguments)"
         : "ALL features, including POST-HOC ones measured as a task runs ("
             + String.join(", ", postHocFeatures())
             + "): the model knows part of the answer";

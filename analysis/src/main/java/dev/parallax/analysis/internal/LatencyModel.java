@@ -24,7 +24,11 @@ import org.jspecify.annotations.Nullable;
  * with a fixed seed so that the predictor's own validation slice (the newest 20% of its window) is
  * a fair sample rather than the last input's tasks. The predictor trains once, synchronously. Its
  * prior for tools it never saw is the geometric mean of the training latencies, the same value the
- * per-tool-mean baseline falls back to. Latencies under 1 microsecond count as 1 microsecond (the
+ * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
+ * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
+ * made a plain running mean (weight 1/n): once trained, it is the per-tool mean of all the training
+ * tasks, the same figure as the baseline's, rather than the average of whichever tasks the shuffle
+ * put last. It answers when the model does not, and is one of the model's features. Latencies under 1 microsecond count as 1 microsecond (the
  * predictor's own floor) so that zero runtimes have a logarithm.
  */
 /**
@@ -86,6 +90,7 @@ public final class LatencyModel {
             .maxLatency(Duration.ofDays(365))
             .minTrainingRows(MIN_TRAINING_TASKS)
             .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
+            .baselineAlpha(1.0 / Math.max(1, training.size()))
             .seed(seed);
     if (type != null) {
       builder.latencyModel(type);
