@@ -14,10 +14,10 @@ import java.util.TreeMap;
  *
  * <p>A scheduler asks for a prediction before a task starts, so only what is known then is fair:
  * the tool, the input files and their sizes, the declared outputs, the graph (parents, children),
- * the cores asked for, the command-line arguments. A WfFormat instance also records what was measured as the task ran — bytes
- * read and written, the sizes of the outputs it produced — and a model that learns from those knows
- * part of the answer. {@link #PRE_CALL}, the default, leaves them out; {@link #ALL} keeps them, and
- * every report made with it says so.
+ * the cores asked for, the command-line arguments. A WfFormat instance also records what was
+ * measured as the task ran — bytes read and written, the sizes of the outputs it produced — and a
+ * model that learns from those knows part of the answer. {@link #PRE_CALL}, the default, leaves
+ * them out; {@link #ALL} keeps them, and every report made with it says so.
  *
  * <p>Features of OTLP-JSON traces ({@code parallax.feature.*} span attributes) are the features a
  * call was submitted with, known before it ran, and are kept under both sets.
