@@ -1,5 +1,6 @@
 package dev.parallax.analysis;
 
+import dev.parallax.analysis.internal.PairedErrors;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,7 @@ public final class HeldOutInstance {
   private final double answeredByModel;
   private final SimulatedMakespans makespans;
   private final String note;
+  private final PairedErrors errors;
 
   HeldOutInstance(
       String file,
@@ -32,7 +34,8 @@ public final class HeldOutInstance {
       double[] ratioInterval,
       double answeredByModel,
       SimulatedMakespans makespans,
-      String note) {
+      String note,
+      PairedErrors errors) {
     this.file = Objects.requireNonNull(file, "file");
     this.trainingTasks = trainingTasks;
     this.rows = rows;
@@ -44,6 +47,12 @@ public final class HeldOutInstance {
     this.answeredByModel = answeredByModel;
     this.makespans = Objects.requireNonNull(makespans, "makespans");
     this.note = Objects.requireNonNull(note, "note");
+    this.errors = Objects.requireNonNull(errors, "errors");
+  }
+
+  /** The per-row errors, for intervals over several evaluations. */
+  PairedErrors errors() {
+    return errors;
   }
 
   /** The held-out instance's file, as given. */
@@ -104,6 +113,14 @@ public final class HeldOutInstance {
   /** Learned-priority makespan over FIFO's: below 1, learned priority is faster. */
   public double makespanRatio() {
     return (double) makespans.learned().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * Oracle-priority makespan (longest path first with the true durations) over FIFO's: how much any
+   * predictor could gain on this instance at these slots.
+   */
+  public double oracleMakespanRatio() {
+    return (double) makespans.oracle().toNanos() / makespans.fifo().toNanos();
   }
 
   /** Why the model was not trained or not used, or {@code ""}. */

@@ -151,10 +151,24 @@ public final class LeaveOneInstanceOut {
               model.errors().ratioInterval(resamples, level, seed + i),
               model.answeredByModel(),
               makespans,
-              model.note()));
+              model.note(),
+              model.errors()));
     }
     double[] average = PairedErrors.averageRatioInterval(errors, resamples, level, seed);
     return new LoioEvaluation(application, results, average, features, slots, level);
+  }
+
+  /**
+   * The interval {low, high} of the unweighted average over {@code evaluations} of their {@link
+   * LoioEvaluation#averageRatio()}s (each application weighs the same), from a stratified paired
+   * bootstrap with this evaluation's resamples, level and seed; {NaN, NaN} if there is none.
+   */
+  public double[] averageOverApplicationsInterval(List<LoioEvaluation> evaluations) {
+    List<List<PairedErrors>> groups =
+        evaluations.stream()
+            .map(e -> e.instances().stream().map(HeldOutInstance::errors).toList())
+            .toList();
+    return PairedErrors.averageOfAveragesInterval(groups, resamples, level, seed);
   }
 
   private static void requireTwo(String application, int instances) {

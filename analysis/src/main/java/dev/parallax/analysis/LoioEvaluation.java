@@ -98,6 +98,14 @@ public final class LoioEvaluation {
         .orElse(Double.NaN);
   }
 
+  /** The instances' oracle over FIFO makespan ratios, averaged: the most any predictor can gain. */
+  public double oracleMakespanRatio() {
+    return instances.stream()
+        .mapToDouble(HeldOutInstance::oracleMakespanRatio)
+        .average()
+        .orElse(Double.NaN);
+  }
+
   /** The features the model used. */
   public FeatureSet features() {
     return features;

@@ -69,25 +69,40 @@ public final class PairedErrors {
    */
   public static double[] averageRatioInterval(
       List<PairedErrors> instances, int resamples, double level, long seed) {
-    if (instances.isEmpty() || instances.stream().anyMatch(e -> e.rows() == 0)) {
+    return averageOfAveragesInterval(List.of(instances), resamples, level, seed);
+  }
+
+  /**
+   * The interval {low, high} of the unweighted average over groups (applications) of the unweighted
+   * average of each group's instances' {@link #ratio()}s, from a stratified paired bootstrap; {NaN,
+   * NaN} if a group is empty or some instance has no rows.
+   */
+  public static double[] averageOfAveragesInterval(
+      List<List<PairedErrors>> groups, int resamples, double level, long seed) {
+    if (groups.isEmpty()
+        || groups.stream().anyMatch(g -> g.isEmpty() || g.stream().anyMatch(e -> e.rows() == 0))) {
       return new double[] {Double.NaN, Double.NaN};
     }
     SplittableRandom random = new SplittableRandom(seed);
     double[] draws = new double[resamples];
     for (int b = 0; b < resamples; b++) {
-      double total = 0;
-      for (PairedErrors e : instances) {
-        double m = 0;
-        double base = 0;
-        int n = e.rows();
-        for (int i = 0; i < n; i++) {
-          int row = random.nextInt(n);
-          m += e.model[row];
-          base += e.baseline[row];
+      double overall = 0;
+      for (List<PairedErrors> instances : groups) {
+        double total = 0;
+        for (PairedErrors e : instances) {
+          double m = 0;
+          double base = 0;
+          int n = e.rows();
+          for (int i = 0; i < n; i++) {
+            int row = random.nextInt(n);
+            m += e.model[row];
+            base += e.baseline[row];
+          }
+          total += ratio(m, base);
         }
-        total += ratio(m, base);
+        overall += total / instances.size();
       }
-      draws[b] = total / instances.size();
+      draws[b] = overall / groups.size();
     }
     java.util.Arrays.sort(draws);
     return new double[] {quantile(draws, (1 - level) / 2), quantile(draws, (1 + level) / 2)};

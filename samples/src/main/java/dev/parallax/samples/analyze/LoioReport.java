@@ -33,7 +33,7 @@ final class LoioReport {
           e.rows());
       out.printf(
           Locale.ROOT,
-          "  %-48s %5s %7s %7s %7s %17s %6s %9s%n",
+          "  %-48s %5s %7s %7s %7s %17s %6s %9s %9s%n",
           "held-out instance",
           "rows",
           "model",
@@ -41,11 +41,12 @@ final class LoioReport {
           "ratio",
           pct + "% interval",
           "model%",
-          "mk/fifo@" + e.slots());
+          "mk/fifo@" + e.slots(),
+          "oracle");
       for (HeldOutInstance h : e.instances()) {
         out.printf(
             Locale.ROOT,
-            "  %-48s %5d %7.3f %7.3f %7.3f   [%5.3f, %5.3f]%s %5.0f%% %9.3f%n",
+            "  %-48s %5d %7.3f %7.3f %7.3f   [%5.3f, %5.3f]%s %5.0f%% %9.3f %9.3f%n",
             Path.of(h.file()).getFileName(),
             h.rows(),
             h.modelMae(),
@@ -55,13 +56,15 @@ final class LoioReport {
             h.ratioHigh(),
             h.worseBeyondInterval() ? "!" : " ",
             100 * h.answeredByModel(),
-            h.makespanRatio());
+            h.makespanRatio(),
+            h.oracleMakespanRatio());
       }
       out.printf(
           Locale.ROOT,
           "  average: MAE(log) model %.3f / per-tool mean %.3f = ratio %.3f, %d%% interval"
               + " [%.3f, %.3f]; worse than the mean beyond its interval on %d of %d instances;"
-              + " model answered %.0f%%; learned-priority makespan %.3f x FIFO at %d slots%n",
+              + " model answered %.0f%%; learned-priority makespan %.3f x FIFO at %d slots"
+              + " (oracle %.3f)%n",
           e.modelMae(),
           e.perToolMeanMae(),
           e.averageRatio(),
@@ -72,12 +75,14 @@ final class LoioReport {
           e.instances().size(),
           100 * e.answeredByModel(),
           e.makespanRatio(),
-          e.slots());
+          e.slots(),
+          e.oracleMakespanRatio());
     }
     out.println();
     out.println(
         "ratio = model MAE / per-tool-mean MAE of ln(latency) on every task of the held-out"
-            + " instance (below 1: the model is better); '!' marks an interval entirely above 1.");
+            + " instance (below 1: the model is better); '!' marks an interval entirely above 1;"
+            + " mk/fifo and oracle: simulated makespan of learned and oracle priority over FIFO's.");
     out.flush();
   }
 
@@ -114,6 +119,7 @@ final class LoioReport {
         number(simulated, "learned", Figures.seconds(h.makespans().learned()));
         number(simulated, "oracle", Figures.seconds(h.makespans().oracle()));
         number(o, "makespan_learned_over_fifo", h.makespanRatio());
+        number(o, "makespan_oracle_over_fifo", h.oracleMakespanRatio());
         o.put("note", h.note());
       }
       ObjectNode avg = app.putObject("average");
@@ -128,6 +134,7 @@ final class LoioReport {
       avg.put("worse_beyond_interval", e.worseBeyondInterval());
       number(avg, "model_used_share", e.answeredByModel());
       number(avg, "makespan_learned_over_fifo", e.makespanRatio());
+      number(avg, "makespan_oracle_over_fifo", e.oracleMakespanRatio());
     }
     return root;
   }
