@@ -165,6 +165,33 @@ class LeaveOneInstanceOutTest {
         .containsKeys("input_bytes", "input_bytes_min", "input_bytes_max", "input_files");
   }
 
+  /** The README's snippet (docs-drafts/realdata.md), run on the committed bwa instances. */
+  @Test
+  void readmeSnippet_evaluatesAnApplicationDirectory() {
+    Path bwaDirectory = Path.of("..", "examples", "workflows", "real", "bwa");
+    // --- snippet start
+    LoioEvaluation bwa =
+        LeaveOneInstanceOut.builder() // 4 slots, pre-call features, 95% intervals
+            .build()
+            .evaluate("bwa", LeaveOneInstanceOut.instancesIn(bwaDirectory));
+    String line =
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: MAE(log) %.3f vs per-tool mean %.3f, ratio %.3f [%.3f, %.3f] on %d rows;"
+                + " learned priority %.3f x FIFO",
+            bwa.application(),
+            bwa.modelMae(),
+            bwa.perToolMeanMae(),
+            bwa.averageRatio(),
+            bwa.averageRatioLow(),
+            bwa.averageRatioHigh(),
+            bwa.rows(),
+            bwa.makespanRatio());
+    // --- snippet end
+    assertThat(line).startsWith("bwa: MAE(log) ").contains("on 520 rows");
+    assertThat(bwa.instances()).hasSize(5);
+  }
+
   @Test
   void fewerThanTwoInstances_isRefused() {
     LeaveOneInstanceOut loio = LeaveOneInstanceOut.builder().build();

@@ -237,7 +237,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.println("JSON written to " + json);
       }
       if (html != null) {
-        write(() -> HtmlReport.write(analyses, slots, html), html);
+        write(() -> HtmlReport.write(analyses, slots, features, html), html);
         out.println("HTML written to " + html);
       }
       out.flush();

@@ -109,9 +109,12 @@ class AnalyzeLoioTest {
     assertThat(preCall.out()).startsWith("features: only features known before a task starts");
     assertThat(JsonReport.MAPPER.readTree(json.toFile()).path("features").asText())
         .isEqualTo("pre-call");
-    Cli all = Cli.run("analyze", "--post-hoc-features", file.toString());
+    Path html = dir.resolve("posthoc.html");
+    Cli all = Cli.run("analyze", "--post-hoc-features", file.toString(), "--html", html.toString());
     assertThat(all.status()).as(all.err()).isZero();
     assertThat(all.out()).startsWith("features: ALL features, including POST-HOC ones");
+    assertThat(Files.readString(html))
+        .contains("<p>Model features: ALL features, including POST-HOC");
   }
 
   @Test
