@@ -107,13 +107,21 @@ public final class Analyzer {
     List<List<SimulatedCall>> allTasks = inputs.stream().map(TracedWorkflow::tasks).toList();
     List<InputAnalysis> analyses = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
-      analyses.add(analyze(inputs.get(i), allTasks, i, progress));
+      analyses.add(analyze(read.get(i), inputs.get(i), allTasks, i, progress));
     }
     return new Analysis(analyses, slots, split, seed, features, progress.failures);
   }
 
+  /**
+   * @param read the input as read, which the analysis reports
+   * @param input the same with only the features the model may use, which it learns and simulates
+   */
   private InputAnalysis analyze(
-      TracedWorkflow input, List<List<SimulatedCall>> allTasks, int index, Progress progress) {
+      TracedWorkflow read,
+      TracedWorkflow input,
+      List<List<SimulatedCall>> allTasks,
+      int index,
+      Progress progress) {
     String name = Path.of(input.file()).getFileName().toString();
     progress.show("training on " + name);
     TrainingSplit.Split<SimulatedCall> tasks = split.split(allTasks, index);
@@ -123,7 +131,7 @@ public final class Analyzer {
         ScheduleComparison.run(
             input, slots, model.predictor(), () -> progress.step("simulating " + name));
     List<SimulatedCall> path = new ArrayList<>();
-    for (Workload run : input.runs()) {
+    for (Workload run : read.runs()) {
       List<SimulatedCall> calls = run.calls();
       DependencyGraph graph =
           DependencyGraph.of(calls, SimulatedCall::id, SimulatedCall::dependsOn);
@@ -132,11 +140,11 @@ public final class Analyzer {
       }
     }
     return new InputAnalysis(
-        input,
-        ToolStats.of(input.tasks()),
+        read,
+        ToolStats.of(read.tasks()),
         path,
-        input.sum(Workload::criticalPath),
-        input.sum(run -> run.lowerBound(slots)),
+        read.sum(Workload::criticalPath),
+        read.sum(run -> run.lowerBound(slots)),
         slots,
         simulated,
         new ModelScore(

@@ -77,9 +77,7 @@ import picocli.CommandLine.Spec;
           + " fewer than five). 'others': it learns from the other inputs only and is scored on"
           + " every task of this input. The score is the mean absolute error of the natural log of"
           + " latency; the baseline predicts each task's tool's mean log latency over the same"
-          + " training tasks. The learned-priority simulation uses that same trained model. Bytes"
-          + " written and output sizes are measured as a task runs, so a model using them knows a"
-          + " little more than a scheduler would before the task starts.",
+          + " training tasks. The learned-priority simulation uses that same trained model.",
       "",
       "Simulation: every task lasts its recorded runtime and tasks that failed fail again"
           + " (their dependents are skipped). FIFO starts ready tasks in file order (OTLP: in the"
