@@ -10,7 +10,7 @@
 module dev.parallax.analysis {
   requires transitive dev.parallax.core;
   requires transitive dev.parallax.planner;
-  requires dev.parallax.adaptive;
+  requires transitive dev.parallax.adaptive;
   requires com.fasterxml.jackson.databind;
   requires static dev.parallax.telemetry;
   requires static org.jspecify;

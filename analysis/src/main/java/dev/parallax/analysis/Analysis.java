@@ -12,6 +12,7 @@ public final class Analysis {
   private final int slots;
   private final TrainingSplit trainingSplit;
   private final long seed;
+  private final FeatureSet features;
   private final int listenerFailures;
 
   Analysis(
@@ -19,11 +20,13 @@ public final class Analysis {
       int slots,
       TrainingSplit trainingSplit,
       long seed,
+      FeatureSet features,
       int listenerFailures) {
     this.inputs = List.copyOf(inputs);
     this.slots = slots;
     this.trainingSplit = trainingSplit;
     this.seed = seed;
+    this.features = features;
     this.listenerFailures = listenerFailures;
   }
 
@@ -47,6 +50,14 @@ public final class Analysis {
     return seed;
   }
 
+  /**
+   * Which recorded features the model learned from; {@link FeatureSet#ALL} means post-hoc ones too,
+   * and a report should say so.
+   */
+  public FeatureSet features() {
+    return features;
+  }
+
   /** How many times the {@link AnalysisListener} threw (each was logged and ignored). */
   public int listenerFailures() {
     return listenerFailures;
@@ -54,6 +65,14 @@ public final class Analysis {
 
   @Override
   public String toString() {
-    return "Analysis[" + inputs.size() + " inputs, slots=" + slots + ", " + trainingSplit + "]";
+    return "Analysis["
+        + inputs.size()
+        + " inputs, slots="
+        + slots
+        + ", "
+        + trainingSplit
+        + ", "
+        + features
+        + "]";
   }
 }

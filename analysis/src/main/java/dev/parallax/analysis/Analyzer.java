@@ -38,6 +38,7 @@ public final class Analyzer {
   private final TrainingSplit split;
   private final long seed;
   private final @Nullable InputFormat format;
+  private final FeatureSet features;
   private final AnalysisListener listener;
 
   private Analyzer(Builder builder) {
@@ -45,10 +46,14 @@ public final class Analyzer {
     this.split = builder.split;
     this.seed = builder.seed;
     this.format = builder.format;
+    this.features = builder.features;
     this.listener = builder.listener;
   }
 
-  /** A builder with the defaults: 8 slots, {@link TrainingSplit#REST}, seed 42, format detected. */
+  /**
+   * A builder with the defaults: 8 slots, {@link TrainingSplit#REST}, seed 42, format detected,
+   * {@link FeatureSet#PRE_CALL}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -97,17 +102,26 @@ public final class Analyzer {
     }
   }
 
-  private Analysis analyzeRead(List<TracedWorkflow> inputs, Progress progress) {
+  private Analysis analyzeRead(List<TracedWorkflow> read, Progress progress) {
+    List<TracedWorkflow> inputs = read.stream().map(features::apply).toList();
     List<List<SimulatedCall>> allTasks = inputs.stream().map(TracedWorkflow::tasks).toList();
     List<InputAnalysis> analyses = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
-      analyses.add(analyze(inputs.get(i), allTasks, i, progress));
+      analyses.add(analyze(read.get(i), inputs.get(i), allTasks, i, progress));
     }
-    return new Analysis(analyses, slots, split, seed, progress.failures);
+    return new Analysis(analyses, slots, split, seed, features, progress.failures);
   }
 
+  /**
+   * @param read the input as read, which the analysis reports
+   * @param input the same with only the features the model may use, which it learns and simulates
+   */
   private InputAnalysis analyze(
-      TracedWorkflow input, List<List<SimulatedCall>> allTasks, int index, Progress progress) {
+      TracedWorkflow read,
+      TracedWorkflow input,
+      List<List<SimulatedCall>> allTasks,
+      int index,
+      Progress progress) {
     String name = Path.of(input.file()).getFileName().toString();
     progress.show("training on " + name);
     TrainingSplit.Split<SimulatedCall> tasks = split.split(allTasks, index);
@@ -117,7 +131,7 @@ public final class Analyzer {
         ScheduleComparison.run(
             input, slots, model.predictor(), () -> progress.step("simulating " + name));
     List<SimulatedCall> path = new ArrayList<>();
-    for (Workload run : input.runs()) {
+    for (Workload run : read.runs()) {
       List<SimulatedCall> calls = run.calls();
       DependencyGraph graph =
           DependencyGraph.of(calls, SimulatedCall::id, SimulatedCall::dependsOn);
@@ -126,11 +140,11 @@ public final class Analyzer {
       }
     }
     return new InputAnalysis(
-        input,
-        ToolStats.of(input.tasks()),
+        read,
+        ToolStats.of(read.tasks()),
         path,
-        input.sum(Workload::criticalPath),
-        input.sum(run -> run.lowerBound(slots)),
+        read.sum(Workload::criticalPath),
+        read.sum(run -> run.lowerBound(slots)),
         slots,
         simulated,
         new ModelScore(
@@ -152,6 +166,8 @@ public final class Analyzer {
         + seed
         + ", format="
         + (format == null ? "detected" : format.label())
+        + ", features="
+        + features.label()
         + "]";
   }
 
@@ -205,6 +221,7 @@ public final class Analyzer {
     private TrainingSplit split = TrainingSplit.REST;
     private long seed = 42;
     private @Nullable InputFormat format;
+    private FeatureSet features = FeatureSet.PRE_CALL;
     private AnalysisListener listener = AnalysisListener.NONE;
 
     private Builder() {}
@@ -241,6 +258,16 @@ public final class Analyzer {
      */
     public Builder format(@Nullable InputFormat format) {
       this.format = format;
+      return this;
+    }
+
+    /**
+     * Which recorded features the model learns from and predicts with (the learned-priority
+     * simulation included). Default {@link FeatureSet#PRE_CALL}: only those known before a task
+     * starts.
+     */
+    public Builder features(FeatureSet features) {
+      this.features = Objects.requireNonNull(features, "features");
       return this;
     }
 

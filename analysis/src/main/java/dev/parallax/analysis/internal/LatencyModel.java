@@ -2,6 +2,7 @@ package dev.parallax.analysis.internal;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
@@ -16,13 +17,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The tasks to learn from become execution records, as telemetry would have recorded them, shuffled
  * with a fixed seed so that the predictor's own validation slice (the newest 20% of its window) is
  * a fair sample rather than the last input's tasks. The predictor trains once, synchronously. Its
  * prior for tools it never saw is the geometric mean of the training latencies, the same value the
- * per-tool-mean baseline falls back to. Latencies under 1 microsecond count as 1 microsecond (the
+ * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
+ * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
+ * made a plain running mean (weight 1/n): once trained, it is the per-tool mean of all the training
+ * tasks, the same figure as the baseline's, rather than the average of whichever tasks the shuffle
+ * put last. It answers when the model does not, and is one of the model's features. Latencies under 1 microsecond count as 1 microsecond (the
  * predictor's own floor) so that zero runtimes have a logarithm.
  */
 /**
@@ -48,6 +54,7 @@ public final class LatencyModel {
    * @param baselineMaeLogLatency the per-tool mean's error
    * @param answeredByModel share of the scored tasks the trained model answered
    * @param note why the model was not trained or not used, or {@code ""}
+   * @param errors the absolute errors of log latency per scored task, in scored order
    */
   public record Trained(
       AdaptivePredictor predictor,
@@ -56,12 +63,25 @@ public final class LatencyModel {
       double maeLogLatency,
       double baselineMaeLogLatency,
       double answeredByModel,
-      String note) {}
+      String note,
+      PairedErrors errors) {}
 
   /** Learns from {@code training} and scores on {@code scored}, reproducibly for a given seed. */
   public static Trained train(List<SimulatedCall> training, List<SimulatedCall> scored, long seed) {
+    return train(training, scored, seed, null);
+  }
+
+  /**
+   * Learns from {@code training} and scores on {@code scored} with a latency model of {@code type}
+   * ({@code null}: the predictor's default), reproducibly for a given seed.
+   */
+  public static Trained train(
+      List<SimulatedCall> training,
+      List<SimulatedCall> scored,
+      long seed,
+      @Nullable LatencyModelType type) {
     double priorLog = meanLog(training);
-    AdaptivePredictor predictor =
+    AdaptivePredictor.Builder builder =
         AdaptivePredictor.builder()
             .trainingExecutor(Runnable::run)
             .retrainEvery(Integer.MAX_VALUE)
@@ -70,8 +90,12 @@ public final class LatencyModel {
             .maxLatency(Duration.ofDays(365))
             .minTrainingRows(MIN_TRAINING_TASKS)
             .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
-            .seed(seed)
-            .build();
+            .baselineAlpha(1.0 / Math.max(1, training.size()))
+            .seed(seed);
+    if (type != null) {
+      builder.latencyModel(type);
+    }
+    AdaptivePredictor predictor = builder.build();
     List<SimulatedCall> shuffled = new ArrayList<>(training);
     Collections.shuffle(shuffled, new Random(seed));
     HexFormat hex = HexFormat.of();
@@ -89,12 +113,18 @@ public final class LatencyModel {
     double model = 0;
     double baseline = 0;
     int byModel = 0;
+    double[] modelErrors = new double[scored.size()];
+    double[] baselineErrors = new double[scored.size()];
+    int row = 0;
     for (SimulatedCall call : scored) {
       double actual = log(call.duration());
       Prediction p = predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
-      model += Math.abs(actual - log(p.latency()));
       double[] s = sums.get(call.tool());
-      baseline += Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      modelErrors[row] = Math.abs(actual - log(p.latency()));
+      baselineErrors[row] = Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      model += modelErrors[row];
+      baseline += baselineErrors[row];
+      row++;
       if (p.source().startsWith(AdaptivePredictor.MODEL)) {
         byModel++;
       }
@@ -108,7 +138,8 @@ public final class LatencyModel {
         n == 0 ? Double.NaN : model / n,
         n == 0 ? Double.NaN : baseline / n,
         n == 0 ? Double.NaN : (double) byModel / n,
-        note);
+        note,
+        new PairedErrors(modelErrors, baselineErrors));
   }
 
   /** Why the latency model did not answer, or {@code ""}; the success model is not our concern. */

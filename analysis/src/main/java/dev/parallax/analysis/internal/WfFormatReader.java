@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -36,12 +38,25 @@ import org.jspecify.annotations.Nullable;
  * A task's tool is its command's program, else its 1.4 category, else its name without a trailing
  * number ("mProject_00000012" -> "mProject"). Dependencies are the union of the parents a task
  * lists and the tasks that list it as a child. Timestamps the JDK cannot parse are ignored.
+ *
+ * Features per task. Known before it starts: input_files, input_bytes (their total size),
+ * input_bytes_min and input_bytes_max (the smallest and largest input of known size: a small
+ * per-task chunk next to a shared multi-gigabyte database vanishes in the total), output_files
+ * (declared), parents, children, cores, arguments (how many) and arg_N (the N-th command-line
+ * argument when it is a plain number). Measured as it runs (post-hoc, see FeatureSet): read_bytes,
+ * written_bytes, output_bytes.
  */
 /**
  * Reads a WfFormat workflow instance into a {@link TracedWorkflow}. Stateless and thread-safe.
  * Internal; may change at any time.
  */
 public final class WfFormatReader {
+
+  /** Arguments looked at for numbers: the first ones. */
+  private static final int MAX_NUMERIC_ARGUMENTS = 12;
+
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
 
   private WfFormatReader() {}
 
@@ -139,6 +154,7 @@ public final class WfFormatReader {
       put(features, "cores", Json.number(run.path("coreCount")));
       fileFeatures(features, inputs, outputs, sizes);
       graphFeatures(features, parents, children);
+      argumentFeatures(features, Json.texts(run.path("command").path("arguments")));
       String name = Json.text(spec.path("name"));
       String program = Json.text(run.path("command").path("program"));
       tasks.add(
@@ -209,6 +225,7 @@ public final class WfFormatReader {
       put(features, "cores", first(t, "cores", "coreCount"));
       fileFeatures(features, inputs, outputs, sizes);
       graphFeatures(features, parents, children);
+      argumentFeatures(features, Json.texts(t.path("command").path("arguments")));
       String program = Json.text(t.path("command").path("program"));
       String category = Json.text(t.path("category"));
       tasks.add(
@@ -260,8 +277,37 @@ public final class WfFormatReader {
     features.put("input_files", (double) inputs.size());
     features.put("output_files", (double) outputs.size());
     features.put("input_bytes", inputs.stream().mapToDouble(f -> sizes.getOrDefault(f, 0.0)).sum());
+    // the sum hides a small per-task input next to a large shared one (a database, a reference)
+    DoubleSummaryStatistics known =
+        inputs.stream().filter(sizes::containsKey).mapToDouble(sizes::get).summaryStatistics();
+    if (known.getCount() > 0) {
+      features.put("input_bytes_min", known.getMin());
+      features.put("input_bytes_max", known.getMax());
+    }
     features.put(
         "output_bytes", outputs.stream().mapToDouble(f -> sizes.getOrDefault(f, 0.0)).sum());
+  }
+
+  /** Numeric command-line arguments by position ({@code arg_1}...), and how many there are. */
+  private static void argumentFeatures(Map<String, Double> features, List<String> arguments) {
+    if (arguments.isEmpty()) {
+      return;
+    }
+    features.put("arguments", (double) arguments.size());
+    for (int i = 0; i < Math.min(arguments.size(), MAX_NUMERIC_ARGUMENTS); i++) {
+      Double value = number(arguments.get(i));
+      if (value != null) {
+        features.put("arg_" + i, value);
+      }
+    }
+  }
+
+  private static @Nullable Double number(String text) {
+    if (text.length() > 24 || !NUMBER.matcher(text).matches()) {
+      return null;
+    }
+    double value = Double.parseDouble(text);
+    return Double.isFinite(value) ? value : null;
   }
 
   private static void graphFeatures(

@@ -1,12 +1,15 @@
 package dev.parallax.samples.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.analysis.Analysis;
 import dev.parallax.analysis.AnalysisException;
 import dev.parallax.analysis.AnalysisListener;
 import dev.parallax.analysis.Analyzer;
+import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.InputAnalysis;
 import dev.parallax.analysis.InputFormat;
+import dev.parallax.analysis.LoioEvaluation;
 import dev.parallax.analysis.TrainingSplit;
 import dev.parallax.samples.cli.ProgressBar;
 import java.io.IOException;
@@ -54,15 +57,27 @@ import picocli.CommandLine.Spec;
           + " sizes and counts, numbers of parents and children, cores (WfFormat), or the"
           + " parallax.feature.* span attributes (OTLP).",
       "",
+      "Features (WfFormat): by default only what is known before a task starts: its program,"
+          + " input files and their sizes (total, smallest, largest), declared outputs, parents"
+          + " and children, cores, numeric command-line arguments. Bytes read and written and the"
+          + " sizes of the outputs are measured as a task runs: they are used only with"
+          + " --post-hoc-features, and every report made with them says so.",
+      "",
+      "Leave-one-instance-out (--loio): each directory FILE is one application whose .json"
+          + " files are its instances (loose files are grouped by their directory). For each"
+          + " instance, the model learns from every task of the application's other instances"
+          + " and is scored on every task of this one, next to the per-tool mean of the same"
+          + " training tasks: MAE of ln(latency) and their ratio with a 95% paired-bootstrap"
+          + " interval, per instance and averaged; and the simulated makespan of learned priority"
+          + " against FIFO at --concurrency slots (default 4 here).",
+      "",
       "How the model learns (--train-on): 'rest' (default): for each input, the model learns from"
           + " every task of the other inputs and four of every five tasks of this input, and is"
           + " scored on this input's 5th, 10th, 15th... task in file order (its last task if it has"
           + " fewer than five). 'others': it learns from the other inputs only and is scored on"
           + " every task of this input. The score is the mean absolute error of the natural log of"
           + " latency; the baseline predicts each task's tool's mean log latency over the same"
-          + " training tasks. The learned-priority simulation uses that same trained model. Bytes"
-          + " written and output sizes are measured as a task runs, so a model using them knows a"
-          + " little more than a scheduler would before the task starts.",
+          + " training tasks. The learned-priority simulation uses that same trained model.",
       "",
       "Simulation: every task lasts its recorded runtime and tasks that failed fail again"
           + " (their dependents are skipped). FIFO starts ready tasks in file order (OTLP: in the"
@@ -102,9 +117,30 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--concurrency",
       paramLabel = "N",
-      defaultValue = "8",
-      description = "Slots in the simulation and the lower bound (default: ${DEFAULT-VALUE}).")
-  int concurrency;
+      description = "Slots in the simulation and the lower bound (default: 8; 4 with --loio).")
+  @Nullable Integer concurrency;
+
+  @Option(
+      names = "--loio",
+      description =
+          "Leave-one-instance-out evaluation per application (directory) instead of the"
+              + " per-input report; see above. Not with --html or --train-on.")
+  boolean loio;
+
+  @Option(
+      names = "--post-hoc-features",
+      description =
+          "Also learn from features measured as a task runs (bytes read and written, output"
+              + " sizes); the report labels the figures as such.")
+  boolean postHocFeatures;
+
+  @Option(
+      names = "--latency-model",
+      paramLabel = "TYPE",
+      description =
+          "The adaptive predictor's latency model type (e.g. LINEAR_SGD, CART; default: the"
+              + " predictor's own).")
+  @Nullable String latencyModel;
 
   @Option(
       names = "--json",
@@ -121,9 +157,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--train-on",
       paramLabel = "rest|others",
-      defaultValue = "rest",
-      description = "What the model learns from before it is scored on an input; see above.")
-  String trainOn = "rest";
+      description =
+          "What the model learns from before it is scored on an input (default: rest); see"
+              + " above.")
+  @Nullable String trainOn;
 
   @Option(
       names = "--seed",
@@ -153,28 +190,52 @@ public final class AnalyzeCommand implements Callable<Integer> {
       TRIBUO.setLevel(Level.WARNING);
     }
     try {
-      TrainingSplit split = parseSplit(trainOn);
+      TrainingSplit split = parseSplit(trainOn == null ? "rest" : trainOn);
       InputFormat inputFormat = format == null ? null : parseFormat(format);
+      FeatureSet features = postHocFeatures ? FeatureSet.ALL : FeatureSet.PRE_CALL;
+      LatencyModelType modelType = latencyModel == null ? null : parseModel(latencyModel);
       requireWritable("--json", json);
       requireWritable("--html", html);
-      if (concurrency < 1) {
-        throw new BadInputException("--concurrency must be at least 1, was " + concurrency);
+      int slots = concurrency != null ? concurrency : loio ? 4 : 8;
+      if (slots < 1) {
+        throw new BadInputException("--concurrency must be at least 1, was " + slots);
       }
       if (files.isEmpty()) {
         throw new BadInputException("no input files");
       }
+      if (loio) {
+        if (html != null || trainOn != null || format != null) {
+          throw new BadInputException(
+              "--loio cannot be combined with --html, --train-on or --format");
+        }
+        List<LoioEvaluation> evaluations =
+            LoioRun.evaluate(files, slots, seed, features, modelType, progressShown(), err);
+        LoioReport.print(evaluations, features, out);
+        if (json != null) {
+          ObjectNode report = LoioReport.json(evaluations, features, slots);
+          write(() -> JsonReport.write(report, json), json);
+          out.println("JSON written to " + json);
+        }
+        out.flush();
+        return 0;
+      }
+      if (modelType != null) {
+        throw new BadInputException("--latency-model is available only with --loio");
+      }
       if (split == TrainingSplit.OTHERS && files.size() < 2) {
         throw new BadInputException("--train-on others needs at least two input files");
       }
-      List<InputAnalysis> analyses = analyze(split, inputFormat, err).inputs();
+      List<InputAnalysis> analyses = analyze(split, inputFormat, features, slots, err).inputs();
+      out.println("features: " + features.description());
       TextReport.print(analyses, out);
       if (json != null) {
-        ObjectNode report = JsonReport.of(analyses, concurrency, split);
+        ObjectNode report = JsonReport.of(analyses, slots, split);
+        report.put("features", features.label());
         write(() -> JsonReport.write(report, json), json);
         out.println("JSON written to " + json);
       }
       if (html != null) {
-        write(() -> HtmlReport.write(analyses, concurrency, html), html);
+        write(() -> HtmlReport.write(analyses, slots, features, html), html);
         out.println("HTML written to " + html);
       }
       out.flush();
@@ -190,9 +251,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   /** Runs the analysis, drawing its progress on {@code err} and printing its warnings there. */
   private Analysis analyze(
-      TrainingSplit split, @Nullable InputFormat inputFormat, PrintWriter err) {
-    boolean show = progress != null ? progress : isLongWork(files);
-    ProgressBar bar = ProgressBar.of(err, "analyze", show);
+      TrainingSplit split,
+      @Nullable InputFormat inputFormat,
+      FeatureSet features,
+      int slots,
+      PrintWriter err) {
+    ProgressBar bar = ProgressBar.of(err, "analyze", progressShown());
     AnalysisListener listener =
         new AnalysisListener() {
           @Override
@@ -209,8 +273,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         };
     try {
       return Analyzer.builder()
-          .slots(concurrency)
+          .slots(slots)
           .trainingSplit(split)
+          .features(features)
           .seed(seed)
           .format(inputFormat)
           .listener(listener)
@@ -219,6 +284,30 @@ public final class AnalyzeCommand implements Callable<Integer> {
     } finally {
       bar.finish();
     }
+  }
+
+  private boolean progressShown() {
+    return progress != null ? progress : isLongWork(files);
+  }
+
+  /**
+   * The latency model type named {@code value} (case-insensitive).
+   *
+   * @throws BadInputException naming the value and the known types
+   */
+  static LatencyModelType parseModel(String value) {
+    for (LatencyModelType t : LatencyModelType.values()) {
+      if (t.name().equalsIgnoreCase(value.trim())) {
+        return t;
+      }
+    }
+    throw new BadInputException(
+        "unknown value '"
+            + value
+            + "' for --latency-model: expected one of "
+            + Arrays.stream(LatencyModelType.values())
+                .map(Enum::name)
+                .collect(Collectors.joining(", ")));
   }
 
   /** Many files, or big ones (a file that cannot be sized counts as empty here). */
@@ -308,7 +397,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   /** A bad option value; its message is one line. */
-  private static final class BadInputException extends RuntimeException {
+  static final class BadInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     BadInputException(String message) {

@@ -1,6 +1,7 @@
 package dev.parallax.samples.analyze;
 
 import com.google.common.html.HtmlEscapers;
+import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.InputAnalysis;
 import dev.parallax.analysis.ModelScore;
 import dev.parallax.analysis.ToolStats;
@@ -37,6 +38,19 @@ final class HtmlReport {
    */
   static void write(List<InputAnalysis> analyses, int slots, Path file) throws IOException {
     Files.writeString(file, render(analyses, slots), StandardCharsets.UTF_8);
+  }
+
+  /** Writes the page, saying under the title which features the model used. */
+  static void write(List<InputAnalysis> analyses, int slots, FeatureSet features, Path file)
+      throws IOException {
+    String page =
+        render(analyses, slots)
+            .replaceFirst(
+                "</h1>\n",
+                "</h1>\n<p>Model features: "
+                    + java.util.regex.Matcher.quoteReplacement(escape(features.description()))
+                    + ".</p>\n");
+    Files.writeString(file, page, StandardCharsets.UTF_8);
   }
 
   /** The page for {@code analyses}. */

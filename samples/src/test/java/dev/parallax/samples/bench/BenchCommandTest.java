@@ -224,6 +224,12 @@ class BenchCommandTest {
     assertThat(w.path("mae_log_latency").path("ewma").isNumber()).isTrue();
     assertThat(w.path("auc_success").asDouble()).isBetween(0.0, 1.0);
     assertThat(w.path("mae_over_time").size()).isPositive();
+    JsonNode real = w.path("datasets").path("real");
+    assertThat(real.path("mae_log_latency").path("model").isNumber()).as(real.toString()).isTrue();
+    assertThat(real.path("mae_log_latency").path("per_tool_mean").isNumber()).isTrue();
+    assertThat(real.path("model_used_share").asDouble()).isBetween(0.0, 1.0);
+    assertThat(real.path("ratio_interval")).hasSize(2);
+    assertThat(real.path("rows").asInt()).isPositive();
   }
 
   @Test

@@ -110,6 +110,10 @@ final class LearningWorkload implements BenchWorkload {
     fields.put("model", ModelReports.fields(model.report()));
     fields.put("batch_calls", BATCH);
     fields.put("batch_slots", SLOTS);
+    // issue 14: datasets not built for the model; "real" from RealWorkflowsDataset
+    Map<String, Object> datasets = new LinkedHashMap<>();
+    datasets.put("real", RealWorkflowsDataset.fields(context));
+    fields.put("datasets", datasets);
     Chart.Lines curve =
         new Chart.Lines(
             "learning: prediction error over time (MAE of log latency on the next "

@@ -1,0 +1,135 @@
+package dev.parallax.analysis;
+
+import dev.parallax.analysis.internal.PairedErrors;
+import java.util.Objects;
+
+/**
+ * How the latency model, trained on the other instances of an application, did on every task of one
+ * held-out instance, next to the per-tool mean trained on the same tasks; and the makespans the
+ * simulator gives for that instance under FIFO, learned and oracle priority. Errors are mean
+ * absolute errors of the natural log of latency in seconds. Immutable and thread-safe. Built by
+ * {@link LeaveOneInstanceOut}.
+ */
+public final class HeldOutInstance {
+
+  private final String file;
+  private final int trainingTasks;
+  private final int rows;
+  private final double modelMae;
+  private final double perToolMeanMae;
+  private final double ratio;
+  private final double ratioLow;
+  private final double ratioHigh;
+  private final double answeredByModel;
+  private final SimulatedMakespans makespans;
+  private final String note;
+  private final PairedErrors errors;
+
+  HeldOutInstance(
+      String file,
+      int trainingTasks,
+      int rows,
+      double modelMae,
+      double perToolMeanMae,
+      double[] ratioInterval,
+      double answeredByModel,
+      SimulatedMakespans makespans,
+      String note,
+      PairedErrors errors) {
+    this.file = Objects.requireNonNull(file, "file");
+    this.trainingTasks = trainingTasks;
+    this.rows = rows;
+    this.modelMae = modelMae;
+    this.perToolMeanMae = perToolMeanMae;
+    this.ratio = modelMae / perToolMeanMae;
+    this.ratioLow = ratioInterval[0];
+    this.ratioHigh = ratioInterval[1];
+    this.answeredByModel = answeredByModel;
+    this.makespans = Objects.requireNonNull(makespans, "makespans");
+    this.note = Objects.requireNonNull(note, "note");
+    this.errors = Objects.requireNonNull(errors, "errors");
+  }
+
+  /** The per-row errors, for intervals over several evaluations. */
+  PairedErrors errors() {
+    return errors;
+  }
+
+  /** The held-out instance's file, as given. */
+  public String file() {
+    return file;
+  }
+
+  /** Tasks of the other instances the model learned from. */
+  public int trainingTasks() {
+    return trainingTasks;
+  }
+
+  /** Tasks scored: every task of this instance. */
+  public int rows() {
+    return rows;
+  }
+
+  /** The model's MAE of log latency. */
+  public double modelMae() {
+    return modelMae;
+  }
+
+  /** The per-tool mean's MAE of log latency (the overall mean for a tool never seen). */
+  public double perToolMeanMae() {
+    return perToolMeanMae;
+  }
+
+  /** {@link #modelMae()} / {@link #perToolMeanMae()}: below 1, the model is better. */
+  public double ratio() {
+    return ratio;
+  }
+
+  /** Lower end of the confidence interval of {@link #ratio()} (paired bootstrap over rows). */
+  public double ratioLow() {
+    return ratioLow;
+  }
+
+  /** Upper end of the confidence interval of {@link #ratio()}. */
+  public double ratioHigh() {
+    return ratioHigh;
+  }
+
+  /** Whether the model is worse than the mean beyond the interval: {@link #ratioLow()} above 1. */
+  public boolean worseBeyondInterval() {
+    return ratioLow > 1;
+  }
+
+  /** Share of the rows the trained model answered (the predictor's baseline answered the rest). */
+  public double answeredByModel() {
+    return answeredByModel;
+  }
+
+  /** Simulated makespans of this instance at the evaluation's slots. */
+  public SimulatedMakespans makespans() {
+    return makespans;
+  }
+
+  /** Learned-priority makespan over FIFO's: below 1, learned priority is faster. */
+  public double makespanRatio() {
+    return (double) makespans.learned().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * Oracle-priority makespan (longest path first with the true durations) over FIFO's: how much any
+   * predictor could gain on this instance at these slots.
+   */
+  public double oracleMakespanRatio() {
+    return (double) makespans.oracle().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /** Why the model was not trained or not used, or {@code ""}. */
+  public String note() {
+    return note;
+  }
+
+  @Override
+  public String toString() {
+    return "HeldOutInstance[" + file + ", rows=" + rows + ", ratio=" + ratio + "]";
+  }
+}

@@ -1,0 +1,153 @@
+package dev.parallax.samples.analyze;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.analysis.FeatureSet;
+import dev.parallax.analysis.HeldOutInstance;
+import dev.parallax.analysis.LoioEvaluation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The leave-one-instance-out evaluation ({@code parallax analyze --loio}) as text and as JSON:
+ * {@code {"mode": "loio", "features", "concurrency", "confidence", "applications": [{"application",
+ * "instances": [...], "average": {...}}]}}. Stateless.
+ */
+final class LoioReport {
+
+  private LoioReport() {}
+
+  /** Prints {@code evaluations} to {@code out}. */
+  static void print(List<LoioEvaluation> evaluations, FeatureSet features, PrintWriter out) {
+    out.println("features: " + features.description());
+    for (LoioEvaluation e : evaluations) {
+      int pct = (int) Math.round(100 * e.level());
+      out.printf(
+          Locale.ROOT,
+          "%n%s: leave-one-instance-out over %d instances, %d tasks scored%n",
+          e.application(),
+          e.instances().size(),
+          e.rows());
+      out.printf(
+          Locale.ROOT,
+          "  %-48s %5s %7s %7s %7s %17s %6s %9s %9s%n",
+          "held-out instance",
+          "rows",
+          "model",
+          "mean",
+          "ratio",
+          pct + "% interval",
+          "model%",
+          "mk/fifo@" + e.slots(),
+          "oracle");
+      for (HeldOutInstance h : e.instances()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-48s %5d %7.3f %7.3f %7.3f   [%5.3f, %5.3f]%s %5.0f%% %9.3f %9.3f%n",
+            Path.of(h.file()).getFileName(),
+            h.rows(),
+            h.modelMae(),
+            h.perToolMeanMae(),
+            h.ratio(),
+            h.ratioLow(),
+            h.ratioHigh(),
+            h.worseBeyondInterval() ? "!" : " ",
+            100 * h.answeredByModel(),
+            h.makespanRatio(),
+            h.oracleMakespanRatio());
+      }
+      out.printf(
+          Locale.ROOT,
+          "  average: MAE(log) model %.3f / per-tool mean %.3f = ratio %.3f, %d%% interval"
+              + " [%.3f, %.3f]; worse than the mean beyond its interval on %d of %d instances;"
+              + " model answered %.0f%%; learned-priority makespan %.3f x FIFO at %d slots"
+              + " (oracle %.3f)%n",
+          e.modelMae(),
+          e.perToolMeanMae(),
+          e.averageRatio(),
+          pct,
+          e.averageRatioLow(),
+          e.averageRatioHigh(),
+          e.worseBeyondInterval(),
+          e.instances().size(),
+          100 * e.answeredByModel(),
+          e.makespanRatio(),
+          e.slots(),
+          e.oracleMakespanRatio());
+    }
+    out.println();
+    out.println(
+        "ratio = model MAE / per-tool-mean MAE of ln(latency) on every task of the held-out"
+            + " instance (below 1: the model is better); '!' marks an interval entirely above 1;"
+            + " mk/fifo and oracle: simulated makespan of learned and oracle priority over FIFO's.");
+    out.flush();
+  }
+
+  /** The JSON report of {@code evaluations}. */
+  static ObjectNode json(List<LoioEvaluation> evaluations, FeatureSet features, int slots) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("mode", "loio");
+    root.put("features", features.label());
+    ArrayNode postHoc = root.putArray("post_hoc_features");
+    if (features == FeatureSet.ALL) {
+      FeatureSet.postHocFeatures().forEach(postHoc::add);
+    }
+    root.put("concurrency", slots);
+    root.put("confidence", evaluations.isEmpty() ? 0.95 : evaluations.get(0).level());
+    ArrayNode apps = root.putArray("applications");
+    for (LoioEvaluation e : evaluations) {
+      ObjectNode app = apps.addObject();
+      app.put("application", e.application());
+      ArrayNode instances = app.putArray("instances");
+      for (HeldOutInstance h : e.instances()) {
+        ObjectNode o = instances.addObject();
+        o.put("file", h.file());
+        o.put("rows", h.rows());
+        o.put("training_tasks", h.trainingTasks());
+        ObjectNode mae = o.putObject("mae_log_latency");
+        number(mae, "model", h.modelMae());
+        number(mae, "per_tool_mean", h.perToolMeanMae());
+        number(o, "ratio", h.ratio());
+        ArrayNode interval = o.putArray("ratio_interval");
+        interval.add(round(h.ratioLow())).add(round(h.ratioHigh()));
+        number(o, "model_used_share", h.answeredByModel());
+        ObjectNode simulated = o.putObject("simulated_s");
+        number(simulated, "fifo", Figures.seconds(h.makespans().fifo()));
+        number(simulated, "learned", Figures.seconds(h.makespans().learned()));
+        number(simulated, "oracle", Figures.seconds(h.makespans().oracle()));
+        number(o, "makespan_learned_over_fifo", h.makespanRatio());
+        number(o, "makespan_oracle_over_fifo", h.oracleMakespanRatio());
+        o.put("note", h.note());
+      }
+      ObjectNode avg = app.putObject("average");
+      avg.put("instances", e.instances().size());
+      avg.put("rows", e.rows());
+      ObjectNode mae = avg.putObject("mae_log_latency");
+      number(mae, "model", e.modelMae());
+      number(mae, "per_tool_mean", e.perToolMeanMae());
+      number(avg, "ratio", e.averageRatio());
+      ArrayNode interval = avg.putArray("ratio_interval");
+      interval.add(round(e.averageRatioLow())).add(round(e.averageRatioHigh()));
+      avg.put("worse_beyond_interval", e.worseBeyondInterval());
+      number(avg, "model_used_share", e.answeredByModel());
+      number(avg, "makespan_learned_over_fifo", e.makespanRatio());
+      number(avg, "makespan_oracle_over_fifo", e.oracleMakespanRatio());
+    }
+    return root;
+  }
+
+  private static void number(ObjectNode o, String field, double value) {
+    if (Double.isFinite(value)) {
+      o.put(field, round(value));
+    } else {
+      o.putNull(field);
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1e6) / 1e6;
+  }
+}
