@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.policy.RetryPolicy;
+import dev.parallax.core.policy.ToolPolicy;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.trace.ToolSpanAttributes;
 import dev.parallax.springai.testing.Latches;
@@ -117,7 +118,8 @@ class ParallaxToolCallingManagerTest {
 
     try (ParallaxToolCallingManager manager =
         ParallaxToolCallingManager.builder().executor(tracedExecutor().build()).build()) {
-      String answer = chatClient(model, manager).prompt("go").toolCallbacks(tools).call().content();
+      String answer =
+          chatClient(model, manager).prompt("go").tools(tools.toArray()).call().content();
 
       assertThat(answer)
           .isEqualTo(
@@ -159,7 +161,7 @@ class ParallaxToolCallingManagerTest {
     try (ToolExecutor executor = tracedExecutor().build()) {
       ParallaxToolCallingManager manager =
           ParallaxToolCallingManager.builder().executor(executor).build();
-      chatClient(model, manager).prompt("go").toolCallbacks(tools).call().content();
+      chatClient(model, manager).prompt("go").tools(tools.toArray()).call().content();
     }
 
     assertThat(model.lastToolResponses())
@@ -195,11 +197,16 @@ class ParallaxToolCallingManagerTest {
 
     assertThatThrownBy(
             () ->
-                chatClient(model, springDefault).prompt("go").toolCallbacks(tools).call().content())
+                chatClient(model, springDefault)
+                    .prompt("go")
+                    .tools(tools.toArray())
+                    .call()
+                    .content())
         .hasMessageContaining("No ToolCallback found for tool name: missing");
 
     try (ParallaxToolCallingManager manager = ParallaxToolCallingManager.builder().build()) {
-      String answer = chatClient(model, manager).prompt("go").toolCallbacks(tools).call().content();
+      String answer =
+          chatClient(model, manager).prompt("go").tools(tools.toArray()).call().content();
       assertThat(answer)
           .isEqualTo(
               "ok(a)=fine; missing(b)=Error: there is no tool named 'missing'. Available tools: ok.");
@@ -228,7 +235,7 @@ class ParallaxToolCallingManagerTest {
             .build()) {
       ParallaxToolCallingManager manager =
           ParallaxToolCallingManager.builder().executor(executor).build();
-      chatClient(model, manager).prompt("go").toolCallbacks(tools).call().content();
+      chatClient(model, manager).prompt("go").tools(tools.toArray()).call().content();
     } finally {
       never.countDown();
     }
@@ -273,7 +280,7 @@ class ParallaxToolCallingManagerTest {
     try (ToolExecutor executor = tracedExecutor().retryPolicy(retry).build()) {
       ParallaxToolCallingManager manager =
           ParallaxToolCallingManager.builder().executor(executor).idempotent("flaky").build();
-      chatClient(model, manager).prompt("go").toolCallbacks(tools).call().content();
+      chatClient(model, manager).prompt("go").tools(tools.toArray()).call().content();
     }
 
     assertThat(model.lastToolResponses())
@@ -308,12 +315,14 @@ class ParallaxToolCallingManagerTest {
 
     try (ParallaxToolCallingManager manager =
         ParallaxToolCallingManager.builder().observationRegistry(registry).build()) {
-      Observation turn = Observation.start("test.turn", registry);
-      try (Observation.Scope scope = turn.openScope()) {
-        chatClient(model, manager, registry).prompt("go").toolCallbacks(tools).call().content();
-      } finally {
-        turn.stop();
-      }
+      Observation turn = Observation.createNotStarted("test.turn", registry);
+      turn.observe(
+          () ->
+              chatClient(model, manager, registry)
+                  .prompt("go")
+                  .tools(tools.toArray())
+                  .call()
+                  .content());
       assertThat(toolObservations).containsOnlyKeys("a", "b");
       assertThat(toolObservations.values())
           .allSatisfy(
