@@ -2,13 +2,13 @@ package dev.parallax.springai;
 
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ExecutionPlan;
-import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolSpec;
 import dev.parallax.springai.internal.CallbackTool;
 import dev.parallax.springai.internal.FailureMessages;
+import dev.parallax.springai.internal.ToolCallBudget;
 import dev.parallax.springai.internal.ToolNames;
 import dev.parallax.springai.internal.UnknownTool;
 import io.micrometer.observation.Observation;
@@ -31,6 +31,9 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.ToolContext;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.DefaultToolCallingManager;
+import org.springframework.ai.model.tool.ToolCallLimitBehavior;
+import org.springframework.ai.model.tool.ToolCallLimitExceededException;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.ToolExecutionResult;
@@ -78,7 +81,9 @@ import org.springframework.ai.tool.resolution.ToolCallbackResolver;
  *       {@link Builder#idempotent idempotent}; its result is reused from the executor's result
  *       cache only if it is declared {@link Builder#cacheable cacheable} (the cache key is the tool
  *       name and the JSON arguments; the request's tool context is not part of it).
- *   <li>Spring AI's per-turn tool call limits ({@code spring.ai.tools.limits.*}) are not applied.
+ *   <li>Spring AI 2.0.1's per-turn tool call limits apply with the same defaults (40 calls per
+ *       tool, 150 in all, counted since the last user message) and messages; see {@link
+ *       Builder#maxCallsPerTool(int)}.
  * </ul>
  *
  * <p>Call ids: a Parallax call takes the id the model gave it; when the model gave none, or the
@@ -99,6 +104,8 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
   private final ToolExecutionExceptionProcessor exceptionProcessor;
   private final Set<String> idempotentTools;
   private final Set<String> cacheableTools;
+  private final ToolCallBudget budget;
+  private final ToolCallLimitBehavior onLimitExceeded;
 
   private ParallaxToolCallingManager(Builder b) {
     this.ownsExecutor = b.executor == null;
@@ -110,6 +117,8 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
     this.exceptionProcessor = b.exceptionProcessor;
     this.idempotentTools = Set.copyOf(b.idempotentTools);
     this.cacheableTools = Set.copyOf(b.cacheableTools);
+    this.budget = new ToolCallBudget(b.maxCallsPerTool, b.maxCallsOfTool, b.maxTotalToolCalls);
+    this.onLimitExceeded = b.onLimitExceeded;
   }
 
   /** Starts a builder with the defaults listed on its methods. */
@@ -164,9 +173,23 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
     List<String> ids = parallaxIds(requested);
     List<ToolCall<?, ?>> calls = new ArrayList<>(requested.size());
     List<@Nullable ToolCallback> callbacks = new ArrayList<>(requested.size());
+    List<ToolCallBudget.@Nullable Breach> breaches = new ArrayList<>(requested.size());
+    Map<String, Integer> counts = ToolCallBudget.priorCalls(prompt.getInstructions());
+    int total = counts.values().stream().mapToInt(Integer::intValue).sum();
     boolean returnDirect = true;
-    for (int i = 0; i < requested.size(); i++) {
+    int end = requested.size();
+    for (int i = 0; i < end; i++) {
       AssistantMessage.ToolCall call = requested.get(i);
+      ToolCallBudget.Breach breach =
+          budget.check(call.name(), counts.merge(call.name(), 1, Integer::sum), ++total);
+      breaches.add(breach);
+      if (breach != null) {
+        callbacks.add(null);
+        if (onLimitExceeded == ToolCallLimitBehavior.THROW) {
+          end = i; // as Spring AI's manager: the calls before the breach run, then it throws
+        }
+        continue;
+      }
       String arguments =
           call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
       ToolCallback callback = find(call.name(), offered);
@@ -193,13 +216,30 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
       calls.add(ToolCall.of(ids.get(i), tool, arguments));
     }
 
-    RunResult run = executor.execute(ExecutionPlan.parallel(calls));
+    List<CallResult<?>> results =
+        calls.isEmpty() ? List.of() : executor.execute(ExecutionPlan.parallel(calls)).results();
 
     List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>(requested.size());
     RuntimeException processorFailure = null;
-    for (int i = 0; i < requested.size(); i++) {
+    int next = 0;
+    for (int i = 0; i < breaches.size(); i++) {
       AssistantMessage.ToolCall call = requested.get(i);
-      CallResult<?> result = run.results().get(i);
+      ToolCallBudget.Breach breach = breaches.get(i);
+      if (breach != null) {
+        responses.add(
+            new ToolResponseMessage.ToolResponse(call.id(), call.name(), breach.message()));
+        if (onLimitExceeded == ToolCallLimitBehavior.THROW) {
+          throw new ToolCallLimitExceededException(
+              breach.toolName(),
+              breach.limit(),
+              ToolExecutionResult.builder()
+                  .conversationHistory(history(prompt, assistantMessage, responses))
+                  .returnDirect(false)
+                  .build());
+        }
+        continue;
+      }
+      CallResult<?> result = results.get(next++);
       String text;
       if (result.isSuccess()) {
         text = result.value() == null ? "" : String.valueOf(result.value());
@@ -227,13 +267,20 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
       throw processorFailure;
     }
 
+    return ToolExecutionResult.builder()
+        .conversationHistory(history(prompt, assistantMessage, responses))
+        .returnDirect(returnDirect && !calls.isEmpty())
+        .build();
+  }
+
+  private static List<Message> history(
+      Prompt prompt,
+      AssistantMessage assistantMessage,
+      List<ToolResponseMessage.ToolResponse> responses) {
     List<Message> history = new ArrayList<>(prompt.getInstructions());
     history.add(assistantMessage);
     history.add(ToolResponseMessage.builder().responses(responses).build());
-    return ToolExecutionResult.builder()
-        .conversationHistory(history)
-        .returnDirect(returnDirect)
-        .build();
+    return history;
   }
 
   /** Closes the executor if this manager built it (no executor was given); else does nothing. */
@@ -320,8 +367,64 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
         DefaultToolExecutionExceptionProcessor.builder().build();
     private final Set<String> idempotentTools = new HashSet<>();
     private final Set<String> cacheableTools = new HashSet<>();
+    private int maxCallsPerTool = DefaultToolCallingManager.DEFAULT_MAX_CALLS_PER_TOOL;
+    private final Map<String, Integer> maxCallsOfTool = new HashMap<>();
+    private int maxTotalToolCalls = DefaultToolCallingManager.DEFAULT_MAX_TOTAL_TOOL_CALLS;
+    private ToolCallLimitBehavior onLimitExceeded = ToolCallLimitBehavior.THROW;
 
     private Builder() {}
+
+    /**
+     * Most calls of any one tool in a turn (since the last user message), as Spring AI's {@code
+     * spring.ai.tools.limits.max-calls-per-tool-default} (default 40); {@code -1}: no limit.
+     *
+     * @throws IllegalArgumentException if 0 or below -1
+     */
+    public Builder maxCallsPerTool(int limit) {
+      this.maxCallsPerTool = limit("maxCallsPerTool", limit);
+      return this;
+    }
+
+    /**
+     * Most calls of the named tool in a turn, overriding {@link #maxCallsPerTool(int)}; {@code -1}:
+     * no limit for this tool.
+     *
+     * @throws IllegalArgumentException if the name is blank, or the limit is 0 or below -1
+     */
+    public Builder maxCallsPerTool(String toolName, int limit) {
+      if (toolName == null || toolName.isBlank()) {
+        throw new IllegalArgumentException("maxCallsPerTool: tool name is blank or null");
+      }
+      maxCallsOfTool.put(toolName, limit("maxCallsPerTool(" + toolName + ")", limit));
+      return this;
+    }
+
+    /**
+     * Most tool calls in a turn, all tools together (default 150); {@code -1}: no limit.
+     *
+     * @throws IllegalArgumentException if 0 or below -1
+     */
+    public Builder maxTotalToolCalls(int limit) {
+      this.maxTotalToolCalls = limit("maxTotalToolCalls", limit);
+      return this;
+    }
+
+    /**
+     * What a call over a limit does (default {@code THROW}, as Spring AI): {@code THROW} runs the
+     * calls before it and throws Spring AI's {@link ToolCallLimitExceededException}; {@code
+     * RETURN_ERROR_RESPONSE} answers that call with the limit's message and runs the others.
+     */
+    public Builder onLimitExceeded(ToolCallLimitBehavior behavior) {
+      this.onLimitExceeded = Objects.requireNonNull(behavior, "behavior");
+      return this;
+    }
+
+    private static int limit(String what, int limit) {
+      if (limit == 0 || limit < ToolCallBudget.UNLIMITED) {
+        throw new IllegalArgumentException(what + " must be >= 1 or -1 (no limit), was " + limit);
+      }
+      return limit;
+    }
 
     /**
      * The executor that runs the calls (default: one built with {@code ToolExecutor.builder()}'s

@@ -40,6 +40,8 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.DefaultToolCallingManager;
+import org.springframework.ai.model.tool.ToolCallLimitBehavior;
+import org.springframework.ai.model.tool.ToolCallLimitExceededException;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.ToolExecutionResult;
@@ -442,6 +444,46 @@ class ParallaxToolCallingManagerTest {
       ancestors.add((Observation) parent);
     }
     return ancestors;
+  }
+
+  @Test
+  void toolCallLimits_likeSpringAis_answerTheCallOverTheLimit_orThrowAfterTheCallsBefore() {
+    AtomicInteger runs = new AtomicInteger();
+    List<ToolCallback> tools = List.of(tool("search", args -> "hit " + runs.incrementAndGet()));
+    ChatResponse threeSearches =
+        response(call("a", "search"), call("b", "search"), call("c", "search"));
+    try (ParallaxToolCallingManager answering =
+        ParallaxToolCallingManager.builder()
+            .maxCallsPerTool(2)
+            .onLimitExceeded(ToolCallLimitBehavior.RETURN_ERROR_RESPONSE)
+            .build()) {
+      ToolResponseMessage responses =
+          (ToolResponseMessage)
+              answering.executeToolCalls(prompt(tools), threeSearches).conversationHistory().get(2);
+      assertThat(responses.getResponses())
+          .extracting(ToolResponseMessage.ToolResponse::responseData)
+          .hasSize(3)
+          .contains(
+              "Tool call limit (2) exceeded for tool 'search'. No further calls to this tool are allowed in this turn.",
+              org.assertj.core.data.Index.atIndex(2));
+      assertThat(runs).hasValue(2);
+    }
+    runs.set(0);
+    try (ParallaxToolCallingManager throwing =
+        ParallaxToolCallingManager.builder().maxTotalToolCalls(2).build()) {
+      assertThatThrownBy(() -> throwing.executeToolCalls(prompt(tools), threeSearches))
+          .isInstanceOfSatisfying(
+              ToolCallLimitExceededException.class,
+              e -> {
+                assertThat(e.getLimit()).isEqualTo(2);
+                List<org.springframework.ai.chat.messages.Message> history =
+                    e.getPartialToolExecutionResult().conversationHistory();
+                assertThat(((ToolResponseMessage) history.get(history.size() - 1)).getResponses())
+                    .extracting(ToolResponseMessage.ToolResponse::id)
+                    .containsExactly("a", "b", "c");
+              });
+      assertThat(runs).hasValue(2);
+    }
   }
 
   static Prompt prompt(List<ToolCallback> tools) {

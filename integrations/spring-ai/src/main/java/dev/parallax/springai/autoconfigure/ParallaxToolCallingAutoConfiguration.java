@@ -11,6 +11,7 @@ import dev.parallax.springai.ParallaxToolCallingManager;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Map;
+import org.springframework.ai.model.tool.ToolCallLimitBehavior;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 import org.springframework.ai.tool.observation.ToolCallingObservationConvention;
@@ -21,6 +22,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -40,7 +43,8 @@ import org.springframework.core.env.Environment;
  *   <li>The manager picks up Spring AI's {@link ToolCallbackResolver}, {@link
  *       ToolExecutionExceptionProcessor}, {@link ObservationRegistry} and {@link
  *       ToolCallingObservationConvention} beans, and honours {@code
- *       spring.ai.tools.resolution.fallback.enabled}.
+ *       spring.ai.tools.resolution.fallback.enabled} and the per-turn limits {@code
+ *       spring.ai.tools.limits.*} (with {@code -1} for no limit, as Spring AI).
  * </ul>
  */
 @AutoConfiguration(
@@ -132,6 +136,7 @@ public class ParallaxToolCallingAutoConfiguration {
     exceptionProcessor.ifUnique(builder::toolExecutionExceptionProcessor);
     observationRegistry.ifUnique(builder::observationRegistry);
     observationConvention.ifUnique(builder::observationConvention);
+    springAiLimits(Binder.get(environment), builder);
     properties
         .getTool()
         .forEach(
@@ -144,5 +149,23 @@ public class ParallaxToolCallingAutoConfiguration {
               }
             });
     return builder.build();
+  }
+
+  /** Spring AI's {@code spring.ai.tools.limits.*} properties, applied as its own manager does. */
+  private static void springAiLimits(Binder binder, ParallaxToolCallingManager.Builder builder) {
+    String prefix = "spring.ai.tools.limits.";
+    binder
+        .bind(prefix + "max-calls-per-tool-default", Integer.class)
+        .ifBound(builder::maxCallsPerTool);
+    binder
+        .bind(prefix + "max-calls-per-tool", Bindable.mapOf(String.class, Integer.class))
+        .ifBound(limits -> limits.forEach(builder::maxCallsPerTool));
+    binder
+        .bind(prefix + "excluded-tools", Bindable.listOf(String.class))
+        .ifBound(tools -> tools.forEach(tool -> builder.maxCallsPerTool(tool, -1)));
+    binder.bind(prefix + "max-total-tool-calls", Integer.class).ifBound(builder::maxTotalToolCalls);
+    binder
+        .bind(prefix + "on-limit-exceeded", ToolCallLimitBehavior.class)
+        .ifBound(builder::onLimitExceeded);
   }
 }

@@ -237,6 +237,33 @@ class ParallaxToolCallingAutoConfigurationTest {
   }
 
   @Test
+  void springAisToolCallLimitProperties_applyToParallaxsManager() {
+    ScriptedChatModel model =
+        new ScriptedChatModel(List.of(call("a", "search"), call("b", "search")));
+    List<ToolCallback> tools = List.of(tool("search", args -> "hit"));
+    runner
+        .withBean(ScriptedChatModel.class, () -> model)
+        .withPropertyValues(
+            "spring.ai.tools.limits.max-calls-per-tool.search=1",
+            "spring.ai.tools.limits.on-limit-exceeded=return-error-response")
+        .run(
+            context -> {
+              String answer =
+                  context
+                      .getBean(ChatClient.Builder.class)
+                      .build()
+                      .prompt("go")
+                      .tools(tools.toArray())
+                      .call()
+                      .content();
+              assertThat(answer)
+                  .isEqualTo(
+                      "search(a)=hit; search(b)=Tool call limit (1) exceeded for tool 'search'."
+                          + " No further calls to this tool are allowed in this turn.");
+            });
+  }
+
+  @Test
   void aBadProperty_stopsTheApplication_withAMessageNamingIt() {
     runner
         .withPropertyValues("parallax.tools.max-concurrency=0")
