@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
@@ -95,6 +96,9 @@ import org.springframework.ai.tool.resolution.ToolCallbackResolver;
  */
 public final class ParallaxToolCallingManager implements ToolCallingManager, AutoCloseable {
 
+  private static final System.Logger LOG =
+      System.getLogger(ParallaxToolCallingManager.class.getName());
+
   private final ToolExecutor executor;
   private final boolean ownsExecutor;
   private final ObservationRegistry observations;
@@ -106,6 +110,7 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
   private final Set<String> cacheableTools;
   private final ToolCallBudget budget;
   private final ToolCallLimitBehavior onLimitExceeded;
+  private final LongAdder resolverFailures = new LongAdder();
 
   private ParallaxToolCallingManager(Builder b) {
     this.ownsExecutor = b.executor == null;
@@ -192,10 +197,31 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
       }
       String arguments =
           call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
-      ToolCallback callback = find(call.name(), offered);
+      ToolCallback callback;
+      Tool<String, String> tool = null;
+      try {
+        callback = find(call.name(), offered);
+      } catch (RuntimeException | LinkageError | AssertionError e) {
+        // the resolver is a seam: its failure fails this call only
+        resolverFailures.increment();
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ToolCallbackResolver failed to resolve tool '" + call.name() + "'; the call fails",
+            e);
+        callback = null;
+        tool =
+            new UnknownTool(
+                call.name(),
+                "Error: tool '"
+                    + call.name()
+                    + "' could not be resolved: "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      }
       callbacks.add(callback);
-      Tool<String, String> tool;
-      if (callback == null) {
+      if (tool != null) {
+        returnDirect = false;
+      } else if (callback == null) {
         returnDirect = false;
         tool =
             new UnknownTool(
@@ -281,6 +307,14 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
     history.add(assistantMessage);
     history.add(ToolResponseMessage.builder().responses(responses).build());
     return history;
+  }
+
+  /**
+   * How many times the {@link ToolCallbackResolver} threw (each time, the call it was resolving
+   * failed with a message saying so, and the other calls ran).
+   */
+  public long resolverFailures() {
+    return resolverFailures.sum();
   }
 
   /** Closes the executor if this manager built it (no executor was given); else does nothing. */

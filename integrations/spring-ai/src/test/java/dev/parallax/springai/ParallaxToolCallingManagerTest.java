@@ -49,6 +49,7 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor;
 import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.ai.tool.observation.ToolCallingObservationContext;
+import org.springframework.ai.tool.resolution.ToolCallbackResolver;
 
 /**
  * The manager under Spring AI's real {@link ChatClient} (its {@link ToolCallingAdvisor} runs the
@@ -484,6 +485,93 @@ class ParallaxToolCallingManagerTest {
               });
       assertThat(runs).hasValue(2);
     }
+  }
+
+  @Test
+  void aResolverThatThrows_failsOnlyTheCallItWasResolving() {
+    ToolCallbackResolver broken =
+        name -> {
+          throw new IllegalStateException("registry offline");
+        };
+    List<ToolCallback> tools = List.of(tool("local", args -> "here"));
+    try (ParallaxToolCallingManager manager =
+        ParallaxToolCallingManager.builder()
+            .toolCallbackResolver(broken)
+            .resolutionFallbackEnabled(true)
+            .build()) {
+      ToolResponseMessage responses =
+          (ToolResponseMessage)
+              manager
+                  .executeToolCalls(
+                      prompt(tools), response(call("a", "local"), call("b", "remote")))
+                  .conversationHistory()
+                  .get(2);
+      assertThat(responses.getResponses())
+          .extracting(ToolResponseMessage.ToolResponse::responseData)
+          .containsExactly(
+              "here",
+              "Error: tool 'remote' could not be resolved: IllegalStateException: registry offline");
+      assertThat(manager.resolverFailures()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void manyThreads_manyMessages_everyCallAnsweredOnce_inOrder() throws Exception {
+    // stress: 16 threads x 25 messages x 12 calls through one manager
+    AtomicInteger runs = new AtomicInteger();
+    List<ToolCallback> tools =
+        List.of(
+            tool(
+                "echo",
+                args -> {
+                  runs.incrementAndGet();
+                  return args;
+                }));
+    int threads = 16;
+    int messages = 25;
+    int callsPerMessage = 12;
+    try (ParallaxToolCallingManager manager =
+            ParallaxToolCallingManager.builder()
+                .executor(ToolExecutor.builder().maxConcurrency(4).build())
+                .build();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int m = 0; m < messages; m++) {
+                    String tag = thread + "-" + m;
+                    AssistantMessage.ToolCall[] calls =
+                        IntStream.range(0, callsPerMessage)
+                            .mapToObj(
+                                i ->
+                                    call(
+                                        tag + "-" + i, "echo", "{\"i\":\"" + tag + "-" + i + "\"}"))
+                            .toArray(AssistantMessage.ToolCall[]::new);
+                    ToolResponseMessage responses =
+                        (ToolResponseMessage)
+                            manager
+                                .executeToolCalls(prompt(tools), response(calls))
+                                .conversationHistory()
+                                .get(2);
+                    assertThat(responses.getResponses())
+                        .extracting(ToolResponseMessage.ToolResponse::responseData)
+                        .containsExactlyElementsOf(
+                            IntStream.range(0, callsPerMessage)
+                                .mapToObj(i -> "{\"i\":\"" + tag + "-" + i + "\"}")
+                                .toList());
+                  }
+                  return null;
+                }));
+      }
+      for (var future : futures) {
+        future.get();
+      }
+      manager.executor().close();
+    }
+    assertThat(runs).hasValue(threads * messages * callsPerMessage);
   }
 
   static Prompt prompt(List<ToolCallback> tools) {

@@ -20,17 +20,26 @@ public final class UnknownTool implements Tool<String, String> {
    * @param available the names of the tools the request offers
    */
   public UnknownTool(String requestedName, Collection<String> available) {
-    this.spec =
-        ToolSpec.builder(ToolNames.parallaxName(requestedName))
-            .description("a tool the model asked for that does not exist")
-            .inputType(String.class)
-            .build();
-    this.message =
+    this(
+        requestedName,
         "Error: there is no tool named '"
             + requestedName
             + "'. Available tools: "
             + (available.isEmpty() ? "none" : String.join(", ", available))
-            + ".";
+            + ".");
+  }
+
+  /**
+   * @param requestedName the name the model used
+   * @param message what the model reads
+   */
+  public UnknownTool(String requestedName, String message) {
+    this.spec =
+        ToolSpec.builder(ToolNames.parallaxName(requestedName))
+            .description("a tool the model asked for that could not be found")
+            .inputType(String.class)
+            .build();
+    this.message = message;
   }
 
   @Override
