@@ -488,6 +488,31 @@ class ParallaxToolCallingManagerTest {
   }
 
   @Test
+  void aToolNameParallaxCannotUse_stillGetsAnAnswerNamingIt() {
+    // Parallax tool names are 1-64 of [A-Za-z0-9_.-]; a model may invent anything
+    String invented = "get weather/now: " + "x".repeat(80);
+    try (ParallaxToolCallingManager manager = ParallaxToolCallingManager.builder().build()) {
+      ToolResponseMessage responses =
+          (ToolResponseMessage)
+              manager
+                  .executeToolCalls(
+                      prompt(List.of(tool("ok", args -> "fine"))),
+                      response(call("a", invented), call("b", "ok")))
+                  .conversationHistory()
+                  .get(2);
+      assertThat(responses.getResponses())
+          .extracting(
+              ToolResponseMessage.ToolResponse::name,
+              ToolResponseMessage.ToolResponse::responseData)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  invented,
+                  "Error: there is no tool named '" + invented + "'. Available tools: ok."),
+              org.assertj.core.groups.Tuple.tuple("ok", "fine"));
+    }
+  }
+
+  @Test
   void aResolverThatThrows_failsOnlyTheCallItWasResolving() {
     ToolCallbackResolver broken =
         name -> {
