@@ -16,18 +16,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * one AI message), and once it sees their results it answers with a text quoting every result in
  * the order the results came, separated by {@code " | "}.
  */
-final class ScriptedChatModel implements ChatModel {
+public final class ScriptedChatModel implements ChatModel {
 
   private final List<ToolExecutionRequest> calls;
 
   /** The tool results of each request that had any, as the model received them. */
   final List<List<ToolExecutionResultMessage>> seenResults = new CopyOnWriteArrayList<>();
 
-  ScriptedChatModel(List<ToolExecutionRequest> calls) {
+  public ScriptedChatModel(List<ToolExecutionRequest> calls) {
     this.calls = List.copyOf(calls);
   }
 
-  static ToolExecutionRequest call(String id, String tool, String arguments) {
+  public static ToolExecutionRequest call(String id, String tool, String arguments) {
     return ToolExecutionRequest.builder().id(id).name(tool).arguments(arguments).build();
   }
 
