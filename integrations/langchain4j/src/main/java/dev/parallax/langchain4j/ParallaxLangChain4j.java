@@ -17,6 +17,7 @@ import dev.parallax.langchain4j.internal.LangChain4jTool;
 import dev.parallax.langchain4j.internal.ParallaxBackedExecutor;
 import dev.parallax.langchain4j.internal.Schemas;
 import dev.parallax.langchain4j.internal.Turns;
+import io.opentelemetry.context.Context;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,7 +102,8 @@ public final class ParallaxLangChain4j {
     }
     this.tools = List.copyOf(lc4jTools);
     ThreadFactory threads = Thread.ofVirtual().name("parallax-langchain4j-", 0).factory();
-    this.executor = task -> threads.newThread(task).start();
+    // the caller's trace context goes along, so that a turn's run span has the caller's as parent
+    this.executor = task -> threads.newThread(Context.current().wrap(task)).start();
     this.listeners = List.of(new ResponseListener(), new CompletedListener(), new ErrorListener());
   }
 
@@ -143,7 +145,9 @@ public final class ParallaxLangChain4j {
 
   /**
    * The executor for {@code AiServices.executeToolsConcurrently(Executor)}: one virtual thread per
-   * call, which only waits for the call's result (the call itself runs in Parallax).
+   * call, which only waits for the call's result (the call itself runs in Parallax). The current
+   * OpenTelemetry context of the thread that hands the call over goes along, so a turn's run span
+   * is a child of the span that was current when the model's answer was handled.
    */
   public Executor executor() {
     return executor;

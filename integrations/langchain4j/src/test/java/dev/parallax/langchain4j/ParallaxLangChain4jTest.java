@@ -18,6 +18,8 @@ import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.policy.ToolPolicy;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.trace.ToolSpanAttributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -132,6 +134,7 @@ class ParallaxLangChain4jTest {
   @Test
   void turnOfParallelCalls_runsAsOneParallaxRun_inParallel_resultsInCallOrder() throws Exception {
     RendezvousTools tools = new RendezvousTools(3);
+    Span agent;
     ScriptedChatModel model =
         new ScriptedChatModel(
             List.of(
@@ -143,7 +146,13 @@ class ParallaxLangChain4jTest {
       Assistant assistant =
           parallax.install(AiServices.builder(Assistant.class).chatModel(model)).build();
 
-      String answer = assistant.chat("weather in three cities?");
+      agent = tracerProvider.get("test").spanBuilder("agent").startSpan();
+      String answer;
+      try (Scope scope = agent.makeCurrent()) {
+        answer = assistant.chat("weather in three cities?");
+      } finally {
+        agent.end();
+      }
 
       // the three calls met at the latch: they ran at once (one after another they would hang)
       assertThat(answer).isEqualTo("sunny in Lisbon | sunny in Porto | sunny in Faro");
@@ -169,6 +178,7 @@ class ParallaxLangChain4jTest {
             .orElseThrow();
     List<SpanData> toolSpans =
         finished.stream().filter(s -> s.getName().equals("execute_tool weather")).toList();
+    assertThat(run.getParentSpanId()).isEqualTo(agent.getSpanContext().getSpanId());
     assertThat(toolSpans).hasSize(3);
     assertThat(toolSpans).allMatch(s -> s.getParentSpanId().equals(run.getSpanId()));
   }
