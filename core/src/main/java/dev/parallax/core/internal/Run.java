@@ -23,6 +23,7 @@ import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.InvalidArgumentsException;
+import dev.parallax.core.trace.ToolSpanAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -1406,6 +1407,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     RunResult runResult = new RunResult(id, list, RunReport.of(startedAt, end, list));
     if (span != null) {
       Span runSpan = span;
+      if (openMode) { // its calls were not known when its span started
+        long calls = nodes.length;
+        PlugIns.traced(() -> runSpan.setAttribute(ToolSpanAttributes.RUN_CALLS, calls));
+      }
       PlugIns.traced(() -> CallSpans.endRun(runSpan, runResult, end));
       span = null;
     }

@@ -179,6 +179,7 @@ class ParallaxLangChain4jTest {
     List<SpanData> toolSpans =
         finished.stream().filter(s -> s.getName().equals("execute_tool weather")).toList();
     assertThat(run.getParentSpanId()).isEqualTo(agent.getSpanContext().getSpanId());
+    assertThat(run.getAttributes().get(ToolSpanAttributes.RUN_CALLS)).isEqualTo(3L);
     assertThat(toolSpans).hasSize(3);
     assertThat(toolSpans).allMatch(s -> s.getParentSpanId().equals(run.getSpanId()));
   }
