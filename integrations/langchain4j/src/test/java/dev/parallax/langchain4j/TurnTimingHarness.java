@@ -32,6 +32,70 @@ public final class TurnTimingHarness {
     String chat(String message);
   }
 
+  interface StreamingAssistant {
+    dev.langchain4j.service.TokenStream chat(String message);
+  }
+
+  private record StreamingMode(
+      String name,
+      Function<AiServices<StreamingAssistant>, AiServices<StreamingAssistant>> setup) {}
+
+  /** One streamed turn: the model streams its calls 50 ms apart, then the final answer. */
+  private static double streamedTurnMs(StreamingAssistant assistant) {
+    java.util.concurrent.CompletableFuture<String> answer =
+        new java.util.concurrent.CompletableFuture<>();
+    long start = System.nanoTime();
+    assistant
+        .chat("go")
+        .onPartialResponse(text -> {})
+        .onCompleteResponse(r -> answer.complete(r.aiMessage().text()))
+        .onError(answer::completeExceptionally)
+        .start();
+    answer.join();
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static void streaming(int repeats, ParallaxLangChain4j parallax) {
+    List<StreamingMode> modes =
+        List.of(
+            new StreamingMode(
+                "langchain4j streaming, sequential (default)", b -> b.tools(new SlowTools())),
+            new StreamingMode(
+                "langchain4j streaming, executeToolsConcurrently()",
+                b -> b.tools(new SlowTools()).executeToolsConcurrently()),
+            new StreamingMode("parallax streaming (install)", parallax::install));
+    List<StreamingAssistant> assistants = new ArrayList<>();
+    for (StreamingMode mode : modes) {
+      ScriptedStreamingChatModel model =
+          new ScriptedStreamingChatModel(
+              calls("slow", 5),
+              i -> {
+                try {
+                  Thread.sleep(50); // the next call is still being streamed
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assistants.add(
+          mode.setup()
+              .apply(AiServices.builder(StreamingAssistant.class).streamingChatModel(model))
+              .build());
+    }
+    System.out.println(
+        "== streaming: 5 tools of 200 ms, calls streamed 50 ms apart: ms per turn, "
+            + repeats
+            + " repeats");
+    double[][] ms = new double[modes.size()][repeats];
+    for (int r = 0; r < repeats; r++) {
+      for (int m = 0; m < modes.size(); m++) {
+        ms[m][r] = streamedTurnMs(assistants.get(m));
+      }
+    }
+    for (int m = 0; m < modes.size(); m++) {
+      System.out.printf("%-50s %s%n", modes.get(m).name(), stats(ms[m], "%.0f"));
+    }
+  }
+
   public static final class SlowTools {
     @Tool("Waits 200 ms, like a remote service")
     public String slow(@P("input") String input) throws InterruptedException {
@@ -94,6 +158,8 @@ public final class TurnTimingHarness {
       for (int m = 0; m < slow.size(); m++) {
         System.out.printf("%-42s %s%n", slow.get(m).name(), stats(slowMs[m], "%.0f"));
       }
+
+      streaming(repeats, slowParallax);
 
       int perTurn = 10;
       System.out.println(
