@@ -14,11 +14,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Meant for calls that arrive one by one, such as the tool calls of a model's message streamed
  * token by token: each call starts when it has arrived rather than when the message ends.
  *
- * <p>The calls are independent (no dependencies). A scheduling policy's queue is opened with the
- * calls known when the run opens (often none) and then given each later call through {@link
- * dev.parallax.core.spi.ReadyQueue#add}. In a run that fails fast, the calls submitted after the
- * first failure end {@code CANCELLED} at once; the run still ends only on {@link #complete()},
- * {@link #cancel()} or its deadline.
+ * <p>The calls are independent (no dependencies). They start in submission order as the limits
+ * allow: the executor's {@link dev.parallax.core.spi.SchedulingPolicy} is not used, since a policy
+ * ranks a run's calls when the run opens and an open run's calls are not known then. Admission
+ * control, result cache, fallback and predictor apply as in other runs. In a run that fails fast,
+ * the calls submitted after the first failure end {@code CANCELLED} at once; the run still ends
+ * only on {@link #complete()}, {@link #cancel()} or its deadline.
  *
  * <p>Thread-safe: calls may be submitted from several threads; their order is the order in which
  * {@code submit} accepted them.

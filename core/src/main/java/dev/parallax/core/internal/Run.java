@@ -234,7 +234,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     ReadyQueue<CallNode> queue = new FifoQueue<>();
     Admission opened = PlugIns.NO_ADMISSION;
     try {
-      if (!sequential) {
+      // an open run's calls are not known when the queue would be opened, and a policy may size
+      // its state by them (critical path): its calls start in submission order
+      if (!sequential && !open) {
         queue = PlugIns.openQueue(settings, id, List.of(nodes));
       }
       opened = PlugIns.openAdmission(settings, id, this::onCapacityAvailable);

@@ -11,6 +11,9 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
@@ -289,6 +292,43 @@ class OpenRunTest {
             .isEqualTo(threads * perThread);
       }
       assertThat(executor.activeRuns()).isZero();
+    }
+  }
+
+  /**
+   * Regression: a scheduling policy sizes its queue by the calls it is given when the run opens
+   * (the planner's critical path does); an open run's later calls made such a queue throw, and
+   * every call failed. Open runs start their calls in submission order instead.
+   */
+  @Test
+  void openRun_withPolicyKnowingOnlyTheCallsAtOpen_stillRunsSubmittedCalls() throws Exception {
+    SchedulingPolicy knowsOnlyInitialCalls =
+        new SchedulingPolicy() {
+          @Override
+          public <C extends PendingCall> ReadyQueue<C> newQueue(List<C> calls) {
+            java.util.ArrayDeque<C> queue = new java.util.ArrayDeque<>();
+            return new ReadyQueue<>() {
+              @Override
+              public void add(C call) {
+                if (!calls.contains(call)) {
+                  throw new IllegalStateException("unknown call " + call.call().id());
+                }
+                queue.add(call);
+              }
+
+              @Override
+              public C poll() {
+                return queue.poll();
+              }
+            };
+          }
+        };
+    try (ToolExecutor executor = ToolExecutor.builder().scheduling(knowsOnlyInitialCalls).build()) {
+      OpenRun run = executor.open();
+      var call = run.submit(ToolCall.of("a", ECHO, "x"));
+      run.complete();
+      assertThat(call.get().status()).isEqualTo(CallStatus.SUCCEEDED);
+      assertThat(run.result().get().allSucceeded()).isTrue();
     }
   }
 }
