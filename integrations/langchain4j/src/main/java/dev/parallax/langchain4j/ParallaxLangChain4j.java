@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +70,7 @@ public final class ParallaxLangChain4j {
   private final Turns turns;
   private final Executor executor;
   private final List<AiServiceListener<?>> listeners;
+  private final AtomicLong listenerFailures = new AtomicLong();
 
   private ParallaxLangChain4j(Builder b) {
     this.turns = new Turns(b.executor);
@@ -196,13 +198,21 @@ public final class ParallaxLangChain4j {
     return n;
   }
 
-  /** Runs a listener's work; what it throws is logged and never reaches LangChain4j. */
-  private static void guarded(String what, AiServiceEvent event, Runnable action) {
+  /**
+   * How many times a listener of this adapter threw (and was ignored); see {@link #listeners()}.
+   */
+  public long listenerFailures() {
+    return listenerFailures.get();
+  }
+
+  /** Runs a listener's work; what it throws is logged, counted and never reaches LangChain4j. */
+  private void guarded(String what, AiServiceEvent event, Runnable action) {
     try {
       if (event.invocationContext() != null && event.invocationContext().invocationId() != null) {
         action.run();
       }
     } catch (Throwable e) {
+      listenerFailures.incrementAndGet();
       LOG.log(Level.WARNING, "Parallax LangChain4j listener failed on " + what, e);
     }
   }
