@@ -49,7 +49,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs tool calls: in parallel, one after another, as a graph of dependencies, or as a batch of one
  * tool over many inputs; blocking ({@code execute...}) or with a {@link CompletableFuture} ({@code
- * execute...Async}), or as a {@link ToolRun} that can be cancelled ({@link #start}).
+ * execute...Async}), or as a {@link ToolRun} that can be cancelled ({@link #start}), or as an
+ * {@link OpenRun} that accepts calls while it runs ({@link #open()}).
  *
  * <pre>{@code
  * try (ToolExecutor executor = ToolExecutor.builder()
@@ -102,6 +103,38 @@ public final class ToolExecutor implements AutoCloseable {
     }
     String id = newRunId();
     Run run = new Run(id, settings, plan, () -> active.remove(id));
+    active.put(id, run);
+    run.start(Context.current());
+    return run;
+  }
+
+  /**
+   * Opens a run that accepts calls until {@link OpenRun#complete()}; see {@link OpenRun}. The run
+   * has the executor's defaults (concurrency, deadline counted from now, failure mode); use {@link
+   * #open(ExecutionPlan)} with an empty {@link ExecutionPlan#parallel} plan to override them.
+   *
+   * @throws IllegalStateException if the executor is closed
+   */
+  public OpenRun open() {
+    return open(ExecutionPlan.parallel(List.of()));
+  }
+
+  /**
+   * Opens a run that starts the plan's calls at once and accepts more until {@link
+   * OpenRun#complete()}; the plan's overrides (concurrency, deadline, failure mode) apply to the
+   * whole run. See {@link OpenRun}.
+   *
+   * @throws IllegalArgumentException if the plan is sequential or a graph: an open run's calls are
+   *     independent
+   * @throws IllegalStateException if the executor is closed
+   */
+  public OpenRun open(ExecutionPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    if (closed) {
+      throw new IllegalStateException("the executor is closed");
+    }
+    String id = newRunId();
+    Run run = new Run(id, settings, plan, () -> active.remove(id), true);
     active.put(id, run);
     run.start(Context.current());
     return run;

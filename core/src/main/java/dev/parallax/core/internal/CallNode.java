@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,6 +95,9 @@ final class CallNode implements PendingCall {
   Map<String, CallResult<?>> dependencyResults = Map.of();
   @Nullable Object resolvedInput;
   @Nullable CallResult<?> result;
+
+  /** Completed with {@link #result} when the call ends; only for calls submitted to open runs. */
+  @Nullable CompletableFuture<CallResult<?>> future;
 
   CallNode(Run run, int index, ToolCall<?, ?> call, List<String> dependsOn, int[] dependencies) {
     this.run = run;

@@ -8,9 +8,10 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.SeamFailureException;
 import dev.parallax.core.call.SeamFailureException.Seam;
 import dev.parallax.core.call.SkippedException;
+import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.event.ExecutionListener;
-import dev.parallax.core.exec.ToolRun;
+import dev.parallax.core.exec.OpenRun;
 import dev.parallax.core.policy.FailureMode;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.record.ExecutionRecord;
@@ -22,6 +23,7 @@ import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.InvalidArgumentsException;
+import dev.parallax.core.trace.ToolSpanAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -32,13 +34,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -77,7 +82,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Internal; may change at any time.
  */
-public final class Run implements ToolRun, SerialInbox.Effects {
+public final class Run implements OpenRun, SerialInbox.Effects {
 
   private static final Logger LOG = Logger.getLogger(Run.class.getName());
 
@@ -97,7 +102,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private final String id;
   private final EngineSettings settings;
   private final ExecutionPlan plan;
-  private final CallNode[] nodes;
+
+  /** The calls in call order; an open run appends the calls submitted later (in its events). */
+  private CallNode[] nodes;
+
   private final FailureMode failureMode;
   private final int maxConcurrency;
   private final boolean sequential;
@@ -120,6 +128,29 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   private final Map<String, ArrayDeque<CallNode>> refused = new HashMap<>();
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Runnable onEnd;
+
+  // ---- open runs (ToolExecutor.open): calls submitted while the run is under way ----
+
+  /** Whether this run accepts calls after it started. */
+  private final boolean openMode;
+
+  /** Guards {@link #accepting} and {@link #submittedIds}; held only briefly, never in events. */
+  private final Object submitLock = new Object();
+
+  private volatile boolean accepting;
+  private String refusedBecause = "it is not an open run";
+  private final Set<String> submittedIds;
+
+  /** Calls accepted by submit, in acceptance order, not yet made nodes by an event. */
+  private final ConcurrentLinkedQueue<Submission> submissions = new ConcurrentLinkedQueue<>();
+
+  /** Event state: no more submissions will come (complete, cancel, deadline, failure). */
+  private boolean sealed;
+
+  /** Why the run stopped, for calls submitted afterwards; null while it has not. */
+  private @Nullable String stopReason;
+
+  private record Submission(ToolCall<?, ?> call, CompletableFuture<CallResult<?>> future) {}
 
   // state below is touched only inside inbox events
   private int inFlight;
@@ -156,6 +187,35 @@ public final class Run implements ToolRun, SerialInbox.Effects {
    * @param onEnd called once when the run has ended, before its result is published
    */
   public Run(String id, EngineSettings settings, ExecutionPlan plan, Runnable onEnd) {
+    this(id, settings, plan, onEnd, false);
+  }
+
+  /**
+   * Prepares a run of an already validated plan; call {@link #start} to run it. An open run ({@code
+   * open}) also accepts calls {@linkplain #submit(ToolCall) submitted} later, until {@link
+   * #complete()}; its plan must have independent calls.
+   *
+   * @param onEnd called once when the run has ended, before its result is published
+   * @throws IllegalArgumentException if the run is open and the plan is sequential or a graph
+   */
+  public Run(String id, EngineSettings settings, ExecutionPlan plan, Runnable onEnd, boolean open) {
+    if (open
+        && plan.mode() != ExecutionPlan.Mode.PARALLEL
+        && plan.mode() != ExecutionPlan.Mode.BATCH) {
+      throw new IllegalArgumentException(
+          "an open run takes independent calls (a parallel or batch plan), not a "
+              + plan.mode()
+              + " plan");
+    }
+    this.openMode = open;
+    this.accepting = open;
+    this.sealed = !open;
+    this.submittedIds = open ? new HashSet<>() : Set.of();
+    if (open) {
+      for (var node : plan.nodes()) {
+        submittedIds.add(node.call().id());
+      }
+    }
     this.id = id;
     this.settings = settings;
     this.plan = plan;
@@ -174,7 +234,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     ReadyQueue<CallNode> queue = new FifoQueue<>();
     Admission opened = PlugIns.NO_ADMISSION;
     try {
-      if (!sequential) {
+      // an open run's calls are not known when the queue would be opened, and a policy may size
+      // its state by them (critical path): its calls start in submission order
+      if (!sequential && !open) {
         queue = PlugIns.openQueue(settings, id, List.of(nodes));
       }
       opened = PlugIns.openAdmission(settings, id, this::onCapacityAvailable);
@@ -204,6 +266,114 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     return result.isDone();
   }
 
+  // ---- open runs ----
+
+  @Override
+  public CompletableFuture<CallResult<?>> submit(ToolCall<?, ?> call) {
+    Objects.requireNonNull(call, "call");
+    try {
+      settings.policies().resolve(call.tool()); // ambiguous policies: rejected before it is taken
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("call " + call.id() + ": " + e.getMessage(), e);
+    }
+    CompletableFuture<CallResult<?>> future = new CompletableFuture<>();
+    synchronized (submitLock) {
+      if (!accepting) {
+        throw new IllegalStateException(
+            "run " + id + " accepts no more calls (" + refusedBecause + "): call " + call.id());
+      }
+      if (!submittedIds.add(call.id())) {
+        throw new IllegalArgumentException(
+            "duplicate call id '" + call.id() + "' in open run " + id);
+      }
+      submissions.add(new Submission(call, future));
+    }
+    submit(this::addSubmitted, true);
+    return future;
+  }
+
+  @Override
+  public void complete() {
+    if (!openMode) {
+      return;
+    }
+    refuseSubmissions("complete() was called");
+    submit(
+        () -> {
+          if (!done) {
+            seal();
+            completeIfDone();
+          }
+        },
+        true);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return accepting;
+  }
+
+  /** No call is accepted from now on; the first reason given is kept for the message. */
+  private void refuseSubmissions(String why) {
+    if (!openMode) {
+      return;
+    }
+    synchronized (submitLock) {
+      if (accepting) {
+        accepting = false;
+        refusedBecause = why;
+      }
+    }
+  }
+
+  /** Takes the last accepted calls in (after {@link #refuseSubmissions}): the run may now end. */
+  private void seal() {
+    addSubmitted();
+    sealed = true;
+  }
+
+  /**
+   * Event: makes nodes of the calls accepted so far, in acceptance order, and starts them as the
+   * limits allow. A call submitted after the run stopped (fail-fast, cancel, deadline) ends at
+   * once.
+   */
+  private void addSubmitted() {
+    if (aborted || submissions.isEmpty()) {
+      return;
+    }
+    List<Submission> taken = new ArrayList<>();
+    for (Submission s; (s = submissions.poll()) != null; ) {
+      taken.add(s);
+    }
+    int first = nodes.length;
+    CallNode[] grown = Arrays.copyOf(nodes, first + taken.size());
+    for (int i = 0; i < taken.size(); i++) {
+      CallNode node = new CallNode(this, first + i, taken.get(i).call(), List.of(), new int[0]);
+      node.future = taken.get(i).future();
+      grown[first + i] = node;
+    }
+    nodes = grown;
+    unfinished += taken.size();
+    for (int i = first; i < grown.length; i++) {
+      CallNode node = grown[i];
+      if (setupFailure != null) {
+        finish(node, CallStatus.FAILED, null, setupFailure);
+      } else if (stopping) {
+        node.queuedNanos = now();
+        finish(
+            node,
+            CallStatus.CANCELLED,
+            null,
+            new CancellationException(
+                "call " + node.call.id() + " was submitted after the run stopped: " + stopReason));
+      } else {
+        enqueue(node);
+      }
+    }
+    dispatch();
+    completeIfDone();
+  }
+
   // ---- entry points: each submits an event ----
 
   /** Starts the run under the given parent trace context. */
@@ -220,6 +390,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (result.isDone()) {
       return false;
     }
+    refuseSubmissions("the run was cancelled");
     submit(() -> stopFromOutside(false), true);
     if (!inbox.isDrainingHere()) {
       try {
@@ -232,6 +403,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   }
 
   private void onDeadline() {
+    refuseSubmissions("the run deadline of " + deadline + " passed");
     submit(() -> stopFromOutside(true), true);
   }
 
@@ -335,6 +507,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     unfinished = nodes.length;
     if (setupFailure != null) {
       SeamFailureException failure = setupFailure;
+      stopReason = failure.getMessage();
       halt((node, running) -> finish(node, CallStatus.FAILED, null, failure));
       completeIfDone();
       return;
@@ -355,6 +528,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     stop(
         deadlinePassed,
         deadlinePassed ? "the run deadline of " + deadline + " passed" : "the run was cancelled");
+    seal();
     completeIfDone();
   }
 
@@ -472,6 +646,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
             new SeamFailureException(
                 Seam.ENGINE, "run " + id + " stopped after an unexpected error", failure);
         halt((node, running) -> finish(node, CallStatus.FAILED, null, error));
+        stopReason = error.getMessage();
+        refuseSubmissions(error.getMessage());
+        seal();
         completeIfDone();
         Guard.log(LOG, error.getMessage(), failure);
         return;
@@ -501,6 +678,9 @@ public final class Run implements ToolRun, SerialInbox.Effects {
         if (attempt != null && node.state == CallNode.State.RUNNING) {
           attempt.cancel();
         }
+        if (node != null && node.future != null) {
+          node.future.completeExceptionally(failure);
+        }
       }
       refused.clear();
       if (brokenQueue == null) {
@@ -510,6 +690,14 @@ public final class Run implements ToolRun, SerialInbox.Effects {
       }
     } catch (Throwable e) {
       // best effort: the run ends below either way
+    }
+    try {
+      refuseSubmissions("the run failed: " + failure);
+      for (Submission s; (s = submissions.poll()) != null; ) {
+        s.future().completeExceptionally(failure);
+      }
+    } catch (Throwable e) {
+      // best effort, as above
     }
     try {
       closeAdmission(); // whatever it holds for the run: nothing will release it any more
@@ -863,6 +1051,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     if (stopping) {
       return;
     }
+    stopReason = reason;
     halt(
         (node, running) -> {
           if (running && deadlinePassed) {
@@ -944,6 +1133,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     node.result = result;
     node.current = null;
     node.resolvedInput = null;
+    if (node.future != null) {
+      CompletableFuture<CallResult<?>> future = node.future;
+      effects.add(() -> future.complete(result));
+    }
     if (brokenQueue == null) {
       try {
         ready.onFinished(node, result);
@@ -1197,7 +1390,7 @@ public final class Run implements ToolRun, SerialInbox.Effects {
   }
 
   private void completeIfDone() {
-    if (done || unfinished > 0) {
+    if (done || unfinished > 0 || !sealed) {
       return;
     }
     done = true;
@@ -1216,6 +1409,10 @@ public final class Run implements ToolRun, SerialInbox.Effects {
     RunResult runResult = new RunResult(id, list, RunReport.of(startedAt, end, list));
     if (span != null) {
       Span runSpan = span;
+      if (openMode) { // its calls were not known when its span started
+        long calls = nodes.length;
+        PlugIns.traced(() -> runSpan.setAttribute(ToolSpanAttributes.RUN_CALLS, calls));
+      }
       PlugIns.traced(() -> CallSpans.endRun(runSpan, runResult, end));
       span = null;
     }
