@@ -11,10 +11,12 @@ package dev.parallax.adaptive.limit;
  *
  *   - R is supplied with each sample (the predictor's expected no-load latency) or, when the caller
  *     has none (R <= 0), measured: the pooled mean of the windows that were not significantly
- *     slower than R itself (all their samples, so its standard error shrinks as it grows). A window
+ *     slower than R itself and whose mean is below half-way to the target (all their samples, so
+ *     its standard error shrinks as it grows). A window
  *     significantly faster than R (at three standard errors) replaces the pool: the backend got
  *     faster, or the first windows were already loaded.
- *   - A window is at least max(minWindow, limit) samples. Its mean latency divided by R, r, has a
+ *   - A window is at least max(minWindow, limit) samples (and 30 when R is measured: the first
+ *     30 samples become R before anything is decided). Its mean latency divided by R, r, has a
  *     standard error from both sample variances. A decision is taken only when r is clearly (two
  *     standard errors) above or below 1 + tolerance; otherwise the window keeps growing, up to
  *     `windowGrowth` times its first size, after which the limit holds. Noisy backends (exponential
@@ -47,6 +49,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
 
   private static final double Z_DECIDE = 2;
   private static final double Z_RESET = 3;
+  /* fewest samples behind a measured mean: a sample variance from fewer is not worth trusting */
+  private static final int MIN_MEASURED = 30;
 
   private final int minLimit;
   private final int maxLimit;
@@ -155,6 +159,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       suppliedCount++;
     }
     int size = Math.max(minWindow, limit);
+    if (referenceNanos <= 0) {
+      size = Math.max(size, MIN_MEASURED);
+    }
     if (window.n >= size) {
       decide(window.n >= size * windowGrowth);
     }
@@ -164,8 +171,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private void decide(boolean last) {
     boolean overloaded = window.drops > dropTolerance * window.n;
     boolean supplied = suppliedCount > 0;
-    if (!supplied && reference.n == 0 && !overloaded) {
-      reference.addAll(window); // the first window: nothing to compare with yet
+    if (!supplied && reference.n < MIN_MEASURED && !overloaded) {
+      reference.addAll(window); // the first windows: nothing to compare with yet
       endWindow(limit);
       return;
     }
@@ -184,14 +191,6 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     double target = 1 + tolerance;
     double low = r * (1 - Z_DECIDE * error);
     double high = r * (1 + Z_DECIDE * error);
-    if (!supplied && reference.n > 0) {
-      if (r * (1 + Z_RESET * error) < 1) {
-        reference.clear();
-        reference.addAll(window);
-      } else if (low <= 1 && high < target) {
-        reference.addAll(window);
-      }
-    }
     int next = limit;
     if (overloaded) {
       next = limit - (int) Math.max(1, Math.round(limit * (double) window.drops / window.n / 2));
@@ -207,6 +206,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       }
     } else if (!last) {
       return; // not clear yet: let the window grow
+    }
+    if (!supplied && reference.n > 0) {
+      if (r * (1 + Z_RESET * error) < 1) {
+        reference.clear();
+        reference.addAll(window);
+      } else if (low <= 1 && r <= 1 + tolerance / 2) {
+        reference.addAll(window);
+      }
     }
     if (hold > 0) {
       hold--;
