@@ -1,44 +1,43 @@
 package dev.parallax.samples.bench.workload;
 
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
-import dev.parallax.adaptive.AdaptivePredictor;
-import dev.parallax.adaptive.CallFeatures;
-import dev.parallax.adaptive.LatencyModelType;
-import dev.parallax.adaptive.limit.AdaptiveLimit;
-import dev.parallax.core.spi.Prediction;
-import dev.parallax.samples.bench.capacity.Limiter;
-import dev.parallax.samples.bench.capacity.SimulatedBackend;
+import dev.parallax.samples.bench.capacity.Backend;
+import dev.parallax.samples.bench.capacity.Comparison;
+import dev.parallax.samples.bench.capacity.HttpBackend;
+import dev.parallax.samples.bench.capacity.QueueBackend;
 import dev.parallax.samples.bench.model.Chart;
 import dev.parallax.samples.bench.model.PolicyFigures;
 import dev.parallax.samples.bench.model.WorkloadResult;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
- * Adaptive concurrency against a backend whose latency rises and errors appear past its capacity:
- * the best fixed limit found by sweeping, Netflix concurrency-limits' Gradient2, and Parallax's
- * adaptive limit, on the same simulated backend and random draws.
+ * Adaptive concurrency on two backends that were not built for it, against fixed limits and
+ * Netflix's Vegas, Gradient2 and AIMD, each swept and reported at its best: a real HTTP server on
+ * loopback (bounded worker pool and queue, 503 when full) and an M/M/c queue with client timeouts
+ * in virtual time. Parallax's limit starts cold: no reference latency, no model of the backend.
  */
 /*
- * The adaptive limit needs the backend's no-load latency as its reference. It is not taken from the
- * simulator's constant: a predictor (CART on log latency, with the in-flight count as a feature)
- * learns it from records of the backend observed under a load that changes over time (other
- * random draws than the measured runs), as it would from telemetry, and is asked for the latency
- * of one call alone. The reference and the true no-load latency are both reported. Every run lasts capacitySeconds of
- * virtual time; the first capacityWarmupSeconds are not counted. static_best is the fixed limit in
- * 1..3C with the most successes per second.
+ * queue: `capacity` workers, exponential service of mean 100 ms, client timeout 1 s; runs of
+ * capacitySeconds virtual seconds, the first capacityWarmupSeconds not counted; fixed limits 1..3C;
+ * one repeat per 60 s of run length (at least 2), each on its own random draws.
+ * http: 8 workers, queue of 8, mean worker wait 20 ms, client timeout 250 ms; runs of
+ * capacitySeconds / 150 real seconds (2 s in full), a quarter of it warm-up; 3 repeats in full.
+ * The halving runs last twice as long and halve the workers in the middle. top-level `policies` are
+ * the queue backend's (deterministic); every figure of both is under `backends`.
  */
 final class CapacityWorkload implements BenchWorkload {
 
-  private static final double OBSERVATION_SECONDS = 60;
-  private static final long SEGMENT_NANOS = 2_000_000_000L;
-  private static final int INITIAL_LIMIT = 4;
-  private static final int MAX_LIMIT = 200;
+  private static final double QUEUE_SERVICE_MS = 100;
+  private static final double QUEUE_TIMEOUT_MS = 1000;
+  private static final int HTTP_WORKERS = 8;
+  private static final int HTTP_QUEUE = 8;
+  private static final double HTTP_SERVICE_MS = 20;
+  private static final double HTTP_TIMEOUT_MS = 250;
+  private static final List<String> HALVING_POLICIES =
+      List.of("adaptive", "static_best", "vegas", "gradient2", "aimd");
 
   @Override
   public String name() {
@@ -47,168 +46,151 @@ final class CapacityWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "adaptive concurrency vs best fixed limit and Gradient2, simulated";
+    return "adaptive concurrency vs best fixed limit and tuned Vegas, Gradient2, AIMD: loopback HTTP"
+        + " server and M/M/c queue";
   }
 
   @Override
   public WorkloadResult run(WorkloadContext context) {
     Sizes sizes = context.sizes();
-    ProgressListener progress = context.progress();
-    int capacity = sizes.capacity();
-    double seconds = sizes.capacitySeconds();
-    double warmup = sizes.capacityWarmupSeconds();
-    SimulatedBackend backend = new SimulatedBackend(capacity, context.seedFor("capacity-backend"));
-
-    progress.phase("observing the backend, training", 2);
-    SimulatedBackend observed =
-        new SimulatedBackend(capacity, context.seedFor("capacity-observed-backend"));
-    AdaptivePredictor predictor = observe(observed, context.seedFor("capacity-observe"), progress);
-    Prediction noLoad = predictor.predict(new CallFeatures("backend", Map.of(), 1, 1));
-    long reference = noLoad.latency().toNanos();
-
-    int maxFixed = 3 * capacity;
-    progress.phase("sweeping fixed limits 1.." + maxFixed, maxFixed);
-    List<Chart.Point> sweep = new ArrayList<>();
-    List<Object> sweepField = new ArrayList<>();
-    SimulatedBackend.Outcome best = null;
-    int bestLimit = 0;
-    for (int limit = 1; limit <= maxFixed; limit++) {
-      SimulatedBackend.Outcome o = backend.run(Limiter.fixed(limit), seconds, warmup, s -> {});
-      sweep.add(new Chart.Point(limit, o.successesPerSecond()));
-      sweepField.add(List.of(limit, o.successesPerSecond()));
-      if (best == null || o.successesPerSecond() > best.successesPerSecond()) {
-        best = o;
-        bestLimit = limit;
-      }
-      progress.step();
-    }
-
-    progress.phase("gradient2 and adaptive", 2);
-    Gradient2Limit gradient2 =
-        Gradient2Limit.newBuilder()
-            .initialLimit(INITIAL_LIMIT)
-            .minLimit(1)
-            .maxConcurrency(MAX_LIMIT)
-            .build();
-    SimulatedBackend.Outcome theirs =
-        backend.run(Limiter.netflix(gradient2), seconds, warmup, s -> {});
-    progress.step();
-    AdaptiveLimit adaptive =
-        AdaptiveLimit.builder().initialLimit(INITIAL_LIMIT).maxLimit(MAX_LIMIT).build();
-    SimulatedBackend.Outcome ours =
-        backend.run(Limiter.adaptive(adaptive, reference), seconds, warmup, s -> {});
-    progress.step();
-
-    Map<String, SimulatedBackend.Outcome> outcomes = new LinkedHashMap<>();
-    outcomes.put("static_best", best);
-    outcomes.put("gradient2", theirs);
-    outcomes.put("adaptive", ours);
+    List<Comparison.Setup> setups = List.of(queue(context), http(sizes));
+    int total = setups.stream().mapToInt(Comparison::runs).sum();
+    context.progress().phase("sweeping and comparing on " + setups.size() + " backends", total);
+    Map<String, Object> backends = new LinkedHashMap<>();
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
-    Map<String, Object> meanLimit = new LinkedHashMap<>();
-    List<Chart.Bar> bars = new ArrayList<>();
-    for (var e : outcomes.entrySet()) {
-      SimulatedBackend.Outcome o = e.getValue();
-      policies.put(
-          e.getKey(),
-          PolicyFigures.builder()
-              .successRate(o.successRate())
-              .p95Ms(o.p95LatencyMs())
-              .toolExecutions(o.completed())
-              .cacheHits(0)
-              .throughputPerS(o.successesPerSecond())
-              .build());
-      meanLimit.put(e.getKey(), o.meanLimit());
-      bars.add(new Chart.Bar(e.getKey(), o.successesPerSecond()));
-    }
-    Map<String, Object> ratio = new LinkedHashMap<>();
-    ratio.put("gradient2", theirs.successesPerSecond() / best.successesPerSecond());
-    ratio.put("adaptive", ours.successesPerSecond() / best.successesPerSecond());
-
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("capacity", capacity);
-    fields.put("best_static_limit", bestLimit);
-    fields.put("ratio_vs_static_best", ratio);
-    fields.put("adaptive_over_gradient2", ours.successesPerSecond() / theirs.successesPerSecond());
-    fields.put("mean_limit", meanLimit);
-    fields.put("reference_latency_ms", reference / 1e6);
-    fields.put("reference_source", noLoad.source());
-    fields.put("true_no_load_latency_ms", SimulatedBackend.BASE_NANOS / 1e6);
-    fields.put("reference_model", ModelReports.fields(predictor.report()));
-    fields.put("simulated_seconds", seconds);
-    fields.put("warmup_seconds", warmup);
-    fields.put("sweep_columns", List.of("limit", "throughput_per_s"));
-    fields.put("sweep", sweepField);
-
     List<Chart> charts = new ArrayList<>();
-    charts.add(new Chart.Bars("capacity: successful calls per second", "/s", bars));
-    charts.add(
-        new Chart.Lines(
-            "capacity: throughput of each fixed limit (capacity " + capacity + ")",
-            "fixed limit",
-            "successful calls / s",
-            List.of(
-                new Chart.Series("fixed limit", sweep),
-                flat("gradient2", theirs.successesPerSecond(), maxFixed),
-                flat("adaptive", ours.successesPerSecond(), maxFixed))));
+    for (Comparison.Setup setup : setups) {
+      Backend backend = setup.repeats().get(0);
+      if (backend instanceof HttpBackend http) {
+        http.warmUp(Math.max(1, setup.schedule().seconds()));
+      }
+      Comparison.Result result = Comparison.run(setup, what -> context.progress().step());
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("description", describe(backend));
+      fields.putAll(result.fields());
+      backends.put(backend.name(), fields);
+      List<Chart.Bar> bars = new ArrayList<>();
+      result.medians().forEach((k, v) -> bars.add(new Chart.Bar(k, v.successesPerSecond())));
+      charts.add(
+          new Chart.Bars(
+              "capacity (" + backend.name() + "): successful calls per second", "/s", bars));
+      if (backend instanceof QueueBackend) {
+        result
+            .medians()
+            .forEach(
+                (k, o) ->
+                    policies.put(
+                        k,
+                        PolicyFigures.builder()
+                            .successRate(o.successRate())
+                            .p95Ms(o.p95LatencyMs())
+                            .toolExecutions(o.completed())
+                            .cacheHits(0)
+                            .throughputPerS(o.successesPerSecond())
+                            .build()));
+      }
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("backends", backends);
+    fields.put("top_level_policies_from", "queue");
     return new WorkloadResult(name(), policies, fields, charts);
   }
 
-  /**
-   * Observes the backend under a load that changes over time (a new random fixed limit in 1..3C
-   * every two virtual seconds, long enough for the calls in flight to settle at it) and trains a
-   * predictor on what it saw.
-   */
-  private static AdaptivePredictor observe(
-      SimulatedBackend backend, long seed, ProgressListener progress) {
-    AdaptivePredictor predictor =
-        AdaptivePredictor.builder()
-            .latencyModel(LatencyModelType.CART)
-            .retrainEvery(Integer.MAX_VALUE)
-            .trainingExecutor(Runnable::run)
-            .seed(seed)
-            .build();
-    Random random = new Random(seed);
-    int maxLimit = 3 * backend.capacity();
-    int[] limit = {1 + random.nextInt(maxLimit)};
-    long[] segment = {0};
-    Limiter wandering =
-        new Limiter() {
-          @Override
-          public int limit() {
-            return limit[0];
-          }
-
-          @Override
-          public void onSample(long startNanos, long latencyNanos, int inFlight, boolean failed) {
-            long now = startNanos + latencyNanos;
-            if (now / SEGMENT_NANOS != segment[0]) {
-              segment[0] = now / SEGMENT_NANOS;
-              limit[0] = 1 + random.nextInt(maxLimit);
-            }
-          }
-        };
-    int[] seq = {0};
-    backend.run(
-        wandering,
-        OBSERVATION_SECONDS,
-        0,
-        s ->
-            predictor.accept(
-                Records.of(
-                    "backend",
-                    "c" + seq[0]++,
-                    Instant.EPOCH.plusNanos(s.startNanos()),
-                    Duration.ofNanos(s.latencyNanos()),
-                    !s.failed(),
-                    s.inFlight(),
-                    Map.of())));
-    progress.step();
-    predictor.retrain();
-    progress.step();
-    return predictor;
+  private static Map<String, Object> describe(Backend backend) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("workers", backend.workers());
+    switch (backend) {
+      case QueueBackend q -> {
+        d.put(
+            "law", "M/M/c, FIFO, client timeout; abandonment while queued, wasted work in service");
+        d.put("mean_service_ms", q.serviceMillis());
+        d.put("client_timeout_ms", q.timeoutMillis());
+        d.put("time", "virtual");
+      }
+      case HttpBackend h -> {
+        d.put(
+            "law",
+            "none: JDK HttpServer on loopback, fixed worker pool, bounded queue, 503 when full;"
+                + " a worker digests 16 KB (SHA-256) and holds its thread for an exponential wait");
+        d.put("queue", h.queue());
+        d.put("mean_worker_wait_ms", h.serviceMillis());
+        d.put("client_timeout_ms", h.timeoutMillis());
+        d.put("time", "real");
+      }
+      default -> {}
+    }
+    return d;
   }
 
-  private static Chart.Series flat(String name, double value, int maxX) {
-    return new Chart.Series(name, List.of(new Chart.Point(1, value), new Chart.Point(maxX, value)));
+  private static Comparison.Setup queue(WorkloadContext context) {
+    Sizes sizes = context.sizes();
+    int c = sizes.capacity();
+    double seconds = sizes.capacitySeconds();
+    int repeats = Math.max(2, sizes.capacitySeconds() / 60);
+    List<Backend> backends = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      backends.add(
+          new QueueBackend(
+              c, QUEUE_SERVICE_MS, QUEUE_TIMEOUT_MS, context.seedFor("capacity-queue-" + r)));
+    }
+    Backend halved =
+        new QueueBackend(
+            Math.max(1, c / 2),
+            QUEUE_SERVICE_MS,
+            QUEUE_TIMEOUT_MS,
+            context.seedFor("capacity-queue-0"));
+    Backend.Schedule schedule = Backend.Schedule.steady(seconds, sizes.capacityWarmupSeconds());
+    double halvingSeconds = 2 * seconds;
+    return new Setup(
+        backends,
+        halved,
+        range(1, 3 * c),
+        range(1, Math.max(2, 3 * c / 2)),
+        schedule,
+        new Backend.Schedule(halvingSeconds, 0, halvingSeconds / 2, 1),
+        Math.min(30, halvingSeconds / 4),
+        5,
+        HALVING_POLICIES,
+        QUEUE_SERVICE_MS);
   }
+
+  private static Comparison.Setup http(Sizes sizes) {
+    double seconds = sizes.capacitySeconds() / 150.0;
+    int repeats = sizes.capacitySeconds() >= 300 ? 3 : 1;
+    List<Backend> backends = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      backends.add(new HttpBackend(HTTP_WORKERS, HTTP_QUEUE, HTTP_SERVICE_MS, HTTP_TIMEOUT_MS));
+    }
+    Backend halved =
+        new HttpBackend(HTTP_WORKERS / 2, HTTP_QUEUE, HTTP_SERVICE_MS, HTTP_TIMEOUT_MS);
+    double halvingSeconds = 4 * seconds;
+    return new Setup(
+        backends,
+        halved,
+        List.of(2, 4, 6, 8, 9, 10, 12, 16, 20, 24),
+        List.of(2, 3, 4, 5, 6, 8, 12),
+        Backend.Schedule.steady(seconds, seconds / 4),
+        new Backend.Schedule(halvingSeconds, 0, halvingSeconds / 2, halvingSeconds / 40),
+        halvingSeconds / 8,
+        halvingSeconds / 16,
+        List.of("adaptive", "static_best"),
+        HTTP_SERVICE_MS);
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.rangeClosed(from, to).boxed().toList();
+  }
+
+  private record Setup(
+      List<Backend> repeats,
+      Backend halved,
+      List<Integer> fixedLimits,
+      List<Integer> halvedFixedLimits,
+      Backend.Schedule schedule,
+      Backend.Schedule halving,
+      double settleSeconds,
+      double rollingSeconds,
+      List<String> halvingPolicies,
+      double noLoadMillis)
+      implements Comparison.Setup {}
 }
