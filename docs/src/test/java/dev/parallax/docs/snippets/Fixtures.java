@@ -9,6 +9,7 @@ import dev.parallax.core.tool.Tools;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the README's snippets take as given — the user's own types, clients and tools. Snippets
@@ -46,6 +47,13 @@ public class Fixtures {
           .function((text, ctx) -> text.length() + " chars");
   final String urlA = "https://example.org/a";
   final String urlB = "https://example.org/b";
+
+  /** A LangChain4j chat model of the user's (the snippets using it are compiled, not run). */
+  dev.langchain4j.model.chat.@Nullable ChatModel model;
+
+  /** A Spring AI chat model of the user's (the snippets using it are compiled, not run). */
+  org.springframework.ai.chat.model.@Nullable ChatModel chatModel;
+
   final ToolRegistry tools = ToolRegistry.of(weather, fetch, summarize);
   final CallGraph graph =
       CallGraph.builder()
