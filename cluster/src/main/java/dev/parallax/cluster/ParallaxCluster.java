@@ -78,6 +78,9 @@ public final class ParallaxCluster implements AutoCloseable {
             .addMembershipListener(
                 new ClusterMembers(
                     uuid -> {
+                      if (!instance.getLifecycleService().isRunning()) {
+                        return; // this member is going too
+                      }
                       admission.releaseMember(uuid);
                       cache.releaseMember(uuid);
                     }));

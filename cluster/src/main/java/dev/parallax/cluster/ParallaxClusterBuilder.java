@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Configures and starts a member of a Parallax cluster. Defaults: cluster name {@code parallax},
- * port 5701 (the next free one of the 20 from there), joining the members at {@code
- * 127.0.0.1:5701-5720} over TCP/IP (multicast and auto-detection off), bound to 127.0.0.1,
+ * port 5701 (the next free one of the 20 from there), joining the members at {@code 127.0.0.1:5701}
+ * to {@code 127.0.0.1:5720} over TCP/IP (multicast and auto-detection off), bound to 127.0.0.1,
  * Hazelcast's phone-home off, no CP subsystem, no per-tool limits, a cache TTL of 10 minutes, 64
  * threads for calls sent by other members. Not thread-safe; the built member is.
  */
@@ -82,8 +82,8 @@ public final class ParallaxClusterBuilder {
   }
 
   /**
-   * Addresses of members to join, such as {@code 10.0.0.5:5701} or {@code 127.0.0.1:5701-5720};
-   * default the bind address with the port range.
+   * Addresses of members to join, such as {@code 10.0.0.5:5701}; default the bind address with
+   * every port of the range.
    */
   public ParallaxClusterBuilder members(String... addresses) {
     for (String a : addresses) {
@@ -219,11 +219,16 @@ public final class ParallaxClusterBuilder {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig()
         .setEnabled(true)
-        .setMembers(
-            members.isEmpty()
-                ? List.of(bindAddress + ":" + port + "-" + (port + portCount - 1))
-                : List.copyOf(members));
+        .setMembers(members.isEmpty() ? portRange() : List.copyOf(members));
     return configure(config, callThreads);
+  }
+
+  private List<String> portRange() {
+    List<String> range = new ArrayList<>();
+    for (int p = port; p < port + portCount; p++) {
+      range.add(bindAddress + ":" + p);
+    }
+    return range;
   }
 
   private static Duration positive(String what, Duration d) {

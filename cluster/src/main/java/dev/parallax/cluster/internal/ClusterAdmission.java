@@ -103,9 +103,30 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     }
   }
 
-  /** Ends the member's lease at once: every permit it holds is dropped. */
+  /**
+   * Ends a member's lease: every permit it holds is dropped. Then every waiting run here offers its
+   * refused calls again, also when no count changed (a permit count lost with its partition is
+   * gone, not updated, and no event says so).
+   */
   public void releaseMember(String memberUuid) {
-    permits.executeOnEntries(new ReleaseMember(memberUuid));
+    try {
+      permits.executeOnEntries(new ReleaseMember(memberUuid));
+    } finally {
+      for (Set<RunAdmission> runs : waiting.values()) {
+        for (RunAdmission run : runs) {
+          notify(run);
+        }
+      }
+    }
+  }
+
+  private void notify(RunAdmission run) {
+    try {
+      run.capacityAvailable.run();
+    } catch (Throwable e) {
+      callbackFailures.incrementAndGet();
+      LOG.log(Level.WARNING, "admission seam: capacityAvailable of run " + run.runId + " threw", e);
+    }
   }
 
   @Override
