@@ -92,11 +92,11 @@ public final class ParallaxCluster implements AutoCloseable {
   }
 
   /**
-   * Cluster-wide per-tool admission, to pass to {@code ToolExecutor.Builder.admissionControl}. It
-   * replaces core's per-run fixed limits: the limits are those given to the builder's {@link
-   * ParallaxClusterBuilder#toolLimit toolLimit}; a tool that is not concurrency-safe gets 1; other
-   * tools are limited only by the run's {@code maxConcurrency}. Asking for a permit is one round
-   * trip to the member that owns the tool's partition.
+   * Cluster-wide per-tool admission, to pass to {@code ToolExecutor.Builder.admissionControl}. The
+   * limits are those given to the builder's {@link ParallaxClusterBuilder#toolLimit toolLimit},
+   * counted across all members; a tool that is not concurrency-safe gets 1; other tools are not
+   * limited here. The executor applies its own per-run limits as well. Asking for a permit is one
+   * round trip to the member that owns the tool's partition.
    */
   public AdmissionControl admissionControl() {
     return admission;
