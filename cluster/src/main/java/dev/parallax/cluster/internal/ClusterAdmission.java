@@ -27,8 +27,12 @@ import java.util.logging.Logger;
  * survivor runs ReleaseMember(uuid) over all entries (idempotent), so a crash never leaks capacity.
  *
  * A refused run waits for capacity: an entry listener (with values) sees every update of the permits
- * map; when a tool's total drops, the runs on this member that asked for that tool are told
- * (capacityAvailable), and they offer their refused calls again.
+ * map; when a tool's total drops, the tool's release generation here goes up and the runs on this
+ * member that asked for that tool are told (capacityAvailable), and they offer their refused calls
+ * again. A run that was refused a tool at generation g refuses further calls of that tool itself,
+ * without a round trip, while the generation is still g: the engine offers every ready call, and
+ * hundreds of refusals each costing a round trip would swamp the partition that owns the tool.
+ * The generation is read before asking, so a release that lands meanwhile is never missed.
  */
 /** Cluster-wide per-tool admission with leases. Thread-safe. Internal; may change at any time. */
 public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
@@ -39,6 +43,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private final String member;
   private final Map<String, Integer> limits;
   private final Map<String, Set<RunAdmission>> waiting = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final UUID listener;
   private final AtomicLong callbackFailures = new AtomicLong();
 
@@ -88,6 +93,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     if (before != null && after != null && after.total() >= before.total()) {
       return; // taken, not given back
     }
+    generation(event.getKey()).incrementAndGet();
     Set<RunAdmission> runs = waiting.get(event.getKey());
     if (runs == null) {
       return;
@@ -112,12 +118,17 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     try {
       permits.executeOnEntries(new ReleaseMember(memberUuid));
     } finally {
+      generations.values().forEach(AtomicLong::incrementAndGet);
       for (Set<RunAdmission> runs : waiting.values()) {
         for (RunAdmission run : runs) {
           notify(run);
         }
       }
     }
+  }
+
+  private AtomicLong generation(String tool) {
+    return generations.computeIfAbsent(tool, k -> new AtomicLong());
   }
 
   private void notify(RunAdmission run) {
@@ -146,6 +157,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     /** Permits this run holds, by tool; only its events touch it. */
     private final Map<String, Integer> held = new HashMap<>();
 
+    /** The release generation at which a tool was last refused, by tool; only its events. */
+    private final Map<String, Long> refusedAt = new HashMap<>();
+
     RunAdmission(String runId, Runnable capacityAvailable) {
       this.runId = runId;
       this.capacityAvailable = capacityAvailable;
@@ -159,6 +173,12 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         return true;
       }
       String name = tool.name();
+      AtomicLong generation = generation(name);
+      long before = generation.get();
+      Long refused = refusedAt.get(name);
+      if (refused != null && refused == before) {
+        return false; // refused since the last release: no round trip
+      }
       // wait before asking: a release between a refusal and the registration is not missed
       waiting.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(this);
       boolean granted;
@@ -170,6 +190,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       }
       if (granted) {
         held.merge(name, 1, Integer::sum);
+        refusedAt.remove(name);
+      } else {
+        refusedAt.put(name, before);
       }
       return granted;
     }
@@ -186,6 +209,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       } else {
         held.put(name, n - 1);
       }
+      refusedAt.remove(name); // the engine offers a refused call of this tool now
       give(name, 1);
     }
 
