@@ -11,7 +11,7 @@ module dev.parallax {
   requires transitive dev.parallax.planner;
   requires java.logging;
   // optional: only ParallaxBuilder.cluster(...) uses it
-  requires static dev.parallax.cluster;
+  requires static transitive dev.parallax.cluster;
 
   exports dev.parallax;
 }

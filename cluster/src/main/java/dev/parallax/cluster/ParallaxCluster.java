@@ -178,7 +178,6 @@ public final class ParallaxCluster implements AutoCloseable {
       if (instance.getLifecycleService().isRunning()) {
         instance.getCluster().removeMembershipListener(membershipListener);
         admission.close();
-        cache.close();
       }
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "listeners not removed; the member is going", e);
