@@ -124,6 +124,54 @@ class ClusterResultCacheTest {
   }
 
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void memberDies_whileComputing_aWaiterOnAnotherMemberComputesInstead() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    Tool<String, String> onDoomed =
+        Tools.named("search")
+            .idempotent(true)
+            .cacheable(true)
+            .input(String.class)
+            .function(
+                (q, ctx) -> {
+                  started.countDown();
+                  never.await(); // runs until its member dies
+                  return "never";
+                });
+    Tool<String, String> onSurvivor =
+        Tools.named("search")
+            .idempotent(true)
+            .cacheable(true)
+            .input(String.class)
+            .function((q, ctx) -> "survivor's " + q);
+    try (TestMembers cluster = new TestMembers()) {
+      ParallaxCluster doomed = cluster.start(ToolRegistry.of(onDoomed));
+      ParallaxCluster survivor = cluster.start(ToolRegistry.of(onSurvivor));
+      TestMembers.awaitSafe(survivor);
+      ToolExecutor a = executor(doomed);
+      try (ToolExecutor b = executor(survivor)) {
+        a.executeParallelAsync(List.of(ToolCall.of("1", onDoomed, "q")));
+        started.await();
+        CompletableFuture<RunResult> waiting =
+            b.executeParallelAsync(List.of(ToolCall.of("2", onSurvivor, "q")));
+        while (survivor.cacheCounters().get("waits") < 1) {
+          LockSupport.parkNanos(5_000_000);
+        }
+        doomed.hazelcast().getLifecycleService().terminate(); // its claim goes with it
+
+        CallResult<?> r = waiting.get().get("2");
+        assertThat(r.value()).isEqualTo("survivor's q");
+        assertThat(r.cacheHit()).isFalse();
+        assertThat(survivor.cacheCounters().get("misses")).isEqualTo(1);
+      } finally {
+        never.countDown();
+        a.close();
+      }
+    }
+  }
+
+  @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void toolNotIdempotent_isNeverServedFromTheSharedCache() throws Exception {
     AtomicInteger runs = new AtomicInteger();
