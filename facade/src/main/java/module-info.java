@@ -10,6 +10,8 @@ module dev.parallax {
   requires transitive dev.parallax.adaptive;
   requires transitive dev.parallax.planner;
   requires java.logging;
+  // optional: only ParallaxBuilder.cluster(...) uses it
+  requires static transitive dev.parallax.cluster;
 
   exports dev.parallax;
 }

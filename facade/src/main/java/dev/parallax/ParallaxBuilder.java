@@ -3,6 +3,7 @@ package dev.parallax;
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
+import dev.parallax.cluster.ParallaxCluster;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.FallbackPolicy;
@@ -53,6 +54,7 @@ public final class ParallaxBuilder {
   private boolean adaptiveConcurrency;
   private @Nullable ResultCache cache;
   private FallbackPolicy fallback = FallbackPolicy.NONE;
+  private @Nullable ParallaxCluster cluster;
   private @Nullable Path modelDirectory;
   private boolean warmStart = true;
   private Clock clock = Clock.systemUTC();
@@ -185,6 +187,21 @@ public final class ParallaxBuilder {
   }
 
   /**
+   * Runs on a Parallax cluster (module {@code parallax-cluster}, an optional dependency): its
+   * cluster-wide per-tool admission, shared result cache with single flight across members and
+   * distributed call runner replace the single-JVM ones. Default none: nothing changes for
+   * single-JVM users. The cluster is not closed here.
+   *
+   * @throws IllegalStateException at {@link #build()} if {@link #admissionControl}, {@link
+   *     #adaptiveConcurrency adaptiveConcurrency(true)} or {@link #resultCache} is also set, or a
+   *     runner or admission control through {@link #executor}
+   */
+  public ParallaxBuilder cluster(ParallaxCluster cluster) {
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
+    return this;
+  }
+
+  /**
    * The fallback policy; default none. What it learns from (its {@link FallbackPolicy#feedback()
    * feedback}) the executor registers itself.
    */
@@ -236,6 +253,11 @@ public final class ParallaxBuilder {
     if (adaptiveConcurrency && admission != null) {
       throw new IllegalStateException(
           "adaptiveConcurrency(true) and admissionControl(...) both set: choose one");
+    }
+    if (cluster != null && (admission != null || adaptiveConcurrency || cache != null)) {
+      throw new IllegalStateException(
+          "cluster(...) brings its own admission control and result cache; do not also set"
+              + " admissionControl(...), adaptiveConcurrency(true) or resultCache(...)");
     }
     if (history != null && historyDirectory != null) {
       throw new IllegalStateException(
@@ -310,9 +332,14 @@ public final class ParallaxBuilder {
         .predictor(model)
         .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
         .resultCache(
-            cache != null
-                ? cache
-                : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build());
+            cluster != null
+                ? cluster.resultCache()
+                : cache != null
+                    ? cache
+                    : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build());
+    if (cluster != null) {
+      b.admissionControl(cluster.admissionControl()).runner(cluster.callRunner());
+    }
     if (fallback != FallbackPolicy.NONE) {
       b.fallback(fallback);
     }
@@ -337,6 +364,10 @@ public final class ParallaxBuilder {
     wired(set, "resultCache", "resultCache(ResultCache)");
     if (fallback != FallbackPolicy.NONE) {
       twice(set, "fallback", "fallback(...)");
+    }
+    if (cluster != null) {
+      twice(set, "admissionControl", "cluster(...)");
+      twice(set, "runner", "cluster(...)");
     }
     if (admission != null) {
       twice(set, "admissionControl", "admissionControl(...)");

@@ -1,0 +1,22 @@
+package dev.parallax.cluster.internal;
+
+/** The names of the cluster's structures. Internal; may change at any time. */
+public final class Names {
+
+  private Names() {}
+
+  /** Permits held, by tool name: a {@link Permits} per tool. */
+  public static final String PERMITS = "parallax.permits";
+
+  /** Cached results, by cache key. */
+  public static final String CACHE = "parallax.cache";
+
+  /** Computations under way, by cache key: the UUID (as text) of the member computing. */
+  public static final String IN_FLIGHT = "parallax.cache.inflight";
+
+  /** The executor that runs calls sent by other members. */
+  public static final String CALLS = "parallax.calls";
+
+  /** The key of the member's tool registry in Hazelcast's user context. */
+  public static final String TOOLS = "parallax.tools";
+}

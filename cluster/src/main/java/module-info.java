@@ -1,0 +1,11 @@
+/**
+ * Parallax on a Hazelcast cluster: cluster-wide per-tool admission with leases, a shared result
+ * cache with single flight across members, and a call runner that runs calls on other members.
+ */
+module dev.parallax.cluster {
+  requires transitive dev.parallax.core;
+  requires transitive com.hazelcast.core;
+  requires java.logging;
+
+  exports dev.parallax.cluster;
+}
