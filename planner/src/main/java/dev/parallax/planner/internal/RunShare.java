@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run's share of a {@link SchedulerCore}: its waiting calls in the order it offered them, the
@@ -48,7 +49,9 @@ public final class RunShare implements RunScheduler.Slots {
   /** When the run began waiting or last got a grant, and the tie-breaker; set by the core. */
   long since;
 
-  long turn;
+  long servedTurn;
+
+  long listedSeq;
 
   /** An admission after the scheduler refused one of its grants: no grants until it releases. */
   boolean parked;
@@ -82,6 +85,7 @@ public final class RunShare implements RunScheduler.Slots {
       if (already == null) {
         if (!listed && core.fitsNow(demand) && hasRoom() && nobodyWaits()) {
           core.take(demand); // nothing waits and it fits: no queue, no grant
+          core.served(this);
           hold(call, demand);
           return true;
         }
@@ -179,7 +183,7 @@ public final class RunShare implements RunScheduler.Slots {
   }
 
   /** The held demand of the call whose tool ran (after a fallback not the call's own). */
-  private Held removeHeld(PendingCall call, String tool) {
+  private @Nullable Held removeHeld(PendingCall call, String tool) {
     int any = -1;
     for (int i = 0; i < held.size(); i++) {
       Held h = held.get(i);

@@ -1,9 +1,11 @@
 package dev.parallax.planner.internal;
 
 import dev.parallax.core.spi.ScheduledRun;
+import dev.parallax.core.time.TimeSource;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolSpec;
 import dev.parallax.planner.share.LaneLimit;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a shared scheduler: capacity, resources and lanes in use, and the runs with calls
@@ -40,12 +43,13 @@ import java.util.logging.Logger;
  * calls needing other things still fill the gaps.
  *
  * <p>A run's key, with priority {@code p}, is {@code since - p * aging}, where {@code since} is
- * when it began waiting or was last given a grant, ties broken by a counter in the same order.
- * Giving a run a grant moves its {@code since} to now: runs of equal priority take turns
- * (round-robin by run, not by call). A higher priority is worth {@code aging} of waiting per unit:
- * a run that began waiting at {@code t} goes before every run of priority {@code q} whose waiting
- * began after {@code t + (q - p) * aging}. In FIFO mode the key is the arrival of the run's oldest
- * waiting call: one queue for all runs.
+ * when it began waiting or was last given a grant, ties broken in favour of the run served least
+ * recently (never, first), then of the run that began waiting first. Giving a run a grant moves its
+ * {@code since} to now: runs of equal priority take turns (round-robin by run, not by call). A
+ * higher priority is worth {@code aging} of waiting per unit: a run that began waiting at {@code t}
+ * goes before every run of priority {@code q} whose waiting began after {@code t + (q - p) *
+ * aging}. In FIFO mode the key is the arrival of the run's oldest waiting call: one queue for all
+ * runs.
  *
  * <p>Internal; may change at any time.
  */
@@ -78,6 +82,7 @@ public final class SchedulerCore {
   private final boolean fifo;
   private final long agingNanos;
   private final LongSupplier clock;
+  private final @Nullable TimeSource callbacks;
   private final List<RunShare> waitingRuns = new ArrayList<>();
   private long turn;
   private long arrivals;
@@ -109,7 +114,8 @@ public final class SchedulerCore {
       Map<String, Map<String, Integer>> toolResources,
       boolean fifo,
       long agingNanos,
-      LongSupplier clock) {
+      LongSupplier clock,
+      @Nullable TimeSource callbacks) {
     this.capacity = capacity;
     Map<String, Integer> sorted = new TreeMap<>(resources);
     resourceNames = sorted.keySet().toArray(new String[0]);
@@ -136,6 +142,7 @@ public final class SchedulerCore {
     this.fifo = fifo;
     this.agingNanos = agingNanos;
     this.clock = clock;
+    this.callbacks = callbacks;
   }
 
   /** Opens the share of one run. */
@@ -289,14 +296,16 @@ public final class SchedulerCore {
     return ++arrivals;
   }
 
-  /** A run got its first waiting call, or a grant: it goes behind the runs waiting longer. */
-  void requeue(RunShare run) {
+  /** A run got capacity: it goes behind the runs waiting since earlier, and those served before. */
+  void served(RunShare run) {
     run.since = now();
-    run.turn = ++turn;
+    run.servedTurn = ++turn;
   }
 
+  /** A run got its first waiting call: it waits from now. */
   void addWaiting(RunShare run) {
-    requeue(run);
+    run.since = now();
+    run.listedSeq = ++turn;
     waitingRuns.add(run);
   }
 
@@ -321,13 +330,15 @@ public final class SchedulerCore {
   }
 
   private final Comparator<RunShare> order =
-      Comparator.comparingLong(this::key).thenComparingLong(r -> r.turn);
+      Comparator.comparingLong(this::key)
+          .thenComparingLong(r -> r.servedTurn)
+          .thenComparingLong(r -> r.listedSeq);
 
   /**
    * Hands out grants while something fits; see the class comment. Returns the runs to call back.
    * {@code asking}, when not null, is a run asking right now: it is considered even if parked.
    */
-  List<RunShare> assign(RunShare asking) {
+  List<RunShare> assign(@Nullable RunShare asking) {
     List<RunShare> granted = null;
     while (used < capacity && !waitingRuns.isEmpty()) {
       RunShare[] runs = waitingRuns.toArray(new RunShare[0]);
@@ -350,7 +361,7 @@ public final class SchedulerCore {
           if (fit == FITS) {
             take(d);
             run.granted(w);
-            requeue(run);
+            served(run);
             if (granted == null) {
               granted = new ArrayList<>();
             }
@@ -408,13 +419,17 @@ public final class SchedulerCore {
   }
 
   /** Calls the runs back, outside the lock. */
-  void notify(List<RunShare> runs, RunShare except) {
+  void notify(List<RunShare> runs, @Nullable RunShare except) {
     for (RunShare run : runs) {
       if (run == except) {
         continue;
       }
       try {
-        run.capacityAvailable.run();
+        if (callbacks != null) { // through the timer: in virtual time, in the clock's own order
+          callbacks.schedule(Duration.ZERO, run.capacityAvailable);
+        } else {
+          run.capacityAvailable.run();
+        }
       } catch (Throwable e) {
         lock.lock();
         try {

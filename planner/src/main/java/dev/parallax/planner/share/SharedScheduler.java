@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One executor's capacity shared by all its runs: run priorities, named resources and lanes.
@@ -109,6 +110,7 @@ public final class SharedScheduler implements RunScheduler {
     private boolean fifo;
     private Duration aging = Duration.ofSeconds(1);
     private LongSupplier clock = System::nanoTime;
+    private @Nullable TimeSource time;
 
     private Builder() {}
 
@@ -249,9 +251,14 @@ public final class SharedScheduler implements RunScheduler {
       return this;
     }
 
-    /** The clock aging reads (default real time); give the executor's virtual time in tests. */
+    /**
+     * The clock aging reads, and the timer through which runs are told that capacity was set aside
+     * for them (default: real time, and runs are told at once on the releasing thread). Give the
+     * executor's {@link dev.parallax.core.time.VirtualTime} to test in virtual time: every decision
+     * then happens in the clock's own order, on the thread that advances it.
+     */
     public Builder timeSource(TimeSource time) {
-      Objects.requireNonNull(time, "time");
+      this.time = Objects.requireNonNull(time, "time");
       this.clock = time::nanoTime;
       return this;
     }
@@ -283,7 +290,8 @@ public final class SharedScheduler implements RunScheduler {
               toolResources,
               fifo,
               aging.toNanos(),
-              clock));
+              clock,
+              time));
     }
 
     private void checkLanes(String what, Map<String, String> byName) {
