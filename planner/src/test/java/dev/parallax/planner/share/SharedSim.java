@@ -5,8 +5,11 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.exec.ToolRun;
 import dev.parallax.core.spi.AttemptExecution;
+import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.spi.RunScheduler;
+import dev.parallax.core.spi.ScheduledRun;
 import dev.parallax.core.testing.SimRunner;
 import dev.parallax.core.testing.SimTool;
 import dev.parallax.core.time.VirtualTime;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -35,6 +39,9 @@ final class SharedSim {
   final AtomicInteger attemptsEnded = new AtomicInteger();
   final AtomicInteger attemptsStarted = new AtomicInteger();
 
+  /** A permit per release of the shared scheduler, after it returned. */
+  final Semaphore releases = new Semaphore(0);
+
   SharedSim(UnaryOperator<SharedScheduler.Builder> scheduler) {
     this(scheduler, b -> b);
   }
@@ -51,8 +58,40 @@ final class SharedSim {
                 : sim.start(attempt); // real bodies: counted by their tests
     executor =
         executorOptions
-            .apply(ToolExecutor.builder().timeSource(time).runner(counting).runScheduler(shared))
+            .apply(
+                ToolExecutor.builder().timeSource(time).runner(counting).runScheduler(this::open))
             .build();
+  }
+
+  private RunScheduler.Slots open(ScheduledRun run, Runnable capacityAvailable) {
+    RunScheduler.Slots slots = shared.open(run, capacityAvailable);
+    return new RunScheduler.Slots() {
+      @Override
+      public boolean tryAcquire(PendingCall call) {
+        return slots.tryAcquire(call);
+      }
+
+      @Override
+      public void release(PendingCall call, AttemptSample sample) {
+        slots.release(call, sample);
+        releases.release();
+      }
+
+      @Override
+      public void notStarted(PendingCall call) {
+        slots.notStarted(call);
+      }
+
+      @Override
+      public void stopping() {
+        slots.stopping();
+      }
+
+      @Override
+      public void close() {
+        slots.close();
+      }
+    };
   }
 
   ToolRun start(ExecutionPlan plan) {
