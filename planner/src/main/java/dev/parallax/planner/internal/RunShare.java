@@ -53,6 +53,9 @@ public final class RunShare implements RunScheduler.Slots {
 
   long listedSeq;
 
+  /** The run was called back and has not offered a call since: no need to call it again. */
+  boolean callbackPending;
+
   /** An admission after the scheduler refused one of its grants: no grants until it releases. */
   boolean parked;
 
@@ -77,6 +80,7 @@ public final class RunShare implements RunScheduler.Slots {
       if (stopped) {
         return false;
       }
+      callbackPending = false; // the run is offering its calls: a later grant needs a new call back
       Demand demand = core.demandOf(call.tool());
       if (claim(call, demand)) {
         return true;
@@ -103,6 +107,9 @@ public final class RunShare implements RunScheduler.Slots {
       toNotify = core.assign(this);
       admitted = claim(call, demand);
       skipSelf = admitted && grants.isEmpty(); // its grant went to this very call
+      if (skipSelf) {
+        callbackPending = false; // not called back after all
+      }
     } finally {
       core.lock.unlock();
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,10 @@ public final class SchedulerCore {
   private final Map<String, Integer> toolLanes;
   private final Map<String, Integer> capabilityLanes;
   private final Map<String, Map<String, Integer>> toolResources;
-  private final Map<ToolSpec, Demand> demands = new HashMap<>();
+
+  /** Demands by spec identity (hashing a whole spec per call costs more than the scheduling). */
+  private final Map<ToolSpec, Demand> demands = new IdentityHashMap<>();
+
   private final boolean fifo;
   private final long agingNanos;
   private final LongSupplier clock;
@@ -189,6 +193,9 @@ public final class SchedulerCore {
       units[i++] = e.getValue();
     }
     Demand demand = new Demand(spec.name(), laneOf(spec), indexes, units);
+    if (demands.size() >= 10_000) {
+      demands.clear(); // specs made per call: keep the cache bounded
+    }
     demands.put(spec, demand);
     return demand;
   }
@@ -362,10 +369,11 @@ public final class SchedulerCore {
             take(d);
             run.granted(w);
             served(run);
-            if (granted == null) {
-              granted = new ArrayList<>();
-            }
-            if (!granted.contains(run)) {
+            if (!run.callbackPending) { // one call back makes the run offer all its calls again
+              run.callbackPending = true;
+              if (granted == null) {
+                granted = new ArrayList<>();
+              }
               granted.add(run);
             }
             grantedOne = true;
