@@ -52,11 +52,13 @@ import org.jspecify.annotations.Nullable;
  * {@code CriticalPathScheduling}). Priorities age: one unit of priority is worth {@link
  * Builder#agingInterval} of waiting (default 1 s). <b>Bound:</b> a run of priority {@code p} that
  * began waiting at {@code t} (or last got capacity at {@code t}) is served before any run of
- * priority {@code q} whose wait began after {@code t + (q - p) × agingInterval}; so once that time
- * has passed it waits for at most one call of each run that was already waiting, and nothing of
- * higher priority starves it. Among calls that cannot all fit, the first in this order that lacks a
- * resource keeps it: later calls needing that resource wait behind it, calls needing other things
- * go on. {@link Builder#fifo()} replaces all of this with one queue by arrival, for comparison.
+ * priority {@code q} that began waiting, or was last served, after {@code t + (q - p) ×
+ * agingInterval}; so once that time has passed it waits for at most one more call of each run that
+ * was already ahead of it (measured: {@code SharedSchedulerOrderTest}), and a stream of
+ * higher-priority work never starves it. Among calls that cannot all fit, the first in this order
+ * that lacks a resource keeps it: later calls needing that resource wait behind it, calls needing
+ * other things go on. {@link Builder#fifo()} replaces all of this with one queue by arrival, for
+ * comparison.
  *
  * <p>Thread-safe; one lock guards the state, held for a few operations per call. A scheduler may be
  * shared by several executors. Builders are not thread-safe.
