@@ -96,6 +96,7 @@ final class MultitenantWorkload implements BenchWorkload {
   /** What one scenario measured. */
   record Outcome(
       double makespanMs,
+      double successRate,
       List<Double> interactiveMs,
       double backgroundElapsedMs,
       double utilization,
@@ -190,7 +191,7 @@ final class MultitenantWorkload implements BenchWorkload {
           s,
           PolicyFigures.builder()
               .makespanMs(Stats.median(perRepeat(byScenario.get(s), Outcome::makespanMs)))
-              .successRate(1.0)
+              .successRate(Stats.median(perRepeat(byScenario.get(s), Outcome::successRate)))
               .p95Ms(p)
               .build());
       bars.add(new Chart.Bar(s, p));
@@ -305,8 +306,10 @@ final class MultitenantWorkload implements BenchWorkload {
       lowWait = longestStarvation(result.results(), epoch);
     }
     SchedulerStats stats = shared.stats();
+    long succeeded = all.stream().filter(CallResult::isSuccess).count();
     return new Outcome(
         Durations.millis(time.elapsed()),
+        all.isEmpty() ? 0 : (double) succeeded / all.size(),
         latencies,
         backgroundMs,
         utilizationWhileQueued(all, epoch),
