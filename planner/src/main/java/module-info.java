@@ -14,5 +14,6 @@ module dev.parallax.planner {
   exports dev.parallax.planner.fallback;
   exports dev.parallax.planner.graph;
   exports dev.parallax.planner.schedule;
+  exports dev.parallax.planner.share;
   exports dev.parallax.planner.sim;
 }

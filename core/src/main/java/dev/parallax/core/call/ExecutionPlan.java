@@ -33,6 +33,7 @@ public final class ExecutionPlan {
   private final @Nullable FailureMode failureMode;
   private final @Nullable Integer maxConcurrency;
   private final @Nullable Duration deadline;
+  private final int priority;
 
   private ExecutionPlan(
       Mode mode,
@@ -40,11 +41,22 @@ public final class ExecutionPlan {
       @Nullable FailureMode failureMode,
       @Nullable Integer maxConcurrency,
       @Nullable Duration deadline) {
+    this(mode, nodes, failureMode, maxConcurrency, deadline, 0);
+  }
+
+  private ExecutionPlan(
+      Mode mode,
+      List<CallGraph.Node> nodes,
+      @Nullable FailureMode failureMode,
+      @Nullable Integer maxConcurrency,
+      @Nullable Duration deadline,
+      int priority) {
     this.mode = mode;
     this.nodes = nodes;
     this.failureMode = failureMode;
     this.maxConcurrency = maxConcurrency;
     this.deadline = deadline;
+    this.priority = priority;
   }
 
   /**
@@ -108,7 +120,12 @@ public final class ExecutionPlan {
   /** This plan with another failure mode. */
   public ExecutionPlan withFailureMode(FailureMode failureMode) {
     return new ExecutionPlan(
-        mode, nodes, Objects.requireNonNull(failureMode, "failureMode"), maxConcurrency, deadline);
+        mode,
+        nodes,
+        Objects.requireNonNull(failureMode, "failureMode"),
+        maxConcurrency,
+        deadline,
+        priority);
   }
 
   /**
@@ -124,7 +141,7 @@ public final class ExecutionPlan {
     if (mode == Mode.SEQUENTIAL) {
       throw new IllegalStateException("a sequential plan runs one call at a time");
     }
-    return new ExecutionPlan(mode, nodes, failureMode, maxConcurrency, deadline);
+    return new ExecutionPlan(mode, nodes, failureMode, maxConcurrency, deadline, priority);
   }
 
   /**
@@ -138,7 +155,34 @@ public final class ExecutionPlan {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("run deadline must be positive, was " + deadline);
     }
-    return new ExecutionPlan(mode, nodes, failureMode, maxConcurrency, deadline);
+    return new ExecutionPlan(mode, nodes, failureMode, maxConcurrency, deadline, priority);
+  }
+
+  /**
+   * This plan with a priority among the runs of its executor (default 0; higher goes first). It
+   * matters only to a {@link dev.parallax.core.spi.RunScheduler} shared by the executor's runs (see
+   * {@code ToolExecutor.Builder.runScheduler}); without one every run has its own limits and the
+   * priority is ignored.
+   *
+   * @throws IllegalArgumentException if the priority is outside {@code [-1000, 1000]}
+   */
+  public ExecutionPlan withPriority(int priority) {
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new IllegalArgumentException(
+          "priority must be in [" + MIN_PRIORITY + ", " + MAX_PRIORITY + "], was " + priority);
+    }
+    return new ExecutionPlan(mode, nodes, failureMode, maxConcurrency, deadline, priority);
+  }
+
+  /** The lowest priority a plan may have. */
+  public static final int MIN_PRIORITY = -1000;
+
+  /** The highest priority a plan may have. */
+  public static final int MAX_PRIORITY = 1000;
+
+  /** The priority of this run among the executor's runs (default 0; higher goes first). */
+  public int priority() {
+    return priority;
   }
 
   /** The mode. */

@@ -19,6 +19,7 @@ import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.RunScheduler;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.SystemTimeSource;
 import dev.parallax.core.time.TimeSource;
@@ -304,6 +305,7 @@ public final class ToolExecutor implements AutoCloseable {
     private ResultCache cache = ResultCache.NONE;
     private FallbackPolicy fallback = FallbackPolicy.NONE;
     private Predictor predictor = Predictor.NONE;
+    private RunScheduler runScheduler = RunScheduler.NONE;
     private final Set<String> seamsSet = new LinkedHashSet<>();
 
     private Builder() {}
@@ -553,11 +555,27 @@ public final class ToolExecutor implements AutoCloseable {
     }
 
     /**
+     * Which runs' calls go first when this executor's runs share capacity (default {@link
+     * RunScheduler#NONE}: nothing is shared, each run has only its own limits). A shared scheduler
+     * — the planner's {@code SharedScheduler}: run priorities, named {@linkplain
+     * dev.parallax.core.tool.ToolSpec#resources() resources}, lanes — is asked after a run's own
+     * limits ({@link #maxConcurrency}, {@link #toolConcurrency}, tool policies) and before a custom
+     * {@link #admissionControl}, and released when an attempt's body returns (a timed-out body that
+     * ignores its interrupt keeps its share until then). A run's priority is {@link
+     * ExecutionPlan#withPriority}.
+     */
+    public Builder runScheduler(RunScheduler runScheduler) {
+      this.runScheduler = Objects.requireNonNull(runScheduler, "runScheduler");
+      seamsSet.add("runScheduler");
+      return this;
+    }
+
+    /**
      * The seams set on this builder so far, by the name of their method: {@code openTelemetry},
      * {@code scheduling}, {@code admissionControl}, {@code runner}, {@code resultCache}, {@code
-     * fallback}, {@code predictor}. For code that wires an executor for its users (a facade, a
-     * framework's auto-configuration) and must refuse a user's choice rather than silently replace
-     * it.
+     * fallback}, {@code predictor}, {@code runScheduler}. For code that wires an executor for its
+     * users (a facade, a framework's auto-configuration) and must refuse a user's choice rather
+     * than silently replace it.
      *
      * @return an unmodifiable snapshot, in the order first set
      */
@@ -601,7 +619,9 @@ public final class ToolExecutor implements AutoCloseable {
               maxConcurrency,
               random,
               exceptionRecording,
-              recordSinks.isEmpty() ? RecordSinks.NONE : new RecordSinks(recordSinks));
+              recordSinks.isEmpty() ? RecordSinks.NONE : new RecordSinks(recordSinks),
+              runScheduler,
+              admission);
       return new ToolExecutor(settings, owned);
     }
 

@@ -7,6 +7,7 @@ import dev.parallax.core.spi.CallRunner;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.RunScheduler;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.TimeSource;
 import dev.parallax.core.trace.ExceptionRecording;
@@ -26,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * @param policies retry policy, attempt timeout and concurrency limit by tool: the executor's
  *     defaults and the tool and capability policies over them
  * @param records where the records of attempts and calls go
+ * @param runScheduler the cross-run share of the executor; {@link RunScheduler#NONE} for none
+ * @param customAdmission the user's own admission control, already part of {@code admission}; kept
+ *     apart so a run with a shared scheduler can put the scheduler between the fixed limits and it
  */
 public record EngineSettings(
     TimeSource time,
@@ -44,7 +48,51 @@ public record EngineSettings(
     int maxConcurrency,
     RandomGenerator random,
     ExceptionRecording exceptionRecording,
-    RecordSinks records) {
+    RecordSinks records,
+    RunScheduler runScheduler,
+    @Nullable AdmissionControl customAdmission) {
+
+  /** Settings without a cross-run scheduler. */
+  public EngineSettings(
+      TimeSource time,
+      CallRunner runner,
+      SchedulingPolicy scheduling,
+      AdmissionControl admission,
+      ResultCache cache,
+      FallbackPolicy fallback,
+      Predictor predictor,
+      List<ExecutionListener> listeners,
+      @Nullable Tracer tracer,
+      boolean recordPayloads,
+      ToolPolicies policies,
+      @Nullable Duration runDeadline,
+      FailureMode failureMode,
+      int maxConcurrency,
+      RandomGenerator random,
+      ExceptionRecording exceptionRecording,
+      RecordSinks records) {
+    this(
+        time,
+        runner,
+        scheduling,
+        admission,
+        cache,
+        fallback,
+        predictor,
+        listeners,
+        tracer,
+        recordPayloads,
+        policies,
+        runDeadline,
+        failureMode,
+        maxConcurrency,
+        random,
+        exceptionRecording,
+        records,
+        RunScheduler.NONE,
+        null);
+  }
+
   /**
    * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});
    * called when the executor class loads.

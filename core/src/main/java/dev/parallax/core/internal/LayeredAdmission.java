@@ -46,6 +46,11 @@ final class LayeredAdmission implements Admission {
   }
 
   @Override
+  public void stopping() {
+    custom.stopping();
+  }
+
+  @Override
   public void close() {
     custom.close();
   }

@@ -3,11 +3,14 @@ package dev.parallax.core.internal;
 import dev.parallax.core.call.SeamFailureException;
 import dev.parallax.core.call.SeamFailureException.Seam;
 import dev.parallax.core.spi.Admission;
+import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.ReadyQueue;
+import dev.parallax.core.spi.RunScheduler;
+import dev.parallax.core.spi.ScheduledRun;
 import java.util.List;
 import java.util.Objects;
 import java.util.logging.Logger;
@@ -49,7 +52,11 @@ final class PlugIns {
     }
   }
 
-  static Admission openAdmission(EngineSettings settings, String runId, Runnable capacity) {
+  static Admission openAdmission(EngineSettings settings, ScheduledRun run, Runnable capacity) {
+    String runId = run.runId();
+    if (settings.runScheduler() != RunScheduler.NONE) {
+      return openShared(settings, run, capacity);
+    }
     try {
       return Objects.requireNonNull(
           settings.admission().open(runId, capacity), "the admission control gave no admission");
@@ -57,6 +64,41 @@ final class PlugIns {
       throw new SeamFailureException(
           Seam.ADMISSION, "the admission control could not open the admission of run " + runId, e);
     }
+  }
+
+  /** The fixed limits, then the run's share of the cross-run scheduler, then a custom admission. */
+  private static Admission openShared(
+      EngineSettings settings, ScheduledRun run, Runnable capacity) {
+    RunScheduler.Slots slots;
+    try {
+      slots =
+          Objects.requireNonNull(
+              settings.runScheduler().open(run, capacity), "the run scheduler gave no slots");
+    } catch (Throwable e) {
+      throw new SeamFailureException(
+          Seam.ADMISSION, "the run scheduler could not open the share of run " + run.runId(), e);
+    }
+    AdmissionControl custom = settings.customAdmission();
+    Admission opened = null;
+    if (custom != null) {
+      try {
+        opened =
+            Objects.requireNonNull(
+                custom.open(run.runId(), capacity), "the admission control gave no admission");
+      } catch (Throwable e) {
+        try {
+          slots.close();
+        } catch (Throwable again) {
+          e.addSuppressed(again);
+        }
+        throw new SeamFailureException(
+            Seam.ADMISSION,
+            "the admission control could not open the admission of run " + run.runId(),
+            e);
+      }
+    }
+    return new LayeredAdmission(
+        settings.policies().fixedLimits(), new SharedAdmission(slots, opened));
   }
 
   static @Nullable Prediction predict(EngineSettings settings, CallNode node) {

@@ -239,7 +239,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       if (!sequential && !open) {
         queue = PlugIns.openQueue(settings, id, List.of(nodes));
       }
-      opened = PlugIns.openAdmission(settings, id, this::onCapacityAvailable);
+      opened =
+          PlugIns.openAdmission(
+              settings, RunInfo.of(id, plan, maxConcurrency), this::onCapacityAvailable);
     } catch (SeamFailureException e) {
       setupFailure = e; // every call will fail with it
     }
@@ -790,6 +792,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     Guard.log(LOG, brokenQueue.getMessage(), e);
     refused.clear();
     refusedCount = 0;
+    admissionStopping();
     for (CallNode node : nodes) {
       if (node.state == CallNode.State.READY || node.state == CallNode.State.REFUSED) {
         failCall(node, CallStatus.FAILED, brokenQueue);
@@ -1096,6 +1099,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
     refused.clear();
     refusedCount = 0;
+    admissionStopping();
     if (brokenQueue == null) {
       try {
         while (ready.poll() != null) {
@@ -1431,6 +1435,15 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       } finally {
         result.complete(runResult);
       }
+    }
+  }
+
+  /** No call of the run will be offered again: what the admission set aside may go. */
+  private void admissionStopping() {
+    try {
+      admission.stopping();
+    } catch (Throwable e) {
+      Guard.log(LOG, "admission control threw when run " + id + " stopped; ignored", e);
     }
   }
 

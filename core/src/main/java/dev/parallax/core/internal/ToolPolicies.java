@@ -97,6 +97,11 @@ public final class ToolPolicies {
     return (runId, capacityAvailable) -> new FixedToolLimits(this::limitOf, limits);
   }
 
+  /** A new run's fixed limits: these limits, and one at a time for unsafe tools. */
+  FixedToolLimits fixedLimits() {
+    return new FixedToolLimits(this::limitOf, anyLimits);
+  }
+
   /**
    * A custom admission control under these limits: a call starts when both admit it, so a custom
    * admission (adaptive concurrency, a rate limiter) never lifts a tool's limit or lets a tool that

@@ -25,6 +25,14 @@ public interface Admission {
    */
   void release(PendingCall call, AttemptSample sample);
 
+  /**
+   * The run is stopping (cancelled, past its deadline, failing fast, or its queue broke): it offers
+   * no more calls, so anything set aside for calls that have not started may be let go now. Calls
+   * already admitted are still {@linkplain #release released} one by one, when their bodies return,
+   * and {@link #close} follows. Default: nothing.
+   */
+  default void stopping() {}
+
   /** The run ended; release anything held for it. */
   default void close() {}
 }

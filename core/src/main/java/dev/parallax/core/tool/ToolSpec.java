@@ -1,7 +1,9 @@
 package dev.parallax.core.tool;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +29,7 @@ public final class ToolSpec {
   private final boolean concurrencySafe;
   private final Set<String> capabilities;
   private final boolean lenientArguments;
+  private final Map<String, Integer> resources;
 
   /**
    * A spec with every property.
@@ -63,6 +66,21 @@ public final class ToolSpec {
     this.concurrencySafe = concurrencySafe;
     this.capabilities = copied;
     this.lenientArguments = lenientArguments;
+    this.resources = Map.of();
+  }
+
+  /** A copy of {@code base} holding {@code resources} (already checked). */
+  private ToolSpec(ToolSpec base, Map<String, Integer> resources) {
+    this.name = base.name;
+    this.description = base.description;
+    this.inputType = base.inputType;
+    this.inputSchema = base.inputSchema;
+    this.idempotent = base.idempotent;
+    this.cacheable = base.cacheable;
+    this.concurrencySafe = base.concurrencySafe;
+    this.capabilities = base.capabilities;
+    this.lenientArguments = base.lenientArguments;
+    this.resources = resources;
   }
 
   /**
@@ -136,7 +154,8 @@ public final class ToolSpec {
         .cacheable(cacheable)
         .concurrencySafe(concurrencySafe)
         .capabilities(capabilities)
-        .lenientArguments(lenientArguments);
+        .lenientArguments(lenientArguments)
+        .resources(resources);
   }
 
   private static void requireValidName(String what, String value) {
@@ -208,6 +227,18 @@ public final class ToolSpec {
     return lenientArguments;
   }
 
+  /**
+   * The named resources a call of this tool holds while its body runs, with how many units of each
+   * (for example {@code db=1}, {@code gpu=2}); default none. They count only when the executor has
+   * a {@link dev.parallax.core.spi.RunScheduler} that knows the resources' capacities: such a
+   * scheduler starts a call only when every one of its resources is free at once, and takes them
+   * back when its body returns (a timed-out call's body may return later). Unmodifiable, sorted by
+   * name.
+   */
+  public Map<String, Integer> resources() {
+    return resources;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof ToolSpec s
@@ -219,7 +250,8 @@ public final class ToolSpec {
         && cacheable == s.cacheable
         && concurrencySafe == s.concurrencySafe
         && capabilities.equals(s.capabilities)
-        && lenientArguments == s.lenientArguments;
+        && lenientArguments == s.lenientArguments
+        && resources.equals(s.resources);
   }
 
   @Override
@@ -233,7 +265,8 @@ public final class ToolSpec {
         cacheable,
         concurrencySafe,
         capabilities,
-        lenientArguments);
+        lenientArguments,
+        resources);
   }
 
   @Override
@@ -256,6 +289,7 @@ public final class ToolSpec {
         + capabilities
         + ", lenientArguments="
         + lenientArguments
+        + (resources.isEmpty() ? "" : ", resources=" + resources)
         + "]";
   }
 
@@ -273,6 +307,7 @@ public final class ToolSpec {
     private boolean concurrencySafe = true;
     private Set<String> capabilities = Set.of();
     private boolean lenientArguments;
+    private Map<String, Integer> resources = Map.of();
 
     private Builder(String name) {
       this.name = name;
@@ -327,11 +362,41 @@ public final class ToolSpec {
     }
 
     /**
+     * The named resources a call holds while it runs, with the units of each (copied); default
+     * none. See {@link ToolSpec#resources()}. Checked by {@link #build()}.
+     */
+    public Builder resources(Map<String, Integer> resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /**
      * The spec.
      *
-     * @throws IllegalArgumentException if the name or a capability breaks the tool-name rule
+     * @throws IllegalArgumentException if the name, a capability or a resource name breaks the
+     *     tool-name rule, or a resource's units are below 1
      */
     public ToolSpec build() {
+      ToolSpec spec = plain();
+      if (resources.isEmpty()) {
+        return spec;
+      }
+      Map<String, Integer> checked = new TreeMap<>();
+      resources.forEach(
+          (resource, units) -> {
+            Objects.requireNonNull(resource, "resource name");
+            Objects.requireNonNull(units, "resource units");
+            requireValidName("tool " + name + ": resource", resource);
+            if (units < 1) {
+              throw new IllegalArgumentException(
+                  "tool " + name + ": resource '" + resource + "' must be >= 1 unit, was " + units);
+            }
+            checked.put(resource, units);
+          });
+      return new ToolSpec(spec, java.util.Collections.unmodifiableMap(checked));
+    }
+
+    private ToolSpec plain() {
       return new ToolSpec(
           name,
           description,

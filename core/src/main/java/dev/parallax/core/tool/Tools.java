@@ -1,6 +1,7 @@
 package dev.parallax.core.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,7 @@ public final class Tools {
     private boolean concurrencySafe = true;
     private Set<String> capabilities = Set.of();
     private boolean lenientArguments;
+    private Map<String, Integer> resources = Map.of();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -103,6 +105,15 @@ public final class Tools {
     }
 
     /**
+     * The named resources a call holds while it runs, with the units of each (default none); see
+     * {@link ToolSpec#resources()}. Checked when the tool is built.
+     */
+    public Builder resources(Map<String, Integer> resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /**
      * Declares the input type; JSON arguments are converted to it. For a record, every component is
      * a required property unless it is annotated {@code @Nullable}; primitives are always required
      * (see {@link ToolRegistry#call(String, String, String)}).
@@ -126,6 +137,7 @@ public final class Tools {
           .concurrencySafe(concurrencySafe)
           .capabilities(capabilities)
           .lenientArguments(lenientArguments)
+          .resources(resources)
           .build();
     }
   }

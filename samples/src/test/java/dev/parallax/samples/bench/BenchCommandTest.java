@@ -81,13 +81,15 @@ class BenchCommandTest {
     assertThat(report.path("java_version").asText()).isNotEmpty();
     JsonNode workloads = report.path("workloads");
     assertThat(fieldNames(workloads))
-        .containsExactly("overhead", "seed", "graphs", "capacity", "flaky", "learning");
+        .containsExactly(
+            "overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant");
     Map<String, List<String>> policies =
         Map.of(
             "overhead", List.of("virtual_threads", "parallax", "parallax_telemetry"),
             "graphs", List.of("fifo", "ewma_priority", "learned", "oracle"),
             "capacity", List.of("adaptive", "static_best", "vegas", "gradient2", "aimd"),
-            "flaky", List.of("no_fallback", "fallback"));
+            "flaky", List.of("no_fallback", "fallback"),
+            "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"));
     for (String workload : fieldNames(workloads)) {
       JsonNode w = workloads.path(workload);
       assertThat(w.path("policies").isObject()).as(workload).isTrue();
@@ -223,6 +225,22 @@ class BenchCommandTest {
   }
 
   @Test
+  void multitenant_contractNamesAndGoals() {
+    JsonNode w = report.path("workloads").path("multitenant");
+    JsonNode p95 = w.path("interactive_p95_ms");
+    for (String scenario : List.of("alone", "shared_fifo", "shared_priority")) {
+      assertThat(p95.path(scenario).asDouble()).as(scenario).isPositive();
+    }
+    assertThat(p95.path("shared_priority").asDouble())
+        .isLessThanOrEqualTo(1.25 * p95.path("alone").asDouble())
+        .isLessThan(p95.path("shared_fifo").asDouble());
+    assertThat(w.path("utilization").asDouble()).isBetween(0.95, 1.0);
+    assertThat(w.path("resource_overallocations").isNumber()).isTrue();
+    assertThat(w.path("resource_overallocations").asLong()).isZero();
+    assertThat(w.path("lowest_priority_max_wait_ms").asDouble()).isPositive();
+  }
+
+  @Test
   void learning_errorsAndAuc() {
     JsonNode w = report.path("workloads").path("learning");
     assertThat(w.path("mae_log_latency").path("model").isNumber()).isTrue();
@@ -256,7 +274,7 @@ class BenchCommandTest {
   @Test
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
-    assertThat(all.err()).contains("[6/6] learning done in");
+    assertThat(all.err()).contains("[6/7] learning done in", "[7/7] multitenant done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 
@@ -336,7 +354,8 @@ class BenchCommandTest {
         .contains("--json")
         .contains("--html")
         .contains("--quick");
-    for (String workload : List.of("overhead", "seed", "graphs", "capacity", "flaky", "learning")) {
+    for (String workload :
+        List.of("overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant")) {
       assertThat(cli.out()).contains(workload);
     }
   }

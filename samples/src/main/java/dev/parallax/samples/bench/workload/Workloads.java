@@ -15,7 +15,8 @@ public final class Workloads {
           new GraphsWorkload(),
           new CapacityWorkload(),
           new FlakyWorkload(),
-          new LearningWorkload());
+          new LearningWorkload(),
+          new MultitenantWorkload());
 
   private Workloads() {}
 
