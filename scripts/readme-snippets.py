@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Prints the README block of a snippet file of docs/src/test/java/dev/parallax/docs/snippets, or
-with --replace N FILE, puts it in place of the README's N-th ```java block (1-based). The same
-extraction as docs' ReadmeSnippetsTest, which checks the result."""
+"""Keeps the README's Java blocks equal to the snippet files they show.
+
+Each ```java block of README.md follows a line `<!-- snippet: NAME.java -->` naming a file of
+docs/src/test/java/dev/parallax/docs/snippets. Run without arguments to rewrite every such block
+from its file (its imports, a blank line, the dedented lines between `// README:begin` and
+`// README:end`); `--print NAME.java` prints one block. docs' ReadmeSnippetsTest checks the result.
+"""
 import pathlib, re, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs/src/test/java/dev/parallax/docs/snippets"
+MARKED = re.compile(r"(<!-- snippet: (\S+) -->\n```java\n)(.*?)(\n```)", re.S)
+
 
 def block(name):
     lines = (SNIPPETS / name).read_text().split("\n")
@@ -17,12 +23,10 @@ def block(name):
     imports = [l for l in lines if l.startswith("import ")]
     return ("\n".join(imports) + "\n\n" + body) if imports else body
 
-if sys.argv[1] == "--replace":
-    n, name = int(sys.argv[2]), sys.argv[3]
-    readme = (ROOT / "README.md").read_text()
-    blocks = list(re.finditer(r"^```java\n(.*?)\n```$", readme, re.S | re.M))
-    m = blocks[n - 1]
-    readme = readme[:m.start(1)] + block(name) + readme[m.end(1):]
-    (ROOT / "README.md").write_text(readme)
+
+if len(sys.argv) > 2 and sys.argv[1] == "--print":
+    print(block(sys.argv[2]))
 else:
-    print(block(sys.argv[1]))
+    readme = ROOT / "README.md"
+    text = MARKED.sub(lambda m: m.group(1) + block(m.group(2)) + m.group(4), readme.read_text())
+    readme.write_text(text)

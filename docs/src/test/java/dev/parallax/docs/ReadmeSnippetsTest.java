@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,44 +14,47 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java is real: every {@code ```java} block of the README is one file of the {@code
- * snippets} package (compiled with the tests, several also run), shown verbatim — its imports, a
- * blank line, then the lines between {@code // README:begin} and {@code // README:end}, dedented.
- * When a snippet changes, its failure message prints the block to paste into the README.
+ * The README's Java is real: every {@code ```java} block of the README follows a line {@code <!--
+ * snippet: NAME.java -->} and shows that file of the {@code snippets} package (compiled with the
+ * tests, several also run) verbatim — its imports, a blank line, then the lines between {@code //
+ * README:begin} and {@code // README:end}, dedented. {@code scripts/readme-snippets.py} rewrites
+ * the blocks from the files.
  */
 class ReadmeSnippetsTest {
 
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path README = ROOT.resolve("README.md");
   private static final Path SNIPPETS = Path.of("src/test/java/dev/parallax/docs/snippets");
-  private static final Pattern JAVA_BLOCK =
-      Pattern.compile("^```java\\n(.*?)\\n```$", Pattern.DOTALL | Pattern.MULTILINE);
+  private static final Pattern JAVA_BLOCK = Pattern.compile("^```java$", Pattern.MULTILINE);
+  private static final Pattern MARKED_BLOCK =
+      Pattern.compile(
+          "^<!-- snippet: (\\S+) -->\\n```java\\n(.*?)\\n```$", Pattern.DOTALL | Pattern.MULTILINE);
 
   @Test
-  void everySnippetIsShownVerbatimInTheReadme() throws IOException {
+  void everyJavaBlockOfTheReadmeIsTheSnippetFileItNames() throws IOException {
     String readme = Files.readString(README);
-    List<String> missing = new ArrayList<>();
-    snippets()
-        .forEach(
-            (name, block) -> {
-              if (!readme.contains("```java\n" + block + "\n```")) {
-                missing.add(name + ":\n```java\n" + block + "\n```");
-              }
-            });
-    assertThat(missing).as("snippets not shown verbatim in README.md").isEmpty();
-  }
-
-  @Test
-  void everyJavaBlockOfTheReadmeIsACompiledSnippet() throws IOException {
-    List<String> blocks = new ArrayList<>();
-    Matcher m = JAVA_BLOCK.matcher(Files.readString(README));
-    while (m.find()) {
-      blocks.add(m.group(1));
+    Map<String, String> snippets = snippets();
+    Map<String, String> shown = new TreeMap<>();
+    Matcher marked = MARKED_BLOCK.matcher(readme);
+    while (marked.find()) {
+      String name = marked.group(1);
+      assertThat(snippets).as("README names a snippet file that does not exist").containsKey(name);
+      assertThat(marked.group(2))
+          .as("README block of %s (run scripts/readme-snippets.py to refresh it)", name)
+          .isEqualTo(snippets.get(name));
+      shown.put(name, marked.group(2));
     }
-    assertThat(blocks).as("java blocks in README.md").isNotEmpty();
-    assertThat(snippets().values())
-        .as("README java blocks that are not a file of the snippets package")
-        .containsAll(blocks);
+    int javaBlocks = 0;
+    for (Matcher m = JAVA_BLOCK.matcher(readme); m.find(); ) {
+      javaBlocks++;
+    }
+    assertThat(shown).as("java blocks in README.md").isNotEmpty();
+    assertThat(shown.size())
+        .as("README java blocks without a <!-- snippet: NAME.java --> line before them")
+        .isEqualTo(javaBlocks);
+    assertThat(shown.keySet())
+        .as("snippet files the README does not show")
+        .containsExactlyInAnyOrderElementsOf(snippets.keySet());
   }
 
   /** Snippet name (file) → the block the README must show. */

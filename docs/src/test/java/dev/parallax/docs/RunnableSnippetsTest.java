@@ -8,11 +8,15 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.docs.snippets.FacadeSnippet;
 import dev.parallax.docs.snippets.FallbacksSnippet;
+import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
+import dev.parallax.docs.snippets.SharedSchedulerSnippet;
 import dev.parallax.docs.snippets.SimulationSnippet;
 import dev.parallax.docs.snippets.ToolPoliciesSnippet;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +61,23 @@ class RunnableSnippetsTest {
     try (Parallax parallax = new FallbacksSnippet().build()) {
       assertThat(parallax.executor()).isNotNull();
     }
+  }
+
+  @Test
+  void anInteractiveTurnAndABatchShareOneScheduler() {
+    List<String> queries = IntStream.range(0, 200).mapToObj(i -> "report " + i).toList();
+    List<RunResult> runs = new SharedSchedulerSnippet().run(queries);
+    assertThat(runs.get(0).get("q1").value()).isEqualTo("rows of orders today");
+    assertThat(runs.get(1).allSucceeded()).isTrue();
+    assertThat(runs.get(1).results()).hasSize(200);
+  }
+
+  @Test
+  void leaveOneInstanceOutOnTheCommittedBwaExecutions() {
+    String line =
+        new LeaveOneInstanceOutSnippet()
+            .run(Path.of("").toAbsolutePath().getParent().resolve("examples/workflows/real/bwa"));
+    assertThat(line).startsWith("bwa: MAE(log) ").contains(" rows; learned ");
   }
 
   @Test
