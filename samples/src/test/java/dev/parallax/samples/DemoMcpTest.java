@@ -19,6 +19,7 @@ class DemoMcpTest {
     new McpScenario(new PrintWriter(out, true)).run(11);
 
     String text = out.toString();
+    System.out.println(text);
     assertThat(text).contains("--- Demo 11: Tools of a real MCP server (filesystem, stdio) ---");
     boolean required =
         "true"
@@ -30,7 +31,7 @@ class DemoMcpTest {
     }
     assertThat(text)
         .contains("tools listed, e.g. read_text_file (idempotent=true")
-        .contains("10 calls on one session: sequential")
+        .contains("10 calls on one session: one after another")
         .contains("[read1] SUCCEEDED: note 1: xxxxxxxxxx")
         .contains("[read8] SUCCEEDED: note 8:")
         .contains("[missing] FAILED: MCP tool 'read_text_file' reported an error:")
