@@ -210,9 +210,12 @@ public final class McpToolRegistry implements AutoCloseable {
     }
 
     /**
-     * The SDK's request timeout for clients the registry builds (default 60 s): the longest a call
-     * waits for the server when no Parallax timeout is shorter. On expiry the call fails with
-     * {@link McpServerUnavailableException} and the protocol's cancellation is sent.
+     * For clients the registry builds, the longest a {@code tools/call} waits for its answer
+     * (default 60 s) when no Parallax timeout is shorter. On expiry the call fails with {@link
+     * McpServerUnavailableException} and the protocol's cancellation is sent. (The SDK's own
+     * request timeout, which also bounds {@code initialize} and {@code tools/list}, is set to the
+     * larger of this and the initialization timeout.) Clients you pass in keep their own request
+     * timeout.
      *
      * @throws IllegalArgumentException if not positive
      */
@@ -313,13 +316,15 @@ public final class McpToolRegistry implements AutoCloseable {
       }
       if (asyncClient != null) {
         initialize(asyncClient, "MCP client", null);
-        return new AsyncSession(asyncClient, null, null, null, closeClient, describe(asyncClient));
+        return new AsyncSession(
+            asyncClient, null, null, null, closeClient, describe(asyncClient), null);
       }
       if (transport != null) {
         CancellingTransport cancelling = new CancellingTransport(transport);
         McpAsyncClient client = newClient(cancelling);
         initialize(client, "MCP server", null);
-        return new AsyncSession(client, cancelling, null, null, true, describe(client));
+        return new AsyncSession(
+            client, cancelling, null, null, true, describe(client), requestTimeout);
       }
       ServerParameters params = Objects.requireNonNull(server);
       String command = String.join(" ", commandLine(params));
@@ -348,7 +353,8 @@ public final class McpToolRegistry implements AutoCloseable {
           process,
           stderr,
           true,
-          "MCP server `" + command + "`" + (process == null ? "" : " (pid " + process.pid() + ")"));
+          "MCP server `" + command + "`" + (process == null ? "" : " (pid " + process.pid() + ")"),
+          requestTimeout);
     }
 
     private static List<String> commandLine(ServerParameters params) {
@@ -359,8 +365,14 @@ public final class McpToolRegistry implements AutoCloseable {
     }
 
     private McpAsyncClient newClient(McpClientTransport transport) {
+      // the SDK's timeout covers initialize and tools/list too: the calls get ours (see
+      // requestTimeout), the SDK's is only a backstop no shorter than the initialization timeout
+      Duration sdkTimeout =
+          requestTimeout.compareTo(initializationTimeout) > 0
+              ? requestTimeout
+              : initializationTimeout;
       return McpClient.async(transport)
-          .requestTimeout(requestTimeout)
+          .requestTimeout(sdkTimeout)
           .initializationTimeout(initializationTimeout)
           .clientInfo(new McpSchema.Implementation("parallax", "0.1.0"))
           .build();
@@ -380,9 +392,9 @@ public final class McpToolRegistry implements AutoCloseable {
         }
         throw new McpServerUnavailableException(
             what
-                + " could not be initialized within "
+                + " could not be initialized (initialization timeout "
                 + initializationTimeout
-                + ": "
+                + "): "
                 + e.getMessage()
                 + (stderr == null ? "" : "; its last stderr lines: " + stderr.text()),
             e);

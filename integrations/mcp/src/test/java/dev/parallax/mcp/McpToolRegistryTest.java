@@ -95,7 +95,7 @@ class McpToolRegistryTest {
   }
 
   @Test
-  void twentyConcurrentCalls_shareOneSession_allInFlightTogether_resultsInCallOrder() {
+  void twentyConcurrentCalls_shareOneSession_allOnTheWireBeforeTheFirstAnswer_resultsInCallOrder() {
     RecordingTransport wire =
         new RecordingTransport(
             new StdioClientTransport(McpServers.everything(), McpJsonDefaults.getMapper()));
@@ -105,10 +105,10 @@ class McpToolRegistryTest {
       List<ToolCall<?, ?>> calls = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         calls.add(
-            i % 2 == 0
-                ? tools.call("c" + i, "echo", "{\"message\": \"m" + i + "\"}")
-                : tools.call(
-                    "c" + i, "trigger-long-running-operation", "{\"duration\": 1, \"steps\": 1}"));
+            tools.call(
+                "c" + i,
+                "trigger-long-running-operation",
+                "{\"duration\": 1, \"steps\": " + (i + 1) + "}"));
       }
 
       RunResult run = executor.executeParallel(calls);
@@ -119,19 +119,43 @@ class McpToolRegistryTest {
         assertThat(result.status())
             .as("call c%d: %s", i, result.error())
             .isEqualTo(CallStatus.SUCCEEDED);
-        String text = McpToolRegistry.text((CallToolResult) result.value());
-        assertThat(text).contains(i % 2 == 0 ? "m" + i : "Long running operation completed");
+        assertThat(McpToolRegistry.text((CallToolResult) result.value()))
+            .contains("Steps: " + (i + 1) + ".");
       }
-      // every long call was on the wire before any long call answered: the 20 calls shared the
-      // session at once rather than queueing behind each other
+      // every request (each takes the server 1 s) was on the wire before any of them answered:
+      // the 20 calls shared the session at once rather than queueing behind each other
       List<String> events = wire.events();
-      assertThat(events).filteredOn("sent"::equals).hasSize(20);
-      int lastSent = events.lastIndexOf("sent");
-      int answersBeforeLastSent =
-          (int) events.subList(0, lastSent).stream().filter("answer"::equals).count();
-      assertThat(answersBeforeLastSent)
-          .as("answers before the last request went out: %s", events)
-          .isLessThanOrEqualTo(10);
+      List<String> fromFirstCall = events.subList(events.indexOf("sent"), events.size());
+      assertThat(fromFirstCall.subList(0, 20)).as("%s", events).containsOnly("sent");
+      assertThat(fromFirstCall.subList(20, fromFirstCall.size())).containsOnly("answer");
+    }
+  }
+
+  @Test
+  void requestTimeout_failsTheCallClearly_andSendsCancelled() {
+    try (McpToolRegistry mcp =
+            McpToolRegistry.stdio(McpServers.everything())
+                .requestTimeout(Duration.ofMillis(500))
+                .build();
+        ToolExecutor executor = ToolExecutor.builder().build()) {
+      CallResult<?> result =
+          executor
+              .executeParallel(
+                  List.of(
+                      mcp.registry()
+                          .call(
+                              "slow",
+                              "trigger-long-running-operation",
+                              "{\"duration\": 30, \"steps\": 1}")))
+              .results()
+              .get(0);
+
+      assertThat(result.status()).isEqualTo(CallStatus.FAILED);
+      assertThat(result.error())
+          .isInstanceOf(McpServerUnavailableException.class)
+          .hasMessageContaining("did not answer tools/call trigger-long-running-operation")
+          .hasMessageContaining("within the request timeout of PT0.5S");
+      assertThat(mcp.cancellationsSent()).isEqualTo(1);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -34,6 +35,7 @@ public final class AsyncSession implements Session {
   private final @Nullable StderrTail stderr;
   private final boolean owned;
   private final String description;
+  private final @Nullable Duration callTimeout;
   private final Set<CompletableFuture<CallToolResult>> inFlight = ConcurrentHashMap.newKeySet();
   private volatile @Nullable String unavailable;
 
@@ -45,6 +47,7 @@ public final class AsyncSession implements Session {
    * @param stderr the server's standard error when known
    * @param owned whether {@link #close()} closes the client (and kills the process)
    * @param description the server, for messages
+   * @param callTimeout the longest a call waits for its answer, or null to leave it to the SDK
    */
   public AsyncSession(
       McpAsyncClient client,
@@ -52,7 +55,9 @@ public final class AsyncSession implements Session {
       @Nullable ServerProcess process,
       @Nullable StderrTail stderr,
       boolean owned,
-      String description) {
+      String description,
+      @Nullable Duration callTimeout) {
+    this.callTimeout = callTimeout;
     this.client = client;
     this.transport = transport;
     this.process = process;
@@ -128,7 +133,22 @@ public final class AsyncSession implements Session {
                       answer.completeExceptionally(
                           new McpServerUnavailableException(description + " sent no result")));
       try {
-        return answer.get();
+        Duration limit = callTimeout;
+        if (limit == null) {
+          return answer.get();
+        }
+        try {
+          return answer.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          cancel(subscription, tracked, "the client's request timeout expired");
+          throw new McpServerUnavailableException(
+              description
+                  + " did not answer tools/call "
+                  + request.name()
+                  + " within the request timeout of "
+                  + limit,
+              e);
+        }
       } catch (InterruptedException e) {
         cancel(subscription, tracked, "the caller cancelled the call or its timeout expired");
         throw e;
