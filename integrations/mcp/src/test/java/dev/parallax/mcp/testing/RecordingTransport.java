@@ -5,6 +5,8 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -17,6 +19,7 @@ public final class RecordingTransport implements McpClientTransport {
 
   private final McpClientTransport delegate;
   private final List<String> events = new CopyOnWriteArrayList<>();
+  private final Set<Object> toolCallIds = ConcurrentHashMap.newKeySet();
 
   public RecordingTransport(McpClientTransport delegate) {
     this.delegate = delegate;
@@ -34,7 +37,11 @@ public final class RecordingTransport implements McpClientTransport {
             handler.apply(
                 inbound.doOnNext(
                     m -> {
-                      if (m instanceof McpSchema.JSONRPCResponse) {
+                      // only answers to tools/call: the SDK also refreshes tools/list in the
+                      // background when the server announces a list change
+                      if (m instanceof McpSchema.JSONRPCResponse r
+                          && r.id() != null
+                          && toolCallIds.contains(r.id())) {
                         events.add("answer");
                       }
                     })));
@@ -44,6 +51,7 @@ public final class RecordingTransport implements McpClientTransport {
   public Mono<Void> sendMessage(JSONRPCMessage message) {
     if (message instanceof McpSchema.JSONRPCRequest r
         && McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+      toolCallIds.add(r.id());
       events.add("sent");
     }
     return delegate.sendMessage(message);
