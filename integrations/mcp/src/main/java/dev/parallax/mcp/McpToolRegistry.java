@@ -374,7 +374,7 @@ public final class McpToolRegistry implements AutoCloseable {
       return McpClient.async(transport)
           .requestTimeout(sdkTimeout)
           .initializationTimeout(initializationTimeout)
-          .clientInfo(new McpSchema.Implementation("parallax", "0.1.0"))
+          .clientInfo(McpSchema.Implementation.builder("parallax", "0.1.0").build())
           .build();
     }
 

@@ -43,7 +43,10 @@ class BorrowedClientTest {
       runThrough(McpToolRegistry.client(client).build());
       // the registry did not close the client
       CallToolResult direct =
-          client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "still open")));
+          client.callTool(
+              McpSchema.CallToolRequest.builder("echo")
+                  .arguments(Map.of("message", "still open"))
+                  .build());
       assertThat(McpToolRegistry.text(direct)).contains("still open");
     } finally {
       client.closeGracefully();
@@ -65,7 +68,10 @@ class BorrowedClientTest {
       runThrough(McpToolRegistry.client(client).build());
       CallToolResult direct =
           client
-              .callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "still open")))
+              .callTool(
+                  McpSchema.CallToolRequest.builder("echo")
+                      .arguments(Map.of("message", "still open"))
+                      .build())
               .block(Duration.ofSeconds(30));
       assertThat(McpToolRegistry.text(direct)).contains("still open");
     } finally {

@@ -250,6 +250,7 @@ class McpToolRegistryTest {
   void close_killsTheWholeServerProcessTree() throws Exception {
     List<ProcessHandle> tree;
     try (McpToolRegistry mcp = McpToolRegistry.stdio(McpServers.everything()).build()) {
+      assertThat(mcp.registry().tools()).isNotEmpty();
       tree = McpServers.processesMentioning("mcp-server-everything");
       assertThat(tree).isNotEmpty();
     }

@@ -48,7 +48,9 @@ public final class McpTool implements Tool<JsonNode, CallToolResult> {
         input == null || input.isNull() ? Map.of() : MAPPER.convertValue(input, MAP);
     CallToolResult result =
         session.call(
-            new McpSchema.CallToolRequest(serverName, arguments == null ? Map.of() : arguments));
+            McpSchema.CallToolRequest.builder(serverName)
+                .arguments(arguments == null ? Map.of() : arguments)
+                .build());
     if (Boolean.TRUE.equals(result.isError())) {
       throw new McpToolErrorException(serverName, Texts.of(result), result);
     }

@@ -115,7 +115,7 @@ public final class McpOverheadMain {
   }
 
   private static McpSchema.CallToolRequest echo(int i) {
-    return new McpSchema.CallToolRequest("echo", Map.of("message", "m" + i));
+    return McpSchema.CallToolRequest.builder("echo").arguments(Map.of("message", "m" + i)).build();
   }
 
   private static double sdkOneAtATime(McpAsyncClient client, int calls) {
