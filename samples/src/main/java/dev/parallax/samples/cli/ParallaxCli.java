@@ -3,6 +3,7 @@ package dev.parallax.samples.cli;
 import dev.parallax.samples.analyze.AnalyzeCommand;
 import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.DemoHistory;
+import dev.parallax.samples.demo.McpScenario;
 import dev.parallax.samples.demo.PlannerScenarios;
 import dev.parallax.samples.demo.SeedScenarios;
 import dev.parallax.storage.HistoryStoreException;
@@ -167,7 +168,8 @@ public final class ParallaxCli implements Callable<Integer> {
       description =
           "Runs the six scenarios Parallax started from (basic parallel, sequential vs parallel,"
               + " concurrency limits, error handling, retry, timeout), then graph scheduling and the"
-              + " learning loop, and prints the times measured. Takes well under a minute; needs no"
+              + " learning loop, then the tools of a real MCP server (the npm filesystem server, when"
+              + " Node.js is present), and prints the times measured. Takes well under a minute; needs no"
               + " server (history goes to an embedded store in a temporary directory unless"
               + " --history or --chroma-url is given).")
   static final class Demo implements Callable<Integer> {
@@ -204,6 +206,7 @@ public final class ParallaxCli implements Callable<Integer> {
         out.printf("%nHistory: %s%n", store.description());
         new PlannerScenarios(out, store::parallax).runAll();
       }
+      new McpScenario(out).run(11);
       out.println();
       out.println("=== Demo complete ===");
       out.flush();
