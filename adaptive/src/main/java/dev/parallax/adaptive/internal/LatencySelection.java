@@ -34,7 +34,8 @@ import org.tribuo.transform.TransformationMap;
  * Candidates: every configured LatencyModelType, trained twice on the training rows: on the log
  * latency ("cart") and on its deviation from the tool's moving average as it stood before the row
  * ("cart-residual"; it follows a level shift as fast as the average does, and learns only the
- * shape). Each can be shrunk toward the moving average: base + s·(model − base), s in {1, 0.5}.
+ * shape), and on the log latency of the newest quarter of the training rows only ("cart-recent"; it
+ * follows a change of shape once the new regime fills that quarter). Each can be shrunk toward the moving average: base + s·(model − base), s in {1, 0.5}.
  *
  * The held-out rows (the newest of the window) of each tool are split alternately, in arrival
  * order, into a validation half and a test half, so both span the same time.
@@ -55,6 +56,12 @@ import org.tribuo.transform.TransformationMap;
  * time.
  */
 final class LatencySelection {
+
+  /** Suffix of a candidate trained on the newest quarter of the training rows only. */
+  static final String RECENT = "-recent";
+
+  /** Fewest rows in the newest quarter for a recent candidate. */
+  private static final int MIN_RECENT_ROWS = 100;
 
   /** Shrinkage weights tried per candidate. */
   private static final double[] SHRINKAGE = {1.0, 0.5};
@@ -88,10 +95,14 @@ final class LatencySelection {
       ModelTraining.Settings settings,
       OffsetDateTime when) {
     Map<String, Model<Regressor>> candidates = new LinkedHashMap<>();
+    List<Row> recent = train.subList(train.size() - train.size() / 4, train.size());
     for (LatencyModelType type : settings.latencyModels()) {
       String key = type.name().toLowerCase(Locale.ROOT);
       candidates.put(key, fit(train, false, type, scaling, settings, when));
       candidates.put(key + TrainedModels.RESIDUAL, fit(train, true, type, scaling, settings, when));
+      if (recent.size() >= MIN_RECENT_ROWS) {
+        candidates.put(key + RECENT, fit(recent, false, type, scaling, settings, when));
+      }
     }
     List<String> keys = new ArrayList<>(candidates.keySet());
     // predictions[c][i]: candidate c's log latency for held-out row i (NaN: the baseline's)
