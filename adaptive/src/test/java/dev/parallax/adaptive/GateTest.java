@@ -130,4 +130,48 @@ class GateTest {
     assertThat(model.report().latencyGain().high()).isLessThan(0.8);
     assertThat(s.maeModel() / s.maeBaseline()).isLessThan(0.8);
   }
+
+  @Test
+  void modelChoice_perTool_treeForAStep_movingAverageForANoiseTool() {
+    // "search" has a bump in size (outside the linear class); "summarize" is pure noise here
+    AdaptivePredictor model = predictor(9, Integer.MAX_VALUE);
+    Families.Shape shape =
+        (tool, size, flag, seq) ->
+            tool == 0 ? Families.NONLINEAR.logSeconds(0, size, flag, seq) : Math.log(0.8);
+    Families.records(shape, 0.15, 3000, 9, 0).stream()
+        .filter(r -> !r.tool().equals("fetch"))
+        .forEach(model);
+    assertThat(model.retrain()).isTrue();
+
+    var byTool = model.report().latencyByTool();
+    System.out.println("choice per tool: " + byTool);
+    assertThat(byTool).containsOnlyKeys("search", "summarize");
+    assertThat(byTool.get("search").used()).isTrue();
+    assertThat(byTool.get("search").model()).startsWith("cart");
+    assertThat(byTool.get("search").gain().high()).isLessThan(0.5);
+    assertThat(byTool.get("summarize").used()).isFalse();
+    assertThat(byTool.get("summarize").reason()).startsWith("not confidently");
+    assertThat(
+            model
+                .predict(
+                    new CallFeatures("search", java.util.Map.of("size", 4.0, "flag", 0.0), 1, 1))
+                .source())
+        .isEqualTo("model/baseline");
+    assertThat(
+            model
+                .predict(
+                    new CallFeatures("summarize", java.util.Map.of("size", 4.0, "flag", 0.0), 1, 1))
+                .source())
+        .isEqualTo(AdaptivePredictor.BASELINE);
+  }
+
+  @Test
+  void tooFewHeldOutRows_theMovingAverageAnswers_evenWithStrongSignal() {
+    AdaptivePredictor model = predictor(2, Integer.MAX_VALUE);
+    Families.records(Families.NONLINEAR, 0.15, 200, 2, 0).forEach(model);
+    assertThat(model.retrain()).isTrue();
+    assertThat(model.report().latencyModelUsed()).isFalse();
+    assertThat(model.report().latencyByTool().values())
+        .allSatisfy(c -> assertThat(c.reason()).contains("test rows (30 needed)"));
+  }
 }
