@@ -7,13 +7,14 @@ package dev.parallax.adaptive;
  * each tool then uses the candidate that did best on its held-out calls, if it passes the gate.
  */
 public enum LatencyModelType {
-  /** Linear regression trained by SGD (AdaGrad); about 2 µs per prediction. */
+  /** Linear regression trained by SGD (AdaGrad); about 1 µs per prediction. */
   LINEAR_SGD,
   /** A CART regression tree (depth 8); captures steps, saturation and interactions. */
   CART,
   /**
    * A random forest of 10 CART trees (depth 8, bagged, a random half of the features per split):
-   * smoother than one tree, about ten times the training and prediction cost.
+   * smoother than one tree; about 5× the training time of one tree, and a median prediction of
+   * about 5 µs against 1 µs ({@code PredictionBenchmark}). Opt-in.
    */
   RANDOM_FOREST
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
@@ -245,6 +246,10 @@ final class LatencySelection {
       TransformationMap scaling,
       ModelTraining.Settings settings,
       OffsetDateTime when) {
+    if (Thread.currentThread().isInterrupted()) {
+      // close() interrupts the trainer thread; Tribuo does not look, so stop between models
+      throw new CancellationException("training interrupted (the predictor is closing)");
+    }
     RegressionFactory rf = new RegressionFactory();
     MutableDataset<Regressor> data =
         new MutableDataset<>(

@@ -5,6 +5,7 @@ import dev.parallax.ParallaxBuilder;
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.Gain;
+import dev.parallax.adaptive.ToolModelChoice;
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
@@ -268,27 +269,22 @@ public final class PlannerScenarios {
             sources(records));
       }
       var report = p.predictor().report();
+      ToolModelChoice choice = report.latencyByTool().get("resize");
       out.printf(
           Locale.ROOT,
-          "  last training (%d records, %d held out): ",
+          "  last training (%d records, %d held out): resize: %s%n",
           report.trainRows(),
-          report.heldOutRows());
-      report
-          .latencyByTool()
-          .forEach(
-              (tool, c) ->
-                  out.printf(
-                      Locale.ROOT,
-                      "%s: model %s, ratio to the moving average %s -> %s%n",
-                      tool,
-                      c.model(),
-                      c.gain(),
-                      c.used()
-                          ? "the model answers"
-                          : "the moving average answers (" + c.reason() + ")"));
-      if (report.latencyByTool().isEmpty()) {
-        out.printf(Locale.ROOT, "no latency model (%s)%n", report.note());
-      }
+          report.heldOutRows(),
+          choice == null
+              ? "no latency model (" + report.note() + ")"
+              : "model "
+                  + choice.model()
+                  + ", ratio to the moving average on its test calls "
+                  + choice.gain()
+                  + " -> "
+                  + (choice.used()
+                      ? "the model answers"
+                      : "the moving average answers (" + choice.reason() + ")"));
       out.printf(Locale.ROOT, "  %d records in history%n", p.history().count());
     } catch (Exception e) {
       throw new IllegalStateException("learning loop failed: " + e.getMessage(), e);
