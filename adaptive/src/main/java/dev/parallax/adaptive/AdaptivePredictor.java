@@ -259,6 +259,9 @@ public final class AdaptivePredictor
       TrainedModels trained = config.trainer.apply(rows, settings);
       models.set(trained);
       trainings.incrementAndGet();
+    } catch (java.util.concurrent.CancellationException e) {
+      // close() interrupted it: not a failure, and nothing to warn about
+      LOG.log(Level.FINE, "training stopped: the predictor is closing", e);
     } catch (Throwable t) {
       trainingFailures.incrementAndGet();
       lastTrainingFailure = t;
