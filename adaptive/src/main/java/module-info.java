@@ -10,6 +10,7 @@ module dev.parallax.adaptive {
   requires org.tribuo.regression.core;
   requires org.tribuo.regression.sgd;
   requires org.tribuo.regression.rtree;
+  requires org.tribuo.common.tree;
   requires org.tribuo.classification.core;
   requires org.tribuo.classification.sgd;
   requires com.oracle.labs.mlrg.olcut;

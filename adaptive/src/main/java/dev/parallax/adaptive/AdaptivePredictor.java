@@ -45,7 +45,21 @@ import org.jspecify.annotations.Nullable;
  * count and by age, measured from the newest record). Every {@code retrainEvery} records, a latency
  * regression (on log latency) and a logistic success classifier are retrained with Tribuo on the
  * window, on the injected executor, and swapped in atomically. The newest part of the window is
- * held out: a model is used only where it beat the baseline there ({@link #report()}).
+ * held out: a model is used only where it beat the baseline there with confidence ({@link
+ * #report()}).
+ *
+ * <p><b>Models and the gate.</b> Each latency candidate ({@link Builder#latencyModels}, by default
+ * linear SGD and a CART tree) is trained on the log latency and on its deviation from the tool's
+ * moving average, and may be shrunk halfway toward that average. Each tool's held-out calls are
+ * split alternately into a validation half and a test half. The candidate with the lowest mean
+ * absolute error of log latency on the tool's validation half is chosen; it answers for the tool
+ * only if, on the tool's test half (which played no part in the choice), there are at least {@link
+ * Builder#gate gateMinRows} rows (default 30), the 95% paired bootstrap interval of its error over
+ * the moving average's lies wholly below {@code 1 - margin} (default 0.02), and the same interval
+ * against the tool's mean over the training rows lies wholly below 1. Otherwise the moving average
+ * answers for the tool. The success classifier answers only if the interval of its Brier score over
+ * the baseline's, on all held-out calls, lies below {@code 1 - margin}. Every training decides
+ * again; {@link ModelReport#latencyByTool()} says what was chosen and why.
  *
  * <p>Which source answers ({@link Prediction#source()}): {@value #MODEL} where a used model knows
  * the tool, else {@value #BASELINE} where the tool has been seen, else {@value #PRIOR}. When
@@ -103,7 +117,14 @@ public final class AdaptivePredictor
   private AdaptivePredictor(Builder b) {
     this.config = b.copy();
     this.settings =
-        new ModelTraining.Settings(b.minTrainingRows, b.heldOutFraction, b.epochs, b.seed, b.type);
+        new ModelTraining.Settings(
+            b.minTrainingRows,
+            b.heldOutFraction,
+            b.epochs,
+            b.seed,
+            b.types,
+            b.gateMinRows,
+            b.gateMargin);
     this.maxLog = Math.log(b.maxLatency.toNanos() / 1e9);
     if (b.executor != null) {
       this.ownExecutor = null;
@@ -238,6 +259,9 @@ public final class AdaptivePredictor
       TrainedModels trained = config.trainer.apply(rows, settings);
       models.set(trained);
       trainings.incrementAndGet();
+    } catch (java.util.concurrent.CancellationException e) {
+      // close() interrupted it: not a failure, and nothing to warn about
+      LOG.log(Level.FINE, "training stopped: the predictor is closing", e);
     } catch (Throwable t) {
       trainingFailures.incrementAndGet();
       lastTrainingFailure = t;
@@ -263,7 +287,13 @@ public final class AdaptivePredictor
     String tool = features.tool();
     ToolBaselines.Stats stats = baselines.get(tool);
     TrainedModels current = models.get();
-    boolean latencyModel = current.latencyFor(tool);
+    TrainedModels.Choice latencyChoice = current.latencyFor(tool);
+    if (latencyChoice != null
+        && stats == null
+        && (latencyChoice.residual() || latencyChoice.shrinkage() < 1)) {
+      latencyChoice = null; // needs the tool's moving average, not known yet (models just loaded)
+    }
+    boolean latencyModel = latencyChoice != null;
     boolean successModel = current.successFor(tool);
     if (stats == null && !latencyModel && !successModel) {
       return new Prediction(
@@ -281,8 +311,10 @@ public final class AdaptivePredictor
     String successSource = fallback;
     if (latencyModel || successModel) {
       FeatureEncoder.Encoded e = FeatureEncoder.encode(features, stats);
-      if (latencyModel) {
-        double p = TrainedModels.predictLogLatency(current.latency(), e.names(), e.values());
+      if (latencyChoice != null) {
+        double p =
+            current.predictLogLatency(
+                latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
         if (Double.isFinite(p)) {
           logLatency = p;
           logUpper = p + current.upperLogOffset();
@@ -439,9 +471,10 @@ public final class AdaptivePredictor
    * Configures an {@link AdaptivePredictor}. Not thread-safe; the built predictor is.
    *
    * <p>Defaults: baseline weight 0.1; window 10,000 records and 1 hour; retrain every 500 records
-   * once at least 100 are there; 20% held out; linear SGD, 10 epochs, seed 42; records longer than
-   * 1 hour rejected; prior 1 s (upper 10 s), success 0.9; in-flight count unknown; training on a
-   * daemon thread of the predictor's own, started at the first training and stopped by {@link
+   * once at least 100 are there; 20% held out; latency candidates linear SGD and CART, SGD 10
+   * epochs, seed 42; gate 30 test rows, margin 0.02; records longer than 1 hour rejected; prior 1 s
+   * (upper 10 s), success 0.9; in-flight count unknown; training on a daemon thread of the
+   * predictor's own, started at the first training and stopped by {@link
    * AdaptivePredictor#close()}.
    */
   public static final class Builder {
@@ -453,7 +486,10 @@ public final class AdaptivePredictor
     private double heldOutFraction = 0.2;
     private int epochs = 10;
     private long seed = 42;
-    private LatencyModelType type = LatencyModelType.LINEAR_SGD;
+    private List<LatencyModelType> types =
+        List.of(LatencyModelType.LINEAR_SGD, LatencyModelType.CART);
+    private int gateMinRows = 30;
+    private double gateMargin = 0.02;
     private Duration maxLatency = Duration.ofHours(1);
     private Duration priorLatency = Duration.ofSeconds(1);
     private long priorUpperFactor = 10;
@@ -481,7 +517,9 @@ public final class AdaptivePredictor
       b.heldOutFraction = heldOutFraction;
       b.epochs = epochs;
       b.seed = seed;
-      b.type = type;
+      b.types = types;
+      b.gateMinRows = gateMinRows;
+      b.gateMargin = gateMargin;
       b.maxLatency = maxLatency;
       b.priorLatency = priorLatency;
       b.priorUpperFactor = priorUpperFactor;
@@ -561,9 +599,44 @@ public final class AdaptivePredictor
       return this;
     }
 
-    /** Which regression predicts latency. */
+    /** One regression as the only latency candidate; see {@link #latencyModels}. */
     public Builder latencyModel(LatencyModelType type) {
-      this.type = Objects.requireNonNull(type, "type");
+      return latencyModels(type);
+    }
+
+    /**
+     * The latency candidates (default linear SGD and CART); each is trained at every retrain, and
+     * each tool uses the best on its held-out calls if it passes the gate.
+     *
+     * @throws IllegalArgumentException if none is given
+     */
+    public Builder latencyModels(LatencyModelType... types) {
+      if (types.length == 0) {
+        throw new IllegalArgumentException("at least one latency model type is needed");
+      }
+      for (LatencyModelType t : types) {
+        Objects.requireNonNull(t, "type");
+      }
+      this.types = List.of(types).stream().distinct().toList();
+      return this;
+    }
+
+    /**
+     * The gate: a model answers for a tool only with at least {@code minRows} test rows (half of
+     * the tool's held-out calls) on which the 95% interval of its error ratio to the moving
+     * average's lies below {@code 1 - margin}. Defaults 30 and 0.02.
+     *
+     * @throws IllegalArgumentException if {@code minRows < 1} or {@code margin} is not in [0, 1)
+     */
+    public Builder gate(int minRows, double margin) {
+      if (minRows < 1) {
+        throw new IllegalArgumentException("gate minRows must be >= 1, was " + minRows);
+      }
+      if (!(margin >= 0 && margin < 1)) {
+        throw new IllegalArgumentException("gate margin must be in [0, 1), was " + margin);
+      }
+      this.gateMinRows = minRows;
+      this.gateMargin = margin;
       return this;
     }
 

@@ -59,18 +59,28 @@ class BackgroundTrainingTest {
   void trainingRunsLong_acceptAndPredictNeverWait_oldModelServesUntilTheNewOneIsSwappedIn() {
     HeldExecutor executor = new HeldExecutor();
     AdaptivePredictor predictor =
-        AdaptivePredictor.builder().retrainEvery(300).trainingExecutor(executor).build();
+        AdaptivePredictor.builder()
+            .retrainEvery(300)
+            .gate(8, 0.02) // 300 records: 10 test rows per tool
+            .trainingExecutor(executor)
+            .build();
     Workloads.latencyDependsOnSize(300, 5, 0).forEach(predictor);
     executor.runAll();
     ModelReport first = predictor.report();
     assertThat(first.latencyModelUsed()).isTrue();
+    String modelled =
+        first.latencyByTool().entrySet().stream()
+            .filter(e -> e.getValue().used())
+            .findFirst()
+            .orElseThrow()
+            .getKey();
 
     // The next training starts and "runs long" (held); more records arrive meanwhile.
     Workloads.latencyDependsOnSize(900, 6, 300).forEach(predictor);
     assertThat(executor.tasks).hasSize(1);
     assertThat(predictor.isTraining()).isTrue();
     assertThat(predictor.report()).isSameAs(first);
-    assertThat(predictor.predict(new CallFeatures("fetch", Map.of("size", 2.0), 0, 1)).source())
+    assertThat(predictor.predict(new CallFeatures(modelled, Map.of("size", 2.0), 0, 1)).source())
         .startsWith(AdaptivePredictor.MODEL);
 
     executor.runAll();
@@ -84,6 +94,7 @@ class BackgroundTrainingTest {
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
             .retrainEvery(Integer.MAX_VALUE)
+            .gate(8, 0.02) // 300 records: 10 test rows per tool
             .trainingExecutor(Runnable::run)
             .trainer(
                 (rows, settings) -> {

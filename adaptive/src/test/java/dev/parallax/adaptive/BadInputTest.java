@@ -18,6 +18,7 @@ class BadInputTest {
     return AdaptivePredictor.builder()
         .retrainEvery(Integer.MAX_VALUE)
         .minTrainingRows(10)
+        .gate(8, 0.02) // the tests train on 300 records: 10 test rows per tool
         .trainingExecutor(Runnable::run)
         .build();
   }

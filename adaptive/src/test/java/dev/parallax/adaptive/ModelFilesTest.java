@@ -19,8 +19,13 @@ class ModelFilesTest {
   @TempDir Path dir;
 
   private static AdaptivePredictor trained() {
+    return trained(LatencyModelType.CART);
+  }
+
+  private static AdaptivePredictor trained(LatencyModelType type) {
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
+            .latencyModel(type)
             .retrainEvery(Integer.MAX_VALUE)
             .trainingExecutor(Runnable::run)
             .build();
@@ -33,10 +38,10 @@ class ModelFilesTest {
   private static final CallFeatures CALL = new CallFeatures("fetch", Map.of("size", 4.0), 2, 1);
 
   @Test
-  void saveThenLoad_freshPredictorPredictsTheSameWithModelSource() {
+  void saveThenLoad_freshPredictorPredictsTheSameWithModelSource() throws IOException {
     AdaptivePredictor original = trained();
     original.save(dir);
-    assertThat(dir.resolve("latency.tribuo")).exists();
+    assertThat(latencyFile()).exists();
     assertThat(dir.resolve("success.tribuo")).exists();
 
     AdaptivePredictor loaded = AdaptivePredictor.builder().build();
@@ -55,8 +60,17 @@ class ModelFilesTest {
   void savedFiles_keepTribuoProvenance() {
     trained().save(dir);
     var models = dev.parallax.adaptive.internal.ModelFiles.load(dir);
-    assertThat(models.latency().getProvenance().getTrainerProvenance().toString())
-        .contains("LinearSGDTrainer");
+    assertThat(models.latencyModels()).isNotEmpty();
+    assertThat(
+            models
+                .latencyModels()
+                .values()
+                .iterator()
+                .next()
+                .getProvenance()
+                .getTrainerProvenance()
+                .toString())
+        .containsAnyOf("LinearSGDTrainer", "CARTRegressionTrainer");
     assertThat(models.success().getProvenance().getDatasetProvenance().toString())
         .contains("parallax execution records (success)");
   }
@@ -65,11 +79,12 @@ class ModelFilesTest {
   void load_corruptModelFile_clearErrorAndBaselineTakesOver() throws IOException {
     AdaptivePredictor predictor = trained();
     predictor.save(dir);
-    Files.write(dir.resolve("latency.tribuo"), new byte[] {1, 2, 3, 4, 5, 6, 7});
+    Path latency = latencyFile();
+    Files.write(latency, new byte[] {1, 2, 3, 4, 5, 6, 7});
     // the checksum saved with the models catches it before Tribuo reads the file
     assertThatThrownBy(() -> predictor.load(dir))
         .isInstanceOf(ModelFileException.class)
-        .hasMessageContaining("latency.tribuo")
+        .hasMessageContaining(latency.getFileName().toString())
         .hasMessageContaining("corrupt or replaced");
     assertThat(predictor.predict(CALL).source()).isEqualTo(AdaptivePredictor.BASELINE);
     assertThat(predictor.report().note()).contains("could not be loaded");
@@ -78,12 +93,10 @@ class ModelFilesTest {
   @Test
   void load_modelOfTheWrongKind_clearError() throws IOException {
     trained().save(dir);
-    Files.copy(
-        dir.resolve("success.tribuo"),
-        dir.resolve("latency.tribuo"),
-        StandardCopyOption.REPLACE_EXISTING);
+    Path latency = latencyFile();
+    Files.copy(dir.resolve("success.tribuo"), latency, StandardCopyOption.REPLACE_EXISTING);
     // a consistent save of the wrong kind: the checksum matches, the kind check must catch it
-    setProperty("sha256.latency.tribuo", sha256(dir.resolve("latency.tribuo")));
+    setProperty("sha256." + latency.getFileName(), sha256(latency));
     assertThatThrownBy(() -> AdaptivePredictor.builder().build().load(dir))
         .isInstanceOf(ModelFileException.class)
         .hasMessageContaining("expected a latency regression");
@@ -94,11 +107,12 @@ class ModelFilesTest {
     // the bug: a deleted latency.tribuo loaded silently, as if no latency model had been trained
     AdaptivePredictor predictor = trained();
     predictor.save(dir);
-    Files.delete(dir.resolve("latency.tribuo"));
+    Path latency = latencyFile();
+    Files.delete(latency);
 
     assertThatThrownBy(() -> predictor.load(dir))
         .isInstanceOf(ModelFileException.class)
-        .hasMessageContaining("latency.tribuo")
+        .hasMessageContaining(latency.getFileName().toString())
         .hasMessageContaining("missing");
     assertThat(predictor.predict(CALL).source()).isEqualTo(AdaptivePredictor.BASELINE);
   }
@@ -131,17 +145,40 @@ class ModelFilesTest {
 
   @Test
   void filesOfFormat1_withoutChecksums_stillLoad() throws IOException {
-    AdaptivePredictor original = trained();
+    // format 1 had one latency model, latency.tribuo, on log latency, used for every tool
+    AdaptivePredictor original = trained(LatencyModelType.LINEAR_SGD);
     original.save(dir);
     Properties p = properties();
     p.setProperty("format", "1");
-    p.remove("sha256.latency.tribuo");
     p.remove("sha256.success.tribuo");
+    try (var files = Files.newDirectoryStream(dir, "latency-*.tribuo")) {
+      for (Path f : files) {
+        p.remove("sha256." + f.getFileName());
+        if (Files.exists(dir.resolve("latency.tribuo"))) {
+          Files.delete(f);
+        } else {
+          Files.move(f, dir.resolve("latency.tribuo"));
+        }
+      }
+    }
     storeProperties(p);
 
     AdaptivePredictor loaded = AdaptivePredictor.builder().build();
     loaded.load(dir);
-    assertThat(loaded.report()).isEqualTo(original.report());
+    assertThat(loaded.report().trainRows()).isEqualTo(original.report().trainRows());
+    assertThat(loaded.report().latencyModelUsed()).isTrue();
+    Workloads.latencyDependsOnSize(600, 9, 600).forEach(loaded);
+    assertThat(loaded.predict(CALL).source()).startsWith(AdaptivePredictor.MODEL);
+  }
+
+  /** The one latency model file a save of {@link #trained} wrote. */
+  private Path latencyFile() throws IOException {
+    try (var files = Files.newDirectoryStream(dir, "latency-*.tribuo")) {
+      var list = new java.util.ArrayList<Path>();
+      files.forEach(list::add);
+      assertThat(list).hasSize(1);
+      return list.get(0);
+    }
   }
 
   private Properties properties() throws IOException {

@@ -21,11 +21,14 @@ final class PredictionReport {
 
   static List<Figure> figures(Collection<RunResult> results) {
     Statistics models = null;
+    Statistics forest = null;
     Statistics baseline = null;
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
       if (benchmark.equals(PredictionBenchmark.class.getName() + ".predictWithModels")) {
         models = result.getPrimaryResult().getStatistics();
+      } else if (benchmark.equals(PredictionBenchmark.class.getName() + ".predictWithForest")) {
+        forest = result.getPrimaryResult().getStatistics();
       } else if (benchmark.equals(PredictionBenchmark.class.getName() + ".predictBaselineOnly")) {
         baseline = result.getPrimaryResult().getStatistics();
       }
@@ -47,6 +50,21 @@ final class PredictionReport {
                 median,
                 models.getPercentile(90),
                 models.getPercentile(99))));
+    if (forest != null) {
+      double f = forest.getPercentile(50);
+      figures.add(
+          new Figure(
+              "prediction median cost, random forest (us)",
+              f,
+              String.format(Locale.ROOT, "<= %.0f us", TARGET_MICROS),
+              Figure.Verdict.of(f <= TARGET_MICROS),
+              String.format(
+                  Locale.ROOT,
+                  "p50 %.2f us, p90 %.2f us, p99 %.2f us",
+                  f,
+                  forest.getPercentile(90),
+                  forest.getPercentile(99))));
+    }
     if (baseline != null) {
       double base = baseline.getPercentile(50);
       figures.add(

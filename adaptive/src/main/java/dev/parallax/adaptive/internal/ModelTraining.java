@@ -1,6 +1,7 @@
 package dev.parallax.adaptive.internal;
 
 import dev.parallax.adaptive.Auc;
+import dev.parallax.adaptive.Gain;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import java.time.Instant;
@@ -15,35 +16,29 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
-import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
-import org.tribuo.regression.RegressionFactory;
-import org.tribuo.regression.Regressor;
-import org.tribuo.regression.rtree.CARTRegressionTrainer;
-import org.tribuo.regression.sgd.linear.LinearSGDTrainer;
-import org.tribuo.regression.sgd.objectives.SquaredLoss;
 import org.tribuo.transform.TransformTrainer;
 import org.tribuo.transform.Transformation;
 import org.tribuo.transform.TransformationMap;
 import org.tribuo.transform.transformations.MeanStdDevTransformation;
 
 /*
- * Training and evaluation of one pair of models from a window of rows.
+ * Training and evaluation of the models from a window of rows.
  *
- * The window is in arrival order. The newest `heldOutFraction` of it is held out; both models are
+ * The window is in arrival order. The newest `heldOutFraction` of it is held out; the models are
  * trained on the rest and compared on the held-out rows with the per-tool moving average as it
  * stood before each row arrived (stored in the row, so the comparison is causal and fair):
- *   - latency: mean absolute error of log latency; the model must be strictly better, and the
- *     choice is made per tool where a tool has enough held-out rows (one tool whose latency the
- *     features do not explain, or that drifts, keeps its moving average while the others use the
- *     model), overall for the rest;
- *   - success: Brier score; the model must be strictly better. AUC is reported too.
- * The upper latency estimate adds the 90th percentile of the model's held-out residuals.
+ *   - latency: several candidates, one chosen per tool on half of its held-out rows and gated on
+ *     the other half with a paired bootstrap interval (LatencySelection explains the rule);
+ *   - success: Brier score on all held-out rows; the classifier answers only if the 95% paired
+ *     bootstrap interval of Brier(model) / Brier(baseline) lies below 1 − margin, with at least
+ *     gateMinRows rows. AUC is reported too.
+ * The upper latency estimate adds the 90th percentile of the used models' held-out residuals.
  * Numeric features with a spread are standardised inside the Tribuo model (TransformTrainer), so
  * a saved model carries its own scaling; the one-hot tool features are not scaled.
  */
@@ -61,13 +56,27 @@ public final class ModelTraining {
    * @param heldOutFraction share of the newest rows held out for the comparison
    * @param epochs SGD epochs
    * @param seed random seed
-   * @param latencyModel which regression
+   * @param latencyModels the latency candidates
+   * @param gateMinRows fewest test rows (half a tool's held-out rows) for a model to answer
+   * @param gateMargin how much lower the model's error must be, with confidence (0.02: 2%)
    */
   public record Settings(
-      int minRows, double heldOutFraction, int epochs, long seed, LatencyModelType latencyModel) {}
+      int minRows,
+      double heldOutFraction,
+      int epochs,
+      long seed,
+      List<LatencyModelType> latencyModels,
+      int gateMinRows,
+      double gateMargin) {
 
-  /** Held-out rows a tool needs before the model-or-baseline choice is made for it alone. */
-  static final int MIN_HELD_OUT_PER_TOOL = 5;
+    /** Copies the candidates. */
+    public Settings {
+      latencyModels = List.copyOf(latencyModels);
+      if (latencyModels.isEmpty()) {
+        throw new IllegalArgumentException("no latency model candidates");
+      }
+    }
+  }
 
   private ModelTraining() {}
 
@@ -87,68 +96,17 @@ public final class ModelTraining {
     train.forEach(r -> tools.add(r.tool()));
     List<String> notes = new ArrayList<>();
 
-    // Latency.
-    RegressionFactory rf = new RegressionFactory();
-    MutableDataset<Regressor> latencyData =
-        new MutableDataset<>(
-            new SimpleDataSourceProvenance("parallax execution records (log latency)", when, rf),
-            rf);
-    for (Row r : train) {
-      latencyData.add(
-          new ArrayExample<>(
-              new Regressor(TrainedModels.LOG_LATENCY, r.logLatency()), r.names(), r.values()));
-    }
-    Trainer<Regressor> latencyInner =
-        switch (settings.latencyModel()) {
-          case LINEAR_SGD ->
-              new LinearSGDTrainer(
-                  new SquaredLoss(),
-                  new AdaGrad(0.1, 0.1),
-                  settings.epochs(),
-                  Integer.MAX_VALUE,
-                  1,
-                  settings.seed());
-          case CART -> new CARTRegressionTrainer(8);
-        };
-    Model<Regressor> latency =
-        new TransformTrainer<>(latencyInner, scaling, false).train(latencyData);
-    double[] residuals = new double[test.size()];
-    double maeModel = 0;
-    double maeBaseline = 0;
-    Map<String, double[]> errorsByTool = new HashMap<>(); // model, baseline, rows
-    for (int i = 0; i < test.size(); i++) {
-      Row r = test.get(i);
-      double p = TrainedModels.predictLogLatency(latency, r.names(), r.values());
-      if (!Double.isFinite(p)) {
-        p = fallbackLog(r);
-      }
-      residuals[i] = r.logLatency() - p;
-      double modelError = Math.abs(r.logLatency() - p);
-      double baselineError = Math.abs(r.logLatency() - fallbackLog(r));
-      maeModel += modelError;
-      maeBaseline += baselineError;
-      double[] e = errorsByTool.computeIfAbsent(r.tool(), k -> new double[3]);
-      e[0] += modelError;
-      e[1] += baselineError;
-      e[2]++;
-    }
-    maeModel /= test.size();
-    maeBaseline /= test.size();
-    boolean beatsOverall = Double.isFinite(maeModel) && maeModel < maeBaseline;
-    Set<String> latencyTools = latencyTools(tools, errorsByTool, beatsOverall);
-    boolean latencyUsed = !latencyTools.isEmpty();
-    if (!beatsOverall) {
-      notes.add("latency model did not beat the baseline");
-    }
-    if (latencyTools.size() < tools.size()) {
+    // Latency: candidates, per-tool choice and gate (LatencySelection).
+    LatencySelection.Result latency = LatencySelection.run(train, test, scaling, settings, when);
+    boolean latencyUsed = !latency.choices().isEmpty();
+    if (latency.choices().size() < tools.size()) {
       notes.add(
           "latency model used for "
-              + latencyTools.size()
+              + latency.choices().size()
               + " of "
               + tools.size()
-              + " tools (the baseline answers for the others)");
+              + " tools (the moving average answers for the others)");
     }
-    double upper = Math.max(0, Metrics.quantile(residuals, 0.9));
 
     // Success.
     @Nullable Model<Label> success = null;
@@ -156,6 +114,7 @@ public final class ModelTraining {
     double brierBaseline = Double.NaN;
     double auc = Double.NaN;
     boolean successUsed = false;
+    Gain successGain = Gain.none();
     boolean anyOk = train.stream().anyMatch(Row::success);
     boolean anyFailed = train.stream().anyMatch(r -> !r.success());
     if (anyOk && anyFailed) {
@@ -181,6 +140,8 @@ public final class ModelTraining {
       success = new TransformTrainer<>(inner, scaling, false).train(successData);
       double[] scores = new double[test.size()];
       boolean[] positive = new boolean[test.size()];
+      double[] modelSquares = new double[test.size()];
+      double[] baselineSquares = new double[test.size()];
       brierModel = 0;
       brierBaseline = 0;
       for (int i = 0; i < test.size(); i++) {
@@ -192,16 +153,21 @@ public final class ModelTraining {
         double y = r.success() ? 1 : 0;
         scores[i] = p;
         positive[i] = r.success();
-        brierModel += (y - p) * (y - p);
         double b = fallbackSuccess(r);
-        brierBaseline += (y - b) * (y - b);
+        modelSquares[i] = (y - p) * (y - p);
+        baselineSquares[i] = (y - b) * (y - b);
+        brierModel += modelSquares[i];
+        brierBaseline += baselineSquares[i];
       }
       brierModel /= test.size();
       brierBaseline /= test.size();
       auc = Auc.of(scores, positive);
-      successUsed = brierModel < brierBaseline;
+      successGain = Gain.bootstrap(modelSquares, baselineSquares, settings.seed() + 7);
+      successUsed =
+          test.size() >= settings.gateMinRows()
+              && successGain.confidentlyBelow(1 - settings.gateMargin());
       if (!successUsed) {
-        notes.add("success model did not beat the baseline");
+        notes.add("success model not confidently better than the baseline: " + successGain);
       }
     } else {
       notes.add("one class only in training (" + (anyOk ? "all succeeded" : "all failed") + ")");
@@ -210,39 +176,19 @@ public final class ModelTraining {
         new ModelReport(
             train.size(),
             test.size(),
-            maeModel,
-            maeBaseline,
+            latency.maeModel(),
+            latency.maeBaseline(),
             latencyUsed,
             brierModel,
             brierBaseline,
             auc,
             successUsed,
-            String.join("; ", notes));
+            String.join("; ", notes),
+            latency.gain(),
+            successGain,
+            latency.byTool());
     return new TrainedModels(
-        latency, success, upper, Set.copyOf(tools), Set.copyOf(latencyTools), report);
-  }
-
-  /**
-   * The tools whose latency the model should predict: a tool with at least {@value
-   * #MIN_HELD_OUT_PER_TOOL} held-out rows gets the model only where it beat the baseline on them; a
-   * tool with fewer follows the overall comparison.
-   */
-  private static Set<String> latencyTools(
-      Set<String> tools, Map<String, double[]> errorsByTool, boolean beatsOverall) {
-    Set<String> chosen = new HashSet<>();
-    for (String tool : tools) {
-      double[] e = errorsByTool.get(tool);
-      boolean use = e != null && e[2] >= MIN_HELD_OUT_PER_TOOL ? e[0] < e[1] : beatsOverall;
-      if (use) {
-        chosen.add(tool);
-      }
-    }
-    return chosen;
-  }
-
-  /** What the baseline said for a row: its moving average, or the row's own tool mean if new. */
-  private static double fallbackLog(Row r) {
-    return Double.isFinite(r.baselineLogLatency()) ? r.baselineLogLatency() : 0;
+        latency.models(), success, latency.upperLogOffset(), tools, latency.choices(), report);
   }
 
   private static double fallbackSuccess(Row r) {

@@ -1,6 +1,7 @@
 package dev.parallax.adaptive.internal;
 
 import dev.parallax.adaptive.ModelReport;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.tribuo.Model;
@@ -12,25 +13,50 @@ import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
 /**
- * An immutable pair of trained models with what they were compared against. A model that did not
- * beat the baseline is kept (for files and reports) but not used.
+ * Immutable trained models with what they were compared against: the latency candidates a tool uses
+ * (by key), the success classifier, and per tool which latency candidate answers.
  *
  * <p>Internal: may change at any time.
  *
- * @param latency the log-latency regression, or {@code null}
+ * @param latencyModels the log-latency regressions some tool uses, by candidate key
  * @param success the success classifier, or {@code null}
  * @param upperLogOffset added to the predicted log latency for the upper estimate (p90 residual)
  * @param tools the tools seen in training; other tools get the baseline
- * @param latencyTools the tools whose latency the model predicts (it beat the baseline for them)
+ * @param latencyChoices per tool the model that predicts its latency (only tools that passed the
+ *     gate)
  * @param report the held-out comparison
  */
 public record TrainedModels(
-    @Nullable Model<Regressor> latency,
+    Map<String, Model<Regressor>> latencyModels,
     @Nullable Model<Label> success,
     double upperLogOffset,
     Set<String> tools,
-    Set<String> latencyTools,
+    Map<String, Choice> latencyChoices,
     ModelReport report) {
+
+  /**
+   * How one tool's latency is predicted.
+   *
+   * @param key the candidate's key in {@link #latencyModels}
+   * @param residual whether the model predicts the deviation from the tool's moving average
+   * @param shrinkage weight of the model against the moving average, in (0, 1]
+   */
+  public record Choice(String key, boolean residual, double shrinkage) {}
+
+  /** Copies. */
+  public TrainedModels {
+    latencyModels = Map.copyOf(latencyModels);
+    tools = Set.copyOf(tools);
+    latencyChoices = Map.copyOf(latencyChoices);
+  }
+
+  /** The suffix of the key of a candidate trained on the deviation from the moving average. */
+  public static final String RESIDUAL = "-residual";
+
+  /** Whether a candidate key names a model of the deviation from the moving average. */
+  public static boolean isResidual(String key) {
+    return key.endsWith(RESIDUAL);
+  }
 
   /** Label of a successful call. */
   public static final String OK = "ok";
@@ -43,12 +69,28 @@ public record TrainedModels(
 
   /** Nothing trained. */
   public static TrainedModels none(String note) {
-    return new TrainedModels(null, null, 0, Set.of(), Set.of(), ModelReport.none(note));
+    return new TrainedModels(Map.of(), null, 0, Set.of(), Map.of(), ModelReport.none(note));
   }
 
-  /** Whether the latency model is used for this tool. */
-  public boolean latencyFor(String tool) {
-    return latency != null && latencyTools.contains(tool);
+  /** The latency model that answers for this tool, or {@code null} (the baseline answers). */
+  public @Nullable Choice latencyFor(String tool) {
+    return latencyChoices.get(tool);
+  }
+
+  /**
+   * The predicted log latency of a tool whose moving average is {@code base}, by its chosen model;
+   * NaN if the model cannot answer.
+   */
+  public double predictLogLatency(Choice choice, String[] names, double[] values, double base) {
+    Model<Regressor> model = latencyModels.get(choice.key());
+    if (model == null) {
+      return Double.NaN;
+    }
+    double p = predictLogLatency(model, names, values);
+    if (choice.residual()) {
+      p += base;
+    }
+    return base + choice.shrinkage() * (p - base);
   }
 
   /** Whether the success model is used for this tool. */

@@ -30,7 +30,8 @@ final class Summary {
           "ratio_vs_static_best",
           "fallbacks",
           "mae_log_latency",
-          "auc_success");
+          "latency_vs_per_tool_mean",
+          "auc");
 
   private Summary() {}
 

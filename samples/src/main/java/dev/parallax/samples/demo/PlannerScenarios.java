@@ -2,6 +2,10 @@ package dev.parallax.samples.demo;
 
 import dev.parallax.Parallax;
 import dev.parallax.ParallaxBuilder;
+import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.adaptive.Gain;
+import dev.parallax.adaptive.ToolModelChoice;
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
@@ -188,13 +192,26 @@ public final class PlannerScenarios {
     }
   }
 
-  /** Latency depends on the input: watch the predictions' error fall as records accumulate. */
+  /**
+   * Latency depends on the input: each round, the error of the predictions the engine used, next to
+   * what the per-tool moving average alone would have said, with the interval of their ratio; and
+   * what the last training decided and why.
+   */
   @SuppressWarnings("try") // the subscription is only closed
   void learningLoop() {
-    header(10, "The learning loop: predictions improve as runs accumulate");
+    header(10, "The learning loop: what the predictor answers, round by round");
     out.println(
-        "tool 'resize' takes 5 ms + size/5 ms; 6 rounds of 40 calls; error = mean |log(predicted /"
-            + " actual)|");
+        "tool 'resize' takes 5 ms + size/5 ms (size 10..400); 8 rounds of 40 calls; retrain after"
+            + " each round;");
+    out.println(
+        "error = mean |ln(predicted / actual)| of the predictions the engine used; the moving"
+            + " average alone is");
+    out.println(
+        "scored on the same calls; ratio = error / moving-average error [95% interval]. The model"
+            + " answers only");
+    out.println(
+        "once it beats the moving average with confidence on 15+ held-out calls (demo setting; the"
+            + " default is 30).");
     Tool<Map<String, Double>, String> resize =
         Tools.named("resize")
             .description("resizes an image; slower for bigger ones")
@@ -208,13 +225,17 @@ public final class PlannerScenarios {
                 });
     Random random = new Random(42);
     ConcurrentLinkedQueue<ExecutionRecord> records = new ConcurrentLinkedQueue<>();
+    AdaptivePredictor movingAverage =
+        AdaptivePredictor.builder().retrainEvery(Integer.MAX_VALUE).build();
     try (Parallax p =
             parallax
                 .get()
-                .predictorOptions(b -> b.retrainEvery(40).minTrainingRows(40).seed(42))
+                .predictorOptions(
+                    b -> b.retrainEvery(40).minTrainingRows(40).gate(15, 0.02).seed(42))
                 .build();
-        AutoCloseable tap = p.telemetry().subscribe(records::add)) {
-      for (int round = 1; round <= 6; round++) {
+        AutoCloseable tap = p.telemetry().subscribe(records::add);
+        movingAverage) {
+      for (int round = 1; round <= 8; round++) {
         List<ToolCall<?, ?>> calls = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           double size = 10 + random.nextInt(390);
@@ -223,42 +244,64 @@ public final class PlannerScenarios {
         records.clear();
         p.executor().executeParallel(calls);
         p.flushHistory(FLUSH);
+        List<Double> used = new ArrayList<>();
+        List<Double> average = new ArrayList<>();
+        for (ExecutionRecord r : records) {
+          if (r.predictedLatency() != null && r.duration().toNanos() > 0) {
+            used.add(logError(r.predictedLatency(), r.duration()));
+            average.add(
+                logError(movingAverage.predict(CallFeatures.of(r)).latency(), r.duration()));
+          }
+        }
+        records.forEach(movingAverage);
+        Gain gain =
+            Gain.bootstrap(
+                used.stream().mapToDouble(Double::doubleValue).toArray(),
+                average.stream().mapToDouble(Double::doubleValue).toArray(),
+                round);
         out.printf(
             Locale.ROOT,
-            "  round %d: prediction error %.2f (predicted by %s)%n",
+            "  round %d: prediction error %.2f, moving average %.2f, ratio %s; answered by %s%n",
             round,
-            meanLogError(records),
+            mean(used),
+            mean(average),
+            round == 1 ? "- (nothing learnt yet)" : gain.toString(),
             sources(records));
       }
       var report = p.predictor().report();
+      ToolModelChoice choice = report.latencyByTool().get("resize");
       out.printf(
           Locale.ROOT,
-          "  held-out error of the last training: model %.3f vs per-tool average %.3f (model %s);"
-              + " %d records in history%n",
-          report.latencyMaeModel(),
-          report.latencyMaeBaseline(),
-          report.latencyModelUsed() ? "used" : "not used",
-          p.history().count());
+          "  last training (%d records, %d held out): resize: %s%n",
+          report.trainRows(),
+          report.heldOutRows(),
+          choice == null
+              ? "no latency model (" + report.note() + ")"
+              : "model "
+                  + choice.model()
+                  + ", ratio to the moving average on its test calls "
+                  + choice.gain()
+                  + " -> "
+                  + (choice.used()
+                      ? "the model answers"
+                      : "the moving average answers (" + choice.reason() + ")"));
+      out.printf(Locale.ROOT, "  %d records in history%n", p.history().count());
     } catch (Exception e) {
       throw new IllegalStateException("learning loop failed: " + e.getMessage(), e);
     }
   }
 
+  private static double logError(Duration predicted, Duration actual) {
+    return Math.abs(Math.log((double) Math.max(1, predicted.toNanos()) / actual.toNanos()));
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
   @SuppressWarnings("unchecked")
   private static Class<Map<String, Double>> castMap() {
     return (Class<Map<String, Double>>) (Class<?>) Map.class;
-  }
-
-  private static double meanLogError(Iterable<ExecutionRecord> records) {
-    double sum = 0;
-    int n = 0;
-    for (ExecutionRecord r : records) {
-      if (r.predictedLatency() != null && r.duration().toNanos() > 0) {
-        sum += Math.abs(Math.log((double) r.predictedLatency().toNanos() / r.duration().toNanos()));
-        n++;
-      }
-    }
-    return n == 0 ? Double.NaN : sum / n;
   }
 
   private static String sources(Iterable<ExecutionRecord> records) {

@@ -243,9 +243,16 @@ class BenchCommandTest {
   @Test
   void learning_errorsAndAuc() {
     JsonNode w = report.path("workloads").path("learning");
-    assertThat(w.path("mae_log_latency").path("model").isNumber()).isTrue();
-    assertThat(w.path("mae_log_latency").path("ewma").isNumber()).isTrue();
+    for (String dataset : List.of("in_class", "nonlinear", "drift", "noise")) {
+      JsonNode d = w.path("datasets").path(dataset);
+      assertThat(d.path("mae_log_latency").path("model").isNumber()).as(dataset).isTrue();
+      assertThat(d.path("mae_log_latency").path("per_tool_mean").isNumber()).as(dataset).isTrue();
+      assertThat(d.path("model_used_share").asDouble(-1)).as(dataset).isBetween(0.0, 1.0);
+      assertThat(d.path("gain").path("rows").asInt()).as(dataset).isPositive();
+    }
+    assertThat(w.path("datasets").path("drift").path("records_to_follow").isInt()).isTrue();
     assertThat(w.path("auc_success").asDouble()).isBetween(0.0, 1.0);
+    assertThat(w.path("auc").path("no_skill_baseline").asDouble()).isEqualTo(0.5);
     assertThat(w.path("mae_over_time").size()).isPositive();
     JsonNode real = w.path("datasets").path("real");
     assertThat(real.path("mae_log_latency").path("model").isNumber()).as(real.toString()).isTrue();

@@ -13,37 +13,47 @@ import dev.parallax.planner.sim.SimulationResult;
 import dev.parallax.planner.sim.Simulator;
 import dev.parallax.planner.sim.Workload;
 import dev.parallax.samples.bench.model.Chart;
+import dev.parallax.samples.bench.model.DatasetFigures;
 import dev.parallax.samples.bench.model.PolicyFigures;
 import dev.parallax.samples.bench.model.Stats;
 import dev.parallax.samples.bench.model.WorkloadResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * How well the adaptive predictor learns latency and failure that depend on a call's input, against
- * a per-tool moving average; and what the better estimates buy when they order work.
+ * a per-tool moving average, on data built not to suit it; and what the better estimates buy when
+ * they order work.
  */
 /*
- * Three parts, each on calls drawn from the seed (LearningData):
+ * Four parts, on calls drawn by LearningData:
  *
- * 1. Error over time. Records stream in; each is predicted before it is learnt, by the model (an
- *    AdaptivePredictor retrained after every block) and by the moving average (an AdaptivePredictor
- *    fed the same records but never retrained, so it answers from its per-tool baseline). The mean
- *    absolute error of log latency over each block is one point of the curve. Before the first
- *    training the model falls back to the baseline, so both curves start together.
- * 2. Held-out figures, as in adaptive's ModelQualityTest: on new calls, MAE of log latency of the
- *    trained model against the moving average (which keeps learning as it goes); and the AUC of the
- *    predicted success probability of a model trained on calls whose failure depends on size.
- * 3. Policies: the held-out calls, in batches of independent calls on a few slots, run in the
- *    simulator ordered FIFO, by the moving average, by the model, and by an oracle (longest first).
- *    This runs before part 2 so neither predictor has seen these calls.
+ * 1. Datasets (JSON `datasets.{in_class,nonlinear,drift,noise}`, DatasetFigures). For each family,
+ *    records stream in; each is predicted before it is learnt, by the model (an AdaptivePredictor
+ *    retrained after every block, whose gate decides per tool whether its model answers) and by
+ *    the moving average (an AdaptivePredictor fed the same records, never retrained). The scored
+ *    records are the second half of the stream; for `drift` the regime changes at its first record,
+ *    so the figure includes the time the model needs to follow. `records_to_follow`: records after
+ *    the change until the model's mean error over the next 200 records is at most 1.25× its error
+ *    over the 500 records before the change (checked every 50 records; -1 if never).
+ * 2. Error over time: the mean error per block of `nonlinear` and `drift`, model against average.
+ * 3. Policies: held-out calls of `nonlinear`, in batches of independent calls on a few slots, run
+ *    in the simulator ordered FIFO, by the moving average, by the model, and by an oracle.
+ * 4. Success: the AUC of the predicted success probability on held-out calls whose failure depends
+ *    on the input outside the logistic model's class, next to the no-skill 0.5.
  */
 final class LearningWorkload implements BenchWorkload {
 
   private static final int BATCH = 40;
   private static final int SLOTS = 4;
+  private static final int FOLLOW_WINDOW = 200;
+  private static final int FOLLOW_STEP = 50;
+  private static final int STEADY_RECORDS = 500;
+  private static final double FOLLOW_FACTOR = 1.25;
 
   @Override
   public String name() {
@@ -52,98 +62,190 @@ final class LearningWorkload implements BenchWorkload {
 
   @Override
   public String description() {
-    return "latency and success models vs a moving average: MAE, AUC";
+    return "latency models vs a moving average on nonlinear, drifting and noise data; AUC";
   }
+
+  /** One dataset's stream, predicted then learnt. */
+  private record Streamed(
+      double[] modelErrors,
+      double[] ewmaErrors,
+      boolean[] answered,
+      List<Chart.Point> modelCurve,
+      List<Chart.Point> ewmaCurve,
+      List<Object> curveField,
+      AdaptivePredictor model,
+      AdaptivePredictor ewma) {}
 
   @Override
   public WorkloadResult run(WorkloadContext context) {
     Sizes sizes = context.sizes();
     ProgressListener progress = context.progress();
-    long modelSeed = context.seedFor("learning-model");
-    AdaptivePredictor model = predictor(modelSeed);
-    AdaptivePredictor ewma = predictor(modelSeed);
-
-    List<ExecutionRecord> stream =
-        LearningData.latencyDependsOnSize(
-            sizes.learningRecords(), context.seedFor("learning-stream"), 0);
-    int blocks = sizes.learningRecords() / sizes.learningBlock();
-    progress.phase("streaming records, retraining after each block", blocks);
-    List<Chart.Point> modelCurve = new ArrayList<>();
-    List<Chart.Point> ewmaCurve = new ArrayList<>();
-    List<Object> curveField = new ArrayList<>();
-    for (int b = 0; b < blocks; b++) {
-      List<ExecutionRecord> block =
-          stream.subList(b * sizes.learningBlock(), (b + 1) * sizes.learningBlock());
-      double[] mae = predictThenLearn(block, model, ewma);
-      int seen = b * sizes.learningBlock();
-      modelCurve.add(new Chart.Point(seen, mae[0]));
-      ewmaCurve.add(new Chart.Point(seen, mae[1]));
-      curveField.add(List.of(seen, mae[0], mae[1]));
-      model.retrain();
-      progress.step();
+    int n = sizes.learningRecords();
+    int half = n / 2;
+    int blocks = n / sizes.learningBlock();
+    progress.phase(
+        "4 datasets: streaming records, retraining after each block",
+        (long) blocks * LearningData.Family.values().length);
+    Map<String, Object> datasets = new LinkedHashMap<>();
+    Map<String, Object> compact = new LinkedHashMap<>();
+    List<Chart> charts = new ArrayList<>();
+    Streamed nonlinear = null;
+    for (LearningData.Family family : LearningData.Family.values()) {
+      String name = family.name().toLowerCase(Locale.ROOT);
+      List<ExecutionRecord> stream =
+          LearningData.latency(family, n, context.seedFor("learning-" + name), 0, half);
+      Streamed s =
+          stream(stream, sizes.learningBlock(), context.seedFor("learning-model"), progress);
+      Map<String, Object> extra = new LinkedHashMap<>();
+      if (family == LearningData.Family.DRIFT) {
+        extra.put("change_at_record", half);
+        extra.put("records_to_follow", recordsToFollow(s.modelErrors(), half));
+        extra.put(
+            "follow_rule",
+            "records after the change until the model's mean error over the next "
+                + FOLLOW_WINDOW
+                + " records is at most "
+                + FOLLOW_FACTOR
+                + "x its error over the "
+                + STEADY_RECORDS
+                + " records before it");
+      }
+      extra.put("last_training", ModelReports.fields(s.model().report()));
+      DatasetFigures figures =
+          DatasetFigures.of(
+              family.description,
+              Arrays.copyOfRange(s.modelErrors(), half, n),
+              Arrays.copyOfRange(s.ewmaErrors(), half, n),
+              Arrays.copyOfRange(s.answered(), half, n),
+              context.seedFor("learning-gain-" + name),
+              extra);
+      datasets.put(name, figures.fields());
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("model", figures.maeModel());
+      line.put("per_tool_mean", figures.maePerToolMean());
+      line.put("ratio", figures.gain().toString());
+      line.put("model_used_share", figures.modelUsedShare());
+      if (family == LearningData.Family.DRIFT) {
+        line.put("records_to_follow", extra.get("records_to_follow"));
+      }
+      compact.put(name, line);
+      if (family == LearningData.Family.NONLINEAR || family == LearningData.Family.DRIFT) {
+        charts.add(
+            new Chart.Lines(
+                "learning ("
+                    + name
+                    + "): prediction error over time (MAE of log latency on the next "
+                    + sizes.learningBlock()
+                    + " calls"
+                    + (family == LearningData.Family.DRIFT ? "; regime change at " + half : "")
+                    + ")",
+                "records learnt",
+                "MAE of ln(latency)",
+                List.of(
+                    new Chart.Series("model", s.modelCurve()),
+                    new Chart.Series("moving average", s.ewmaCurve()))));
+      }
+      if (family == LearningData.Family.NONLINEAR) {
+        nonlinear = s;
+      }
     }
 
     List<ExecutionRecord> heldOut =
-        LearningData.latencyDependsOnSize(
-            sizes.learningHeldOut(), context.seedFor("learning-held-out"), sizes.learningRecords());
-    Map<String, PolicyFigures> policies = schedule(heldOut, model, ewma, progress);
+        LearningData.latency(
+            LearningData.Family.NONLINEAR,
+            sizes.learningHeldOut(),
+            context.seedFor("learning-held-out"),
+            n,
+            0);
+    Map<String, PolicyFigures> policies =
+        schedule(heldOut, nonlinear.model(), nonlinear.ewma(), progress);
 
-    progress.phase("held-out errors and AUC", 2);
-    double[] heldOutMae = predictThenLearn(heldOut, model, ewma);
-    progress.step();
+    progress.phase("success AUC", 1);
     double[] auc = successAuc(sizes, context);
     progress.step();
 
-    Map<String, Object> mae = new LinkedHashMap<>();
-    mae.put("model", heldOutMae[0]);
-    mae.put("ewma", heldOutMae[1]);
+    // real workflow executions (WfInstances), leave-one-instance-out: see RealWorkflowsDataset
+    datasets.put("real", RealWorkflowsDataset.fields(context));
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("mae_log_latency", mae);
-    fields.put("mae_reduction_vs_ewma", 1 - heldOutMae[0] / heldOutMae[1]);
+    fields.put("datasets", datasets);
+    fields.put("latency_vs_per_tool_mean", compact);
     fields.put("auc_success", auc[0]);
-    fields.put("auc_success_ewma", auc[1]);
-    fields.put("records", sizes.learningRecords());
+    Map<String, Object> aucFields = new LinkedHashMap<>();
+    aucFields.put("model", auc[0]);
+    aucFields.put("no_skill_baseline", 0.5);
+    aucFields.put("moving_average", auc[1]);
+    aucFields.put("held_out_records", sizes.learningHeldOut());
+    fields.put("auc", aucFields);
+    fields.put("records", n);
+    fields.put("scored_from_record", half);
     fields.put("held_out_records", sizes.learningHeldOut());
     fields.put("retrain_every", sizes.learningBlock());
     fields.put("mae_over_time_columns", List.of("records_seen", "model", "ewma"));
-    fields.put("mae_over_time", curveField);
-    fields.put("model", ModelReports.fields(model.report()));
+    fields.put("mae_over_time", nonlinear.curveField());
     fields.put("batch_calls", BATCH);
     fields.put("batch_slots", SLOTS);
-    // issue 14: datasets not built for the model; "real" from RealWorkflowsDataset
-    Map<String, Object> datasets = new LinkedHashMap<>();
-    datasets.put("real", RealWorkflowsDataset.fields(context));
-    fields.put("datasets", datasets);
-    Chart.Lines curve =
-        new Chart.Lines(
-            "learning: prediction error over time (MAE of log latency on the next "
-                + sizes.learningBlock()
-                + " calls)",
-            "records learnt",
-            "MAE of ln(latency)",
-            List.of(new Chart.Series("model", modelCurve), new Chart.Series("ewma", ewmaCurve)));
-    return new WorkloadResult(name(), policies, fields, List.of(curve));
+    return new WorkloadResult(name(), policies, fields, charts);
   }
 
-  /**
-   * Predicts each record with the model and the moving average, then lets both learn it (the model
-   * is not retrained here; its baseline features move on).
-   *
-   * @return the mean absolute errors of log latency, model then moving average
-   */
-  private static double[] predictThenLearn(
-      List<ExecutionRecord> records, AdaptivePredictor model, AdaptivePredictor ewma) {
-    double maeModel = 0;
-    double maeEwma = 0;
-    for (ExecutionRecord r : records) {
-      double actual = logSeconds(r.duration().toNanos());
-      CallFeatures features = CallFeatures.of(r);
-      maeModel += Math.abs(actual - logSeconds(model.predict(features).latency().toNanos()));
-      maeEwma += Math.abs(actual - logSeconds(ewma.predict(features).latency().toNanos()));
-      model.accept(r);
-      ewma.accept(r);
+  /** Streams the records block by block: predict each, learn it, retrain the model per block. */
+  private static Streamed stream(
+      List<ExecutionRecord> records, int block, long seed, ProgressListener progress) {
+    AdaptivePredictor model = predictor(seed);
+    AdaptivePredictor ewma = predictor(seed);
+    int n = records.size();
+    double[] modelErrors = new double[n];
+    double[] ewmaErrors = new double[n];
+    boolean[] answered = new boolean[n];
+    List<Chart.Point> modelCurve = new ArrayList<>();
+    List<Chart.Point> ewmaCurve = new ArrayList<>();
+    List<Object> curveField = new ArrayList<>();
+    for (int start = 0; start + block <= n; start += block) {
+      double m = 0;
+      double e = 0;
+      for (int i = start; i < start + block; i++) {
+        ExecutionRecord r = records.get(i);
+        double actual = logSeconds(r.duration().toNanos());
+        CallFeatures features = CallFeatures.of(r);
+        Prediction p = model.predict(features);
+        modelErrors[i] = Math.abs(actual - logSeconds(p.latency().toNanos()));
+        ewmaErrors[i] = Math.abs(actual - logSeconds(ewma.predict(features).latency().toNanos()));
+        answered[i] = p.source().startsWith(AdaptivePredictor.MODEL);
+        m += modelErrors[i];
+        e += ewmaErrors[i];
+        model.accept(r);
+        ewma.accept(r);
+      }
+      modelCurve.add(new Chart.Point(start, m / block));
+      ewmaCurve.add(new Chart.Point(start, e / block));
+      curveField.add(List.of(start, m / block, e / block));
+      model.retrain();
+      progress.step();
     }
-    return new double[] {maeModel / records.size(), maeEwma / records.size()};
+    return new Streamed(
+        modelErrors, ewmaErrors, answered, modelCurve, ewmaCurve, curveField, model, ewma);
+  }
+
+  /** See the class comment; -1 if the model never got back. */
+  static int recordsToFollow(double[] modelErrors, int change) {
+    int from = Math.max(0, change - STEADY_RECORDS);
+    if (change - from < FOLLOW_STEP) {
+      return -1;
+    }
+    double steady = mean(modelErrors, from, change);
+    for (int k = 0; change + k + FOLLOW_WINDOW <= modelErrors.length; k += FOLLOW_STEP) {
+      if (mean(modelErrors, change + k, change + k + FOLLOW_WINDOW) <= FOLLOW_FACTOR * steady) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  private static double mean(double[] v, int from, int to) {
+    double s = 0;
+    for (int i = from; i < to; i++) {
+      s += v[i];
+    }
+    return s / (to - from);
   }
 
   /** The held-out calls in batches, run by each policy in the simulator. */
@@ -211,14 +313,13 @@ final class LearningWorkload implements BenchWorkload {
     AdaptivePredictor predictor = predictor(context.seedFor("learning-success-model"));
     AdaptivePredictor baseline = predictor(context.seedFor("learning-success-model"));
     for (ExecutionRecord r :
-        LearningData.failureDependsOnSize(
-            sizes.learningRecords(), context.seedFor("learning-failures"), 0)) {
+        LearningData.failure(sizes.learningRecords(), context.seedFor("learning-failures"), 0)) {
       predictor.accept(r);
       baseline.accept(r);
     }
     predictor.retrain();
     List<ExecutionRecord> heldOut =
-        LearningData.failureDependsOnSize(
+        LearningData.failure(
             sizes.learningHeldOut(),
             context.seedFor("learning-failures-held-out"),
             sizes.learningRecords());
