@@ -228,7 +228,7 @@ class LeaveOneInstanceOutTest {
   private static TracedWorkflow leaky(String file, int seed) {
     java.util.Random random = new java.util.Random(seed);
     List<SimulatedCall> calls = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 200; i++) {
       double written = Math.exp(10 + 8 * random.nextDouble());
       calls.add(
           new SimulatedCall(
