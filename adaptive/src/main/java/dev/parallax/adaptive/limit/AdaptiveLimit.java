@@ -1,5 +1,8 @@
 package dev.parallax.adaptive.limit;
 
+import java.util.ArrayDeque;
+import java.util.Locale;
+
 /*
  * The algorithm (a latency-tolerance limit that decides only on statistically clear evidence).
  *
@@ -10,28 +13,39 @@ package dev.parallax.adaptive.limit;
  * backend's latency grows with load: the decisions only compare measured means.
  *
  *   - R is supplied with each sample (the predictor's expected no-load latency) or, when the caller
- *     has none (R <= 0), measured: the pooled mean of the windows that were not significantly
- *     slower than R itself and whose mean is below half-way to the target (all their samples, so
- *     its standard error shrinks as it grows). A window
- *     significantly faster than R (at three standard errors) replaces the pool: the backend got
- *     faster, or the first windows were already loaded.
+ *     has none (R <= 0), measured: the pooled mean of a sliding pool of the last 8 windows that
+ *     were not significantly slower than R and whose mean is below half-way to the target (all
+ *     their samples, so its standard error is that of hundreds of calls). The first 30 samples
+ *     seed the pool. Selecting windows by their latency lets R creep up: a window with a small
+ *     queue passes as unloaded, R rises, the limit and the queue grow with it. So R never exceeds
+ *     1.1 times the lowest mean a full pool of at least 400 samples has had (the 10% absorbs that
+ *     minimum's own downward bias). It follows a faster backend down through the pool.
  *   - A window is at least max(minWindow, limit) samples (and 30 when R is measured: the first
  *     30 samples become R before anything is decided). Its mean latency divided by R, r, has a
  *     standard error from both sample variances. A decision is taken only when r is clearly (two
  *     standard errors) above or below 1 + tolerance; otherwise the window keeps growing, up to
  *     `windowGrowth` times its first size, after which the limit holds. Noisy backends (exponential
  *     service times, CV 1) thus get windows of a hundred samples, quiet ones of ten.
- *   - Clearly above: the limit shrinks to limit × (1 + tolerance) / r (at least by one), where the
- *     latency would meet the target if the work served stays the same. Clearly below, with the
- *     window having used at least half the limit: it grows by limit × ((1 + tolerance) / r − 1),
- *     at least one, at most doubling — multiplicative while far from the target, slow near it.
+ *   - Clearly above: the limit shrinks to limit × (1 + tolerance) / r (at least by one, at most
+ *     by half, as Gradient2 clamps its gradient), where the latency would meet the target if the
+ *     work served stays the same. Clearly below, with the window having used at least half the
+ *     limit: it grows by limit × ((1 + tolerance) / r − 1), at least one, at most doubling —
+ *     multiplicative while far from the target, slow near it. Still unclear after the longest
+ *     window, with the point estimate below the target: it probes one up.
+ *   - A floor: the highest limit whose window showed no queue (not significantly slower than R,
+ *     mean within half the tolerance, no failures) is no-overload evidence; decreases stop there, so
+ *     noise cannot starve the limit below a level known to be safe. Only clear evidence at or below
+ *     the floor — a window clearly above the target, or two failures — lowers it, one step a window
+ *     (a capacity loss walks the floor down instead of dropping it).
  *   - Failures (errors, timeouts, rejections) are the backend's other overload signal: a window
- *     with a failure share above `dropTolerance` shrinks the limit by a tenth (at least one).
+ *     with a failure share above `dropTolerance` shrinks the limit by half that share (at least
+ *     one), not below the floor.
  *   - After a decrease the limit does not grow for `holdWindows` windows; after any change the
  *     next `old limit` samples are skipped: they are the calls already in flight, describing the
  *     old limit.
- * Limitation: a measured R only moves down (or up through the pool); if the backend's no-load
- * latency rises for good while the limit sits at the target, the limit shrinks towards minLimit.
+ * Limitation: a measured R rises at most 10% above its lowest full pool; if the backend's no-load
+ * latency rises for good by more, every window looks clearly slow and the limit walks down to
+ * minLimit.
  * A supplied reference (a predictor's) does not have this problem. The limit stays within
  * [minLimit, maxLimit].
  */
@@ -51,6 +65,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private static final double Z_RESET = 3;
   /* fewest samples behind a measured mean: a sample variance from fewer is not worth trusting */
   private static final int MIN_MEASURED = 30;
+  /* windows in the measured reference's sliding pool */
+  private static final int REFERENCE_WINDOWS = 8;
+  /* the most one decision may cut, as a share of the limit kept (Gradient2 clamps at 0.5 too) */
+  private static final double MAX_DECREASE = 0.5;
+  /* how far above the lowest full pool's mean the measured reference may drift */
+  private static final double REFERENCE_SLACK = 0.1;
+  /* fewest samples in a full pool whose mean may anchor the reference (a 5% standard error at CV 1) */
+  private static final int ANCHOR_SAMPLES = 400;
 
   private final int minLimit;
   private final int maxLimit;
@@ -66,6 +88,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int limit;
   private final Window window = new Window();
   private final Window reference = new Window();
+  private final ArrayDeque<Window> pool = new ArrayDeque<>();
+  private int floor;
+  private double lowestFullPool = Double.POSITIVE_INFINITY;
   private double suppliedSum;
   private int suppliedCount;
 
@@ -172,7 +197,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     boolean overloaded = window.drops > dropTolerance * window.n;
     boolean supplied = suppliedCount > 0;
     if (!supplied && reference.n < MIN_MEASURED && !overloaded) {
-      reference.addAll(window); // the first windows: nothing to compare with yet
+      addReference(window); // the first windows: nothing to compare with yet
       endWindow(limit);
       return;
     }
@@ -182,7 +207,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       r = window.mean() / (suppliedSum / suppliedCount);
       error = window.relativeError();
     } else if (reference.n > 0) {
-      r = window.mean() / reference.mean();
+      r = window.mean() / referenceMean();
       error = Math.hypot(window.relativeError(), reference.relativeError());
     } else {
       r = 1;
@@ -191,29 +216,38 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     double target = 1 + tolerance;
     double low = r * (1 - Z_DECIDE * error);
     double high = r * (1 + Z_DECIDE * error);
+    boolean used = 2 * window.maxInFlight >= limit;
     int next = limit;
     if (overloaded) {
-      next = limit - (int) Math.max(1, Math.round(limit * (double) window.drops / window.n / 2));
+      if (limit <= floor && window.drops >= 2) {
+        floor = limit - 1; // repeated failures at a level that used to be safe: step down
+      }
+      int shrunk =
+          limit - (int) Math.max(1, Math.round(limit * (double) window.drops / window.n / 2));
+      next = Math.max(shrunk, Math.min(limit, floor)); // one failure at a safe level: a fluke
     } else if (low > target) {
-      next = Math.min(limit - 1, (int) Math.floor(limit * target / r));
-    } else if (high < target) {
-      if (hold == 0 && 2 * window.maxInFlight >= limit) {
-        int step = (int) Math.floor(limit * (target / Math.max(r, 1) - 1));
+      if (limit <= floor) {
+        floor = limit - 1; // clearly slow at a level that used to be safe: step down
+      }
+      int shrunk = (int) Math.floor(limit * Math.max(target / r, MAX_DECREASE));
+      next = Math.min(limit - 1, Math.max(shrunk, floor));
+    } else if (high < target || last) {
+      if (hold == 0 && used && r < target) {
+        // clearly below the target: multiplicative; unclear after the longest window: probe by one
+        int step = high < target ? (int) Math.floor(limit * (target / Math.max(r, 1) - 1)) : 1;
         next = limit + Math.min(limit, Math.max(1, step));
         if (next >= ceiling) {
           next = limit + 1;
         }
       }
-    } else if (!last) {
+    } else {
       return; // not clear yet: let the window grow
     }
-    if (!supplied && reference.n > 0) {
-      if (r * (1 + Z_RESET * error) < 1) {
-        reference.clear();
-        reference.addAll(window);
-      } else if (low <= 1 && r <= 1 + tolerance / 2) {
-        reference.addAll(window);
-      }
+    if (!overloaded && used && low <= 1 && r <= 1 + tolerance / 2) {
+      floor = Math.max(floor, limit); // no sign of a queue at this level: never starve below it
+    }
+    if (!supplied && reference.n > 0 && low <= 1 && r <= 1 + tolerance / 2) {
+      addReference(window);
     }
     if (hold > 0) {
       hold--;
@@ -223,6 +257,32 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       ceiling = limit;
     }
     endWindow(Math.max(minLimit, Math.min(maxLimit, next)));
+  }
+
+  /**
+   * The pool's mean, but never above the lowest mean a full pool has had times {@code 1 +
+   * REFERENCE_SLACK}: windows that pass as unloaded while a small queue forms would otherwise raise
+   * the reference, which lets the limit and the queue grow, which raises the reference further.
+   */
+  private double referenceMean() {
+    return Math.min(reference.mean(), lowestFullPool * (1 + REFERENCE_SLACK));
+  }
+
+  /** Adds a window to the reference pool, dropping the oldest windows beyond the pool's size. */
+  private void addReference(Window w) {
+    Window copy = new Window();
+    copy.addAll(w);
+    pool.addLast(copy);
+    reference.addAll(copy);
+    while (pool.size() > REFERENCE_WINDOWS) {
+      Window old = pool.removeFirst();
+      reference.n -= old.n;
+      reference.sum -= old.sum;
+      reference.sumSquares -= old.sumSquares;
+    }
+    if (pool.size() == REFERENCE_WINDOWS && reference.n >= ANCHOR_SAMPLES) {
+      lowestFullPool = Math.min(lowestFullPool, reference.mean());
+    }
   }
 
   private void endWindow(int next) {
@@ -237,7 +297,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
 
   @Override
   public String toString() {
-    return "AdaptiveLimit[limit=" + limit + ", min=" + minLimit + ", max=" + maxLimit + "]";
+    return "AdaptiveLimit[limit="
+        + limit
+        + ", min="
+        + minLimit
+        + ", max="
+        + maxLimit
+        + ", floor="
+        + floor
+        + ", referenceMs="
+        + (reference.n == 0 ? "none" : String.format(Locale.ROOT, "%.1f", referenceMean() / 1e6))
+        + "]";
   }
 
   /**
