@@ -16,6 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link Comparison}: fixed limits 1..3C and every Netflix configuration swept, the best of each
  * kept, two interleaved repeats on their own draws, then a run whose workers halve half-way.
  * Deterministic: fixed seeds, no clock.
+ *
+ * <p>Known gap (issue 14, item 6 — not met): on these draws (seeds 11 and 12) the goals hold, but
+ * on the draws of {@code parallax bench -w capacity} the cold limit still collapses when its first
+ * samples put the self-measured no-load reference too low (queue C=20: 0.60 of the best fixed
+ * limit; after halving 0.10). This test guards the cases that work against regressions; it is not
+ * evidence that the goal is met in general.
  */
 class QueueBackendAdaptiveLimitTest {
 
