@@ -10,7 +10,7 @@ import pathlib, re, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs/src/test/java/dev/parallax/docs/snippets"
-MARKED = re.compile(r"(<!-- snippet: (\S+) -->\n```java\n)(.*?)(\n```)", re.S)
+MARKED = re.compile(r"(<!-- snippet: (\S+) -->\n```java\n)(.*?)(^```$)", re.S | re.M)  # an empty block too
 
 
 def block(name):
@@ -28,5 +28,5 @@ if len(sys.argv) > 2 and sys.argv[1] == "--print":
     print(block(sys.argv[2]))
 else:
     readme = ROOT / "README.md"
-    text = MARKED.sub(lambda m: m.group(1) + block(m.group(2)) + m.group(4), readme.read_text())
+    text = MARKED.sub(lambda m: m.group(1) + block(m.group(2)) + "\n" + m.group(4), readme.read_text())
     readme.write_text(text)
