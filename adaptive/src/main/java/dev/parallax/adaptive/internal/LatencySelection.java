@@ -97,12 +97,15 @@ final class LatencySelection {
       OffsetDateTime when) {
     Map<String, Model<Regressor>> candidates = new LinkedHashMap<>();
     List<Row> recent = train.subList(train.size() - train.size() / 4, train.size());
+    // scaled on its own rows: a feature that varies in the window may be constant in its newest
+    // quarter, and standardising a constant gives NaN, which Tribuo refuses
+    TransformationMap recentScaling = ModelTraining.scaling(recent);
     for (LatencyModelType type : settings.latencyModels()) {
       String key = type.name().toLowerCase(Locale.ROOT);
       candidates.put(key, fit(train, false, type, scaling, settings, when));
       candidates.put(key + TrainedModels.RESIDUAL, fit(train, true, type, scaling, settings, when));
       if (recent.size() >= MIN_RECENT_ROWS) {
-        candidates.put(key + RECENT, fit(recent, false, type, scaling, settings, when));
+        candidates.put(key + RECENT, fit(recent, false, type, recentScaling, settings, when));
       }
     }
     List<String> keys = new ArrayList<>(candidates.keySet());

@@ -196,7 +196,7 @@ public final class ModelTraining {
   }
 
   /** Standardises each numeric feature that varies in the training rows. */
-  private static TransformationMap scaling(List<Row> rows) {
+  static TransformationMap scaling(List<Row> rows) {
     Map<String, double[]> minMax = new HashMap<>();
     for (Row r : rows) {
       for (int i = 0; i < r.names().length; i++) {
