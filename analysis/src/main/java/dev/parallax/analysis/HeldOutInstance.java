@@ -12,6 +12,9 @@ import java.util.Objects;
  */
 public final class HeldOutInstance {
 
+  /** Differences below this are floating-point rounding, not a worse model. */
+  private static final double ROUNDING = 1e-9;
+
   private final String file;
   private final int trainingTasks;
   private final int rows;
@@ -95,9 +98,13 @@ public final class HeldOutInstance {
     return ratioHigh;
   }
 
-  /** Whether the model is worse than the mean beyond the interval: {@link #ratioLow()} above 1. */
+  /**
+   * Whether the model is worse than the mean beyond the interval: {@link #ratioLow()} above 1 by
+   * more than floating-point rounding (1e-9; where the model never answered, its fallback average
+   * and the per-tool mean are the same number computed in two ways).
+   */
   public boolean worseBeyondInterval() {
-    return ratioLow > 1;
+    return ratioLow > 1 + ROUNDING;
   }
 
   /** Share of the rows the trained model answered (the predictor's baseline answered the rest). */
