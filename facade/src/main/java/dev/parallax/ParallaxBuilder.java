@@ -8,6 +8,7 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.RunScheduler;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.schedule.CriticalPathScheduling;
@@ -51,6 +52,7 @@ public final class ParallaxBuilder {
   private @Nullable AdaptivePredictor predictor;
   private @Nullable SchedulingPolicy scheduling;
   private @Nullable AdmissionControl admission;
+  private @Nullable RunScheduler runScheduler;
   private boolean adaptiveConcurrency;
   private @Nullable ResultCache cache;
   private FallbackPolicy fallback = FallbackPolicy.NONE;
@@ -165,6 +167,18 @@ public final class ParallaxBuilder {
   /** Admission control instead of core's fixed limits; conflicts with adaptive concurrency. */
   public ParallaxBuilder admissionControl(AdmissionControl admission) {
     this.admission = Objects.requireNonNull(admission, "admission");
+    return this;
+  }
+
+  /**
+   * One scheduler for all runs of this instance — priorities ({@code ExecutionPlan.withPriority}),
+   * named resources, lanes — e.g. a {@link dev.parallax.planner.share.SharedScheduler}; default
+   * none (each run keeps only its own limits). It is asked after the run's own limits and before
+   * any admission control (adaptive concurrency included). Setting it here and through {@link
+   * #executor} fails {@link #build()}.
+   */
+  public ParallaxBuilder runScheduler(RunScheduler scheduler) {
+    this.runScheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
   }
 
@@ -343,6 +357,9 @@ public final class ParallaxBuilder {
     if (fallback != FallbackPolicy.NONE) {
       b.fallback(fallback);
     }
+    if (runScheduler != null) {
+      b.runScheduler(runScheduler);
+    }
     if (admission != null) {
       b.admissionControl(admission);
     } else if (adaptiveConcurrency) {
@@ -368,6 +385,9 @@ public final class ParallaxBuilder {
     if (cluster != null) {
       twice(set, "admissionControl", "cluster(...)");
       twice(set, "runner", "cluster(...)");
+    }
+    if (runScheduler != null) {
+      twice(set, "runScheduler", "runScheduler(...)");
     }
     if (admission != null) {
       twice(set, "admissionControl", "admissionControl(...)");
