@@ -720,10 +720,13 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       }
       node.dependencyResults = Collections.unmodifiableMap(deps);
     }
-    if (node.call.input() == null && !resolveDerivedInput(node)) {
+    // in a sequence a call with rejected arguments fails in its turn (dispatch), not before the
+    // calls ahead of it: failing it here would stop the sequence before they ran
+    boolean failsInItsTurn = sequential && node.call.argumentsError() != null;
+    if (node.call.input() == null && !failsInItsTurn && !resolveDerivedInput(node)) {
       return;
     }
-    if (!node.predicted) {
+    if (!node.predicted && !failsInItsTurn) {
       node.predicted = true;
       node.prediction = PlugIns.predict(settings, node);
     }
@@ -818,6 +821,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         return;
       }
       if (node.state != CallNode.State.READY) {
+        continue;
+      }
+      if (node.call.argumentsError() != null) { // its turn in a sequence: it fails, runs nothing
+        resolveDerivedInput(node);
         continue;
       }
       if (!node.replacementConsidered) {
