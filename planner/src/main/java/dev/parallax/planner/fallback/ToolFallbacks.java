@@ -14,6 +14,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,7 +78,11 @@ public final class ToolFallbacks implements FallbackPolicy {
    * unpredicted tools keep the declared order. Breakers are then asked in that order and the first
    * permit wins; the primary winning means no swap. The reason is the primary's predicted failure
    * or its circuit when one of those put it out, else "predicted utility ...". With no prediction
-   * at all the order is the declared one, i.e. exactly the behaviour above.
+   * at all the order is the declared one, i.e. exactly the behaviour above. A primary passed over
+   * for utility alone (healthy, not predicted to fail) is remembered per call (passedOver, cleared
+   * when the call finishes) and is the first fallback after the chosen tool fails, if its breaker
+   * grants a permit: the executor counts it as tried, yet it never ran, and without this a call
+   * moved off a healthy primary would lose the alternative it had.
    *
    * After the last failed attempt on a tool (alternativeAfterFailure; the executor has spent that
    * tool's retries already) the next alternative of the primary that is not in `tried` and whose
@@ -102,6 +108,12 @@ public final class ToolFallbacks implements FallbackPolicy {
   private final double minPredictedSuccess;
   private final @Nullable PredictedUtility utility;
   private final ExecutionListener feedback = new Feedback();
+
+  /** Calls moved off a healthy primary for utility alone, whose primary has not run yet. */
+  private final Set<PendingCall> passedOver = ConcurrentHashMap.newKeySet();
+
+  /** Whether the feedback receives events, so that passedOver is cleared when calls finish. */
+  private volatile boolean listening;
 
   ToolFallbacks(
       FallbackGraph graph,
@@ -227,11 +239,16 @@ public final class ToolFallbacks implements FallbackPolicy {
       if (isPrimary) {
         return null;
       }
-      String reason =
-          predictedFailure != null
-              ? predictedFailure
-              : primaryRefused ? circuitReason(primary) : utilityReason(candidate, ranked, primary);
-      return new Swap(candidate.tool(), reason);
+      if (predictedFailure != null) {
+        return new Swap(candidate.tool(), predictedFailure);
+      }
+      if (primaryRefused) {
+        return new Swap(candidate.tool(), circuitReason(primary));
+      }
+      if (listening) {
+        passedOver.add(call);
+      }
+      return new Swap(candidate.tool(), utilityReason(candidate, ranked, primary));
     }
     breakers.tryAcquire(call, primary); // keeps its primary; a permit if there is one
     return null;
@@ -257,7 +274,12 @@ public final class ToolFallbacks implements FallbackPolicy {
   @Override
   public @Nullable Swap alternativeAfterFailure(
       PendingCall call, Throwable error, List<String> tried) {
-    List<Tool<?, ?>> alternatives = graph.alternativesOf(call.call().tool().name());
+    Tool<?, ?> primary = call.call().tool();
+    if (passedOver.remove(call) && breakers.tryAcquire(call, primary.name())) {
+      // swapped away from a healthy primary for utility: it never ran, and is first in line now
+      return new Swap(primary, call.tool().name() + " failed: " + errorName(error));
+    }
+    List<Tool<?, ?>> alternatives = graph.alternativesOf(primary.name());
     for (Tool<?, ?> alternative : alternatives) {
       if (!tried.contains(alternative.name()) && breakers.tryAcquire(call, alternative.name())) {
         return new Swap(alternative, call.tool().name() + " failed: " + errorName(error));
@@ -280,6 +302,7 @@ public final class ToolFallbacks implements FallbackPolicy {
     @Override
     public void onRunStarted(String runId, int calls) {
       breakers.listening();
+      listening = true;
     }
 
     @Override
@@ -295,6 +318,7 @@ public final class ToolFallbacks implements FallbackPolicy {
     @Override
     public void onFinished(PendingCall call, CallResult<?> result) {
       breakers.finished(call, result);
+      passedOver.remove(call);
     }
 
     @Override
@@ -310,7 +334,7 @@ public final class ToolFallbacks implements FallbackPolicy {
 
   /** Calls holding a breaker permit or running on a tool with a breaker (for tests). */
   int trackedCalls() {
-    return breakers.tracked();
+    return breakers.tracked() + passedOver.size();
   }
 
   private @Nullable String predictedFailure(@Nullable Prediction prediction) {

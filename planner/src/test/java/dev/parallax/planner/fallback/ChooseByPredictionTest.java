@@ -10,6 +10,7 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.time.VirtualTime;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -202,6 +203,31 @@ class ChooseByPredictionTest {
     assertThat(r.tool()).isEqualTo("search_c");
     assertThat(r.fallbackReason()).isEqualTo("predicted success 0.40 < 0.50");
     assertThat(a.runs()).isZero();
+  }
+
+  // Regression: after a swap for utility, alternativeAfterFailure offered only the primary's
+  // alternatives (and the executor lists the primary as tried), so when the chosen tool failed the
+  // healthy primary, which never ran, was never tried.
+  @Test
+  void chosenAlternativeFails_thePrimaryIsStillAFallback() {
+    ScriptedTool flaky = ScriptedTool.failing("search_b", 10, new IOException("down"), "search");
+    predict(a, 400, 0.9);
+    predict(flaky, 100, 0.9);
+    ToolFallbacks policy =
+        ToolFallbacks.builder()
+            .timeSource(time)
+            .capability("search", List.of(a, flaky))
+            .chooseByPrediction(predictor)
+            .build();
+
+    CallResult<?> r = run(policy, 1).get("c0");
+
+    assertThat(r.isSuccess()).isTrue();
+    assertThat(r.tool()).isEqualTo("search_a");
+    assertThat(r.fallbackReason()).isEqualTo("search_b failed: IOException");
+    assertThat(flaky.runs()).isEqualTo(1);
+    assertThat(a.runs()).isEqualTo(1);
+    assertThat(policy.trackedCalls()).isZero();
   }
 
   @Test
