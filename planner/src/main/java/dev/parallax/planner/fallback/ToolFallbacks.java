@@ -78,11 +78,11 @@ public final class ToolFallbacks implements FallbackPolicy {
    * unpredicted tools keep the declared order. Breakers are then asked in that order and the first
    * permit wins; the primary winning means no swap. The reason is the primary's predicted failure
    * or its circuit when one of those put it out, else "predicted utility ...". With no prediction
-   * at all the order is the declared one, i.e. exactly the behaviour above. A primary passed over
-   * for utility alone (healthy, not predicted to fail) is remembered per call (passedOver, cleared
-   * when the call finishes) and is the first fallback after the chosen tool fails, if its breaker
-   * grants a permit: the executor counts it as tried, yet it never ran, and without this a call
-   * moved off a healthy primary would lose the alternative it had.
+   * at all the order is the declared one, i.e. exactly the behaviour above. Choosing reorders the
+   * tools, it removes none: a primary passed over before its first attempt is remembered per call
+   * (passedOver, cleared when the call finishes) and is the first fallback after the chosen tool
+   * fails, if its breaker grants a permit (an open one does not). The executor counts it as tried,
+   * yet it never ran; without this a call moved off its primary would lose a tool it had.
    *
    * After the last failed attempt on a tool (alternativeAfterFailure; the executor has spent that
    * tool's retries already) the next alternative of the primary that is not in `tried` and whose
@@ -109,7 +109,7 @@ public final class ToolFallbacks implements FallbackPolicy {
   private final @Nullable PredictedUtility utility;
   private final ExecutionListener feedback = new Feedback();
 
-  /** Calls moved off a healthy primary for utility alone, whose primary has not run yet. */
+  /** Calls moved off their primary before it ran, when choosing by prediction. */
   private final Set<PendingCall> passedOver = ConcurrentHashMap.newKeySet();
 
   /** Whether the feedback receives events, so that passedOver is cleared when calls finish. */
@@ -239,16 +239,14 @@ public final class ToolFallbacks implements FallbackPolicy {
       if (isPrimary) {
         return null;
       }
-      if (predictedFailure != null) {
-        return new Swap(candidate.tool(), predictedFailure);
-      }
-      if (primaryRefused) {
-        return new Swap(candidate.tool(), circuitReason(primary));
-      }
       if (listening) {
         passedOver.add(call);
       }
-      return new Swap(candidate.tool(), utilityReason(candidate, ranked, primary));
+      String reason =
+          predictedFailure != null
+              ? predictedFailure
+              : primaryRefused ? circuitReason(primary) : utilityReason(candidate, ranked, primary);
+      return new Swap(candidate.tool(), reason);
     }
     breakers.tryAcquire(call, primary); // keeps its primary; a permit if there is one
     return null;
@@ -276,7 +274,7 @@ public final class ToolFallbacks implements FallbackPolicy {
       PendingCall call, Throwable error, List<String> tried) {
     Tool<?, ?> primary = call.call().tool();
     if (passedOver.remove(call) && breakers.tryAcquire(call, primary.name())) {
-      // swapped away from a healthy primary for utility: it never ran, and is first in line now
+      // passed over before it ran (choosing by prediction): it is first in line now
       return new Swap(primary, call.tool().name() + " failed: " + errorName(error));
     }
     List<Tool<?, ?>> alternatives = graph.alternativesOf(primary.name());

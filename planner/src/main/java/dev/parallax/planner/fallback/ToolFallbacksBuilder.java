@@ -174,9 +174,10 @@ public final class ToolFallbacksBuilder {
    * without a prediction stays first), so with no predictions at all the policy behaves as without
    * this option. A primary predicted to fail ({@link #minPredictedSuccess}) does not compete. A
    * swap made for utility alone carries the reason {@code predicted utility search_b 0.120s <
-   * search_a 0.400s}; if the chosen tool then fails, the primary it was chosen over is the first
-   * fallback. The predictor is called on the run's event thread for each alternative of each call:
-   * it must be fast; whatever it throws counts as no prediction (logged).
+   * search_a 0.400s}. Choosing reorders the tools and removes none: if the chosen tool fails, the
+   * primary it was chosen over is the first fallback, unless its circuit breaker refuses. The
+   * predictor is called on the run's event thread for each alternative of each call: it must be
+   * fast; whatever it throws counts as no prediction (logged).
    */
   public ToolFallbacksBuilder chooseByPrediction(Predictor predictor) {
     this.choosingPredictor = Objects.requireNonNull(predictor, "predictor");

@@ -231,6 +231,44 @@ class ChooseByPredictionTest {
   }
 
   @Test
+  void primaryPredictedToFail_isStillTheLastResort_whenTheChosenToolFails() {
+    ScriptedTool flaky = ScriptedTool.failing("search_b", 10, new IOException("down"), "search");
+    predict(a, 100, 0.4); // predicted to fail: does not compete
+    predict(flaky, 100, 0.9);
+    ToolFallbacks policy =
+        ToolFallbacks.builder()
+            .timeSource(time)
+            .capability("search", List.of(a, flaky))
+            .chooseByPrediction(predictor)
+            .build();
+
+    CallResult<?> r = run(policy, 1).get("c0");
+
+    assertThat(r.isSuccess()).isTrue();
+    assertThat(r.tool()).isEqualTo("search_a");
+    assertThat(flaky.runs()).isEqualTo(1);
+    assertThat(policy.trackedCalls()).isZero();
+  }
+
+  @Test
+  void primaryWithAnOpenBreaker_isNotAFallback_whenTheChosenToolFails() {
+    ScriptedTool flaky = ScriptedTool.failing("search_b", 10, new IOException("down"), "search");
+    ToolFallbacks policy =
+        ToolFallbacks.builder()
+            .timeSource(time)
+            .capability("search", List.of(a, flaky))
+            .chooseByPrediction(predictor)
+            .build();
+    policy.forceOpen("search_a");
+
+    CallResult<?> r = run(policy, 1).get("c0");
+
+    assertThat(r.isSuccess()).isFalse();
+    assertThat(a.runs()).isZero();
+    assertThat(policy.trackedCalls()).isZero();
+  }
+
+  @Test
   void declaredCost_changesTheChoice() {
     predict(a, 400, 0.9); // 0.444 s
     predict(b, 100, 0.9); // 0.111 s, a paid API
