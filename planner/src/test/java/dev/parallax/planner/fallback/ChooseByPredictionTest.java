@@ -283,6 +283,28 @@ class ChooseByPredictionTest {
         .isEqualTo("predicted utility search_b 0.311s < search_a 0.444s");
   }
 
+  /** The snippet of docs-drafts/alternatives.md, as it is there. */
+  @Test
+  void readmeSnippet_choosesByPrediction_withACost() {
+    ScriptedTool searchA = a;
+    ScriptedTool searchB = b;
+    ScriptedTool searchC = c;
+    predict(a, 400, 0.9);
+    predict(b, 100, 0.9); // 0.111 s + 0.5 s cost
+    predict(c, 300, 0.9); // 0.333 s
+    // README snippet start
+    ToolFallbacks fallbacks =
+        ToolFallbacks.builder()
+            .capability("search", List.of(searchA, searchB, searchC))
+            .chooseByPrediction(predictor) // normally the executor's own predictor
+            .cost(searchB, 0.5) // a paid API: worth 0.5 s of waiting
+            .timeSource(time)
+            .build();
+    // README snippet end
+
+    assertThat(run(fallbacks, 1).get("c0").tool()).isEqualTo("search_c");
+  }
+
   @Test
   void aThrowingPredictor_countsAsNoPrediction_andTheRunGoesOn() {
     predict(a, 400, 0.9);
