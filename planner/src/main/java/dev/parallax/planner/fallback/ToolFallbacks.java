@@ -9,10 +9,13 @@ import dev.parallax.core.spi.Prediction;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.planner.internal.FallbackBreakers;
 import dev.parallax.planner.internal.FallbackGraph;
+import dev.parallax.planner.internal.PredictedUtility;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,10 +38,15 @@ import org.jspecify.annotations.Nullable;
  * of a tool's breaker is read through {@link #health(String)}; {@link #forceOpen} and {@link
  * #reset} are for maintenance.
  *
+ * <p>With {@link ToolFallbacksBuilder#chooseByPrediction chooseByPrediction(predictor)} (opt-in)
+ * the predictor is asked about every alternative before a call starts, and the healthy tool with
+ * the lowest predicted expected time to a success (plus its declared cost) runs.
+ *
  * <p>Each swap puts a reason on the call's result ({@link CallResult#fallbackReason()}) and span:
  * {@code predicted success 0.42 < 0.50}, {@code circuit open for search_a}, {@code circuit
- * half-open for search_a}, {@code search_a failed: IOException}. {@link CallResult#tool()} names
- * the tool that answered and {@link CallResult#fallbackFrom()} the one the call was made with.
+ * half-open for search_a}, {@code search_a failed: IOException}, {@code predicted utility search_b
+ * 0.120s < search_a 0.400s}. {@link CallResult#tool()} names the tool that answered and {@link
+ * CallResult#fallbackFrom()} the one the call was made with.
  *
  * <p>Immutable configuration, thread-safe: one instance may serve any number of executors and
  * concurrent runs, which then share its circuit breakers (one per tool named in a chain or a
@@ -63,6 +71,19 @@ public final class ToolFallbacks implements FallbackPolicy {
    * keeps its primary: the executor cannot refuse to run a call, and a swap to a tool known to be
    * down would not help.
    *
+   * Choosing by prediction (opt-in, chooseByPrediction) extends this same step rather than adding
+   * a second one: the candidates (the primary, unless predicted to fail as in 1., then the
+   * alternatives) are ranked by predicted utility, the expected time to a success
+   * latency / max(success, 0.01) + declared cost (PredictedUtility), a stable sort so ties and
+   * unpredicted tools keep the declared order. Breakers are then asked in that order and the first
+   * permit wins; the primary winning means no swap. The reason is the primary's predicted failure
+   * or its circuit when one of those put it out, else "predicted utility ...". With no prediction
+   * at all the order is the declared one, i.e. exactly the behaviour above. Choosing reorders the
+   * tools, it removes none: a primary passed over before its first attempt is remembered per call
+   * (passedOver, cleared when the call finishes) and is the first fallback after the chosen tool
+   * fails, if its breaker grants a permit (an open one does not). The executor counts it as tried,
+   * yet it never ran; without this a call moved off its primary would lose a tool it had.
+   *
    * After the last failed attempt on a tool (alternativeAfterFailure; the executor has spent that
    * tool's retries already) the next alternative of the primary that is not in `tried` and whose
    * breaker grants a permit runs; alternatives with an open circuit are skipped. When none is left
@@ -85,12 +106,24 @@ public final class ToolFallbacks implements FallbackPolicy {
   private final FallbackGraph graph;
   private final FallbackBreakers breakers;
   private final double minPredictedSuccess;
+  private final @Nullable PredictedUtility utility;
   private final ExecutionListener feedback = new Feedback();
 
-  ToolFallbacks(FallbackGraph graph, FallbackBreakers breakers, double minPredictedSuccess) {
+  /** Calls moved off their primary before it ran, when choosing by prediction. */
+  private final Set<PendingCall> passedOver = ConcurrentHashMap.newKeySet();
+
+  /** Whether the feedback receives events, so that passedOver is cleared when calls finish. */
+  private volatile boolean listening;
+
+  ToolFallbacks(
+      FallbackGraph graph,
+      FallbackBreakers breakers,
+      double minPredictedSuccess,
+      @Nullable PredictedUtility utility) {
     this.graph = graph;
     this.breakers = breakers;
     this.minPredictedSuccess = minPredictedSuccess;
+    this.utility = utility;
   }
 
   /** Starts a builder; see {@link ToolFallbacksBuilder} for the options and their defaults. */
@@ -159,6 +192,11 @@ public final class ToolFallbacks implements FallbackPolicy {
     return minPredictedSuccess;
   }
 
+  /** Whether the tool of a call is chosen among its alternatives by predicted utility. */
+  public boolean choosesByPrediction() {
+    return utility != null;
+  }
+
   // ---- FallbackPolicy ----
 
   @Override
@@ -166,6 +204,9 @@ public final class ToolFallbacks implements FallbackPolicy {
     String primary = call.tool().name();
     List<Tool<?, ?>> alternatives = graph.alternativesOf(primary);
     String reason = predictedFailure(call.prediction());
+    if (utility != null && !alternatives.isEmpty()) {
+      return chooseByUtility(call, alternatives, reason);
+    }
     if (reason == null) {
       if (breakers.tryAcquire(call, primary) || alternatives.isEmpty()) {
         return null;
@@ -181,10 +222,62 @@ public final class ToolFallbacks implements FallbackPolicy {
     return null;
   }
 
+  /** The pre-start swap when choosing by prediction; see the algorithm at the top. */
+  private @Nullable Swap chooseByUtility(
+      PendingCall call, List<Tool<?, ?>> alternatives, @Nullable String predictedFailure) {
+    String primary = call.tool().name();
+    List<PredictedUtility.Candidate> ranked =
+        Objects.requireNonNull(utility).rank(call, alternatives, predictedFailure == null);
+    boolean primaryRefused = false;
+    for (PredictedUtility.Candidate candidate : ranked) {
+      String name = candidate.tool().name();
+      boolean isPrimary = name.equals(primary);
+      if (!breakers.tryAcquire(call, name)) {
+        primaryRefused |= isPrimary;
+        continue;
+      }
+      if (isPrimary) {
+        return null;
+      }
+      if (listening) {
+        passedOver.add(call);
+      }
+      String reason =
+          predictedFailure != null
+              ? predictedFailure
+              : primaryRefused ? circuitReason(primary) : utilityReason(candidate, ranked, primary);
+      return new Swap(candidate.tool(), reason);
+    }
+    breakers.tryAcquire(call, primary); // keeps its primary; a permit if there is one
+    return null;
+  }
+
+  private static String utilityReason(
+      PredictedUtility.Candidate chosen, List<PredictedUtility.Candidate> ranked, String primary) {
+    for (PredictedUtility.Candidate c : ranked) {
+      if (c.tool().name().equals(primary)) {
+        return String.format(
+            Locale.ROOT,
+            "predicted utility %s %.3fs < %s %.3fs",
+            chosen.tool().name(),
+            chosen.utility(),
+            primary,
+            c.utility());
+      }
+    }
+    return String.format(
+        Locale.ROOT, "predicted utility %s %.3fs", chosen.tool().name(), chosen.utility());
+  }
+
   @Override
   public @Nullable Swap alternativeAfterFailure(
       PendingCall call, Throwable error, List<String> tried) {
-    List<Tool<?, ?>> alternatives = graph.alternativesOf(call.call().tool().name());
+    Tool<?, ?> primary = call.call().tool();
+    if (passedOver.remove(call) && breakers.tryAcquire(call, primary.name())) {
+      // passed over before it ran (choosing by prediction): it is first in line now
+      return new Swap(primary, call.tool().name() + " failed: " + errorName(error));
+    }
+    List<Tool<?, ?>> alternatives = graph.alternativesOf(primary.name());
     for (Tool<?, ?> alternative : alternatives) {
       if (!tried.contains(alternative.name()) && breakers.tryAcquire(call, alternative.name())) {
         return new Swap(alternative, call.tool().name() + " failed: " + errorName(error));
@@ -207,6 +300,7 @@ public final class ToolFallbacks implements FallbackPolicy {
     @Override
     public void onRunStarted(String runId, int calls) {
       breakers.listening();
+      listening = true;
     }
 
     @Override
@@ -222,6 +316,7 @@ public final class ToolFallbacks implements FallbackPolicy {
     @Override
     public void onFinished(PendingCall call, CallResult<?> result) {
       breakers.finished(call, result);
+      passedOver.remove(call);
     }
 
     @Override
@@ -230,9 +325,14 @@ public final class ToolFallbacks implements FallbackPolicy {
     }
   }
 
+  /** How many times the predictor threw while choosing by prediction (for tests). */
+  long predictorFailures() {
+    return utility == null ? 0 : utility.predictorFailures();
+  }
+
   /** Calls holding a breaker permit or running on a tool with a breaker (for tests). */
   int trackedCalls() {
-    return breakers.tracked();
+    return breakers.tracked() + passedOver.size();
   }
 
   private @Nullable String predictedFailure(@Nullable Prediction prediction) {

@@ -130,6 +130,7 @@ final class FlakyWorkload implements BenchWorkload {
     fields.put("primary_failure_probability", FAILURE_PROBABILITY);
     fields.put("primary_failure_rate_drawn", (double) failing / total);
     fields.put("fallbacks", swaps);
+    fields.put("alternatives", FlakyAlternatives.run(sizes, context.seedFor("flaky-alternatives")));
     return new WorkloadResult(
         name(), policies, fields, List.of(new Chart.Bars("flaky: success rate", "%", bars)));
   }
