@@ -3,9 +3,11 @@ package dev.parallax.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parallax.Parallax;
+import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.docs.snippets.ChooseByPredictionSnippet;
 import dev.parallax.docs.snippets.FacadeSnippet;
 import dev.parallax.docs.snippets.FallbacksSnippet;
 import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
@@ -78,6 +80,14 @@ class RunnableSnippetsTest {
         new LeaveOneInstanceOutSnippet()
             .run(Path.of("").toAbsolutePath().getParent().resolve("examples/workflows/real/bwa"));
     assertThat(line).startsWith("bwa: MAE(log) ").contains(" rows; learned ");
+  }
+
+  @Test
+  void choosingByPredictionBuildsOnTheFacadesPredictor() {
+    try (AdaptivePredictor predictor = AdaptivePredictor.builder().build();
+        Parallax parallax = new ChooseByPredictionSnippet().build(predictor)) {
+      assertThat(parallax.executor()).isNotNull();
+    }
   }
 
   @Test
