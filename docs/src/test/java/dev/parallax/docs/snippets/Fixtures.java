@@ -54,6 +54,18 @@ public class Fixtures {
   /** A Spring AI chat model of the user's (the snippets using it are compiled, not run). */
   org.springframework.ai.chat.model.@Nullable ChatModel chatModel;
 
+  final Tool<Query, List<Hit>> searchPrimary =
+      Tools.named("search_primary")
+          .capabilities("web_search")
+          .idempotent(true)
+          .input(Query.class)
+          .function((query, ctx) -> primaryClient.search(query));
+  final Tool<Query, List<Hit>> searchPaid =
+      Tools.named("search_paid")
+          .capabilities("web_search")
+          .idempotent(true)
+          .input(Query.class)
+          .function((query, ctx) -> mirrorClient.search(query));
   final ToolRegistry tools = ToolRegistry.of(weather, fetch, summarize);
   final CallGraph graph =
       CallGraph.builder()
