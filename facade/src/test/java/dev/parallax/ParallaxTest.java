@@ -291,6 +291,9 @@ class ParallaxTest {
     ToolFallbacks fallbacks =
         ToolFallbacks.builder()
             .chain(down, backup)
+            // only the breaker decides here: the facade's predictor learns the same failures
+            // through the record queue, and its "predicted success" swap could come first
+            .minPredictedSuccess(0)
             .breaker(
                 CircuitBreakerConfig.custom()
                     .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
