@@ -68,10 +68,13 @@ class RunnableSnippetsTest {
   @Test
   void anInteractiveTurnAndABatchShareOneScheduler() {
     List<String> queries = IntStream.range(0, 200).mapToObj(i -> "report " + i).toList();
-    List<RunResult> runs = new SharedSchedulerSnippet().run(queries);
+    var result = new SharedSchedulerSnippet().run(queries);
+    List<RunResult> runs = result.getValue();
     assertThat(runs.get(0).get("q1").value()).isEqualTo("rows of orders today");
     assertThat(runs.get(1).allSucceeded()).isTrue();
     assertThat(runs.get(1).results()).hasSize(200);
+    assertThat(result.getKey().stats().resourcePeaks().get("db")).isBetween(1, 4);
+    assertThat(result.getKey().stats().overAllocations()).isZero();
   }
 
   @Test

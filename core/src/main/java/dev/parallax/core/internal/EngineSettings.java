@@ -52,47 +52,6 @@ public record EngineSettings(
     RunScheduler runScheduler,
     @Nullable AdmissionControl customAdmission) {
 
-  /** Settings without a cross-run scheduler. */
-  public EngineSettings(
-      TimeSource time,
-      CallRunner runner,
-      SchedulingPolicy scheduling,
-      AdmissionControl admission,
-      ResultCache cache,
-      FallbackPolicy fallback,
-      Predictor predictor,
-      List<ExecutionListener> listeners,
-      @Nullable Tracer tracer,
-      boolean recordPayloads,
-      ToolPolicies policies,
-      @Nullable Duration runDeadline,
-      FailureMode failureMode,
-      int maxConcurrency,
-      RandomGenerator random,
-      ExceptionRecording exceptionRecording,
-      RecordSinks records) {
-    this(
-        time,
-        runner,
-        scheduling,
-        admission,
-        cache,
-        fallback,
-        predictor,
-        listeners,
-        tracer,
-        recordPayloads,
-        policies,
-        runDeadline,
-        failureMode,
-        maxConcurrency,
-        random,
-        exceptionRecording,
-        records,
-        RunScheduler.NONE,
-        null);
-  }
-
   /**
    * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});
    * called when the executor class loads.

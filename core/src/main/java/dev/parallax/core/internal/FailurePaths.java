@@ -8,6 +8,7 @@ import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.Predictor;
 import dev.parallax.core.spi.ResultCache;
+import dev.parallax.core.spi.RunScheduler;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.time.TimeSource;
@@ -76,7 +77,9 @@ final class FailurePaths {
               1,
               new SplittableRandom(0),
               ExceptionRecording.ofDefaults(),
-              RecordSinks.NONE);
+              RecordSinks.NONE,
+              RunScheduler.NONE,
+              null);
       Run run = new Run("warm-up", settings, plan, () -> {});
       run.start(Context.root());
       run.result().exceptionally(e -> null).join();

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 /** The README's shared scheduler: a background batch and an interactive turn on one executor. */
 public class SharedSchedulerSnippet extends Fixtures {
 
-  /** Runs the snippet; returns the interactive turn and the batch's result. */
-  public List<RunResult> run(List<String> nightlyQueries) {
+  /** Runs the snippet; returns its scheduler with the interactive turn and the batch's result. */
+  public Map.Entry<SharedScheduler, List<RunResult>> run(List<String> nightlyQueries) {
     // README:begin
     SharedScheduler shared =
         SharedScheduler.builder()
@@ -38,7 +38,7 @@ public class SharedSchedulerSnippet extends Fixtures {
               ExecutionPlan.parallel(List.of(ToolCall.of("q1", sql, "orders today")))
                   .withPriority(10)); // goes before the batch's waiting calls
       // README:end
-      return List.of(turn, batch.join());
+      return Map.entry(shared, List.of(turn, batch.join()));
     }
   }
 }
