@@ -5,6 +5,7 @@ import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ToolModelChoice;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,14 +233,7 @@ final class LatencySelection {
   }
 
   private static double mean(double[] v) {
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
+    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
   private static Model<Regressor> fit(

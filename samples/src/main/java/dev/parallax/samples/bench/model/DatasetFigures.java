@@ -1,6 +1,7 @@
 package dev.parallax.samples.bench.model;
 
 import dev.parallax.adaptive.Gain;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -100,13 +101,6 @@ public record DatasetFigures(
   }
 
   private static double mean(double[] v) {
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
+    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 }
