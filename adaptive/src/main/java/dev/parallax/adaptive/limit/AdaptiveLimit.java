@@ -1,78 +1,71 @@
 package dev.parallax.adaptive.limit;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /*
- * The algorithm (a latency-tolerance limit that decides only on statistically clear evidence).
+ * The algorithm: the operational bounds of any backend, measured, with a margin for a small queue.
  *
- * Little's law: with `limit` calls in flight, latency L against a no-load latency R, the backend
- * is serving about limit × R / L of them and the rest wait. The limit settles where the latency is
- * about (1 + tolerance) × R: a small standing queue, enough to keep a backend busy whose service
- * times vary, far from where waiting turns into timeouts and rejections. Nothing assumes how the
- * backend's latency grows with load: the decisions only compare measured means.
+ * Whatever a backend does inside, with N calls in flight its throughput X and mean latency T obey
+ * Little's law, X = N / T, and two bounds: X <= N / R0 (R0: the latency with no queue) and
+ * X <= Xmax (its capacity). The knee where they meet, N* = Xmax × R0, is the fewest calls in flight
+ * that keep it fully busy (the bandwidth-delay product of TCP BBR). The limit aims at
+ * (1 + tolerance) × N*: a small standing queue that keeps a backend busy whose service times vary,
+ * far from where waiting turns into timeouts and rejections. Nothing assumes how latency grows
+ * beyond the knee: only these two measured figures are used.
  *
- *   - R is supplied with each sample (the predictor's expected no-load latency) or, when the caller
- *     has none (R <= 0), measured: the pooled mean of a sliding pool of the last 8 windows that
- *     were not significantly slower than R and whose mean is below half-way to the target (all
- *     their samples, so its standard error is that of hundreds of calls). The first 30 samples
- *     seed the pool. Selecting windows by their latency lets R creep up: a window with a small
- *     queue passes as unloaded, R rises, the limit and the queue grow with it. So R never exceeds
- *     1.1 times the lowest mean a full pool of at least 400 samples has had (the 10% absorbs that
- *     minimum's own downward bias). It follows a faster backend down through the pool.
- *   - A window is at least max(minWindow, limit) samples (and 30 when R is measured: the first
- *     30 samples become R before anything is decided). Its mean latency divided by R, r, has a
- *     standard error from both sample variances. A decision is taken only when r is clearly (two
- *     standard errors) above or below 1 + tolerance; otherwise the window keeps growing, up to
- *     `windowGrowth` times its first size, after which the limit holds. Noisy backends (exponential
- *     service times, CV 1) thus get windows of a hundred samples, quiet ones of ten.
- *   - Clearly above: the limit shrinks to limit × (1 + tolerance) / r (at least by one, at most
- *     by half, as Gradient2 clamps its gradient), where the latency would meet the target if the
- *     work served stays the same. Clearly below, with the window having used at least half the
- *     limit: it grows by limit × ((1 + tolerance) / r − 1), at least one, at most doubling —
- *     multiplicative while far from the target, slow near it. Still unclear after the longest
- *     window, with the point estimate below the target: it probes one up.
- *   - A floor: the highest limit whose window showed no queue (not significantly slower than R,
- *     mean within half the tolerance, no failures) is no-overload evidence; decreases stop there, so
- *     noise cannot starve the limit below a level known to be safe. Only clear evidence at or below
- *     the floor — a window clearly above the target, or two failures — lowers it, one step a window
- *     (a capacity loss walks the floor down instead of dropping it).
+ *   - Windows. A window is at least max(minWindow, limit) samples (30 when R0 is measured: a mean
+ *     of fewer is not worth trusting). It yields the mean in flight N, the mean latency T, the
+ *     share of successes s, and the relative standard error e of T. Its throughput is N × s / T.
+ *   - Xmax is the highest lower bound X × (1 − e) of the last 8 windows: a maximum, so a limit below
+ *     the knee does not hide the capacity, over a sliding window of windows, so it forgets a lost
+ *     capacity within 8 windows. Failures do not count as served work.
+ *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured: each
+ *     window adds the upper bound of its successful calls' mean latency, T × (1 + 2e), at its level
+ *     N to an envelope, and supersedes the entries it re-measures — those at the same or a higher
+ *     level. R0 is the envelope's minimum. So R0 remembers what a low concurrency showed while the
+ *     limit stays above it (a standing queue at the target cannot raise R0: no creep), and forgets
+ *     it as soon as the limit comes back down to that level (a backend whose no-load latency rose
+ *     is re-measured, instead of the limit walking down to its minimum). The upper bound keeps a
+ *     lucky fast window from setting R0 too low, the failure of a plain minimum.
+ *   - Decision. The target is (1 + tolerance) × Xmax × R0, moved to by at most halving or doubling a
+ *     window. Below the knee Xmax × R0 is about the limit itself, so the limit grows by about the
+ *     tolerance a window: the probing. When the target is within the window's noise of the limit
+ *     the window keeps growing, up to windowGrowth times its first size, then the limit moves one
+ *     step toward it. A window whose callers kept fewer than half the limit in flight never raises
+ *     the limit.
  *   - Failures (errors, timeouts, rejections) are the backend's other overload signal: a window
- *     with a failure share above `dropTolerance` shrinks the limit by half that share (at least
- *     one), not below the floor.
- *   - After a decrease the limit does not grow for `holdWindows` windows; after any change the
- *     next `old limit` samples are skipped: they are the calls already in flight, describing the
- *     old limit.
- * Limitation: a measured R rises at most 10% above its lowest full pool; if the backend's no-load
- * latency rises for good by more, every window looks clearly slow and the limit walks down to
- * minLimit.
- * A supplied reference (a predictor's) does not have this problem. The limit stays within
- * [minLimit, maxLimit].
+ *     with a failure share above dropTolerance shrinks the limit by half that share (at least one).
+ *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
+ *     cut from (below it, it recovers at once); after any change the next `old limit` samples are
+ *     skipped: they are the calls already in flight, describing the old limit.
+ * The limit stays within [minLimit, maxLimit].
  */
 
 /**
  * An adaptive concurrency limit: a pure state machine fed with one sample per finished call (its
  * latency, the calls in flight when it started, whether it failed, and the expected no-load latency
- * if known). No threads, no clock: the same samples always give the same limits. It keeps the
- * latency near {@code (1 + tolerance)} times the no-load latency, measuring that latency itself
- * when the caller supplies none, and shrinks on failures.
+ * if known). No threads, no clock: the same samples always give the same limits. It keeps about
+ * {@code (1 + tolerance)} times the fewest calls in flight that keep the backend busy, measured
+ * from the backend's throughput and its no-load latency (itself measured when the caller supplies
+ * none), and shrinks on failures.
  *
  * <p>Not thread-safe: callers serialize {@link #onSample} (see {@link AdaptiveAdmissionControl}).
  */
 public final class AdaptiveLimit implements ConcurrencyLimit {
 
-  private static final double Z_DECIDE = 2;
-  private static final double Z_RESET = 3;
   /* fewest samples behind a measured mean: a sample variance from fewer is not worth trusting */
   private static final int MIN_MEASURED = 30;
-  /* windows in the measured reference's sliding pool */
-  private static final int REFERENCE_WINDOWS = 8;
-  /* the most one decision may cut, as a share of the limit kept (Gradient2 clamps at 0.5 too) */
-  private static final double MAX_DECREASE = 0.5;
-  /* how far above the lowest full pool's mean the measured reference may drift */
-  private static final double REFERENCE_SLACK = 0.1;
-  /* fewest samples in a full pool whose mean may anchor the reference (a 5% standard error at CV 1) */
-  private static final int ANCHOR_SAMPLES = 400;
+  /* windows over which the capacity (the highest throughput) is remembered */
+  private static final int CAPACITY_WINDOWS = 8;
+  /* standard errors added to a window's latency before it may set the no-load latency */
+  private static final double Z_REFERENCE = 2;
+  /* fewest samples in a pool that may set the no-load latency */
+  private static final int MIN_POOLED = 120;
+  /* standard errors within which the target does not differ from the limit */
+  private static final double Z_DECIDE = 1;
 
   private final int minLimit;
   private final int maxLimit;
@@ -83,44 +76,42 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private final int holdWindows;
   private int hold;
   private int skip;
-  private int ceiling = Integer.MAX_VALUE;
+  private int cutFrom = Integer.MAX_VALUE;
 
   private int limit;
   private final Window window = new Window();
-  private final Window reference = new Window();
-  private final ArrayDeque<Window> pool = new ArrayDeque<>();
-  private int floor;
-  private double lowestFullPool = Double.POSITIVE_INFINITY;
+  private final ArrayDeque<Double> capacity = new ArrayDeque<>();
+  /* the no-load envelope: levels strictly increasing from first to last */
+  private final List<double[]> envelope = new ArrayList<>();
   private double suppliedSum;
   private int suppliedCount;
 
-  /** Running sums of a set of latencies. */
+  /** Running sums of one window's samples. */
   private static final class Window {
     int n;
     double sum;
     double sumSquares;
-    int drops;
+    int successes;
+    double successSum;
+    double successSquares;
+    double inFlightSum;
     int maxInFlight;
 
-    void add(double latency) {
+    void add(double latency, int inFlight, boolean failed) {
       n++;
       sum += latency;
       sumSquares += latency * latency;
+      inFlightSum += inFlight;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (!failed) {
+        successes++;
+        successSum += latency;
+        successSquares += latency * latency;
+      }
     }
 
-    void addAll(Window other) {
-      n += other.n;
-      sum += other.sum;
-      sumSquares += other.sumSquares;
-    }
-
-    double mean() {
-      return sum / n;
-    }
-
-    /** Standard error of the mean, relative to the mean. */
-    double relativeError() {
-      double mean = mean();
+    static double relativeError(int n, double sum, double sumSquares) {
+      double mean = sum / n;
       double variance = Math.max(0, sumSquares / n - mean * mean);
       return Math.sqrt(variance / n) / mean;
     }
@@ -129,7 +120,10 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       n = 0;
       sum = 0;
       sumSquares = 0;
-      drops = 0;
+      successes = 0;
+      successSum = 0;
+      successSquares = 0;
+      inFlightSum = 0;
       maxInFlight = 0;
     }
   }
@@ -174,17 +168,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       skip--;
       return limit;
     }
-    window.add(latencyNanos);
-    window.maxInFlight = Math.max(window.maxInFlight, inFlight);
-    if (failed) {
-      window.drops++;
-    }
+    window.add(latencyNanos, Math.max(1, inFlight), failed);
     if (referenceNanos > 0) {
       suppliedSum += referenceNanos;
       suppliedCount++;
     }
     int size = Math.max(minWindow, limit);
-    if (referenceNanos <= 0) {
+    if (suppliedCount == 0) {
       size = Math.max(size, MIN_MEASURED);
     }
     if (window.n >= size) {
@@ -194,98 +184,124 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   }
 
   private void decide(boolean last) {
-    boolean overloaded = window.drops > dropTolerance * window.n;
-    boolean supplied = suppliedCount > 0;
-    if (!supplied && reference.n < MIN_MEASURED && !overloaded) {
-      addReference(window); // the first windows: nothing to compare with yet
-      endWindow(limit);
+    int failures = window.n - window.successes;
+    if (failures > dropTolerance * window.n) {
+      int cut = (int) Math.max(1, Math.round(limit * (double) failures / window.n / 2));
+      observe();
+      change(limit - cut);
       return;
     }
-    double r;
-    double error;
-    if (supplied) {
-      r = window.mean() / (suppliedSum / suppliedCount);
-      error = window.relativeError();
-    } else if (reference.n > 0) {
-      r = window.mean() / referenceMean();
-      error = Math.hypot(window.relativeError(), reference.relativeError());
-    } else {
-      r = 1;
-      error = 0;
-    }
-    double target = 1 + tolerance;
-    double low = r * (1 - Z_DECIDE * error);
-    double high = r * (1 + Z_DECIDE * error);
     boolean used = 2 * window.maxInFlight >= limit;
-    int next = limit;
-    if (overloaded) {
-      if (limit <= floor && window.drops >= 2) {
-        floor = limit - 1; // repeated failures at a level that used to be safe: step down
-      }
-      int shrunk =
-          limit - (int) Math.max(1, Math.round(limit * (double) window.drops / window.n / 2));
-      next = Math.max(shrunk, Math.min(limit, floor)); // one failure at a safe level: a fluke
-    } else if (low > target) {
-      if (limit <= floor) {
-        floor = limit - 1; // clearly slow at a level that used to be safe: step down
-      }
-      int shrunk = (int) Math.floor(limit * Math.max(target / r, MAX_DECREASE));
-      next = Math.min(limit - 1, Math.max(shrunk, floor));
-    } else if (high < target || last) {
-      if (hold == 0 && used && r < target) {
-        // clearly below the target: multiplicative; unclear after the longest window: probe by one
-        int step = high < target ? (int) Math.floor(limit * (target / Math.max(r, 1) - 1)) : 1;
-        next = limit + Math.min(limit, Math.max(1, step));
-        if (next >= ceiling) {
-          next = limit + 1;
-        }
-      }
+    if (!used) {
+      observe(); // the callers kept the limit from binding: its throughput says nothing of it
+      change(limit);
+      return;
+    }
+    double error = Window.relativeError(window.n, window.sum, window.sumSquares);
+    double target = (1 + tolerance) * knee();
+    if (Double.isNaN(target)) {
+      return; // nothing succeeded yet: no figure to aim at
+    }
+    boolean unclear = Math.abs(target - limit) <= Z_DECIDE * error * limit;
+    if (unclear && !last) {
+      return; // let the window grow
+    }
+    observe();
+    double next;
+    if (unclear) {
+      next = limit + Math.signum(Math.round(target) - limit); // one step toward the target
     } else {
-      return; // not clear yet: let the window grow
+      next = Math.max(limit / 2.0, Math.min(2.0 * limit, target));
     }
-    if (!overloaded && used && low <= 1 && r <= 1 + tolerance / 2) {
-      floor = Math.max(floor, limit); // no sign of a queue at this level: never starve below it
+    if (next > limit && hold > 0 && next >= cutFrom) {
+      next = Math.max(limit, cutFrom - 1);
     }
-    if (!supplied && reference.n > 0 && low <= 1 && r <= 1 + tolerance / 2) {
-      addReference(window);
+    change((int) Math.round(next));
+  }
+
+  /** Adds the window's throughput and, when measured, its no-load latency bound. */
+  private void observe() {
+    double meanInFlight = window.inFlightSum / window.n;
+    double error = Window.relativeError(window.n, window.sum, window.sumSquares);
+    double throughput = meanInFlight * window.successes / window.sum; // N × s / T
+    capacity.addLast(throughput * Math.max(0, 1 - error));
+    while (capacity.size() > CAPACITY_WINDOWS) {
+      capacity.removeFirst();
     }
+    if (suppliedCount == 0 && window.successes > 0) {
+      envelope.removeIf(entry -> entry[0] >= meanInFlight);
+      envelope.add(
+          new double[] {meanInFlight, window.successes, window.successSum, window.successSquares});
+    }
+  }
+
+  /** Xmax × R0 from what has been observed, including the current window. */
+  private double knee() {
+    double meanInFlight = window.inFlightSum / window.n;
+    double throughput = meanInFlight * window.successes / window.sum;
+    double error = Window.relativeError(window.n, window.sum, window.sumSquares);
+    double xmax = throughput * Math.max(0, 1 - error);
+    for (double x : capacity) {
+      xmax = Math.max(xmax, x);
+    }
+    return xmax * reference();
+  }
+
+  /**
+   * R0: supplied, or the lowest upper bound (mean plus two standard errors) of the pooled latency
+   * of the envelope's levels up to some level, over pools of at least {@code MIN_POOLED} samples
+   * (the whole envelope while it has fewer), the current window taking the place of the entries it
+   * re-measures.
+   */
+  private double reference() {
+    if (suppliedCount > 0) {
+      return suppliedSum / suppliedCount;
+    }
+    double meanInFlight = window.inFlightSum / window.n;
+    double n = 0;
+    double sum = 0;
+    double squares = 0;
+    double best = Double.POSITIVE_INFINITY;
+    for (double[] entry : envelope) {
+      if (entry[0] >= meanInFlight) {
+        break; // levels increase along the envelope
+      }
+      n += entry[1];
+      sum += entry[2];
+      squares += entry[3];
+      if (n >= MIN_POOLED) {
+        best = Math.min(best, upperBound(n, sum, squares));
+      }
+    }
+    if (window.successes > 0) {
+      n += window.successes;
+      sum += window.successSum;
+      squares += window.successSquares;
+    }
+    if (n == 0) {
+      return Double.NaN;
+    }
+    if (n >= MIN_POOLED || Double.isInfinite(best)) {
+      best = Math.min(best, upperBound(n, sum, squares));
+    }
+    return best;
+  }
+
+  private static double upperBound(double n, double sum, double squares) {
+    double mean = sum / n;
+    double variance = Math.max(0, squares / n - mean * mean);
+    return mean + Z_REFERENCE * Math.sqrt(variance / n);
+  }
+
+  private void change(int wanted) {
+    int next = Math.max(minLimit, Math.min(maxLimit, wanted));
     if (hold > 0) {
       hold--;
     }
     if (next < limit) {
       hold = holdWindows;
-      ceiling = limit;
+      cutFrom = limit;
     }
-    endWindow(Math.max(minLimit, Math.min(maxLimit, next)));
-  }
-
-  /**
-   * The pool's mean, but never above the lowest mean a full pool has had times {@code 1 +
-   * REFERENCE_SLACK}: windows that pass as unloaded while a small queue forms would otherwise raise
-   * the reference, which lets the limit and the queue grow, which raises the reference further.
-   */
-  private double referenceMean() {
-    return Math.min(reference.mean(), lowestFullPool * (1 + REFERENCE_SLACK));
-  }
-
-  /** Adds a window to the reference pool, dropping the oldest windows beyond the pool's size. */
-  private void addReference(Window w) {
-    Window copy = new Window();
-    copy.addAll(w);
-    pool.addLast(copy);
-    reference.addAll(copy);
-    while (pool.size() > REFERENCE_WINDOWS) {
-      Window old = pool.removeFirst();
-      reference.n -= old.n;
-      reference.sum -= old.sum;
-      reference.sumSquares -= old.sumSquares;
-    }
-    if (pool.size() == REFERENCE_WINDOWS && reference.n >= ANCHOR_SAMPLES) {
-      lowestFullPool = Math.min(lowestFullPool, reference.mean());
-    }
-  }
-
-  private void endWindow(int next) {
     if (next != limit) {
       skip = limit;
     }
@@ -297,16 +313,35 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
 
   @Override
   public String toString() {
+    double xmax = 0;
+    for (double x : capacity) {
+      xmax = Math.max(xmax, x);
+    }
+    double r = Double.POSITIVE_INFINITY;
+    double n = 0;
+    double sum = 0;
+    double squares = 0;
+    for (double[] entry : envelope) {
+      n += entry[1];
+      sum += entry[2];
+      squares += entry[3];
+      if (n >= MIN_POOLED) {
+        r = Math.min(r, upperBound(n, sum, squares));
+      }
+    }
+    if (Double.isInfinite(r) && n > 0) {
+      r = upperBound(n, sum, squares);
+    }
     return "AdaptiveLimit[limit="
         + limit
         + ", min="
         + minLimit
         + ", max="
         + maxLimit
-        + ", floor="
-        + floor
         + ", referenceMs="
-        + (reference.n == 0 ? "none" : String.format(Locale.ROOT, "%.1f", referenceMean() / 1e6))
+        + (Double.isInfinite(r) ? "none" : String.format(Locale.ROOT, "%.1f", r / 1e6))
+        + ", capacityPerS="
+        + String.format(Locale.ROOT, "%.1f", xmax * 1e9)
         + "]";
   }
 

@@ -67,17 +67,34 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void noReference_usesSmallestLatencySeen() {
+  void noReference_latencyRisesWithoutLoad_cutsThenRemeasuresInsteadOfStarving() {
     AdaptiveLimit l = limit(10);
     for (int i = 0; i < 300; i++) {
       l.onSample(REF, l.limit(), false, 0);
     }
     int grown = l.limit();
     assertThat(grown).isGreaterThan(10);
+    int lowest = grown;
     for (int i = 0; i < 3000; i++) {
       l.onSample(REF * 3, l.limit(), false, 0);
+      lowest = Math.min(lowest, l.limit());
     }
-    assertThat(l.limit()).isLessThan(grown);
+    // three times slower at the same concurrency: first read as a queue, so the limit is cut ...
+    assertThat(lowest).isLessThan(grown);
+    // ... and once it is back at the levels it measured fast, it measures them again: the latency
+    // does not grow with concurrency, so it grows back instead of walking down to its minimum
+    assertThat(l.limit()).isGreaterThan(lowest);
+  }
+
+  @Test
+  void noReference_latencyGrowsWithLoad_settlesNearTheKnee() {
+    AdaptiveLimit l = limit(4);
+    int capacity = 12;
+    for (int i = 0; i < 20_000; i++) {
+      double factor = Math.max(1, (double) l.limit() / capacity);
+      l.onSample((long) (REF * factor), l.limit(), false, 0);
+    }
+    assertThat(l.limit()).isBetween(capacity + 1, (int) Math.ceil(1.25 * capacity) + 1);
   }
 
   @Test
