@@ -22,20 +22,23 @@ import java.util.Locale;
  *   - Xmax is the highest lower bound X × (1 − e) of the last 8 windows: a maximum, so a limit below
  *     the knee does not hide the capacity, over a sliding window of windows, so it forgets a lost
  *     capacity within 8 windows. Failures do not count as served work.
- *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured: each
- *     window adds the upper bound of its successful calls' mean latency, T × (1 + 2e), at its level
- *     N to an envelope, and supersedes the entries it re-measures — those at the same or a higher
- *     level. R0 is the envelope's minimum. So R0 remembers what a low concurrency showed while the
- *     limit stays above it (a standing queue at the target cannot raise R0: no creep), and forgets
- *     it as soon as the limit comes back down to that level (a backend whose no-load latency rose
- *     is re-measured, instead of the limit walking down to its minimum). The upper bound keeps a
- *     lucky fast window from setting R0 too low, the failure of a plain minimum.
+ *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured. Each
+ *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
+ *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
+ *     increase. R0 is the lowest upper confidence bound (mean + 2 standard errors) of the pooled
+ *     latency of its levels up to some level, over pools of at least 120 samples (the whole
+ *     envelope while it has fewer). So R0 remembers what low concurrency showed while the limit
+ *     stays above it (a standing queue at the target cannot raise R0: no creep), and re-measures it
+ *     as soon as the limit comes back down to that level (a backend whose no-load latency rose is
+ *     cut once, then re-measured, instead of the limit walking down to its minimum). Pooling and
+ *     the upper bound keep one lucky fast window from setting R0 too low: the failure of the
+ *     previous design, whose first 30 samples could put R0 at 60% of the truth and starve it.
  *   - Decision. The target is (1 + tolerance) × Xmax × R0, moved to by at most halving or doubling a
  *     window. Below the knee Xmax × R0 is about the limit itself, so the limit grows by about the
  *     tolerance a window: the probing. When the target is within the window's noise of the limit
  *     the window keeps growing, up to windowGrowth times its first size, then the limit moves one
- *     step toward it. A window whose callers kept fewer than half the limit in flight never raises
- *     the limit.
+ *     step toward it. A window whose callers kept fewer than half the limit in flight moves the
+ *     limit only through its failures: the limit did not bind, its throughput says nothing of it.
  *   - Failures (errors, timeouts, rejections) are the backend's other overload signal: a window
  *     with a failure share above dropTolerance shrinks the limit by half that share (at least one).
  *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
@@ -349,9 +352,10 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
    * Configures an {@link AdaptiveLimit}. Not thread-safe.
    *
    * <p>Defaults: initial 10, bounds [1, 200], windows of at least 10 samples growing up to 8 times
-   * while the evidence is unclear, latency tolerance 0.25 (the limit settles where the latency is
-   * about 1.25 times the no-load latency), failure tolerance 0, no growth for 3 windows after a
-   * decrease.
+   * while the evidence is unclear, latency tolerance 0.25 (the limit settles at about 1.25 times
+   * the fewest calls in flight that keep the backend busy, where the latency is about 1.25 times
+   * the no-load latency), failure tolerance 0, no growth back to the level of a decrease for 6
+   * windows.
    */
   public static final class Builder {
     private int initialLimit = 10;
@@ -365,7 +369,10 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
 
     private Builder() {}
 
-    /** Windows after a decrease during which the limit does not grow. */
+    /**
+     * Windows after a decrease during which the limit does not grow back to the level it was cut
+     * from (default 6); below that level it recovers at once.
+     */
     public Builder holdWindows(int windows) {
       if (windows < 0) {
         throw new IllegalArgumentException("holdWindows must be >= 0, was " + windows);
@@ -411,8 +418,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
 
     /**
-     * How many times its first size a window may grow while its mean latency is not clearly above
-     * or below the target (default 8); then the limit holds.
+     * How many times its first size a window may grow while the target is within the window's noise
+     * of the limit (default 8); then the limit moves one step toward the target.
      */
     public Builder windowGrowth(int factor) {
       if (factor < 1) {
@@ -423,8 +430,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
 
     /**
-     * The latency, relative to the no-load latency, that the limit aims at: {@code 1 + share}
-     * (default 0.25). Larger keeps more calls queued at the backend.
+     * The margin above the knee (default 0.25): the limit aims at {@code 1 + share} times the
+     * fewest calls in flight that keep the backend busy, where the latency is about {@code 1 +
+     * share} times the no-load latency. Larger keeps more calls queued at the backend.
      */
     public Builder latencyTolerance(double share) {
       if (!(share > 0 && share <= 10)) {
