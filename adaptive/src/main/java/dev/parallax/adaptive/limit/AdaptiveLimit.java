@@ -26,13 +26,16 @@ import java.util.Locale;
  *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
  *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
  *     increase. R0 is the lowest upper confidence bound (mean + 2 standard errors) of the pooled
- *     latency of its levels up to some level, over pools of at least 120 samples (the whole
+ *     latency of its levels up to some level, over pools of at least 60 samples (the whole
  *     envelope while it has fewer). So R0 remembers what low concurrency showed while the limit
  *     stays above it (a standing queue at the target cannot raise R0: no creep), and re-measures it
  *     as soon as the limit comes back down to that level (a backend whose no-load latency rose is
  *     cut once, then re-measured, instead of the limit walking down to its minimum). Pooling and
  *     the upper bound keep one lucky fast window from setting R0 too low: the failure of the
  *     previous design, whose first 30 samples could put R0 at 60% of the truth and starve it.
+ *   - Start. Until the first decrease, a window whose target lies above the limit doubles it (TCP's
+ *     slow start): below the knee every window would ask for more anyway, one doubling at a time
+ *     reaches it in a few windows instead of a few dozen.
  *   - Decision. The target is (1 + tolerance) × Xmax × R0, moved to by at most halving or doubling a
  *     window. Below the knee Xmax × R0 is about the limit itself, so the limit grows by about the
  *     tolerance a window: the probing. When the target is within the window's noise of the limit
@@ -40,7 +43,10 @@ import java.util.Locale;
  *     step toward it. A window whose callers kept fewer than half the limit in flight moves the
  *     limit only through its failures: the limit did not bind, its throughput says nothing of it.
  *   - Failures (errors, timeouts, rejections) are the backend's other overload signal: a window
- *     with a failure share above dropTolerance shrinks the limit by half that share (at least one).
+ *     with a failure share above dropTolerance shrinks the limit by half that share (at least one),
+ *     but not below the last level whose window had no failures, when that level is lower (fast
+ *     rejections inflate the share; the level just below is known to work). Failures at or below
+ *     that level mean it no longer works: it is forgotten and the share decides alone.
  *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
  *     cut from (below it, it recovers at once); after any change the next `old limit` samples are
  *     skipped: they are the calls already in flight, describing the old limit.
@@ -66,7 +72,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   /* standard errors added to a window's latency before it may set the no-load latency */
   private static final double Z_REFERENCE = 2;
   /* fewest samples in a pool that may set the no-load latency */
-  private static final int MIN_POOLED = 120;
+  private static final int MIN_POOLED = 60;
   /* standard errors within which the target does not differ from the limit */
   private static final double Z_DECIDE = 1;
 
@@ -80,6 +86,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int hold;
   private int skip;
   private int cutFrom = Integer.MAX_VALUE;
+  private int lastGood;
+  private boolean startup = true;
 
   private int limit;
   private final Window window = new Window();
@@ -189,9 +197,15 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private void decide(boolean last) {
     int failures = window.n - window.successes;
     if (failures > dropTolerance * window.n) {
-      int cut = (int) Math.max(1, Math.round(limit * (double) failures / window.n / 2));
+      int next = limit - (int) Math.max(1, Math.round(limit * (double) failures / window.n / 2));
+      if (lastGood < limit) {
+        next = Math.max(next, lastGood); // back to the last level without failures, no lower
+      } else {
+        lastGood = 0; // failures where there were none: that level is no longer known to be safe
+      }
+      startup = false;
       observe();
-      change(limit - cut);
+      change(next);
       return;
     }
     boolean used = 2 * window.maxInFlight >= limit;
@@ -210,11 +224,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       return; // let the window grow
     }
     observe();
+    lastGood = limit;
     double next;
-    if (unclear) {
+    if (startup && target > limit) {
+      next = 2.0 * limit; // still below the knee: double, as TCP's slow start
+    } else if (unclear) {
       next = limit + Math.signum(Math.round(target) - limit); // one step toward the target
     } else {
       next = Math.max(limit / 2.0, Math.min(2.0 * limit, target));
+    }
+    if (next < limit) {
+      startup = false;
     }
     if (next > limit && hold > 0 && next >= cutFrom) {
       next = Math.max(limit, cutFrom - 1);

@@ -97,6 +97,29 @@ class AdaptiveLimitTest {
     assertThat(l.limit()).isBetween(capacity + 1, (int) Math.ceil(1.25 * capacity) + 1);
   }
 
+  /**
+   * The bug of the cold start (issue 14, item 6): the first 30 samples, fast by chance, became the
+   * no-load reference, every later window looked overloaded, and the limit starved far below the
+   * backend's capacity.
+   */
+  @Test
+  void coldStart_luckyFastFirstSamples_doNotStarveTheLimitBelowCapacity() {
+    AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+    int capacity = 20;
+    for (int i = 0; i < 30; i++) {
+      l.onSample((long) (0.6 * REF), l.limit(), false, 0);
+    }
+    int lowest = Integer.MAX_VALUE;
+    for (int i = 0; i < 20_000; i++) {
+      double factor = Math.max(1, (double) l.limit() / capacity);
+      l.onSample((long) (REF * factor), l.limit(), false, 0);
+      if (i >= 5_000) {
+        lowest = Math.min(lowest, l.limit());
+      }
+    }
+    assertThat(lowest).isGreaterThanOrEqualTo(capacity);
+  }
+
   @Test
   void nonPositiveLatency_isIgnored() {
     AdaptiveLimit l = limit(10);
