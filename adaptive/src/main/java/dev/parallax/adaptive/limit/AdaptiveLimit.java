@@ -69,7 +69,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private static final int MIN_MEASURED = 30;
   /* windows over which the capacity (the highest throughput) is remembered */
   private static final int CAPACITY_WINDOWS = 8;
-  /* standard errors added to a window's latency before it may set the no-load latency */
+  /* standard errors added to a pool's mean latency before it may set the no-load latency */
   private static final double Z_REFERENCE = 2;
   /* fewest samples in a pool that may set the no-load latency */
   private static final int MIN_POOLED = 60;
