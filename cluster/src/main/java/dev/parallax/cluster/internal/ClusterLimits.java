@@ -2,6 +2,7 @@ package dev.parallax.cluster.internal;
 
 import dev.parallax.core.tool.Tool;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record ClusterLimits(
     resources = Map.copyOf(resources);
     lanes = Map.copyOf(lanes);
     toolLanes = Map.copyOf(toolLanes);
-    capabilityLanes = new TreeMap<>(capabilityLanes);
+    capabilityLanes = Collections.unmodifiableSortedMap(new TreeMap<>(capabilityLanes));
   }
 
   /** Limits of tools only. */
