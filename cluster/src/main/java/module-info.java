@@ -6,6 +6,9 @@ module dev.parallax.cluster {
   requires transitive dev.parallax.core;
   requires transitive com.hazelcast.core;
   requires java.logging;
+  // optional: only dev.parallax.cluster.learning uses it
+  requires static dev.parallax.adaptive;
 
   exports dev.parallax.cluster;
+  exports dev.parallax.cluster.learning;
 }

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.parallax.cluster.internal.Cached;
 import dev.parallax.cluster.internal.ClusterAdmission;
 import dev.parallax.cluster.internal.ClusterCache;
+import dev.parallax.cluster.internal.ClusterLimits;
 import dev.parallax.cluster.internal.ClusterMembers;
 import dev.parallax.cluster.internal.ClusterRunner;
 import dev.parallax.cluster.internal.Names;
@@ -24,9 +25,9 @@ import java.util.logging.Logger;
  * ToolExecutor} on it share the cluster's limits, results and work.
  *
  * <ul>
- *   <li>{@link #admissionControl()}: per-tool limits counted across all members (a tool that is not
- *       concurrency-safe gets 1); a member's permits are its lease and end when it leaves, so a
- *       crash never leaks capacity.
+ *   <li>{@link #admissionControl()}: per-tool, per-lane and per-named-resource limits counted
+ *       across all members (a tool that is not concurrency-safe gets 1); a member's permits are its
+ *       lease and end when it leaves, so a crash never leaks capacity.
  *   <li>{@link #resultCache()}: results of tools that are cacheable and idempotent, shared by the
  *       members with a per-tool TTL and a near cache; an identical call computing on another member
  *       is awaited, not run again.
@@ -54,7 +55,7 @@ public final class ParallaxCluster implements AutoCloseable {
       HazelcastInstance instance,
       boolean owned,
       ToolRegistry tools,
-      Map<String, Integer> limits,
+      ClusterLimits limits,
       Map<String, Duration> ttls,
       Duration defaultTtl) {
     this.instance = instance;
@@ -94,9 +95,12 @@ public final class ParallaxCluster implements AutoCloseable {
   /**
    * Cluster-wide per-tool admission, to pass to {@code ToolExecutor.Builder.admissionControl}. The
    * limits are those given to the builder's {@link ParallaxClusterBuilder#toolLimit toolLimit},
-   * counted across all members; a tool that is not concurrency-safe gets 1; other tools are not
-   * limited here. The executor applies its own per-run limits as well. Asking for a permit is one
-   * round trip to the member that owns the tool's partition.
+   * {@link ParallaxClusterBuilder#laneLimit laneLimit} and {@link
+   * ParallaxClusterBuilder#resourceLimit resourceLimit}: a call starts only when it holds all of
+   * them at once (taken in key order; if one is refused, those taken are given back), counted
+   * across all members; a tool that is not concurrency-safe gets 1; other tools are not limited
+   * here. The executor applies its own per-run limits as well. Asking for a permit is one round
+   * trip to the member that owns the tool's partition.
    */
   public AdmissionControl admissionControl() {
     return admission;
@@ -140,6 +144,16 @@ public final class ParallaxCluster implements AutoCloseable {
   /** Permits of the tool held across the cluster now. */
   public int permitsHeld(String tool) {
     return admission.held(tool);
+  }
+
+  /** Units of the named resource held across the cluster now. */
+  public int resourceHeld(String resource) {
+    return admission.held(ClusterLimits.RESOURCE + resource);
+  }
+
+  /** Slots of the lane held across the cluster now. */
+  public int laneHeld(String lane) {
+    return admission.held(ClusterLimits.LANE + lane);
   }
 
   /** Counters of the shared cache: hits, misses, waits for other members, uncacheable. */

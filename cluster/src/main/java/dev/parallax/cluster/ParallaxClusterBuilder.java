@@ -9,6 +9,7 @@ import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.parallax.cluster.internal.ClusterLimits;
 import dev.parallax.cluster.internal.Names;
 import dev.parallax.core.tool.ToolRegistry;
 import java.time.Duration;
@@ -24,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Configures and starts a member of a Parallax cluster. Defaults: cluster name {@code parallax},
  * port 5701 (the next free one of the 20 from there), joining the members at {@code 127.0.0.1:5701}
  * to {@code 127.0.0.1:5720} over TCP/IP (multicast and auto-detection off), bound to 127.0.0.1,
- * Hazelcast's phone-home off, no CP subsystem, no per-tool limits, a cache TTL of 10 minutes, 64
- * threads for calls sent by other members. Not thread-safe; the built member is.
+ * Hazelcast's phone-home off, no CP subsystem, no per-tool, lane or resource limits, a cache TTL of
+ * 10 minutes, 64 threads for calls sent by other members. Not thread-safe; the built member is.
  */
 public final class ParallaxClusterBuilder {
 
@@ -42,6 +43,10 @@ public final class ParallaxClusterBuilder {
   private final List<String> members = new ArrayList<>();
   private @Nullable ToolRegistry tools;
   private final Map<String, Integer> limits = new LinkedHashMap<>();
+  private final Map<String, Integer> resources = new LinkedHashMap<>();
+  private final Map<String, Integer> lanes = new LinkedHashMap<>();
+  private final Map<String, String> toolLanes = new LinkedHashMap<>();
+  private final Map<String, String> capabilityLanes = new LinkedHashMap<>();
   private final Map<String, Duration> ttls = new LinkedHashMap<>();
   private Duration defaultTtl = DEFAULT_CACHE_TTL;
   private int callThreads = DEFAULT_CALL_THREADS;
@@ -110,6 +115,57 @@ public final class ParallaxClusterBuilder {
       throw new IllegalArgumentException("limit of tool '" + tool + "' must be >= 1, was " + limit);
     }
     limits.put(tool, limit);
+    return this;
+  }
+
+  /**
+   * Capacity of a named resource across the whole cluster: the calls running at once on all members
+   * together hold at most {@code capacity} units of it. A tool declares the units a call holds with
+   * {@code Tools.named(..).resources(Map.of("db", 1))}; a call that needs more than the capacity
+   * fails. Every member should give the same capacities. Resources without a capacity here are not
+   * limited across the cluster.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ParallaxClusterBuilder resourceLimit(String resource, int capacity) {
+    Objects.requireNonNull(resource, "resource");
+    if (capacity < 1) {
+      throw new IllegalArgumentException(
+          "capacity of resource '" + resource + "' must be >= 1, was " + capacity);
+    }
+    resources.put(resource, capacity);
+    return this;
+  }
+
+  /**
+   * Most calls of a lane running at once across the whole cluster. Tools are put in lanes with
+   * {@link #toolLane} and {@link #capabilityLane}. (The cluster keeps a lane's maximum, not the
+   * minimum a {@code SharedScheduler} reserves for it within one JVM.)
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ParallaxClusterBuilder laneLimit(String lane, int max) {
+    Objects.requireNonNull(lane, "lane");
+    if (max < 1) {
+      throw new IllegalArgumentException("limit of lane '" + lane + "' must be >= 1, was " + max);
+    }
+    lanes.put(lane, max);
+    return this;
+  }
+
+  /** Puts a tool's calls in a lane (before {@link #capabilityLane}). */
+  public ParallaxClusterBuilder toolLane(String tool, String lane) {
+    toolLanes.put(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(lane, "lane"));
+    return this;
+  }
+
+  /**
+   * Puts the calls of every tool with this capability in a lane, unless {@link #toolLane} places
+   * the tool; a tool with several such capabilities goes by the first in alphabetical order.
+   */
+  public ParallaxClusterBuilder capabilityLane(String capability, String lane) {
+    capabilityLanes.put(
+        Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(lane, "lane"));
     return this;
   }
 
@@ -191,12 +247,13 @@ public final class ParallaxClusterBuilder {
     if (tools == null) {
       throw new IllegalStateException("tools(...) is required: every member runs the same tools");
     }
+    ClusterLimits all = new ClusterLimits(limits, resources, lanes, toolLanes, capabilityLanes);
     if (instance != null) {
-      return new ParallaxCluster(instance, false, tools, limits, ttls, defaultTtl);
+      return new ParallaxCluster(instance, false, tools, all, ttls, defaultTtl);
     }
     HazelcastInstance started = Hazelcast.newHazelcastInstance(config());
     try {
-      return new ParallaxCluster(started, true, tools, limits, ttls, defaultTtl);
+      return new ParallaxCluster(started, true, tools, all, ttls, defaultTtl);
     } catch (RuntimeException | Error e) {
       started.shutdown();
       throw e;

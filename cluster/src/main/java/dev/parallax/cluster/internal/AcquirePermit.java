@@ -5,9 +5,10 @@ import java.io.Serial;
 import java.util.Map;
 
 /**
- * Takes one permit of a tool for a member if fewer than {@code limit} are held across the cluster.
- * Runs atomically on the partition that owns the tool's key (and again on its backup), so two
- * members can never both take the last permit. Internal; may change at any time.
+ * Takes permits of a key (a tool, {@code lane:NAME} or {@code resource:NAME}) for a member if the
+ * total held across the cluster stays within {@code limit}. Runs atomically on the partition that
+ * owns the tool's key (and again on its backup), so two members can never both take the last
+ * permit. Internal; may change at any time.
  */
 public final class AcquirePermit implements EntryProcessor<String, Permits, Boolean> {
 
@@ -15,6 +16,7 @@ public final class AcquirePermit implements EntryProcessor<String, Permits, Bool
 
   private final String member;
   private final int limit;
+  private final int units;
 
   /**
    * Takes a permit.
@@ -23,17 +25,29 @@ public final class AcquirePermit implements EntryProcessor<String, Permits, Bool
    * @param limit the tool's cluster-wide limit
    */
   public AcquirePermit(String member, int limit) {
+    this(member, limit, 1);
+  }
+
+  /**
+   * Takes {@code units} permits (of a named resource), all or none.
+   *
+   * @param member the UUID of the member taking them
+   * @param limit the cluster-wide limit of the key
+   * @param units how many
+   */
+  public AcquirePermit(String member, int limit, int units) {
     this.member = member;
     this.limit = limit;
+    this.units = units;
   }
 
   @Override
   public Boolean process(Map.Entry<String, Permits> entry) {
     Permits permits = entry.getValue() == null ? Permits.none() : entry.getValue();
-    if (permits.total() >= limit) {
+    if (permits.total() + units > limit) {
       return false;
     }
-    entry.setValue(permits.plus(member, 1));
+    entry.setValue(permits.plus(member, units));
     return true;
   }
 }

@@ -7,12 +7,14 @@ import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
-import dev.parallax.core.tool.Tool;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -25,6 +27,9 @@ import java.util.logging.Logger;
  * it back subtracts one. Entry processors are applied to the synchronous backup too, so a partition
  * owner's death loses no count. A member's permits are its lease: when it leaves the cluster every
  * survivor runs ReleaseMember(uuid) over all entries (idempotent), so a crash never leaks capacity.
+ *
+ * Permits are given back asynchronously (the run does not wait for the round trip), so a count may
+ * stay high for a moment after a call ended: never low, so the limit still holds.
  *
  * A refused run waits for capacity: an entry listener (with values) sees every update of the permits
  * map; when a tool's total drops, the tool's release generation here goes up and the runs on this
@@ -41,34 +46,26 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
   private final IMap<String, Permits> permits;
   private final String member;
-  private final Map<String, Integer> limits;
+  private final ClusterLimits limits;
   private final Map<String, Set<RunAdmission>> waiting = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final UUID listener;
   private final AtomicLong callbackFailures = new AtomicLong();
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
   /**
    * Admission over the given map.
    *
    * @param permits the permits map
    * @param member this member's UUID
-   * @param limits cluster-wide limits by tool name
+   * @param limits cluster-wide limits of tools, lanes and named resources
    */
-  public ClusterAdmission(IMap<String, Permits> permits, UUID member, Map<String, Integer> limits) {
+  public ClusterAdmission(IMap<String, Permits> permits, UUID member, ClusterLimits limits) {
     this.permits = Objects.requireNonNull(permits, "permits");
     this.member = member.toString();
-    this.limits = Map.copyOf(limits);
+    this.limits = Objects.requireNonNull(limits, "limits");
     this.listener =
         permits.addEntryListener((EntryUpdatedListener<String, Permits>) this::updated, true);
-  }
-
-  /** The cluster-wide limit of a tool, {@link Integer#MAX_VALUE} if none. */
-  int limitOf(Tool<?, ?> tool) {
-    Integer limit = limits.get(tool.name());
-    if (limit != null) {
-      return limit;
-    }
-    return tool.spec().concurrencySafe() ? Integer.MAX_VALUE : 1;
   }
 
   @Override
@@ -76,9 +73,19 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     return new RunAdmission(runId, capacityAvailable);
   }
 
-  /** Permits of a tool held across the cluster now (a round trip). */
-  public int held(String tool) {
-    Permits p = permits.get(tool);
+  /**
+   * Permits of a key held across the cluster now (a round trip): a tool's name, {@code lane:NAME}
+   * or {@code resource:NAME}.
+   */
+  public int held(String key) {
+    for (CompletableFuture<?> release : List.copyOf(pending)) {
+      try {
+        release.join(); // this member's own releases first: a count it reads includes them
+      } catch (RuntimeException e) {
+        // logged where it failed
+      }
+    }
+    Permits p = permits.get(key);
     return p == null ? 0 : p.total();
   }
 
@@ -154,10 +161,10 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     final String runId;
     final Runnable capacityAvailable;
 
-    /** Permits this run holds, by tool; only its events touch it. */
+    /** Permits this run holds, by key; only its events touch it. */
     private final Map<String, Integer> held = new HashMap<>();
 
-    /** The release generation at which a tool was last refused, by tool; only its events. */
+    /** The release generation at which a key was last refused, by key; only its events. */
     private final Map<String, Long> refusedAt = new HashMap<>();
 
     RunAdmission(String runId, Runnable capacityAvailable) {
@@ -167,50 +174,59 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public boolean tryAcquire(PendingCall call) {
-      Tool<?, ?> tool = call.tool();
-      int limit = limitOf(tool);
-      if (limit == Integer.MAX_VALUE) {
+      List<ClusterLimits.Demand> demands = limits.demands(call.tool());
+      if (demands.isEmpty()) {
         return true;
       }
-      String name = tool.name();
-      AtomicLong generation = generation(name);
-      long before = generation.get();
-      Long refused = refusedAt.get(name);
-      if (refused != null && refused == before) {
-        return false; // refused since the last release: no round trip
+      for (ClusterLimits.Demand d : demands) {
+        Long refused = refusedAt.get(d.key());
+        if (refused != null && refused == generation(d.key()).get()) {
+          return false; // refused since the last release: no round trip
+        }
       }
-      // wait before asking: a release between a refusal and the registration is not missed
-      waiting.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet()).add(this);
-      boolean granted;
-      try {
-        granted = permits.executeOnKey(name, new AcquirePermit(member, limit));
-      } catch (RuntimeException e) {
-        throw new IllegalStateException(
-            "cluster admission could not ask for a permit of tool '" + name + "': " + e, e);
+      List<ClusterLimits.Demand> taken = new ArrayList<>(demands.size());
+      for (ClusterLimits.Demand d : demands) { // in key order, all or none
+        long before = generation(d.key()).get();
+        // wait before asking: a release between a refusal and the registration is not missed
+        waiting.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
+        boolean granted;
+        try {
+          granted = permits.executeOnKey(d.key(), new AcquirePermit(member, d.limit(), d.units()));
+        } catch (RuntimeException e) {
+          taken.forEach(t -> give(t.key(), t.units()));
+          throw new IllegalStateException(
+              "cluster admission could not ask for a permit of '" + d.key() + "': " + e, e);
+        }
+        if (!granted) {
+          refusedAt.put(d.key(), before);
+          taken.forEach(t -> give(t.key(), t.units())); // none: give back what this call took
+          return false;
+        }
+        taken.add(d);
       }
-      if (granted) {
-        held.merge(name, 1, Integer::sum);
-        refusedAt.remove(name);
-      } else {
-        refusedAt.put(name, before);
+      for (ClusterLimits.Demand d : taken) {
+        held.merge(d.key(), d.units(), Integer::sum);
+        refusedAt.remove(d.key());
       }
-      return granted;
+      return true;
     }
 
     @Override
     public void release(PendingCall call, AttemptSample sample) {
-      String name = sample.tool();
-      Integer n = held.get(name);
-      if (n == null) {
-        return; // unlimited tool: nothing was taken
+      for (ClusterLimits.Demand d : limits.demands(call.tool())) {
+        Integer n = held.get(d.key());
+        if (n == null) {
+          continue; // not taken
+        }
+        int left = n - d.units();
+        if (left <= 0) {
+          held.remove(d.key());
+        } else {
+          held.put(d.key(), left);
+        }
+        refusedAt.remove(d.key()); // the engine offers a refused call of this key now
+        give(d.key(), Math.min(n, d.units()));
       }
-      if (n == 1) {
-        held.remove(name);
-      } else {
-        held.put(name, n - 1);
-      }
-      refusedAt.remove(name); // the engine offers a refused call of this tool now
-      give(name, 1);
     }
 
     @Override
@@ -223,9 +239,23 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     }
   }
 
+  /**
+   * Gives permits back without waiting for the answer: the run's events are serialized, and a
+   * release that waited a round trip would halve how many calls a run can admit per second. The
+   * entry listener tells every member when it has landed.
+   */
   private void give(String tool, int count) {
     try {
-      permits.executeOnKey(tool, new ReleasePermit(member, count));
+      CompletableFuture<Void> release =
+          permits.submitToKey(tool, new ReleasePermit(member, count)).toCompletableFuture();
+      pending.add(release);
+      release.whenComplete(
+          (v, e) -> {
+            pending.remove(release);
+            if (e != null) {
+              LOG.log(Level.FINE, "permit of " + tool + " not given back; the lease ends it", e);
+            }
+          });
     } catch (RuntimeException e) {
       // the member is leaving: its lease ends with it and survivors drop its permits
       LOG.log(Level.FINE, "permit of " + tool + " not given back; the lease ends it", e);

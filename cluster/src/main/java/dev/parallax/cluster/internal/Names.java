@@ -17,6 +17,15 @@ public final class Names {
   /** The executor that runs calls sent by other members. */
   public static final String CALLS = "parallax.calls";
 
+  /** Execution records of every member, for shared learning (a reliable topic). */
+  public static final String RECORDS = "parallax.records";
+
+  /** The newest published model, under {@link #MODEL_KEY}. */
+  public static final String MODELS = "parallax.models";
+
+  /** The key of the newest model in {@link #MODELS}. */
+  public static final String MODEL_KEY = "latest";
+
   /** The key of the member's tool registry in Hazelcast's user context. */
   public static final String TOOLS = "parallax.tools";
 }

@@ -82,7 +82,14 @@ class BenchCommandTest {
     JsonNode workloads = report.path("workloads");
     assertThat(fieldNames(workloads))
         .containsExactly(
-            "overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant");
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "learning",
+            "multitenant",
+            "cluster");
     Map<String, List<String>> policies =
         Map.of(
             "overhead", List.of("virtual_threads", "parallax", "parallax_telemetry"),
@@ -281,7 +288,8 @@ class BenchCommandTest {
   @Test
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
-    assertThat(all.err()).contains("[6/7] learning done in", "[7/7] multitenant done in");
+    assertThat(all.err())
+        .contains("[6/8] learning done in", "[7/8] multitenant done in", "[8/8] cluster done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 

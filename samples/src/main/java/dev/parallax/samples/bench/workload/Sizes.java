@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param learningRecords records streamed to the predictors in {@code learning}
  * @param learningBlock records between two retrainings (one point of the error curve)
  * @param learningHeldOut held-out records the final errors are measured on
+ * @param cluster how {@code cluster} measures
  */
 public record Sizes(
     Overhead overhead,
@@ -43,11 +44,13 @@ public record Sizes(
     int flakyCallsPerTurn,
     int learningRecords,
     int learningBlock,
-    int learningHeldOut) {
+    int learningHeldOut,
+    Cluster cluster) {
 
   /** Checks that every size is usable. */
   public Sizes {
     Objects.requireNonNull(overhead, "overhead");
+    Objects.requireNonNull(cluster, "cluster");
     positive("seedRounds", seedRounds);
     positive("fastRounds", fastRounds);
     positive("trainingGraphs", trainingGraphs);
@@ -97,7 +100,8 @@ public record Sizes(
         8,
         4000,
         250,
-        1000);
+        1000,
+        new Cluster(300, 3, 600));
   }
 
   /** Sizes for a smoke test: seconds, not minutes. */
@@ -119,7 +123,8 @@ public record Sizes(
         4,
         600,
         200,
-        200);
+        200,
+        new Cluster(60, 1, 120));
   }
 
   /** The same sizes with another number of test graphs. */
@@ -141,7 +146,8 @@ public record Sizes(
         flakyCallsPerTurn,
         learningRecords,
         learningBlock,
-        learningHeldOut);
+        learningHeldOut,
+        cluster);
   }
 
   /**
@@ -188,6 +194,25 @@ public record Sizes(
     /** Fan-outs of {@code calls} calls timed together as one sample: at least one. */
     public int fanOutsPerSample(int calls) {
       return Math.max(1, (callsPerSample + calls - 1) / calls);
+    }
+  }
+
+  /**
+   * How {@code cluster} measures.
+   *
+   * @param calls calls of each measured batch
+   * @param repeats measured batches of each cluster size, the sizes interleaved
+   * @param killCalls calls of the batch during which a member is killed
+   */
+  public record Cluster(int calls, int repeats, int killCalls) {
+
+    /** Checks the sizes. */
+    public Cluster {
+      positive("cluster calls", calls);
+      positive("cluster repeats", repeats);
+      if (killCalls < 3) {
+        throw new IllegalArgumentException("cluster kill calls must be >= 3, was " + killCalls);
+      }
     }
   }
 
