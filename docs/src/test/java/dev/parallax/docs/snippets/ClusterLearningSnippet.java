@@ -19,7 +19,7 @@ import java.util.Map;
 public class ClusterLearningSnippet extends Fixtures {
 
   RunResult run() {
-    // README-draft:begin (the lead makes this README:begin when the README shows it)
+    // README:begin
     Tool<String, String> sql =
         Tools.named("sql")
             .resources(Map.of("db", 1)) // each call holds one unit of db while it runs
@@ -42,7 +42,7 @@ public class ClusterLearningSnippet extends Fixtures {
                 .recordSink(learning) // this member's records go to the trainer
                 .build()) {
       RunResult run = executor.executeParallel(List.of(ToolCall.of("q1", sql, "orders today")));
-      // README-draft:end
+      // README:end
       return run;
     }
   }
