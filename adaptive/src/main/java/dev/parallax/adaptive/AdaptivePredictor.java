@@ -314,7 +314,7 @@ public final class AdaptivePredictor
       if (latencyChoice != null) {
         double p =
             current.predictLogLatency(
-                latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
+                tool, latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
         if (Double.isFinite(p)) {
           logLatency = p;
           logUpper = p + current.upperLogOffset();
