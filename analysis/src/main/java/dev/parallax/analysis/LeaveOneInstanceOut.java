@@ -129,13 +129,17 @@ public final class LeaveOneInstanceOut {
       TracedWorkflow input = inputs.get(i);
       String name = Path.of(input.file()).getFileName().toString();
       progress(done, total, application + ": training without " + name);
-      List<SimulatedCall> training = new ArrayList<>();
+      List<List<SimulatedCall>> training = new ArrayList<>();
       for (int j = 0; j < tasks.size(); j++) {
         if (j != i) {
-          training.addAll(tasks.get(j));
+          training.add(tasks.get(j));
         }
       }
-      LatencyModel.Trained model = LatencyModel.train(training, tasks.get(i), seed, latencyModel);
+      if (!Boolean.getBoolean("m3.grouped")) {
+        training = List.of(training.stream().flatMap(List::stream).toList());
+      }
+      LatencyModel.Trained model =
+          LatencyModel.trainGrouped(training, tasks.get(i), seed, latencyModel);
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});
