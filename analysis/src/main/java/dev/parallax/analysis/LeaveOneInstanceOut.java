@@ -129,17 +129,13 @@ public final class LeaveOneInstanceOut {
       TracedWorkflow input = inputs.get(i);
       String name = Path.of(input.file()).getFileName().toString();
       progress(done, total, application + ": training without " + name);
-      List<List<SimulatedCall>> training = new ArrayList<>();
+      List<SimulatedCall> training = new ArrayList<>();
       for (int j = 0; j < tasks.size(); j++) {
         if (j != i) {
-          training.add(tasks.get(j));
+          training.addAll(tasks.get(j));
         }
       }
-      if (!Boolean.getBoolean("m3.grouped")) {
-        training = List.of(training.stream().flatMap(List::stream).toList());
-      }
-      LatencyModel.Trained model =
-          LatencyModel.trainGrouped(training, tasks.get(i), seed, latencyModel);
+      LatencyModel.Trained model = LatencyModel.train(training, tasks.get(i), seed, latencyModel);
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});

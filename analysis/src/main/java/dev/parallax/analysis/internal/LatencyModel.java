@@ -42,9 +42,6 @@ public final class LatencyModel {
 
   private static final double MIN_SECONDS = 1e-6;
 
-  /** Share of the training tasks the predictor holds out to choose and gate its models. */
-  static final double HELD_OUT = Double.parseDouble(System.getProperty("m3.heldout", "0.5"));
-
   private LatencyModel() {}
 
   /**
@@ -83,22 +80,6 @@ public final class LatencyModel {
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
-    return trainGrouped(List.of(training), scored, seed, type);
-  }
-
-  /**
-   * Learns from the tasks of {@code instances} and scores on {@code scored}: the tasks of each
-   * instance are shuffled among themselves and the instances follow one another, so the predictor's
-   * held-out newest share (which chooses and gates its models) is made of whole instances, as far
-   * as sizes allow, like the evaluation itself.
-   */
-  public static Trained trainGrouped(
-      List<List<SimulatedCall>> instances,
-      List<SimulatedCall> scored,
-      long seed,
-      @Nullable LatencyModelType type) {
-    List<SimulatedCall> training = new ArrayList<>();
-    instances.forEach(training::addAll);
     double priorLog = meanLog(training);
     AdaptivePredictor.Builder builder =
         AdaptivePredictor.builder()
@@ -108,7 +89,6 @@ public final class LatencyModel {
             .windowAge(Duration.ofDays(365L * 1000))
             .maxLatency(Duration.ofDays(365))
             .minTrainingRows(MIN_TRAINING_TASKS)
-            .heldOutFraction(HELD_OUT)
             .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
             .baselineAlpha(1.0 / Math.max(1, training.size()))
             .seed(seed);
@@ -116,13 +96,8 @@ public final class LatencyModel {
       builder.latencyModel(type);
     }
     AdaptivePredictor predictor = builder.build();
-    List<SimulatedCall> shuffled = new ArrayList<>(training.size());
-    Random random = new Random(seed);
-    for (List<SimulatedCall> instance : instances) {
-      List<SimulatedCall> tasks = new ArrayList<>(instance);
-      Collections.shuffle(tasks, random);
-      shuffled.addAll(tasks);
-    }
+    List<SimulatedCall> shuffled = new ArrayList<>(training);
+    Collections.shuffle(shuffled, new Random(seed));
     HexFormat hex = HexFormat.of();
     for (int i = 0; i < shuffled.size(); i++) {
       predictor.accept(record(shuffled.get(i), i, hex));
