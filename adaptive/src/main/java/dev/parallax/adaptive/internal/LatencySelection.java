@@ -115,6 +115,9 @@ final class LatencySelection {
     // quarter, and standardising a constant gives NaN, which Tribuo refuses
     TransformationMap recentScaling = ModelTraining.scaling(recent);
     for (LatencyModelType type : settings.latencyModels()) {
+      if (type == LatencyModelType.NEAREST_NEIGHBOURS) {
+        continue; // per tool, below
+      }
       String key = type.name().toLowerCase(Locale.ROOT);
       candidates.put(key, fit(train, false, type, scaling, settings, when));
       candidates.put(key + TrainedModels.RESIDUAL, fit(train, true, type, scaling, settings, when));
@@ -127,7 +130,8 @@ final class LatencySelection {
       trainByTool.computeIfAbsent(r.tool(), t -> new ArrayList<>()).add(r);
     }
     Map<String, Map<String, KnnIndex>> knn = new LinkedHashMap<>(); // by key, by tool
-    for (int k : NEIGHBOURS) {
+    boolean nearest = settings.latencyModels().contains(LatencyModelType.NEAREST_NEIGHBOURS);
+    for (int k : nearest ? NEIGHBOURS : new int[0]) {
       Map<String, KnnIndex> byToolIndex = new HashMap<>();
       trainByTool.forEach(
           (tool, rows) -> {
@@ -332,6 +336,8 @@ final class LatencySelection {
           case RANDOM_FOREST ->
               new RandomForestTrainer<>(
                   cart(0.5f, settings.seed()), new AveragingCombiner(), 10, settings.seed());
+          case NEAREST_NEIGHBOURS ->
+              throw new IllegalArgumentException("k nearest neighbours is not a Tribuo trainer");
         };
     return new TransformTrainer<>(inner, scaling, false).train(data);
   }
