@@ -17,6 +17,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.common.tree.RandomForestTrainer;
+import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -338,8 +339,69 @@ final class LatencySelection {
                   cart(0.5f, settings.seed()), new AveragingCombiner(), 10, settings.seed());
           case NEAREST_NEIGHBOURS ->
               throw new IllegalArgumentException("k nearest neighbours is not a Tribuo trainer");
+          case GRADIENT_BOOSTING -> null;
         };
+    if (inner == null) {
+      return boosted(data, scaling, settings.seed());
+    }
     return new TransformTrainer<>(inner, scaling, false).train(data);
+  }
+
+  /** Stages of {@link LatencyModelType#GRADIENT_BOOSTING}. */
+  private static final int BOOSTING_STAGES = 10;
+
+  /** Learning rate of every stage after the first. */
+  private static final double BOOSTING_RATE = 0.5;
+
+  /*
+   * Gradient boosting with squared loss: F_0 = tree fitted to y, F_m = F_(m-1) + rate·tree fitted
+   * to y − F_(m-1). Tribuo's ensembles average their members, so member m is fitted to M times its
+   * contribution (a CART with squared error is equivariant to scaling its target) and the average
+   * of the M members is the sum of the contributions.
+   */
+  private static Model<Regressor> boosted(
+      MutableDataset<Regressor> data, TransformationMap scaling, long seed) {
+    int n = data.size();
+    double[] y = new double[n];
+    double[] fitted = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = data.getExample(i).getOutput().getValues()[0];
+    }
+    RegressionFactory rf = new RegressionFactory();
+    List<Model<Regressor>> members = new ArrayList<>(BOOSTING_STAGES);
+    for (int m = 0; m < BOOSTING_STAGES; m++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("training interrupted (the predictor is closing)");
+      }
+      double rate = m == 0 ? 1 : BOOSTING_RATE;
+      MutableDataset<Regressor> stage = new MutableDataset<>(data.getProvenance(), rf);
+      for (int i = 0; i < n; i++) {
+        var e = data.getExample(i);
+        String[] names = new String[e.size()];
+        double[] values = new double[e.size()];
+        int j = 0;
+        for (var f : e) {
+          names[j] = f.getName();
+          values[j++] = f.getValue();
+        }
+        double target = BOOSTING_STAGES * rate * (y[i] - fitted[i]);
+        stage.add(
+            new ArrayExample<>(new Regressor(TrainedModels.LOG_LATENCY, target), names, values));
+      }
+      Model<Regressor> member =
+          new TransformTrainer<>(
+                  new CARTRegressionTrainer(4, 20f, 0f, 1f, new MeanSquaredError(), seed + m),
+                  scaling,
+                  false)
+              .train(stage);
+      members.add(member);
+      for (int i = 0; i < n; i++) {
+        fitted[i] +=
+            member.predict(data.getExample(i)).getOutput().getValues()[0] / BOOSTING_STAGES;
+      }
+    }
+    return WeightedEnsembleModel.createEnsembleFromExistingModels(
+        "gradient-boosted-cart", members, new AveragingCombiner());
   }
 
   /** Depth 8, at least 20 rows per leaf. */
