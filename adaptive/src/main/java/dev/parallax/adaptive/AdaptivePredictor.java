@@ -49,17 +49,18 @@ import org.jspecify.annotations.Nullable;
  * #report()}).
  *
  * <p><b>Models and the gate.</b> Each latency candidate ({@link Builder#latencyModels}, by default
- * linear SGD and a CART tree) is trained on the log latency and on its deviation from the tool's
- * moving average, and may be shrunk halfway toward that average. Each tool's held-out calls are
- * split alternately into a validation half and a test half. The candidate with the lowest mean
- * absolute error of log latency on the tool's validation half is chosen; it answers for the tool
- * only if, on the tool's test half (which played no part in the choice), there are at least {@link
- * Builder#gate gateMinRows} rows (default 30), the 95% paired bootstrap interval of its error over
- * the moving average's lies wholly below {@code 1 - margin} (default 0.02), and the same interval
- * against the tool's mean over the training rows lies wholly below 1. Otherwise the moving average
- * answers for the tool. The success classifier answers only if the interval of its Brier score over
- * the baseline's, on all held-out calls, lies below {@code 1 - margin}. Every training decides
- * again; {@link ModelReport#latencyByTool()} says what was chosen and why.
+ * linear SGD, a CART tree and k nearest neighbours over the tool's own past calls) is trained on
+ * the log latency (the Tribuo ones also on its deviation from the tool's moving average), and may
+ * be shrunk halfway toward that average. Each tool's held-out calls are split alternately into a
+ * validation half and a test half. The candidate with the lowest mean absolute error of log latency
+ * on the tool's validation half is chosen; it answers for the tool only if, on the tool's test half
+ * (which played no part in the choice), there are at least {@link Builder#gate gateMinRows} rows
+ * (default 30), the 95% paired bootstrap interval of its error over the moving average's lies
+ * wholly below {@code 1 - margin} (default 0.02), and the same interval against the tool's mean
+ * over the training rows lies wholly below 1. Otherwise the moving average answers for the tool.
+ * The success classifier answers only if the interval of its Brier score over the baseline's, on
+ * all held-out calls, lies below {@code 1 - margin}. Every training decides again; {@link
+ * ModelReport#latencyByTool()} says what was chosen and why.
  *
  * <p>Which source answers ({@link Prediction#source()}): {@value #MODEL} where a used model knows
  * the tool, else {@value #BASELINE} where the tool has been seen, else {@value #PRIOR}. When
@@ -314,7 +315,7 @@ public final class AdaptivePredictor
       if (latencyChoice != null) {
         double p =
             current.predictLogLatency(
-                latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
+                tool, latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
         if (Double.isFinite(p)) {
           logLatency = p;
           logUpper = p + current.upperLogOffset();
@@ -487,7 +488,10 @@ public final class AdaptivePredictor
     private int epochs = 10;
     private long seed = 42;
     private List<LatencyModelType> types =
-        List.of(LatencyModelType.LINEAR_SGD, LatencyModelType.CART);
+        List.of(
+            LatencyModelType.LINEAR_SGD,
+            LatencyModelType.CART,
+            LatencyModelType.NEAREST_NEIGHBOURS);
     private int gateMinRows = 30;
     private double gateMargin = 0.02;
     private Duration maxLatency = Duration.ofHours(1);
@@ -605,8 +609,8 @@ public final class AdaptivePredictor
     }
 
     /**
-     * The latency candidates (default linear SGD and CART); each is trained at every retrain, and
-     * each tool uses the best on its held-out calls if it passes the gate.
+     * The latency candidates (default linear SGD, CART and k nearest neighbours); each is trained
+     * at every retrain, and each tool uses the best on its held-out calls if it passes the gate.
      *
      * @throws IllegalArgumentException if none is given
      */

@@ -1,8 +1,7 @@
 package dev.parallax.adaptive;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * How a prediction's error compares with a reference's on the same rows, with its confidence
@@ -13,12 +12,14 @@ import java.util.SplittableRandom;
  *
  * <p>The interval comes from {@link #bootstrap}: rows are resampled with replacement, each row
  * keeping its pair of errors (model and reference on the same call), {@value #RESAMPLES} times; the
- * 2.5th and 97.5th percentiles of the resampled ratios are the bounds. {@link #none()} (no rows)
- * has every figure {@code NaN} and {@code rows} 0.
+ * 2.5th and 97.5th percentiles of the resampled ratios (interpolated between order statistics) are
+ * the bounds. It is the one-stratum case of {@link PairedBootstrap}, which the analysis module uses
+ * for its stratified intervals. {@link #none()} (no rows) has every figure {@code NaN} and {@code
+ * rows} 0.
  *
  * @param ratio model error over reference error on all rows ({@code NaN} if undefined)
- * @param low lower bound of the 95% interval of the ratio
- * @param high upper bound of the 95% interval of the ratio
+ * @param low lower bound of the interval of the ratio (95% unless built with another level)
+ * @param high upper bound of the interval of the ratio (95% unless built with another level)
  * @param rows rows compared
  */
 public record Gain(double ratio, double low, double high, int rows) {
@@ -46,31 +47,25 @@ public record Gain(double ratio, double low, double high, int rows) {
    * @throws IllegalArgumentException if the arrays differ in length
    */
   public static Gain bootstrap(double[] modelErrors, double[] referenceErrors, long seed) {
-    int n = modelErrors.length;
-    if (referenceErrors.length != n) {
-      throw new IllegalArgumentException(
-          "paired errors differ in length: " + n + " vs " + referenceErrors.length);
-    }
-    if (n == 0) {
+    return bootstrap(modelErrors, referenceErrors, RESAMPLES, PairedBootstrap.DEFAULT_LEVEL, seed);
+  }
+
+  /**
+   * The ratio of the mean model error to the mean reference error, with its paired bootstrap
+   * interval at {@code level} from {@code resamples} draws ({@link PairedBootstrap}, one stratum).
+   * Deterministic for a given seed.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length, {@code resamples} is below 1
+   *     or {@code level} is not in (0, 1)
+   */
+  public static Gain bootstrap(
+      double[] modelErrors, double[] referenceErrors, int resamples, double level, long seed) {
+    PairedBootstrap.Stratum rows = new PairedBootstrap.Stratum(modelErrors, referenceErrors);
+    if (rows.rows() == 0) {
       return none();
     }
-    double ratio = sum(modelErrors) / sum(referenceErrors);
-    SplittableRandom random = new SplittableRandom(seed);
-    double[] ratios = new double[RESAMPLES];
-    for (int b = 0; b < RESAMPLES; b++) {
-      double m = 0;
-      double r = 0;
-      for (int i = 0; i < n; i++) {
-        int k = random.nextInt(n);
-        m += modelErrors[k];
-        r += referenceErrors[k];
-      }
-      ratios[b] = r > 0 ? m / r : m > 0 ? Double.POSITIVE_INFINITY : 1;
-    }
-    Arrays.sort(ratios);
-    double low = ratios[(int) Math.floor(0.025 * (RESAMPLES - 1))];
-    double high = ratios[(int) Math.ceil(0.975 * (RESAMPLES - 1))];
-    return new Gain(ratio, low, high, n);
+    double[] interval = PairedBootstrap.interval(List.of(List.of(rows)), resamples, level, seed);
+    return new Gain(rows.ratio(), interval[0], interval[1], rows.rows());
   }
 
   /**
@@ -93,13 +88,5 @@ public record Gain(double ratio, double low, double high, int rows) {
       return "n/a (0 rows)";
     }
     return String.format(Locale.ROOT, "%.3f [%.3f, %.3f], %d rows", ratio, low, high, rows);
-  }
-
-  private static double sum(double[] values) {
-    double s = 0;
-    for (double v : values) {
-      s += v;
-    }
-    return s;
   }
 }

@@ -57,6 +57,37 @@ class ModelFilesTest {
   }
 
   @Test
+  void saveThenLoad_nearestNeighbours_predictsTheSame() throws IOException {
+    AdaptivePredictor original = trained(LatencyModelType.NEAREST_NEIGHBOURS);
+    assertThat(original.report().latencyByTool().get("fetch").model()).startsWith("knn");
+    assertThat(original.report().latencyByTool().get("fetch").used()).isTrue();
+    original.save(dir);
+    AdaptivePredictor loaded = AdaptivePredictor.builder().build();
+    loaded.load(dir);
+    assertThat(loaded.report()).isEqualTo(original.report());
+    Workloads.failureDependsOnSize(600, 8, 0).forEach(loaded);
+    Workloads.latencyDependsOnSize(600, 9, 600).forEach(loaded);
+    Prediction a = original.predict(CALL);
+    assertThat(loaded.predict(CALL)).isEqualTo(a);
+    assertThat(a.source()).contains(AdaptivePredictor.MODEL);
+  }
+
+  @Test
+  void saveThenLoad_gradientBoosting_predictsTheSame() throws IOException {
+    AdaptivePredictor original = trained(LatencyModelType.GRADIENT_BOOSTING);
+    assertThat(original.report().latencyByTool().get("fetch").used()).isTrue();
+    original.save(dir);
+    AdaptivePredictor loaded = AdaptivePredictor.builder().build();
+    loaded.load(dir);
+    assertThat(loaded.report()).isEqualTo(original.report());
+    Workloads.failureDependsOnSize(600, 8, 0).forEach(loaded);
+    Workloads.latencyDependsOnSize(600, 9, 600).forEach(loaded);
+    Prediction a = original.predict(CALL);
+    assertThat(loaded.predict(CALL)).isEqualTo(a);
+    assertThat(a.source()).contains(AdaptivePredictor.MODEL);
+  }
+
+  @Test
   void savedFiles_keepTribuoProvenance() {
     trained().save(dir);
     var models = dev.parallax.adaptive.internal.ModelFiles.load(dir);

@@ -111,6 +111,31 @@ class ModelQualityTest {
         .isBetween(java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(600));
   }
 
+  @Test
+  void gradientBoosting_learnsANonlinearShapeOutsideTheLinearClass() {
+    // latency is a bump in size (slow between 3 and 6) plus a saturating curve: no line fits it
+    java.util.Random random = new java.util.Random(32);
+    java.util.List<ExecutionRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      double size = random.nextDouble() * 10;
+      double seconds =
+          0.02
+              * (size >= 3 && size < 6 ? 5 : 1)
+              * (1 + 4 * (1 - Math.exp(-size / 2)))
+              * Math.exp(0.1 * random.nextGaussian());
+      records.add(
+          Records.record(
+              "bump", Records.seconds(seconds), true, java.util.Map.of("size", size), i));
+    }
+    AdaptivePredictor predictor = trainedOn(records, LatencyModelType.GRADIENT_BOOSTING);
+    ModelReport report = predictor.report();
+    System.out.printf(
+        "boosting bump workload: MAE(log) model %.4f, baseline %.4f, choice %s%n",
+        report.latencyMaeModel(), report.latencyMaeBaseline(), report.latencyByTool());
+    assertThat(report.latencyModelUsed()).isTrue();
+    assertThat(report.latencyMaeModel()).isLessThan(0.5 * report.latencyMaeBaseline());
+  }
+
   private static double logSeconds(ExecutionRecord r) {
     return Math.log(r.duration().toNanos() / 1e9);
   }

@@ -1,5 +1,8 @@
 package dev.parallax.adaptive;
 
+import static dev.parallax.adaptive.LatencyModelType.CART;
+import static dev.parallax.adaptive.LatencyModelType.LINEAR_SGD;
+import static dev.parallax.adaptive.LatencyModelType.NEAREST_NEIGHBOURS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +18,7 @@ class ReadmeSnippetTest {
     // --- README snippet start
     AdaptivePredictor predictor =
         AdaptivePredictor.builder()
-            .latencyModels(LatencyModelType.LINEAR_SGD, LatencyModelType.CART) // the default
+            .latencyModels(LINEAR_SGD, CART, NEAREST_NEIGHBOURS) // the default
             .gate(30, 0.02) // the default: 30 test rows, 2% margin, 95% interval
             .retrainEvery(Integer.MAX_VALUE)
             .trainingExecutor(Runnable::run)

@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one prediction costs: {@link AdaptivePredictor#predict(CallFeatures)} with trained Tribuo
- * models that the gate let answer (the default candidates, linear SGD and CART, for latency;
- * logistic regression on success), with a random forest as the only latency candidate, against the
- * same predictor answering from its per-tool moving averages alone. Sampled per call, so the report
- * can give the median (target at most 10 µs).
+ * models that the gate let answer (the default candidates, linear SGD, CART and kNN, for latency;
+ * logistic regression on success), with a random forest, and with k nearest neighbours, as the only
+ * latency candidate, against the same predictor answering from its per-tool moving averages alone.
+ * Sampled per call, so the report can give the median (target at most 10 µs).
  */
 /*
  * The predictors learn from the same 4,000 synthetic records (three tools, latency a step in an
@@ -50,6 +50,7 @@ public class PredictionBenchmark {
 
   private AdaptivePredictor models;
   private AdaptivePredictor forest;
+  private AdaptivePredictor nearest;
   private AdaptivePredictor baseline;
   private List<CallFeatures> calls;
   private int next;
@@ -65,6 +66,12 @@ public class PredictionBenchmark {
     forest =
         AdaptivePredictor.builder()
             .latencyModel(LatencyModelType.RANDOM_FOREST)
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .build();
+    nearest =
+        AdaptivePredictor.builder()
+            .latencyModel(LatencyModelType.NEAREST_NEIGHBOURS)
             .retrainEvery(Integer.MAX_VALUE)
             .trainingExecutor(Runnable::run)
             .build();
@@ -97,10 +104,11 @@ public class PredictionBenchmark {
               .build();
       models.accept(record);
       forest.accept(record);
+      nearest.accept(record);
       baseline.accept(record);
     }
     calls = List.of(features(0), features(1), features(2));
-    for (AdaptivePredictor p : List.of(models, forest)) {
+    for (AdaptivePredictor p : List.of(models, forest, nearest)) {
       p.retrain();
       for (CallFeatures call : calls) {
         if (!p.predict(call).source().equals(AdaptivePredictor.MODEL)) {
@@ -125,6 +133,15 @@ public class PredictionBenchmark {
   @Benchmark
   public Object predictWithForest() {
     return forest.predict(calls.get(next++ % 3));
+  }
+
+  /**
+   * One prediction with k nearest neighbours (an in-memory scan of at most 512 calls of the tool)
+   * for latency.
+   */
+  @Benchmark
+  public Object predictWithNearestNeighbours() {
+    return nearest.predict(calls.get(next++ % 3));
   }
 
   /** One prediction from the moving averages alone. */

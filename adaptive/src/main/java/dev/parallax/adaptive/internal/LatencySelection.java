@@ -17,6 +17,7 @@ import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Trainer;
 import org.tribuo.common.tree.RandomForestTrainer;
+import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
@@ -38,6 +39,11 @@ import org.tribuo.transform.TransformationMap;
  * ("cart-residual"; it follows a level shift as fast as the average does, and learns only the
  * shape), and on the log latency of the newest quarter of the training rows only ("cart-recent"; it
  * follows a change of shape once the new regime fills that quarter). Each can be shrunk toward the moving average: base + s·(model − base), s in {1, 0.5}.
+ * Next to the Tribuo regressions, per tool: k nearest neighbours ("knn5", "knn20", KnnIndex) over
+ * the tool's own training rows, in the space of its call features that vary — the history's
+ * similarity search, kept in memory so that a prediction stays within microseconds. A tool whose
+ * k-nearest-neighbour candidate passes the gate answers from an index rebuilt on all its rows,
+ * held-out ones included (the gate judged the index without them: a conservative estimate).
  *
  * The held-out rows (the newest of the window) of each tool are split alternately, in arrival
  * order, into a validation half and a test half, so both span the same time.
@@ -65,6 +71,12 @@ final class LatencySelection {
   /** Fewest rows in the newest quarter for a recent candidate. */
   private static final int MIN_RECENT_ROWS = 100;
 
+  /** Neighbours of the k-nearest-neighbour candidates ({@code "knn" + k}). */
+  private static final int[] NEIGHBOURS = {5, 20};
+
+  /** Prefix of the key of a k-nearest-neighbour candidate. */
+  static final String KNN = "knn";
+
   /** Shrinkage weights tried per candidate. */
   private static final double[] SHRINKAGE = {1.0, 0.5};
 
@@ -75,6 +87,7 @@ final class LatencySelection {
    *
    * @param models the models some tool uses, by key
    * @param choices the tools that passed the gate and how they are predicted
+   * @param neighbours per tool whose choice is a k-nearest-neighbour candidate, its index
    * @param byTool every tool's choice and gate decision, for the report
    * @param gain the predictor as it now answers against the moving average, on all test rows
    * @param maeModel the predictor's MAE on all test rows
@@ -84,6 +97,7 @@ final class LatencySelection {
   record Result(
       Map<String, Model<Regressor>> models,
       Map<String, TrainedModels.Choice> choices,
+      Map<String, KnnIndex> neighbours,
       Map<String, ToolModelChoice> byTool,
       Gain gain,
       double maeModel,
@@ -102,6 +116,9 @@ final class LatencySelection {
     // quarter, and standardising a constant gives NaN, which Tribuo refuses
     TransformationMap recentScaling = ModelTraining.scaling(recent);
     for (LatencyModelType type : settings.latencyModels()) {
+      if (type == LatencyModelType.NEAREST_NEIGHBOURS) {
+        continue; // per tool, below
+      }
       String key = type.name().toLowerCase(Locale.ROOT);
       candidates.put(key, fit(train, false, type, scaling, settings, when));
       candidates.put(key + TrainedModels.RESIDUAL, fit(train, true, type, scaling, settings, when));
@@ -109,10 +126,39 @@ final class LatencySelection {
         candidates.put(key + RECENT, fit(recent, false, type, recentScaling, settings, when));
       }
     }
+    Map<String, List<Row>> trainByTool = new TreeMap<>();
+    for (Row r : train) {
+      trainByTool.computeIfAbsent(r.tool(), t -> new ArrayList<>()).add(r);
+    }
+    Map<String, Map<String, KnnIndex>> knn = new LinkedHashMap<>(); // by key, by tool
+    boolean nearest = settings.latencyModels().contains(LatencyModelType.NEAREST_NEIGHBOURS);
+    for (int k : nearest ? NEIGHBOURS : new int[0]) {
+      Map<String, KnnIndex> byToolIndex = new HashMap<>();
+      trainByTool.forEach(
+          (tool, rows) -> {
+            KnnIndex index = KnnIndex.build(rows, k);
+            if (index != null) {
+              byToolIndex.put(tool, index);
+            }
+          });
+      if (!byToolIndex.isEmpty()) {
+        knn.put(KNN + k, byToolIndex);
+      }
+    }
     List<String> keys = new ArrayList<>(candidates.keySet());
+    keys.addAll(knn.keySet());
     // predictions[c][i]: candidate c's log latency for held-out row i (NaN: the baseline's)
     double[][] predictions = new double[keys.size()][heldOut.size()];
     for (int c = 0; c < keys.size(); c++) {
+      Map<String, KnnIndex> indexes = knn.get(keys.get(c));
+      if (indexes != null) {
+        for (int i = 0; i < heldOut.size(); i++) {
+          Row r = heldOut.get(i);
+          KnnIndex index = indexes.get(r.tool());
+          predictions[c][i] = index == null ? base(r) : index.predict(r.names(), r.values());
+        }
+        continue;
+      }
       Model<Regressor> model = candidates.get(keys.get(c));
       boolean residual = TrainedModels.isResidual(keys.get(c));
       for (int i = 0; i < heldOut.size(); i++) {
@@ -134,6 +180,7 @@ final class LatencySelection {
 
     Map<String, Model<Regressor>> used = new HashMap<>();
     Map<String, TrainedModels.Choice> choices = new HashMap<>();
+    Map<String, KnnIndex> neighbours = new HashMap<>();
     Map<String, ToolModelChoice> byTool = new TreeMap<>();
     List<Double> modelErrors = new ArrayList<>();
     List<Double> baselineErrors = new ArrayList<>();
@@ -150,6 +197,10 @@ final class LatencySelection {
       double bestS = 1;
       double bestMae = Double.POSITIVE_INFINITY;
       for (int c = 0; c < keys.size(); c++) {
+        Map<String, KnnIndex> indexes = knn.get(keys.get(c));
+        if (indexes != null && !indexes.containsKey(tool)) {
+          continue; // no index for this tool: the candidate is the moving average itself
+        }
         for (double s : SHRINKAGE) {
           double mae = 0;
           for (int i : validation) {
@@ -201,7 +252,16 @@ final class LatencySelection {
         baselineErrors.add(baseline[k]);
       }
       if (pass) {
-        used.put(key, candidates.get(key));
+        Map<String, KnnIndex> indexes = knn.get(key);
+        if (indexes != null) {
+          // chosen and gated on the held-out rows; it answers from all of the tool's rows
+          List<Row> all = new ArrayList<>(trainByTool.get(tool));
+          rows.forEach(i -> all.add(heldOut.get(i)));
+          KnnIndex refit = KnnIndex.build(all, indexes.get(tool).k());
+          neighbours.put(tool, refit != null ? refit : indexes.get(tool));
+        } else {
+          used.put(key, candidates.get(key));
+        }
         choices.put(tool, new TrainedModels.Choice(key, TrainedModels.isResidual(key), bestS));
         for (int i : rows) {
           Row r = heldOut.get(i);
@@ -219,7 +279,7 @@ final class LatencySelection {
                 0,
                 Metrics.quantile(
                     usedResiduals.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
-    return new Result(used, choices, byTool, pooled, mean(m), mean(b), upper);
+    return new Result(used, choices, neighbours, byTool, pooled, mean(m), mean(b), upper);
   }
 
   private static double shrunk(Row r, double prediction, double shrinkage) {
@@ -277,8 +337,71 @@ final class LatencySelection {
           case RANDOM_FOREST ->
               new RandomForestTrainer<>(
                   cart(0.5f, settings.seed()), new AveragingCombiner(), 10, settings.seed());
+          case NEAREST_NEIGHBOURS ->
+              throw new IllegalArgumentException("k nearest neighbours is not a Tribuo trainer");
+          case GRADIENT_BOOSTING -> null;
         };
+    if (inner == null) {
+      return boosted(data, scaling, settings.seed());
+    }
     return new TransformTrainer<>(inner, scaling, false).train(data);
+  }
+
+  /** Stages of {@link LatencyModelType#GRADIENT_BOOSTING}. */
+  private static final int BOOSTING_STAGES = 10;
+
+  /** Learning rate of every stage after the first. */
+  private static final double BOOSTING_RATE = 0.5;
+
+  /*
+   * Gradient boosting with squared loss: F_0 = tree fitted to y, F_m = F_(m-1) + rate·tree fitted
+   * to y − F_(m-1). Tribuo's ensembles average their members, so member m is fitted to M times its
+   * contribution (a CART with squared error is equivariant to scaling its target) and the average
+   * of the M members is the sum of the contributions.
+   */
+  private static Model<Regressor> boosted(
+      MutableDataset<Regressor> data, TransformationMap scaling, long seed) {
+    int n = data.size();
+    double[] y = new double[n];
+    double[] fitted = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = data.getExample(i).getOutput().getValues()[0];
+    }
+    RegressionFactory rf = new RegressionFactory();
+    List<Model<Regressor>> members = new ArrayList<>(BOOSTING_STAGES);
+    for (int m = 0; m < BOOSTING_STAGES; m++) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("training interrupted (the predictor is closing)");
+      }
+      double rate = m == 0 ? 1 : BOOSTING_RATE;
+      MutableDataset<Regressor> stage = new MutableDataset<>(data.getProvenance(), rf);
+      for (int i = 0; i < n; i++) {
+        var e = data.getExample(i);
+        String[] names = new String[e.size()];
+        double[] values = new double[e.size()];
+        int j = 0;
+        for (var f : e) {
+          names[j] = f.getName();
+          values[j++] = f.getValue();
+        }
+        double target = BOOSTING_STAGES * rate * (y[i] - fitted[i]);
+        stage.add(
+            new ArrayExample<>(new Regressor(TrainedModels.LOG_LATENCY, target), names, values));
+      }
+      Model<Regressor> member =
+          new TransformTrainer<>(
+                  new CARTRegressionTrainer(4, 20f, 0f, 1f, new MeanSquaredError(), seed + m),
+                  scaling,
+                  false)
+              .train(stage);
+      members.add(member);
+      for (int i = 0; i < n; i++) {
+        fitted[i] +=
+            member.predict(data.getExample(i)).getOutput().getValues()[0] / BOOSTING_STAGES;
+      }
+    }
+    return WeightedEnsembleModel.createEnsembleFromExistingModels(
+        "gradient-boosted-cart", members, new AveragingCombiner());
   }
 
   /** Depth 8, at least 20 rows per leaf. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -80,7 +81,9 @@ public final class ModelFiles {
 
   /** Writes {@code models} into {@code dir}. */
   public static void save(TrainedModels models, Path dir) {
-    if (models.latencyModels().isEmpty() && models.success() == null) {
+    if (models.latencyModels().isEmpty()
+        && models.neighbours().isEmpty()
+        && models.success() == null) {
       throw new ModelFileException(dir, "nothing to save: " + models.report().note());
     }
     try {
@@ -108,6 +111,18 @@ public final class ModelFiles {
       for (String file : files) {
         Path path = dir.resolve(file);
         p.setProperty(checksumKey(file), Files.exists(path) ? sha256(path) : ABSENT);
+      }
+      int n = 0;
+      for (Map.Entry<String, KnnIndex> e : new TreeMap<>(models.neighbours()).entrySet()) {
+        String prefix = "knn." + n++ + ".";
+        KnnIndex index = e.getValue();
+        p.setProperty(prefix + "tool", e.getKey());
+        p.setProperty(prefix + "k", Integer.toString(index.k()));
+        p.setProperty(prefix + "features", String.join("\n", index.features()));
+        p.setProperty(prefix + "mean", doubles(index.mean()));
+        p.setProperty(prefix + "scale", doubles(index.scale()));
+        p.setProperty(prefix + "points", doubles(index.points()));
+        p.setProperty(prefix + "logLatency", doubles(index.logLatency()));
       }
       p.setProperty("upperLogOffset", Double.toString(models.upperLogOffset()));
       p.setProperty("tools", String.join("\n", new TreeSet<>(models.tools())));
@@ -198,6 +213,7 @@ public final class ModelFiles {
           upper(p),
           tools,
           choices,
+          Map.of(),
           report);
     } catch (RuntimeException e) {
       throw new ModelFileException(metaPath, "malformed model properties: " + e, e);
@@ -223,6 +239,19 @@ public final class ModelFiles {
     Model<Label> success = read(dir.resolve(SUCCESS), Label.class, "success classifier");
     try {
       Set<String> tools = lines(p.getProperty("tools", ""));
+      Map<String, KnnIndex> neighbours = new HashMap<>();
+      for (int i = 0; p.containsKey("knn." + i + ".tool"); i++) {
+        String prefix = "knn." + i + ".";
+        neighbours.put(
+            p.getProperty(prefix + "tool"),
+            new KnnIndex(
+                Integer.parseInt(p.getProperty(prefix + "k")),
+                p.getProperty(prefix + "features").split("\n"),
+                parseDoubles(p.getProperty(prefix + "mean")),
+                parseDoubles(p.getProperty(prefix + "scale")),
+                parseDoubles(p.getProperty(prefix + "points")),
+                parseDoubles(p.getProperty(prefix + "logLatency"))));
+      }
       Map<String, TrainedModels.Choice> choices = new HashMap<>();
       Map<String, ToolModelChoice> byTool = new HashMap<>();
       for (int i = 0; p.containsKey("tool." + i + ".name"); i++) {
@@ -237,7 +266,7 @@ public final class ModelFiles {
         String tool = p.getProperty(prefix + "name");
         byTool.put(tool, c);
         if (c.used()) {
-          if (!latency.containsKey(c.model())) {
+          if (!latency.containsKey(c.model()) && !neighbours.containsKey(tool)) {
             throw new IllegalArgumentException(
                 "tool " + tool + " uses latency model " + c.model() + ", which was not saved");
           }
@@ -250,7 +279,7 @@ public final class ModelFiles {
       ModelReport report =
           report(
               p, Boolean.parseBoolean(p.getProperty("latencyModelUsed")), success != null, byTool);
-      return new TrainedModels(latency, success, upper(p), tools, choices, report);
+      return new TrainedModels(latency, success, upper(p), tools, choices, neighbours, report);
     } catch (RuntimeException e) {
       throw new ModelFileException(metaPath, "malformed model properties: " + e, e);
     }
@@ -390,5 +419,28 @@ public final class ModelFiles {
     @SuppressWarnings("unchecked")
     Model<T> typed = (Model<T>) model;
     return typed;
+  }
+
+  private static String doubles(double[] values) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(values[i]);
+    }
+    return b.toString();
+  }
+
+  private static double[] parseDoubles(String text) {
+    if (text.isEmpty()) {
+      return new double[0];
+    }
+    String[] parts = text.split(",");
+    double[] values = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      values[i] = Double.parseDouble(parts[i]);
+    }
+    return values;
   }
 }

@@ -188,7 +188,13 @@ public final class ModelTraining {
             successGain,
             latency.byTool());
     return new TrainedModels(
-        latency.models(), success, latency.upperLogOffset(), tools, latency.choices(), report);
+        latency.models(),
+        success,
+        latency.upperLogOffset(),
+        tools,
+        latency.choices(),
+        latency.neighbours(),
+        report);
   }
 
   private static double fallbackSuccess(Row r) {

@@ -24,6 +24,7 @@ import org.tribuo.regression.Regressor;
  * @param tools the tools seen in training; other tools get the baseline
  * @param latencyChoices per tool the model that predicts its latency (only tools that passed the
  *     gate)
+ * @param neighbours per tool whose choice is a k-nearest-neighbour candidate, its index
  * @param report the held-out comparison
  */
 public record TrainedModels(
@@ -32,6 +33,7 @@ public record TrainedModels(
     double upperLogOffset,
     Set<String> tools,
     Map<String, Choice> latencyChoices,
+    Map<String, KnnIndex> neighbours,
     ModelReport report) {
 
   /**
@@ -48,6 +50,7 @@ public record TrainedModels(
     latencyModels = Map.copyOf(latencyModels);
     tools = Set.copyOf(tools);
     latencyChoices = Map.copyOf(latencyChoices);
+    neighbours = Map.copyOf(neighbours);
   }
 
   /** The suffix of the key of a candidate trained on the deviation from the moving average. */
@@ -69,7 +72,8 @@ public record TrainedModels(
 
   /** Nothing trained. */
   public static TrainedModels none(String note) {
-    return new TrainedModels(Map.of(), null, 0, Set.of(), Map.of(), ModelReport.none(note));
+    return new TrainedModels(
+        Map.of(), null, 0, Set.of(), Map.of(), Map.of(), ModelReport.none(note));
   }
 
   /** The latency model that answers for this tool, or {@code null} (the baseline answers). */
@@ -78,15 +82,22 @@ public record TrainedModels(
   }
 
   /**
-   * The predicted log latency of a tool whose moving average is {@code base}, by its chosen model;
-   * NaN if the model cannot answer.
+   * The predicted log latency of a call of {@code tool}, whose moving average is {@code base}, by
+   * the tool's chosen model; NaN if the model cannot answer.
    */
-  public double predictLogLatency(Choice choice, String[] names, double[] values, double base) {
-    Model<Regressor> model = latencyModels.get(choice.key());
-    if (model == null) {
-      return Double.NaN;
+  public double predictLogLatency(
+      String tool, Choice choice, String[] names, double[] values, double base) {
+    double p;
+    KnnIndex index = neighbours.get(tool);
+    if (index != null && choice.key().startsWith(LatencySelection.KNN)) {
+      p = index.predict(names, values);
+    } else {
+      Model<Regressor> model = latencyModels.get(choice.key());
+      if (model == null) {
+        return Double.NaN;
+      }
+      p = predictLogLatency(model, names, values);
     }
-    double p = predictLogLatency(model, names, values);
     if (choice.residual()) {
       p += base;
     }

@@ -1,10 +1,11 @@
 package dev.parallax.analysis.internal;
 
+import dev.parallax.adaptive.PairedBootstrap;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /*
- * The confidence interval of an error ratio is a paired percentile bootstrap: draw the scored rows
+ * The intervals come from the adaptive module's PairedBootstrap (the same bootstrap as the gate's
+ * Gain), with each held-out instance a stratum and each application a group. In short: a paired percentile bootstrap: draw the scored rows
  * with replacement (the model's and the baseline's error of a row stay together, so what both find
  * hard cancels out), compute sum(model) / sum(baseline) on the draw, repeat; the interval is the
  * (1 - level)/2 and (1 + level)/2 quantiles of the draws. For the average of the ratios of several
@@ -79,47 +80,16 @@ public final class PairedErrors {
    */
   public static double[] averageOfAveragesInterval(
       List<List<PairedErrors>> groups, int resamples, double level, long seed) {
-    if (groups.isEmpty()
-        || groups.stream().anyMatch(g -> g.isEmpty() || g.stream().anyMatch(e -> e.rows() == 0))) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    SplittableRandom random = new SplittableRandom(seed);
-    double[] draws = new double[resamples];
-    for (int b = 0; b < resamples; b++) {
-      double overall = 0;
-      for (List<PairedErrors> instances : groups) {
-        double total = 0;
-        for (PairedErrors e : instances) {
-          double m = 0;
-          double base = 0;
-          int n = e.rows();
-          for (int i = 0; i < n; i++) {
-            int row = random.nextInt(n);
-            m += e.model[row];
-            base += e.baseline[row];
-          }
-          total += ratio(m, base);
-        }
-        overall += total / instances.size();
-      }
-      draws[b] = overall / groups.size();
-    }
-    java.util.Arrays.sort(draws);
-    return new double[] {quantile(draws, (1 - level) / 2), quantile(draws, (1 + level) / 2)};
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    List<List<PairedBootstrap.Stratum>> strata =
+        groups.stream()
+            .map(
+                g -> g.stream().map(e -> new PairedBootstrap.Stratum(e.model, e.baseline)).toList())
+            .toList();
+    return PairedBootstrap.interval(strata, resamples, level, seed);
   }
 
   private static double ratio(double model, double baseline) {
-    if (baseline == 0) {
-      return model == 0 ? 1 : Double.POSITIVE_INFINITY;
-    }
-    return model / baseline;
+    return PairedBootstrap.ratio(model, baseline);
   }
 
   private static double sum(double[] values) {
