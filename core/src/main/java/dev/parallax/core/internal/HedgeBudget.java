@@ -1,0 +1,100 @@
+package dev.parallax.core.internal;
+
+import dev.parallax.core.policy.HedgePolicy;
+import dev.parallax.core.spi.AttemptSample.Outcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * The executor's hedging state, shared by its runs: a token bucket and, per tool, a moving average
+ * of failed or timed-out attempts.
+ *
+ * Token bucket: each call's first attempt earns `budget` tokens, up to `burst`; a hedge spends one
+ * whole token. Over any stretch of n calls at most budget * n + burst hedges start — the "hedges
+ * <= 5-10% of calls" of The Tail at Scale, without a clock (virtual time needs none).
+ *
+ * Overload: an exponentially weighted moving average (weight 1/20) of 1 for an attempt that failed
+ * or timed out, 0 for one that succeeded; cancelled attempts (hedge losers, stopped runs) say
+ * nothing about the backend and are not counted. A tool above `maxFailureRate` is not hedged.
+ */
+
+/**
+ * The hedging state of one executor: budget and per-tool failure rates. Thread-safe. Internal; may
+ * change at any time.
+ */
+public final class HedgeBudget {
+
+  /** Weight of one attempt in a tool's failure rate. */
+  private static final double ALPHA = 1.0 / 20;
+
+  private final HedgePolicy policy;
+  private double tokens;
+  private final Map<String, Double> failureRates = new HashMap<>();
+  private final AtomicLong hedges = new AtomicLong();
+  private final AtomicLong hedgesWon = new AtomicLong();
+
+  /** The state of a policy; the bucket starts full. */
+  public HedgeBudget(HedgePolicy policy) {
+    this.policy = policy;
+    this.tokens = policy.burst();
+  }
+
+  /** The policy this state follows. */
+  public HedgePolicy policy() {
+    return policy;
+  }
+
+  /** A call's first attempt started: it earns its share of the budget. */
+  synchronized void earn() {
+    tokens = Math.min(policy.burst(), tokens + policy.budget());
+  }
+
+  /** Whether a hedge of the tool may start now; if so, spends its token. */
+  synchronized boolean trySpend(String tool) {
+    Double rate = failureRates.get(tool);
+    if (rate != null && rate > policy.maxFailureRate()) {
+      return false;
+    }
+    if (tokens < 1) {
+      return false;
+    }
+    tokens -= 1;
+    hedges.incrementAndGet();
+    return true;
+  }
+
+  /** Gives back the token of a hedge that could not start after all (no slot). */
+  synchronized void refund() {
+    tokens = Math.min(policy.burst(), tokens + 1);
+    hedges.decrementAndGet();
+  }
+
+  /** An attempt of the tool ended: updates its failure rate. */
+  synchronized void observe(String tool, Outcome outcome) {
+    double x;
+    switch (outcome) {
+      case SUCCESS -> x = 0;
+      case FAILURE, TIMEOUT -> x = 1;
+      default -> {
+        return;
+      }
+    }
+    double old = failureRates.getOrDefault(tool, 0.0);
+    failureRates.put(tool, old + ALPHA * (x - old));
+  }
+
+  void won() {
+    hedgesWon.incrementAndGet();
+  }
+
+  /** Hedges started so far. */
+  public long hedges() {
+    return hedges.get();
+  }
+
+  /** Hedges that answered their call (they succeeded before the first attempt). */
+  public long hedgesWon() {
+    return hedgesWon.get();
+  }
+}
