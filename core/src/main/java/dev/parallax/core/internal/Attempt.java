@@ -154,6 +154,16 @@ final class Attempt extends SerialInbox.Event
   }
 
   @Override
+  public Tool<?, ?> runsTool() {
+    return tool;
+  }
+
+  @Override
+  public boolean isHedge() {
+    return hedge;
+  }
+
+  @Override
   public void runHere() {
     Object value = null;
     Throwable error = null;
