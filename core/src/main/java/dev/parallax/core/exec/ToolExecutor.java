@@ -439,6 +439,7 @@ public final class ToolExecutor implements AutoCloseable {
      */
     public Builder hedging(HedgePolicy hedging) {
       this.hedging = Objects.requireNonNull(hedging, "hedging");
+      seamsSet.add("hedging");
       return this;
     }
 
@@ -603,9 +604,9 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * The seams set on this builder so far, by the name of their method: {@code openTelemetry},
      * {@code scheduling}, {@code admissionControl}, {@code runner}, {@code resultCache}, {@code
-     * fallback}, {@code predictor}, {@code runScheduler}. For code that wires an executor for its
-     * users (a facade, a framework's auto-configuration) and must refuse a user's choice rather
-     * than silently replace it.
+     * fallback}, {@code predictor}, {@code runScheduler}, {@code hedging}. For code that wires an
+     * executor for its users (a facade, a framework's auto-configuration) and must refuse a user's
+     * choice rather than silently replace it.
      *
      * @return an unmodifiable snapshot, in the order first set
      */
