@@ -53,7 +53,7 @@ class ParallaxHedgingOptionTest {
     VirtualTime time = new VirtualTime();
     try (Parallax parallax =
         Parallax.builder()
-            .hedging(HedgePolicy.ofDefaults())
+            .hedging(HedgePolicy.builder().budget(1).build()) // the first call earns its hedge
             // an unseen tool: the prior predicts 1 ms, upper 10 ms
             .predictorOptions(p -> p.prior(Duration.ofMillis(1), 10, 0.9))
             .executor(b -> b.timeSource(time))

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * of failed or timed-out attempts.
  *
  * Token bucket: each call's first attempt earns `budget` tokens, up to `burst`; a hedge spends one
- * whole token. Over any stretch of n calls at most budget * n + burst hedges start — the "hedges
- * <= 5-10% of calls" of The Tail at Scale, without a clock (virtual time needs none).
+ * whole token. The bucket starts empty, so after n calls at most budget * n hedges have started, at
+ * every moment — the "hedges <= 5-10% of calls" of The Tail at Scale, as a guarantee — and over any
+ * later stretch of n calls at most budget * n + burst. No clock (virtual time needs none).
  *
  * Overload: an exponentially weighted moving average (weight 1/20) of 1 for an attempt that failed
  * or timed out, 0 for one that succeeded; cancelled attempts (hedge losers, stopped runs) say
@@ -28,16 +29,22 @@ public final class HedgeBudget {
   /** Weight of one attempt in a tool's failure rate. */
   private static final double ALPHA = 1.0 / 20;
 
+  /** One token in the bucket's fixed-point unit: sums of 0.1 must reach 1 exactly. */
+  private static final long TOKEN = 1_000_000;
+
   private final HedgePolicy policy;
-  private double tokens;
+  private final long perCall;
+  private final long capacity;
+  private long tokens;
   private final Map<String, Double> failureRates = new HashMap<>();
   private final AtomicLong hedges = new AtomicLong();
   private final AtomicLong hedgesWon = new AtomicLong();
 
-  /** The state of a policy; the bucket starts full. */
+  /** The state of a policy; the bucket starts empty: hedges are earned by calls. */
   public HedgeBudget(HedgePolicy policy) {
     this.policy = policy;
-    this.tokens = policy.burst();
+    this.perCall = Math.max(1, Math.round(policy.budget() * TOKEN));
+    this.capacity = policy.burst() * TOKEN;
   }
 
   /** The policy this state follows. */
@@ -47,7 +54,7 @@ public final class HedgeBudget {
 
   /** A call's first attempt started: it earns its share of the budget. */
   synchronized void earn() {
-    tokens = Math.min(policy.burst(), tokens + policy.budget());
+    tokens = Math.min(capacity, tokens + perCall);
   }
 
   /** Whether a hedge of the tool may start now; if so, spends its token. */
@@ -56,17 +63,17 @@ public final class HedgeBudget {
     if (rate != null && rate > policy.maxFailureRate()) {
       return false;
     }
-    if (tokens < 1) {
+    if (tokens < TOKEN) {
       return false;
     }
-    tokens -= 1;
+    tokens -= TOKEN;
     hedges.incrementAndGet();
     return true;
   }
 
   /** Gives back the token of a hedge that could not start after all (no slot). */
   synchronized void refund() {
-    tokens = Math.min(policy.burst(), tokens + 1);
+    tokens = Math.min(capacity, tokens + TOKEN);
     hedges.decrementAndGet();
   }
 

@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  *       Builder#fixedDelay} replaces the prediction by one delay for every call (the classic
  *       fixed-delay hedge, for comparison);
  *   <li>the budget has a token: every call's first attempt adds {@link Builder#budget} tokens to a
- *       bucket of the executor (at most {@link Builder#burst}), a hedge takes one, so over any
- *       stretch hedges are at most {@code budget} × calls + {@code burst};
+ *       bucket of the executor (at most {@link Builder#burst}), a hedge takes one. The bucket
+ *       starts empty, so an executor that has started n calls has started at most {@code budget} ×
+ *       n hedges (none before its {@code 1 / budget}-th call), and over any stretch of n calls at
+ *       most {@code budget} × n + {@code burst};
  *   <li>the tool's backend does not look overloaded: the share of its recent attempts (a moving
  *       average over about the last 20) that failed or timed out is at most {@link
  *       Builder#maxFailureRate};
@@ -68,8 +70,8 @@ public final class HedgePolicy {
 
   /**
    * Hedging at the predicted upper latency with the defaults: budget 0.1 (hedges at most 10% of
-   * calls), burst 10, no minimum delay beyond 1 ms, backends with more than 25% failed or timed-out
-   * attempts not hedged.
+   * calls, the first after ten calls), burst 10, no minimum delay beyond 1 ms, backends with more
+   * than 25% failed or timed-out attempts not hedged.
    */
   public static HedgePolicy ofDefaults() {
     return builder().build();
@@ -90,7 +92,7 @@ public final class HedgePolicy {
     return budget;
   }
 
-  /** Hedges that may start at once with no calls before them to pay for them. */
+  /** The most tokens the budget's bucket holds. */
   public int burst() {
     return burst;
   }
@@ -152,8 +154,8 @@ public final class HedgePolicy {
     }
 
     /**
-     * Hedges that may start with no calls before them to pay for them (default 10); also the most
-     * tokens the bucket holds.
+     * The most tokens the bucket holds (default 10): how many hedges may start at once after a
+     * quiet stretch.
      *
      * @throws IllegalArgumentException if below 1
      */

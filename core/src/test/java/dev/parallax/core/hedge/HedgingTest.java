@@ -50,6 +50,9 @@ class HedgingTest {
   private static final Predictor UPPER_100 =
       call -> new Prediction(Duration.ofMillis(50), Duration.ofMillis(100), 1.0, "test");
 
+  /** A budget of one hedge per call: every call earns its own hedge (the bucket starts empty). */
+  private static final HedgePolicy EVERY_CALL = HedgePolicy.builder().budget(1).build();
+
   private final List<ExecutionRecord> records = Collections.synchronizedList(new ArrayList<>());
 
   private Sim sim(HedgePolicy hedging) {
@@ -75,7 +78,7 @@ class HedgingTest {
 
   @Test
   void slowFirstAttempt_hedgedAtPredictedUpper_hedgeWinsAndFirstIsCancelled() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     RunResult result = sim.run(one(tool("t", true, 1000, 30)));
 
     CallResult<?> call = result.results().get(0);
@@ -104,7 +107,7 @@ class HedgingTest {
 
   @Test
   void firstAttemptWithinPrediction_isNotHedged() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     RunResult result = sim.run(one(tool("t", true, 90, 30)));
 
     assertThat(result.results().get(0).attempts()).isEqualTo(1);
@@ -115,7 +118,7 @@ class HedgingTest {
 
   @Test
   void hedgeStartedButFirstAnswers_firstWinsAndHedgeIsCancelled() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     RunResult result = sim.run(one(tool("t", true, 150, 1000)));
 
     CallResult<?> call = result.results().get(0);
@@ -134,11 +137,25 @@ class HedgingTest {
 
   @Test
   void nonIdempotentTool_isNeverHedged() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     RunResult result = sim.run(one(tool("t", false, 1000, 30)));
 
     assertThat(result.results().get(0).value()).isEqualTo("t#1");
     assertThat(sim.executor.hedgesStarted()).isZero();
+  }
+
+  @Test
+  void budgetStartsEmpty_aFreshExecutorHedgesOnlyWhatItsCallsEarned() {
+    Sim sim = sim(HedgePolicy.ofDefaults()); // 0.1 per call: the first hedge after ten calls
+    SimTool slow = tool("t", true, 1000, 30);
+    sim.run(ExecutionPlan.parallel(List.of(ToolCall.of("a", slow, "x"))));
+    assertThat(sim.executor.hedgesStarted()).isZero();
+    sim.run(
+        ExecutionPlan.parallel(
+            IntStream.range(0, 9)
+                .<ToolCall<?, ?>>mapToObj(i -> ToolCall.of("b" + i, slow, "x"))
+                .toList()));
+    assertThat(sim.executor.hedgesStarted()).isEqualTo(1);
   }
 
   @Test
@@ -152,12 +169,15 @@ class HedgingTest {
 
   @Test
   void withoutPrediction_predictedHedgeIsNotStarted_fixedDelayHedgeIs() {
-    Sim predicted = new Sim(b -> b.hedging(HedgePolicy.ofDefaults()));
+    Sim predicted = new Sim(b -> b.hedging(EVERY_CALL));
     assertThat(predicted.run(one(tool("t", true, 1000, 30))).results().get(0).value())
         .isEqualTo("t#1");
 
     Sim fixed =
-        new Sim(b -> b.hedging(HedgePolicy.builder().fixedDelay(Duration.ofMillis(200)).build()));
+        new Sim(
+            b ->
+                b.hedging(
+                    HedgePolicy.builder().budget(1).fixedDelay(Duration.ofMillis(200)).build()));
     CallResult<?> call = fixed.run(one(tool("t", true, 1000, 30))).results().get(0);
     assertThat(call.value()).isEqualTo("t#2");
     assertThat(Duration.between(call.startedAt(), call.finishedAt()))
@@ -177,12 +197,12 @@ class HedgingTest {
       calls += batch.size();
       sim.run(ExecutionPlan.parallel(batch));
     }
-    assertThat(sim.executor.hedgesStarted()).isBetween(1L, (long) (0.1 * calls + 2));
+    assertThat(sim.executor.hedgesStarted()).isBetween(1L, (long) (0.1 * calls));
   }
 
   @Test
   void failingBackend_isNotHedged() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     AtomicInteger failures = new AtomicInteger(10);
     SimTool flaky =
         new SimTool(
@@ -204,15 +224,13 @@ class HedgingTest {
 
   @Test
   void hedgeCountsAgainstConcurrencyLimits_noFreeSlotMeansNoHedge() {
-    Sim runLimit =
-        new Sim(b -> b.predictor(UPPER_100).hedging(HedgePolicy.ofDefaults()).maxConcurrency(1));
+    Sim runLimit = new Sim(b -> b.predictor(UPPER_100).hedging(EVERY_CALL).maxConcurrency(1));
     assertThat(runLimit.run(one(tool("t", true, 1000, 30))).results().get(0).value())
         .isEqualTo("t#1");
     assertThat(runLimit.executor.hedgesStarted()).isZero();
 
     Sim toolLimit =
-        new Sim(
-            b -> b.predictor(UPPER_100).hedging(HedgePolicy.ofDefaults()).toolConcurrency("t", 1));
+        new Sim(b -> b.predictor(UPPER_100).hedging(EVERY_CALL).toolConcurrency("t", 1));
     assertThat(toolLimit.run(one(tool("t", true, 1000, 30))).results().get(0).value())
         .isEqualTo("t#1");
     assertThat(toolLimit.executor.hedgesStarted())
@@ -222,7 +240,7 @@ class HedgingTest {
 
   @Test
   void hedgeFailsWhileFirstRuns_callWaitsForFirst() {
-    Sim sim = sim(HedgePolicy.ofDefaults());
+    Sim sim = sim(EVERY_CALL);
     SimTool tool =
         new SimTool(
             SimTool.spec("t", true),
@@ -247,7 +265,7 @@ class HedgingTest {
         new Sim(
             b ->
                 b.predictor(UPPER_100)
-                    .hedging(HedgePolicy.ofDefaults())
+                    .hedging(EVERY_CALL)
                     .retryPolicy(
                         RetryPolicy.builder()
                             .maxAttempts(3)
@@ -275,10 +293,7 @@ class HedgingTest {
   void eachAttemptHasItsOwnTimeout() {
     Sim sim =
         new Sim(
-            b ->
-                b.predictor(UPPER_100)
-                    .hedging(HedgePolicy.ofDefaults())
-                    .attemptTimeout(Duration.ofMillis(300)));
+            b -> b.predictor(UPPER_100).hedging(EVERY_CALL).attemptTimeout(Duration.ofMillis(300)));
     CallResult<?> call = sim.run(one(tool("t", true, 1000, 1000))).results().get(0);
 
     assertThat(call.status()).isEqualTo(CallStatus.TIMED_OUT);
@@ -294,7 +309,7 @@ class HedgingTest {
         new Sim(
             b ->
                 b.predictor(UPPER_100)
-                    .hedging(HedgePolicy.ofDefaults())
+                    .hedging(EVERY_CALL)
                     .recordSink(records::add)
                     .runDeadline(Duration.ofMillis(250)));
     CallResult<?> call = sim.run(one(tool("t", true, 1000, 1000))).results().get(0);
@@ -308,11 +323,7 @@ class HedgingTest {
   @Test
   void hedgeDelayPastTheRunDeadline_noHedge() {
     Sim sim =
-        new Sim(
-            b ->
-                b.predictor(UPPER_100)
-                    .hedging(HedgePolicy.ofDefaults())
-                    .runDeadline(Duration.ofMillis(80)));
+        new Sim(b -> b.predictor(UPPER_100).hedging(EVERY_CALL).runDeadline(Duration.ofMillis(80)));
     sim.run(one(tool("t", true, 1000, 10)));
     assertThat(sim.executor.hedgesStarted()).isZero();
   }
@@ -331,7 +342,7 @@ class HedgingTest {
         new Sim(
             b ->
                 b.predictor(UPPER_100)
-                    .hedging(HedgePolicy.ofDefaults())
+                    .hedging(EVERY_CALL)
                     .fallback(fallback)
                     .recordSink(records::add));
     CallResult<?> call = sim.run(one(tool("t", true, 1000, 1000))).results().get(0);
@@ -358,8 +369,7 @@ class HedgingTest {
                     .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                     .build())
             .build();
-    Sim sim =
-        new Sim(b -> b.predictor(UPPER_100).hedging(HedgePolicy.ofDefaults()).openTelemetry(otel));
+    Sim sim = new Sim(b -> b.predictor(UPPER_100).hedging(EVERY_CALL).openTelemetry(otel));
     sim.run(
         ExecutionPlan.parallel(
             List.of(
@@ -426,11 +436,7 @@ class HedgingTest {
     VirtualTime time = new VirtualTime();
     BlockingFirst tool = new BlockingFirst(false);
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(time)
-            .predictor(UPPER_100)
-            .hedging(HedgePolicy.ofDefaults())
-            .build()) {
+        ToolExecutor.builder().timeSource(time).predictor(UPPER_100).hedging(EVERY_CALL).build()) {
       ToolRun run = executor.start(one(tool));
       assertThat(tool.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
       time.advance(Duration.ofMillis(100)); // the hedge falls due
@@ -446,11 +452,7 @@ class HedgingTest {
     VirtualTime time = new VirtualTime();
     BlockingFirst tool = new BlockingFirst(true);
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(time)
-            .predictor(UPPER_100)
-            .hedging(HedgePolicy.ofDefaults())
-            .build()) {
+        ToolExecutor.builder().timeSource(time).predictor(UPPER_100).hedging(EVERY_CALL).build()) {
       ToolRun run = executor.start(one(tool));
       assertThat(tool.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
       time.advance(Duration.ofMillis(100));
@@ -496,5 +498,6 @@ class HedgingTest {
     assertThatThrownBy(() -> ToolExecutor.builder().hedging(null))
         .isInstanceOf(NullPointerException.class);
     assertThat(HedgePolicy.none().enabled()).isFalse();
+    assertThat(HedgePolicy.ofDefaults().budget()).isEqualTo(0.1);
   }
 }
