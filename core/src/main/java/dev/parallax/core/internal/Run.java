@@ -1112,7 +1112,13 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
     if (hasListeners) {
       int number = node.attempt;
-      fire(l -> l.onStarted(node, number));
+      Tool<?, ?> own = node.tool;
+      node.tool = tool; // listeners see the tool the hedge runs
+      try {
+        fire(l -> l.onStarted(node, number));
+      } finally {
+        node.tool = own;
+      }
     }
   }
 
@@ -1168,7 +1174,13 @@ public final class Run implements OpenRun, SerialInbox.Effects {
   /** An attempt of a hedged call failed while the other runs on: told, recorded, not final. */
   private void failedBeside(CallNode node, Attempt attempt, Throwable error) {
     if (hasListeners) {
-      fire(l -> l.onAttemptFailed(node, attempt.number, error));
+      Tool<?, ?> own = node.tool;
+      node.tool = attempt.tool; // listeners (circuit breakers) see the tool that failed
+      try {
+        fire(l -> l.onAttemptFailed(node, attempt.number, error));
+      } finally {
+        node.tool = own;
+      }
     }
     if (node.span != null) {
       Span callSpan = node.span;

@@ -82,13 +82,21 @@ class BenchCommandTest {
     JsonNode workloads = report.path("workloads");
     assertThat(fieldNames(workloads))
         .containsExactly(
-            "overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant");
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "hedging",
+            "learning",
+            "multitenant");
     Map<String, List<String>> policies =
         Map.of(
             "overhead", List.of("virtual_threads", "parallax", "parallax_telemetry"),
             "graphs", List.of("fifo", "ewma_priority", "learned", "oracle"),
             "capacity", List.of("adaptive", "static_best", "vegas", "gradient2", "aimd"),
             "flaky", List.of("no_fallback", "fallback"),
+            "hedging", List.of("none", "fixed_delay", "predicted"),
             "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"));
     for (String workload : fieldNames(workloads)) {
       JsonNode w = workloads.path(workload);
@@ -225,6 +233,21 @@ class BenchCommandTest {
   }
 
   @Test
+  void hedging_contractNames_andTheBudgetHolds() {
+    JsonNode w = report.path("workloads").path("hedging");
+    JsonNode p99 = w.path("p99_ms");
+    for (String policy : List.of("none", "fixed_delay", "predicted")) {
+      assertThat(p99.path(policy).isNumber()).as(policy).isTrue();
+      assertThat(p99.path(policy).asDouble()).as(policy).isPositive();
+    }
+    // the bucket starts empty: never more hedges than 10% of the calls, even on a smoke run
+    assertThat(w.path("extra_calls_share").asDouble()).isBetween(0.0, 0.1);
+    assertThat(p99.path("predicted").asDouble()).isLessThan(p99.path("none").asDouble());
+    assertThat(w.path("fixed_delay_sweep").size()).isGreaterThan(1);
+    assertThat(w.path("goals_met").isBoolean()).isTrue();
+  }
+
+  @Test
   void multitenant_contractNamesAndGoals() {
     JsonNode w = report.path("workloads").path("multitenant");
     JsonNode p95 = w.path("interactive_p95_ms");
@@ -281,7 +304,7 @@ class BenchCommandTest {
   @Test
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
-    assertThat(all.err()).contains("[6/7] learning done in", "[7/7] multitenant done in");
+    assertThat(all.err()).contains("[7/8] learning done in", "[8/8] multitenant done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 
@@ -362,7 +385,15 @@ class BenchCommandTest {
         .contains("--html")
         .contains("--quick");
     for (String workload :
-        List.of("overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant")) {
+        List.of(
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "hedging",
+            "learning",
+            "multitenant")) {
       assertThat(cli.out()).contains(workload);
     }
   }
