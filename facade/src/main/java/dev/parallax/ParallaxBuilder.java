@@ -5,6 +5,7 @@ import dev.parallax.adaptive.ModelFileException;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
 import dev.parallax.cluster.ParallaxCluster;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.policy.HedgePolicy;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.FallbackPolicy;
 import dev.parallax.core.spi.ResultCache;
@@ -56,6 +57,7 @@ public final class ParallaxBuilder {
   private boolean adaptiveConcurrency;
   private @Nullable ResultCache cache;
   private FallbackPolicy fallback = FallbackPolicy.NONE;
+  private @Nullable HedgePolicy hedging;
   private @Nullable ParallaxCluster cluster;
   private @Nullable Path modelDirectory;
   private boolean warmStart = true;
@@ -230,6 +232,22 @@ public final class ParallaxBuilder {
     return this;
   }
 
+  /**
+   * Hedges slow calls of idempotent tools (default: off): when a call's first attempt runs past the
+   * predictor's upper latency for it (its 90th percentile estimate), a second attempt starts — on
+   * the same tool, or on a healthy alternative the {@link #fallback} offers — the first to succeed
+   * answers and the other is cancelled. {@code HedgePolicy.ofDefaults()} spends at most 10% extra
+   * calls and does not hedge a tool whose recent attempts fail; the hedge counts against the
+   * concurrency limits (with {@link #adaptiveConcurrency adaptiveConcurrency(true)}, a limit that
+   * has shrunk refuses it). See {@link HedgePolicy}.
+   *
+   * @throws NullPointerException if {@code hedging} is null
+   */
+  public ParallaxBuilder hedging(HedgePolicy hedging) {
+    this.hedging = Objects.requireNonNull(hedging, "hedging");
+    return this;
+  }
+
   /** Whether the predictor reads the history at build time; default {@code true}. */
   public ParallaxBuilder warmStart(boolean warmStart) {
     this.warmStart = warmStart;
@@ -360,6 +378,9 @@ public final class ParallaxBuilder {
     if (runScheduler != null) {
       b.runScheduler(runScheduler);
     }
+    if (hedging != null) {
+      b.hedging(hedging);
+    }
     if (admission != null) {
       b.admissionControl(admission);
     } else if (adaptiveConcurrency) {
@@ -388,6 +409,9 @@ public final class ParallaxBuilder {
     }
     if (runScheduler != null) {
       twice(set, "runScheduler", "runScheduler(...)");
+    }
+    if (hedging != null) {
+      twice(set, "hedging", "hedging(...)");
     }
     if (admission != null) {
       twice(set, "admissionControl", "admissionControl(...)");

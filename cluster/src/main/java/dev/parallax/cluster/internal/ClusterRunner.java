@@ -68,7 +68,7 @@ public final class ClusterRunner implements CallRunner {
   @Override
   public Cancellable start(AttemptExecution attempt) {
     PendingCall call = attempt.call();
-    Tool<?, ?> tool = call.tool();
+    Tool<?, ?> tool = attempt.runsTool(); // a hedge may run an alternative
     ToolCall<?, ?> submitted = call.call();
     Object input = submitted.input();
     String arguments = null;
@@ -216,7 +216,7 @@ public final class ClusterRunner implements CallRunner {
     }
 
     private String toolName() {
-      return "'" + attempt.call().tool().name() + "'";
+      return "'" + attempt.runsTool().name() + "'";
     }
 
     @Override

@@ -6,11 +6,13 @@ import dev.parallax.core.call.RunResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.internal.EngineSettings;
+import dev.parallax.core.internal.HedgeBudget;
 import dev.parallax.core.internal.PolicyNames;
 import dev.parallax.core.internal.RecordSinks;
 import dev.parallax.core.internal.Run;
 import dev.parallax.core.internal.ToolPolicies;
 import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.HedgePolicy;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.policy.ToolPolicy;
 import dev.parallax.core.record.ExecutionRecordSink;
@@ -254,6 +256,21 @@ public final class ToolExecutor implements AutoCloseable {
     return settings.records().failures();
   }
 
+  /**
+   * Hedges started so far by this executor's runs ({@link Builder#hedging}); 0 when calls are not
+   * hedged.
+   */
+  public long hedgesStarted() {
+    HedgeBudget hedging = settings.hedging();
+    return hedging == null ? 0 : hedging.hedges();
+  }
+
+  /** Hedges that answered their call before the call's first attempt did; 0 without hedging. */
+  public long hedgesWon() {
+    HedgeBudget hedging = settings.hedging();
+    return hedging == null ? 0 : hedging.hedgesWon();
+  }
+
   /** Number of runs in progress. */
   public int activeRuns() {
     return active.size();
@@ -289,6 +306,7 @@ public final class ToolExecutor implements AutoCloseable {
     private final Map<String, ToolPolicy> capabilityPolicies = new HashMap<>();
     private @Nullable ToolRegistry knownTools;
     private RetryPolicy retryPolicy = RetryPolicy.none();
+    private HedgePolicy hedging = HedgePolicy.none();
     private @Nullable Duration attemptTimeout;
     private @Nullable Duration runDeadline;
     private FailureMode failureMode = FailureMode.CONTINUE;
@@ -409,6 +427,19 @@ public final class ToolExecutor implements AutoCloseable {
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * When a slow attempt of an idempotent tool gets a second, concurrent attempt (default {@link
+     * HedgePolicy#none()}: never). With {@link HedgePolicy#ofDefaults()} a call is hedged once its
+     * first attempt runs past its predicted upper latency (so a {@link #predictor} is needed),
+     * within a budget of 10% extra calls; see {@link HedgePolicy} for the rules and how hedges meet
+     * retries, timeouts, the cache and fallbacks.
+     */
+    public Builder hedging(HedgePolicy hedging) {
+      this.hedging = Objects.requireNonNull(hedging, "hedging");
+      seamsSet.add("hedging");
       return this;
     }
 
@@ -573,9 +604,9 @@ public final class ToolExecutor implements AutoCloseable {
     /**
      * The seams set on this builder so far, by the name of their method: {@code openTelemetry},
      * {@code scheduling}, {@code admissionControl}, {@code runner}, {@code resultCache}, {@code
-     * fallback}, {@code predictor}, {@code runScheduler}. For code that wires an executor for its
-     * users (a facade, a framework's auto-configuration) and must refuse a user's choice rather
-     * than silently replace it.
+     * fallback}, {@code predictor}, {@code runScheduler}, {@code hedging}. For code that wires an
+     * executor for its users (a facade, a framework's auto-configuration) and must refuse a user's
+     * choice rather than silently replace it.
      *
      * @return an unmodifiable snapshot, in the order first set
      */
@@ -621,7 +652,8 @@ public final class ToolExecutor implements AutoCloseable {
               exceptionRecording,
               recordSinks.isEmpty() ? RecordSinks.NONE : new RecordSinks(recordSinks),
               runScheduler,
-              admission);
+              admission,
+              hedging.enabled() ? new HedgeBudget(hedging) : null);
       return new ToolExecutor(settings, owned);
     }
 

@@ -44,6 +44,9 @@ final class Attempt extends SerialInbox.Event
   final @Nullable Instant deadline;
   @Nullable Cancellable timeoutTimer;
 
+  /** Whether this attempt is a hedge: it bypasses the result cache. Set before it starts. */
+  boolean hedge;
+
   /** How the run gave up on this attempt (timeout, cancel), or null; set inside run events. */
   AttemptSample.@Nullable Outcome abandonedAs;
 
@@ -151,6 +154,16 @@ final class Attempt extends SerialInbox.Event
   }
 
   @Override
+  public Tool<?, ?> runsTool() {
+    return tool;
+  }
+
+  @Override
+  public boolean isHedge() {
+    return hedge;
+  }
+
+  @Override
   public void runHere() {
     Object value = null;
     Throwable error = null;
@@ -165,7 +178,7 @@ final class Attempt extends SerialInbox.Event
         Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
         try {
           ResultCache cache = node.run.settings().cache();
-          if (cache == ResultCache.NONE) {
+          if (cache == ResultCache.NONE || hedge) { // a hedge would join the first's flight
             value = tool.call(input, this);
           } else {
             ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));

@@ -89,6 +89,22 @@ final class CallNode implements PendingCall {
   long queuedNanos = NEVER;
   long startedNanos = NEVER;
   @Nullable Attempt current;
+
+  /** The hedge running beside {@link #current}, or null. */
+  @Nullable Attempt hedge;
+
+  /** Starts the hedge when the first attempt runs past the hedge delay; null if none is due. */
+  @Nullable Cancellable hedgeTimer;
+
+  /** The tool the call's hedge ran; null while the call was not hedged. */
+  @Nullable String hedgeTool;
+
+  /** Why the hedge ran an alternative tool (the fallback policy's reason); null otherwise. */
+  @Nullable String hedgeReason;
+
+  /** Which attempt answered a hedged call: "first", "hedge"; null until one did. */
+  @Nullable String hedgeWinner;
+
   @Nullable Cancellable retryTimer;
   @Nullable Span span;
   Context context = Context.root();

@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param runScheduler the cross-run share of the executor; {@link RunScheduler#NONE} for none
  * @param customAdmission the user's own admission control, already part of {@code admission}; kept
  *     apart so a run with a shared scheduler can put the scheduler between the fixed limits and it
+ * @param hedging the executor's hedging state; {@code null} when calls are not hedged
  */
 public record EngineSettings(
     TimeSource time,
@@ -50,7 +51,8 @@ public record EngineSettings(
     ExceptionRecording exceptionRecording,
     RecordSinks records,
     RunScheduler runScheduler,
-    @Nullable AdmissionControl customAdmission) {
+    @Nullable AdmissionControl customAdmission,
+    @Nullable HedgeBudget hedging) {
 
   /**
    * Runs the engine's out-of-memory path once before it is needed (see {@code FailurePaths});

@@ -79,6 +79,7 @@ final class FailurePaths {
               ExceptionRecording.ofDefaults(),
               RecordSinks.NONE,
               RunScheduler.NONE,
+              null,
               null);
       Run run = new Run("warm-up", settings, plan, () -> {});
       run.start(Context.root());

@@ -128,6 +128,15 @@ final class PlugIns {
     }
   }
 
+  static FallbackPolicy.@Nullable Swap hedgeAlternativeFor(EngineSettings settings, CallNode node) {
+    try {
+      return settings.fallback().alternativeForHedge(node);
+    } catch (Throwable e) {
+      Guard.log(LOG, "fallback policy threw; " + node + " is hedged with its own tool", e);
+      return null;
+    }
+  }
+
   /** Runs a tracing action; tracing only watches, so what it throws is logged and ignored. */
   static void traced(Runnable action) {
     try {

@@ -13,6 +13,7 @@ import dev.parallax.core.call.ToolTimeoutException;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.OpenRun;
 import dev.parallax.core.policy.FailureMode;
+import dev.parallax.core.policy.HedgePolicy;
 import dev.parallax.core.policy.RetryPolicy;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Admission;
@@ -23,7 +24,10 @@ import dev.parallax.core.spi.ReadyQueue;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.time.Cancellable;
 import dev.parallax.core.tool.InvalidArgumentsException;
+import dev.parallax.core.tool.Tool;
 import dev.parallax.core.trace.ToolSpanAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -564,7 +568,14 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       return;
     }
     CallNode node = attempt.node;
-    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
+    boolean isHedge = node.hedge == attempt;
+    if ((node.current != attempt && !isHedge) || node.state != CallNode.State.RUNNING) {
+      return;
+    }
+    if (node.hedge != null) { // one of the two attempts of a hedged call
+      hedgedAttemptEnded(node, attempt, isHedge, value, error, cacheStatus);
+      dispatch();
+      completeIfDone();
       return;
     }
     node.cacheStatus = cacheStatus;
@@ -594,23 +605,31 @@ public final class Run implements OpenRun, SerialInbox.Effects {
 
   private void attemptTimedOut(Attempt attempt, Duration timeout) {
     CallNode node = attempt.node;
-    if (node.current != attempt || node.state != CallNode.State.RUNNING) {
+    boolean isHedge = node.hedge == attempt;
+    if ((node.current != attempt && !isHedge) || node.state != CallNode.State.RUNNING) {
       return;
     }
     giveUp(attempt, Outcome.TIMEOUT);
-    attemptFailed(
-        node,
-        attempt,
+    ToolTimeoutException error =
         new ToolTimeoutException(
             "call "
                 + node.call.id()
                 + " (tool "
-                + node.tool.name()
+                + attempt.tool.name()
                 + ") attempt "
                 + attempt.number
+                + (attempt.hedge ? " (a hedge)" : "")
                 + " did not finish within its timeout of "
                 + timeout,
-            timeout));
+            timeout);
+    Attempt hedge = node.hedge;
+    if (hedge != null) { // the other attempt of the hedged call runs on
+      node.current = isHedge ? node.current : hedge;
+      node.hedge = null;
+      failedBeside(node, attempt, error);
+    } else {
+      attemptFailed(node, attempt, error);
+    }
     dispatch();
     completeIfDone();
   }
@@ -679,6 +698,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         Attempt attempt = node == null ? null : node.current;
         if (attempt != null && node.state == CallNode.State.RUNNING) {
           attempt.cancel();
+          Attempt hedge = node.hedge;
+          if (hedge != null) {
+            hedge.cancel();
+          }
         }
         if (node != null && node.future != null) {
           node.future.completeExceptionally(failure);
@@ -907,6 +930,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       attempt.timeoutTimer =
           settings.time().schedule(timeout, () -> onAttemptTimeout(attempt, timeout));
     }
+    if (node.attempt == 1 && settings.hedging() != null) {
+      scheduleHedge(node, attempt, now);
+    }
     if (hasListeners) {
       int number = node.attempt;
       fire(l -> l.onStarted(node, number));
@@ -921,6 +947,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
   /** The attempt's body returned: its timer stops and its slot is free. */
   private void endAttempt(CallNode node, Attempt attempt, Outcome outcome) {
     cancelTimeout(attempt);
+    cancelHedgeTimer(node);
     releaseSlot(node, attempt, outcome);
   }
 
@@ -930,6 +957,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
    */
   private void giveUp(Attempt attempt, Outcome outcome) {
     cancelTimeout(attempt);
+    cancelHedgeTimer(attempt.node);
     attempt.abandonedAs = outcome;
     abandoned++;
     effects.add(attempt::cancel);
@@ -941,8 +969,233 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
   }
 
+  private static void cancelHedgeTimer(CallNode node) {
+    if (node.hedgeTimer != null) {
+      node.hedgeTimer.cancel();
+      node.hedgeTimer = null;
+    }
+  }
+
+  // ---- hedging (see HedgePolicy) ----
+
+  /**
+   * The call's first attempt started: it earns its share of the hedge budget and, for an idempotent
+   * tool with a known delay that ends before the run's deadline, a timer starts its hedge.
+   */
+  private void scheduleHedge(CallNode node, Attempt first, long now) {
+    HedgeBudget hedging = Objects.requireNonNull(settings.hedging());
+    hedging.earn();
+    if (sequential || !node.tool.spec().idempotent()) {
+      return;
+    }
+    Duration delay = hedgeDelay(hedging.policy(), node.prediction);
+    if (delay == null
+        || Durations.addSaturated(now, Durations.toNanosSaturated(delay)) >= deadlineNanos) {
+      return;
+    }
+    node.hedgeTimer = settings.time().schedule(delay, () -> submit(() -> hedgeDue(first), true));
+  }
+
+  /** The fixed delay, else the predicted upper latency, never below the minimum; null if none. */
+  private static @Nullable Duration hedgeDelay(
+      HedgePolicy policy, @Nullable Prediction prediction) {
+    Duration delay = policy.fixedDelay();
+    if (delay == null) {
+      if (prediction == null) {
+        return null;
+      }
+      delay = prediction.upperLatency();
+    }
+    return delay.compareTo(policy.minDelay()) < 0 ? policy.minDelay() : delay;
+  }
+
+  /**
+   * Event: the first attempt has run for the hedge delay. Starts the hedge if the budget, the
+   * tool's health, the run's limit and admission allow; otherwise the call goes on unhedged.
+   */
+  private void hedgeDue(Attempt first) {
+    CallNode node = first.node;
+    if (node.current != first
+        || node.state != CallNode.State.RUNNING
+        || node.hedge != null
+        || first.abandonedAs != null) {
+      return;
+    }
+    node.hedgeTimer = null;
+    if (stopping || inFlight >= maxConcurrency) {
+      return;
+    }
+    HedgeBudget hedging = Objects.requireNonNull(settings.hedging());
+    Tool<?, ?> tool = node.tool;
+    ToolPolicies.Effective policy = node.policy;
+    FallbackPolicy.Swap swap = PlugIns.hedgeAlternativeFor(settings, node);
+    if (swap != null && swap.tool() != tool && swap.tool().spec().idempotent()) {
+      try {
+        policy = settings.policies().resolve(swap.tool());
+        tool = swap.tool();
+      } catch (IllegalArgumentException e) { // its policy is ambiguous: hedge with the own tool
+        swap = null;
+      }
+    } else {
+      swap = null;
+    }
+    if (!hedging.trySpend(tool.name())) {
+      return;
+    }
+    boolean admitted;
+    Tool<?, ?> own = node.tool;
+    node.tool = tool; // the hedge counts against the limits of the tool it runs
+    try {
+      admitted = admission.tryAcquire(node);
+    } catch (Throwable e) {
+      Guard.log(LOG, "admission control threw deciding on a hedge of " + node + "; not hedged", e);
+      admitted = false;
+    } finally {
+      node.tool = own;
+    }
+    if (!admitted) {
+      hedging.refund();
+      return;
+    }
+    startHedge(node, tool, policy, swap);
+  }
+
+  private void startHedge(
+      CallNode node,
+      Tool<?, ?> tool,
+      ToolPolicies.Effective policy,
+      FallbackPolicy.@Nullable Swap swap) {
+    inFlight++;
+    node.attempt++;
+    if (tool == node.tool) {
+      node.attemptOnTool++; // counts against the retries of the call's tool
+    } else {
+      if (node.triedTools == null) {
+        node.triedTools = new ArrayList<>(2);
+        node.triedTools.add(node.tool.name());
+      }
+      node.triedTools.add(tool.name());
+    }
+    long now = now();
+    Duration timeout = policy.attemptTimeout();
+    long attemptDeadline =
+        Math.min(Durations.addSaturated(now, policy.attemptTimeoutNanos()), deadlineNanos);
+    Attempt hedge =
+        new Attempt(
+            node,
+            tool,
+            node.input(),
+            node.context,
+            node.attempt,
+            now,
+            inFlight,
+            attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
+    hedge.hedge = true;
+    node.hedge = hedge;
+    node.hedgeTool = tool.name();
+    node.hedgeReason = swap == null ? null : swap.reason();
+    toStart.add(hedge);
+    if (timeout != null) {
+      hedge.timeoutTimer =
+          settings.time().schedule(timeout, () -> onAttemptTimeout(hedge, timeout));
+    }
+    if (node.span != null) {
+      Span callSpan = node.span;
+      Instant at = instantAt(now);
+      Attributes attributes =
+          Attributes.of(
+              ToolSpanAttributes.HEDGE_TOOL,
+              tool.name(),
+              AttributeKey.longKey("parallax.attempt"),
+              (long) hedge.number);
+      PlugIns.traced(() -> callSpan.addEvent(ToolSpanAttributes.HEDGE_EVENT, attributes, at));
+    }
+    if (hasListeners) {
+      int number = node.attempt;
+      Tool<?, ?> own = node.tool;
+      node.tool = tool; // listeners see the tool the hedge runs
+      try {
+        fire(l -> l.onStarted(node, number));
+      } finally {
+        node.tool = own;
+      }
+    }
+  }
+
+  /**
+   * One of the two attempts of a hedged call ended. A success answers the call and cancels the
+   * other attempt; a failure is recorded and the call waits for the other.
+   */
+  private void hedgedAttemptEnded(
+      CallNode node,
+      Attempt attempt,
+      boolean isHedge,
+      @Nullable Object value,
+      @Nullable Throwable error,
+      ResultCache.Status cacheStatus) {
+    Attempt other = Objects.requireNonNull(isHedge ? node.current : node.hedge);
+    node.hedge = null;
+    node.current = other;
+    if (error != null) {
+      endAttempt(node, attempt, Outcome.FAILURE);
+      failedBeside(node, attempt, error);
+      return;
+    }
+    node.cacheStatus = isHedge ? ResultCache.Status.NOT_CACHED : cacheStatus;
+    endAttempt(node, attempt, Outcome.SUCCESS);
+    if (other.abandonedAs == null) {
+      giveUp(other, Outcome.CANCELLED);
+    }
+    if (!records.isEmpty()) {
+      emit(
+          attemptRecord(
+              node,
+              other,
+              CallStatus.CANCELLED,
+              new CancellationException(
+                  "the other attempt of hedged call " + node.call.id() + " answered first"),
+              false));
+    }
+    node.hedgeWinner = isHedge ? "hedge" : "first";
+    if (isHedge) {
+      Objects.requireNonNull(settings.hedging()).won();
+      if (attempt.tool != node.tool) { // a hedge on an alternative answered: like a fallback
+        if (node.fallbackFrom == null) {
+          node.fallbackFrom = node.call.tool().name();
+        }
+        node.fallbackReason = "hedge" + (node.hedgeReason == null ? "" : ": " + node.hedgeReason);
+        node.tool = attempt.tool;
+      }
+    }
+    node.current = attempt;
+    finish(node, CallStatus.SUCCEEDED, value, null);
+  }
+
+  /** An attempt of a hedged call failed while the other runs on: told, recorded, not final. */
+  private void failedBeside(CallNode node, Attempt attempt, Throwable error) {
+    if (hasListeners) {
+      Tool<?, ?> own = node.tool;
+      node.tool = attempt.tool; // listeners (circuit breakers) see the tool that failed
+      try {
+        fire(l -> l.onAttemptFailed(node, attempt.number, error));
+      } finally {
+        node.tool = own;
+      }
+    }
+    if (node.span != null) {
+      Span callSpan = node.span;
+      PlugIns.traced(
+          () -> CallSpans.attemptFailed(callSpan, attempt.number, error, settings.time().now()));
+    }
+    recordAttempt(node, attempt, error, false);
+  }
+
   private void releaseSlot(CallNode node, Attempt attempt, Outcome outcome) {
     inFlight--;
+    HedgeBudget hedging = settings.hedging();
+    if (hedging != null) {
+      hedging.observe(attempt.tool.name(), outcome);
+    }
     try {
       // the attempt is the sample (no allocation); it names the tool that ran, which after a
       // fallback is not the call's
@@ -1093,6 +1346,22 @@ public final class Run implements OpenRun, SerialInbox.Effects {
           if (attempt != null && attempt.abandonedAs == null) {
             giveUp(attempt, Outcome.CANCELLED);
           }
+          Attempt hedge = node.hedge;
+          if (hedge != null) {
+            node.hedge = null;
+            if (hedge.abandonedAs == null) {
+              giveUp(hedge, Outcome.CANCELLED);
+            }
+            if (!records.isEmpty()) {
+              emit(
+                  attemptRecord(
+                      node,
+                      hedge,
+                      CallStatus.CANCELLED,
+                      new CancellationException("the run stopped"),
+                      false));
+            }
+          }
           ending.end(node, true);
         }
         case WAITING_RETRY -> {
@@ -1143,6 +1412,8 @@ public final class Run implements OpenRun, SerialInbox.Effects {
             node.cacheStatus == ResultCache.Status.HIT);
     node.result = result;
     node.current = null;
+    node.hedge = null;
+    cancelHedgeTimer(node);
     node.resolvedInput = null;
     if (node.future != null) {
       CompletableFuture<CallResult<?>> future = node.future;
@@ -1158,6 +1429,16 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     if (node.span != null) {
       Span callSpan = node.span;
       ResultCache.Status cacheStatus = node.cacheStatus;
+      if (node.hedgeTool != null) {
+        String hedgeTool = node.hedgeTool;
+        String winner = node.hedgeWinner == null ? "none" : node.hedgeWinner;
+        PlugIns.traced(
+            () ->
+                callSpan
+                    .setAttribute(ToolSpanAttributes.HEDGED, true)
+                    .setAttribute(ToolSpanAttributes.HEDGE_TOOL, hedgeTool)
+                    .setAttribute(ToolSpanAttributes.HEDGE_WINNER, winner));
+      }
       PlugIns.traced(
           () ->
               CallSpans.endCall(
@@ -1300,7 +1581,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     } else if (node.attempt == 0) {
       emit(neverStarted(node, status, error));
     } else { // stopped between attempts: no attempt of its own, zero duration
-      emit(record(node, node.tool.name(), node.attempt, now(), now(), 0, status, error, true));
+      emit(
+          record(
+              node, node.tool.name(), node.attempt, now(), now(), 0, status, error, true, false));
     }
   }
 
@@ -1317,12 +1600,13 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         attempt.inFlightAtStart,
         status,
         error,
-        last);
+        last,
+        attempt.hedge);
   }
 
   private ExecutionRecord.@Nullable Builder neverStarted(
       CallNode node, CallStatus status, @Nullable Throwable error) {
-    return record(node, node.tool.name(), 0, now(), now(), 0, status, error, true);
+    return record(node, node.tool.name(), 0, now(), now(), 0, status, error, true, false);
   }
 
   /** A record from the engine's facts; null if it could not be built (out of memory). */
@@ -1335,7 +1619,8 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       int inFlightAtStart,
       CallStatus status,
       @Nullable Throwable error,
-      boolean last) {
+      boolean last,
+      boolean hedge) {
     try {
       String calledTool = node.call.tool().name();
       Map<String, Double> features = node.features;
@@ -1353,7 +1638,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
               .attempts(attempt)
               .finalAttempt(last)
               .inFlight(inFlightAtStart)
-              .cacheHit(attempt > 0 && node.cacheStatus == ResultCache.Status.HIT)
+              .cacheHit(attempt > 0 && !hedge && node.cacheStatus == ResultCache.Status.HIT)
+              .hedged(node.hedgeTool != null)
+              .hedge(hedge)
               .fallbackFrom(tool.equals(calledTool) ? null : calledTool)
               .features(features == null ? Map.of() : features)
               .arguments(node.arguments);

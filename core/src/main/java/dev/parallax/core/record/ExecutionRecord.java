@@ -38,6 +38,8 @@ public final class ExecutionRecord {
   private final Duration queueWait;
   private final int inFlight;
   private final boolean cacheHit;
+  private final boolean hedge;
+  private final boolean hedged;
   private final @Nullable String fallbackFrom;
   private final @Nullable Duration predictedLatency;
   private final @Nullable Double predictedSuccess;
@@ -61,6 +63,8 @@ public final class ExecutionRecord {
     this.queueWait = b.queueWait;
     this.inFlight = b.inFlight;
     this.cacheHit = b.cacheHit;
+    this.hedge = b.hedge;
+    this.hedged = b.hedged;
     this.fallbackFrom = b.fallbackFrom;
     this.predictedLatency = b.predictedLatency;
     this.predictedSuccess = b.predictedSuccess;
@@ -167,6 +171,23 @@ public final class ExecutionRecord {
     return cacheHit;
   }
 
+  /**
+   * Whether this attempt was a hedge: a second attempt started while the call's first still ran
+   * (see {@link dev.parallax.core.policy.HedgePolicy}). The attempt that answered a hedged call is
+   * the one whose record is {@linkplain #finalAttempt() final} and succeeded; the other ends {@code
+   * CANCELLED}.
+   */
+  public boolean hedge() {
+    return hedge;
+  }
+
+  /**
+   * Whether the call was hedged by the time this attempt ended (on every record after the hedge).
+   */
+  public boolean hedged() {
+    return hedged;
+  }
+
   /** The tool originally called, if another tool ran this attempt. */
   public @Nullable String fallbackFrom() {
     return fallbackFrom;
@@ -225,6 +246,8 @@ public final class ExecutionRecord {
         && finalAttempt == r.finalAttempt
         && inFlight == r.inFlight
         && cacheHit == r.cacheHit
+        && hedge == r.hedge
+        && hedged == r.hedged
         && tool.equals(r.tool)
         && callId.equals(r.callId)
         && traceId.equals(r.traceId)
@@ -261,6 +284,8 @@ public final class ExecutionRecord {
         queueWait,
         inFlight,
         cacheHit,
+        hedge,
+        hedged,
         fallbackFrom,
         predictedLatency,
         predictedSuccess,
@@ -301,6 +326,10 @@ public final class ExecutionRecord {
         + inFlight
         + ", cacheHit="
         + cacheHit
+        + ", hedge="
+        + hedge
+        + ", hedged="
+        + hedged
         + ", fallbackFrom="
         + fallbackFrom
         + ", predictedLatency="
@@ -335,6 +364,8 @@ public final class ExecutionRecord {
     private Duration queueWait = Duration.ZERO;
     private int inFlight;
     private boolean cacheHit;
+    private boolean hedge;
+    private boolean hedged;
     private @Nullable String fallbackFrom;
     private @Nullable Duration predictedLatency;
     private @Nullable Double predictedSuccess;
@@ -360,6 +391,8 @@ public final class ExecutionRecord {
       queueWait = r.queueWait;
       inFlight = r.inFlight;
       cacheHit = r.cacheHit;
+      hedge = r.hedge;
+      hedged = r.hedged;
       fallbackFrom = r.fallbackFrom;
       predictedLatency = r.predictedLatency;
       predictedSuccess = r.predictedSuccess;
@@ -469,6 +502,19 @@ public final class ExecutionRecord {
     /** Whether the value came from the result cache; default {@code false}. */
     public Builder cacheHit(boolean cacheHit) {
       this.cacheHit = cacheHit;
+      return this;
+    }
+
+    /** Whether the attempt was a hedge; default {@code false}. Sets {@link #hedged} too if true. */
+    public Builder hedge(boolean hedge) {
+      this.hedge = hedge;
+      this.hedged |= hedge;
+      return this;
+    }
+
+    /** Whether the call was hedged; default {@code false}. */
+    public Builder hedged(boolean hedged) {
+      this.hedged = hedged;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.parallax.core.spi;
 
 import dev.parallax.core.time.Cancellable;
+import dev.parallax.core.tool.Tool;
 import dev.parallax.core.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -14,6 +15,20 @@ public interface AttemptExecution {
 
   /** The call. */
   PendingCall call();
+
+  /**
+   * The tool this attempt runs: {@code call().tool()}, except for a hedge on an alternative tool
+   * (see {@link dev.parallax.core.policy.HedgePolicy}). A runner that runs tools itself must run
+   * this one.
+   */
+  default Tool<?, ?> runsTool() {
+    return call().tool();
+  }
+
+  /** Whether this attempt is a hedge, started beside a slow first attempt of the same call. */
+  default boolean isHedge() {
+    return false;
+  }
 
   /** The attempt number, from 1. */
   int attempt();

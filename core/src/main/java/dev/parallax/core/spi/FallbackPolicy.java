@@ -47,6 +47,16 @@ public interface FallbackPolicy {
   }
 
   /**
+   * A healthy alternative to run as the hedge of {@code call} (see {@link
+   * dev.parallax.core.policy.HedgePolicy}), whose first attempt on {@code call.tool()} is still
+   * running; {@code null} (the default) hedges with the same tool. The alternative must be
+   * idempotent too, or the hedge runs the same tool.
+   */
+  default @Nullable Swap alternativeForHedge(PendingCall call) {
+    return null;
+  }
+
+  /**
    * Where this policy learns how calls end (for example to open a circuit breaker on a failing
    * tool), or {@code null} if it decides from the call and its prediction alone (the default).
    *

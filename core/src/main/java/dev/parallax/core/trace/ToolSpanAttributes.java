@@ -84,6 +84,23 @@ public final class ToolSpanAttributes {
   public static final AttributeKey<String> FALLBACK_REASON =
       AttributeKey.stringKey("parallax.fallback_reason");
 
+  /** Whether the call was hedged: a second attempt started while its first still ran. */
+  public static final AttributeKey<Boolean> HEDGED = AttributeKey.booleanKey("parallax.hedged");
+
+  /**
+   * Which attempt of a hedged call answered it: {@code first}, {@code hedge}, or {@code none} when
+   * neither succeeded.
+   */
+  public static final AttributeKey<String> HEDGE_WINNER =
+      AttributeKey.stringKey("parallax.hedge.winner");
+
+  /** The tool the hedge of a hedged call ran (the call's own, or an alternative). */
+  public static final AttributeKey<String> HEDGE_TOOL =
+      AttributeKey.stringKey("parallax.hedge.tool");
+
+  /** Name of the span event marking when a hedge started. */
+  public static final String HEDGE_EVENT = "parallax.hedge";
+
   /**
    * Prefix of the call's numeric features: {@code parallax.feature.arg_bytes} and so on (double
    * attributes).

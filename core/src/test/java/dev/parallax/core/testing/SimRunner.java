@@ -19,7 +19,7 @@ public final class SimRunner implements CallRunner {
 
   @Override
   public Cancellable start(AttemptExecution attempt) {
-    if (!(attempt.call().tool() instanceof SimTool tool)) {
+    if (!(attempt.runsTool() instanceof SimTool tool)) {
       return CallRunner.virtualThreads().start(attempt);
     }
     Object input = attempt.call().call().input();

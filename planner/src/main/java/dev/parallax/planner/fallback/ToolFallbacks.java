@@ -287,6 +287,25 @@ public final class ToolFallbacks implements FallbackPolicy {
   }
 
   /**
+   * The hedge of a slow call (see {@link dev.parallax.core.policy.HedgePolicy}) runs on the first
+   * alternative of the call's tool, in the order they are tried, that is idempotent and whose
+   * circuit is {@linkplain ToolHealth#available() available} now (a slow tool's own backend is the
+   * likeliest to be the slow part); with none, the hedge runs the call's own tool. Asks the
+   * breakers only, without taking a permit.
+   */
+  @Override
+  public @Nullable Swap alternativeForHedge(PendingCall call) {
+    for (Tool<?, ?> alternative : graph.alternativesOf(call.tool().name())) {
+      CircuitBreaker breaker = breakers.breaker(alternative.name());
+      if (alternative.spec().idempotent()
+          && (breaker == null || ToolHealth.of(breaker).available())) {
+        return new Swap(alternative, "hedge on " + alternative.name() + ", an alternative");
+      }
+    }
+    return null;
+  }
+
+  /**
    * The listener that feeds the circuit breakers with the outcome of every attempt; the executor
    * registers it when this policy is its fallback. Not for other use.
    */

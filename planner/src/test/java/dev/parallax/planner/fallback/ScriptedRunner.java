@@ -16,8 +16,8 @@ final class ScriptedRunner implements CallRunner {
 
   @Override
   public Cancellable start(AttemptExecution attempt) {
-    if (!(attempt.call().tool() instanceof ScriptedTool tool)) {
-      throw new AssertionError("only ScriptedTools run here, not " + attempt.call().tool());
+    if (!(attempt.runsTool() instanceof ScriptedTool tool)) {
+      throw new AssertionError("only ScriptedTools run here, not " + attempt.runsTool());
     }
     ScriptedTool.Step step = tool.next(attempt.call().call().input());
     return attempt.completeAfter(time, step.duration(), step.value(), step.error());

@@ -87,6 +87,7 @@ class BenchCommandTest {
             "graphs",
             "capacity",
             "flaky",
+            "hedging",
             "learning",
             "multitenant",
             "cluster");
@@ -96,6 +97,7 @@ class BenchCommandTest {
             "graphs", List.of("fifo", "ewma_priority", "learned", "oracle"),
             "capacity", List.of("adaptive", "static_best", "vegas", "gradient2", "aimd"),
             "flaky", List.of("no_fallback", "fallback"),
+            "hedging", List.of("none", "fixed_delay", "predicted"),
             "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"));
     for (String workload : fieldNames(workloads)) {
       JsonNode w = workloads.path(workload);
@@ -232,6 +234,21 @@ class BenchCommandTest {
   }
 
   @Test
+  void hedging_contractNames_andTheBudgetHolds() {
+    JsonNode w = report.path("workloads").path("hedging");
+    JsonNode p99 = w.path("p99_ms");
+    for (String policy : List.of("none", "fixed_delay", "predicted")) {
+      assertThat(p99.path(policy).isNumber()).as(policy).isTrue();
+      assertThat(p99.path(policy).asDouble()).as(policy).isPositive();
+    }
+    // the bucket starts empty: never more hedges than 10% of the calls, even on a smoke run
+    assertThat(w.path("extra_calls_share").asDouble()).isBetween(0.0, 0.1);
+    assertThat(p99.path("predicted").asDouble()).isLessThan(p99.path("none").asDouble());
+    assertThat(w.path("fixed_delay_sweep").size()).isGreaterThan(1);
+    assertThat(w.path("goals_met").isBoolean()).isTrue();
+  }
+
+  @Test
   void multitenant_contractNamesAndGoals() {
     JsonNode w = report.path("workloads").path("multitenant");
     JsonNode p95 = w.path("interactive_p95_ms");
@@ -289,7 +306,7 @@ class BenchCommandTest {
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
     assertThat(all.err())
-        .contains("[6/8] learning done in", "[7/8] multitenant done in", "[8/8] cluster done in");
+        .contains("[7/9] learning done in", "[8/9] multitenant done in", "[9/9] cluster done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 
@@ -370,7 +387,15 @@ class BenchCommandTest {
         .contains("--html")
         .contains("--quick");
     for (String workload :
-        List.of("overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant")) {
+        List.of(
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "hedging",
+            "learning",
+            "multitenant")) {
       assertThat(cli.out()).contains(workload);
     }
   }

@@ -15,6 +15,7 @@ public final class Workloads {
           new GraphsWorkload(),
           new CapacityWorkload(),
           new FlakyWorkload(),
+          new HedgingWorkload(),
           new LearningWorkload(),
           new MultitenantWorkload(),
           new ClusterWorkload());
