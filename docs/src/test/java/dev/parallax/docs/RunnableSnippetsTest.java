@@ -10,6 +10,7 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.docs.snippets.ChooseByPredictionSnippet;
 import dev.parallax.docs.snippets.FacadeSnippet;
 import dev.parallax.docs.snippets.FallbacksSnippet;
+import dev.parallax.docs.snippets.HedgingSnippet;
 import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
@@ -90,6 +91,15 @@ class RunnableSnippetsTest {
     try (AdaptivePredictor predictor = AdaptivePredictor.builder().build();
         Parallax parallax = new ChooseByPredictionSnippet().build(predictor)) {
       assertThat(parallax.executor()).isNotNull();
+    }
+  }
+
+  @Test
+  void hedgingLeavesAFastCallAlone() {
+    HedgingSnippet snippet = new HedgingSnippet();
+    try (Parallax parallax = snippet.build()) {
+      assertThat(snippet.search(parallax, "otel").allSucceeded()).isTrue();
+      assertThat(parallax.executor().hedgesStarted()).isZero(); // no prediction yet: no hedge
     }
   }
 

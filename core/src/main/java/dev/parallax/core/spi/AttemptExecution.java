@@ -1,8 +1,8 @@
 package dev.parallax.core.spi;
 
 import dev.parallax.core.time.Cancellable;
-import dev.parallax.core.tool.Tool;
 import dev.parallax.core.time.TimeSource;
+import dev.parallax.core.tool.Tool;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
