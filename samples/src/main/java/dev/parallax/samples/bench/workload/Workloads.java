@@ -16,7 +16,8 @@ public final class Workloads {
           new CapacityWorkload(),
           new FlakyWorkload(),
           new LearningWorkload(),
-          new MultitenantWorkload());
+          new MultitenantWorkload(),
+          new PreloadWorkload());
 
   private Workloads() {}
 
