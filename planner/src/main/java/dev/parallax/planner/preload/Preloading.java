@@ -1,5 +1,6 @@
 package dev.parallax.planner.preload;
 
+import io.opentelemetry.api.common.AttributeKey;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -21,6 +22,17 @@ import java.util.Objects;
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
  */
 public final class Preloading {
+
+  /** Span attribute: this span is a preload (a call started on a prediction, not by the agent). */
+  public static final AttributeKey<Boolean> PRELOAD = AttributeKey.booleanKey("parallax.preload");
+
+  /** Span attribute of a preload: the probability of the rule that predicted it. */
+  public static final AttributeKey<Double> PRELOAD_PROBABILITY =
+      AttributeKey.doubleKey("parallax.preload.probability");
+
+  /** Span attribute of a real call: its value came from a preload. */
+  public static final AttributeKey<Boolean> PRELOAD_HIT =
+      AttributeKey.booleanKey("parallax.preload_hit");
 
   private final PreloadModel model;
   private final double minProbability;
