@@ -97,6 +97,7 @@ final class Preloader implements ExecutionListener {
   Preloader(CaffeineResultCache cache, Preloading options, OpenTelemetry openTelemetry) {
     this.cache = cache;
     this.planner = new PreloadPlanner(options);
+    options.tools().forEach(t -> tools.put(t.name(), t));
     this.tracer = openTelemetry.getTracer(CacheMetrics.SCOPE);
     var meter = openTelemetry.getMeter(CacheMetrics.SCOPE);
     this.startedCounter =

@@ -1,7 +1,13 @@
 package dev.parallax.planner.preload;
 
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolSpec;
 import io.opentelemetry.api.common.AttributeKey;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,8 +46,10 @@ public final class Preloading {
   private final int maxInFlight;
   private final double wastePerCall;
   private final int burst;
+  private final List<Tool<?, ?>> tools;
 
   private Preloading(Builder b) {
+    this.tools = List.copyOf(b.tools.values());
     this.model = b.model;
     this.minProbability = b.minProbability;
     this.maxPerCall = b.maxPerCall;
@@ -78,6 +86,14 @@ public final class Preloading {
   /** Tokens each real call earns for preloads. */
   public double wastePerCall() {
     return wastePerCall;
+  }
+
+  /**
+   * The tools that may be preloaded before any real call of theirs was seen (tools seen in a real
+   * call are known anyway).
+   */
+  public List<Tool<?, ?>> tools() {
+    return tools;
   }
 
   /** Most tokens the budget holds (and holds at first). */
@@ -123,8 +139,45 @@ public final class Preloading {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private double wastePerCall = DEFAULT_WASTE_PER_CALL;
     private int burst = DEFAULT_BURST;
+    private final Map<String, Tool<?, ?>> tools = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Tools that may be preloaded before a real call of theirs was seen; default none (a tool is
+     * known once the cache saw a real call of it).
+     *
+     * @throws IllegalArgumentException if a tool is not both idempotent and cacheable (it can never
+     *     be preloaded), or two tools share a name
+     */
+    public Builder tools(Collection<? extends Tool<?, ?>> tools) {
+      Objects.requireNonNull(tools, "tools");
+      for (Tool<?, ?> tool : tools) {
+        Objects.requireNonNull(tool, "tool");
+        ToolSpec spec = tool.spec();
+        if (!spec.idempotent() || !spec.cacheable()) {
+          throw new IllegalArgumentException(
+              "tool '"
+                  + spec.name()
+                  + "' cannot be preloaded: only tools declared idempotent and cacheable are"
+                  + " (idempotent="
+                  + spec.idempotent()
+                  + ", cacheable="
+                  + spec.cacheable()
+                  + ")");
+        }
+        Tool<?, ?> previous = this.tools.putIfAbsent(spec.name(), tool);
+        if (previous != null && previous != tool) {
+          throw new IllegalArgumentException("two tools are named '" + spec.name() + "'");
+        }
+      }
+      return this;
+    }
+
+    /** Same as {@link #tools(Collection)}. */
+    public Builder tools(Tool<?, ?>... tools) {
+      return tools(List.of(tools));
+    }
 
     /** The model; default {@link PreloadModel#empty()}, which preloads nothing. */
     public Builder model(PreloadModel model) {
