@@ -5,6 +5,7 @@ import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.McpScenario;
 import dev.parallax.samples.demo.PlannerScenarios;
+import dev.parallax.samples.demo.PreloadScenario;
 import dev.parallax.samples.demo.SeedScenarios;
 import dev.parallax.storage.HistoryStoreException;
 import java.io.FileDescriptor;
@@ -207,6 +208,7 @@ public final class ParallaxCli implements Callable<Integer> {
         new PlannerScenarios(out, store::parallax).runAll();
       }
       new McpScenario(out).run(11);
+      new PreloadScenario(out, dev.parallax.Parallax::builder).run(12);
       out.println();
       out.println("=== Demo complete ===");
       out.flush();
