@@ -82,14 +82,22 @@ class BenchCommandTest {
     JsonNode workloads = report.path("workloads");
     assertThat(fieldNames(workloads))
         .containsExactly(
-            "overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant");
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "learning",
+            "multitenant",
+            "preload");
     Map<String, List<String>> policies =
         Map.of(
             "overhead", List.of("virtual_threads", "parallax", "parallax_telemetry"),
             "graphs", List.of("fifo", "ewma_priority", "learned", "oracle"),
             "capacity", List.of("adaptive", "static_best", "vegas", "gradient2", "aimd"),
             "flaky", List.of("no_fallback", "fallback"),
-            "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"));
+            "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"),
+            "preload", List.of("cache_only", "preload"));
     for (String workload : fieldNames(workloads)) {
       JsonNode w = workloads.path(workload);
       assertThat(w.path("policies").isObject()).as(workload).isTrue();
@@ -362,9 +370,28 @@ class BenchCommandTest {
         .contains("--html")
         .contains("--quick");
     for (String workload :
-        List.of("overhead", "seed", "graphs", "capacity", "flaky", "learning", "multitenant")) {
+        List.of(
+            "overhead",
+            "seed",
+            "graphs",
+            "capacity",
+            "flaky",
+            "learning",
+            "multitenant",
+            "preload")) {
       assertThat(cli.out()).contains(workload);
     }
+  }
+
+  @Test
+  void preload_writesItsFiguresAsShares() {
+    JsonNode w = report.path("workloads").path("preload");
+    for (String figure : List.of("hit_rate", "wait_saved_share", "wasted_share")) {
+      assertThat(w.path(figure).isNumber()).as(figure).isTrue();
+      assertThat(w.path(figure).asDouble()).as(figure).isBetween(0.0, 1.0);
+    }
+    assertThat(w.path("held_out").path("calls").asLong()).isPositive();
+    assertThat(w.path("rules").isArray()).isTrue();
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -78,7 +78,8 @@ final class PreloadWorkload implements BenchWorkload {
     long seed = context.seedFor("preload");
     BiFunction<String, JsonNode, Duration> latency = latency(seed);
     Predicate<String> preloadable = TauBenchTrajectories.READ_ONLY::contains;
-    context.progress().phase("learn on one half, replay the other", 4);
+    boolean reduced = context.sizes().learningRecords() < Sizes.full().learningRecords();
+    context.progress().phase("learn on one half, replay the other", reduced ? 2 : 4);
 
     PreloadModel model =
         learner(PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE).learn(sessions(first));
@@ -88,25 +89,6 @@ final class PreloadWorkload implements BenchWorkload {
     context.progress().step();
     Result noGap = PreloadReplay.replay(steps(second, seed, false), options, preloadable, latency);
     context.progress().step();
-    PreloadModel swappedModel =
-        learner(PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE).learn(sessions(second));
-    Result swapped =
-        PreloadReplay.replay(
-            steps(first, seed, true),
-            Preloading.builder().model(swappedModel).build(),
-            preloadable,
-            latency);
-    context.progress().step();
-    Map<String, Object> sweep = new LinkedHashMap<>();
-    for (double c : CONFIDENCES) {
-      PreloadModel m = learner(c).learn(sessions(first));
-      Result r =
-          PreloadReplay.replay(
-              heldOut, Preloading.builder().model(m).build(), preloadable, latency);
-      sweep.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, m));
-    }
-    context.progress().step();
-
     fields.put("hit_rate", main.hitRate());
     fields.put("wait_saved_share", main.waitSavedShare());
     fields.put("wasted_share", main.wastedShare());
@@ -116,6 +98,38 @@ final class PreloadWorkload implements BenchWorkload {
     fields.put("held_out", describe(main, second.size()));
     fields.put("rules", model.rules().stream().map(Object::toString).toList());
     fields.put("no_gap", figures(noGap, model));
+    if (!reduced) { // --quick: the main figures only
+      sensitivity(fields, first, second, heldOut, seed, latency, preloadable);
+      context.progress().step();
+      context.progress().step();
+    }
+    return result(fields, main, heldOut);
+  }
+
+  private static void sensitivity(
+      Map<String, Object> fields,
+      List<Trajectory> first,
+      List<Trajectory> second,
+      List<List<Step>> heldOut,
+      long seed,
+      BiFunction<String, JsonNode, Duration> latency,
+      Predicate<String> preloadable) {
+    PreloadModel swappedModel =
+        learner(PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE).learn(sessions(second));
+    Result swapped =
+        PreloadReplay.replay(
+            steps(first, seed, true),
+            Preloading.builder().model(swappedModel).build(),
+            preloadable,
+            latency);
+    Map<String, Object> sweep = new LinkedHashMap<>();
+    for (double c : CONFIDENCES) {
+      PreloadModel m = learner(c).learn(sessions(first));
+      Result r =
+          PreloadReplay.replay(
+              heldOut, Preloading.builder().model(m).build(), preloadable, latency);
+      sweep.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, m));
+    }
     fields.put("halves_swapped", figures(swapped, swappedModel));
     Map<String, Object> choice = new LinkedHashMap<>();
     double chosen = chooseConfidence(choice, first, seed, latency, preloadable);
@@ -131,6 +145,9 @@ final class PreloadWorkload implements BenchWorkload {
     inner.put("validation", choice);
     fields.put("min_confidence_chosen_on_learning_half", inner);
     fields.put("min_confidence_sweep", sweep);
+  }
+
+  private WorkloadResult result(Map<String, Object> fields, Result main, List<List<Step>> heldOut) {
     fields.put(
         "definitions",
         Map.of(
