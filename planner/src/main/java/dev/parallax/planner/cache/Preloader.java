@@ -122,7 +122,10 @@ final class Preloader implements ExecutionListener {
       if (spec.cacheable() && spec.idempotent()) {
         tools.putIfAbsent(spec.name(), tool);
       }
-      ObservedCall observed = ObservedCall.of(spec.name(), input, value);
+      ObservedCall observed = observe(spec.name(), input, value);
+      if (observed == null) {
+        return; // an input Jackson cannot write as JSON: nothing to learn or predict from
+      }
       List<PredictedCall> start;
       synchronized (planner) {
         start = planner.afterCall(observed, inFlight.get(), this::wanted);
@@ -144,6 +147,19 @@ final class Preloader implements ExecutionListener {
               + call.tool().name()
               + "'; the call is not affected",
           e);
+    }
+  }
+
+  /** The call as JSON; without its result if that cannot be converted; null without input. */
+  private static @Nullable ObservedCall observe(String tool, Object input, @Nullable Object value) {
+    try {
+      return ObservedCall.of(tool, input, value);
+    } catch (IllegalArgumentException e) {
+      try {
+        return ObservedCall.of(tool, input, null);
+      } catch (IllegalArgumentException again) {
+        return null;
+      }
     }
   }
 

@@ -25,6 +25,11 @@ import java.util.Objects;
  * at most {@code burst + wastePerCall x real calls}. At most {@link Builder#maxInFlight} preloads
  * run at once, and none starts while a real call is queued for capacity.
  *
+ * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
+ * with many agent sessions at once in one cache, rules reading recent results see their calls
+ * interleaved. The model is given, not learned while running: learn it from past sessions with
+ * {@link PreloadModel#learner()}. Calls whose input Jackson cannot write as JSON are not observed.
+ *
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
  */
 public final class Preloading {

@@ -289,7 +289,8 @@ class BenchCommandTest {
   @Test
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
-    assertThat(all.err()).contains("[6/7] learning done in", "[7/7] multitenant done in");
+    assertThat(all.err())
+        .contains("[6/8] learning done in", "[7/8] multitenant done in", "[8/8] preload done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 
