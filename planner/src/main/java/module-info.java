@@ -13,6 +13,7 @@ module dev.parallax.planner {
   exports dev.parallax.planner.cache;
   exports dev.parallax.planner.fallback;
   exports dev.parallax.planner.graph;
+  exports dev.parallax.planner.preload;
   exports dev.parallax.planner.schedule;
   exports dev.parallax.planner.share;
   exports dev.parallax.planner.sim;

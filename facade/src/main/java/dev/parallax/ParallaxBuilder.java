@@ -12,6 +12,8 @@ import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.spi.RunScheduler;
 import dev.parallax.core.spi.SchedulingPolicy;
 import dev.parallax.planner.cache.CaffeineResultCache;
+import dev.parallax.planner.cache.CaffeineResultCacheBuilder;
+import dev.parallax.planner.preload.Preloading;
 import dev.parallax.planner.schedule.CriticalPathScheduling;
 import dev.parallax.storage.BufferedHistoryWriter;
 import dev.parallax.storage.ExecutionHistoryStore;
@@ -56,6 +58,7 @@ public final class ParallaxBuilder {
   private @Nullable RunScheduler runScheduler;
   private boolean adaptiveConcurrency;
   private @Nullable ResultCache cache;
+  private @Nullable Preloading preloading;
   private FallbackPolicy fallback = FallbackPolicy.NONE;
   private @Nullable HedgePolicy hedging;
   private @Nullable ParallaxCluster cluster;
@@ -203,6 +206,24 @@ public final class ParallaxBuilder {
   }
 
   /**
+   * Turns speculative preloading on: after each call, the calls the options' {@link
+   * dev.parallax.planner.preload.PreloadModel} predicts with enough confidence are started early
+   * into the default Caffeine result cache, so that the agent's real call is a hit. Only tools
+   * declared idempotent and cacheable are ever preloaded; a budget bounds unused preloads, and no
+   * preload starts while real calls wait for capacity. Default off. To read the cache's {@link
+   * CaffeineResultCache#preloadStats()}, build the cache with {@link
+   * dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to {@link
+   * #resultCache} instead.
+   *
+   * @throws IllegalStateException at {@link #build()} if {@link #resultCache} or {@link #cluster}
+   *     is also set
+   */
+  public ParallaxBuilder preloading(Preloading preloading) {
+    this.preloading = Objects.requireNonNull(preloading, "preloading");
+    return this;
+  }
+
+  /**
    * Runs on a Parallax cluster (module {@code parallax-cluster}, an optional dependency): its
    * cluster-wide per-tool admission, shared result cache with single flight across members and
    * distributed call runner replace the single-JVM ones. Default none: nothing changes for
@@ -291,6 +312,13 @@ public final class ParallaxBuilder {
           "cluster(...) brings its own admission control and result cache; do not also set"
               + " admissionControl(...), adaptiveConcurrency(true) or resultCache(...)");
     }
+    if (preloading != null && (cache != null || cluster != null)) {
+      throw new IllegalStateException(
+          "preloading(...) preloads into the default Caffeine result cache; with resultCache(...)"
+              + " or cluster(...) set, build a CaffeineResultCache with"
+              + " CaffeineResultCache.builder().preloading(...) and give it to resultCache(...)"
+              + " instead (not available with a cluster)");
+    }
     if (history != null && historyDirectory != null) {
       throw new IllegalStateException(
           "historyStore(...) and historyDirectory(...) both set: choose one");
@@ -359,16 +387,18 @@ public final class ParallaxBuilder {
       owned.push(() -> Parallax.flush(given, Duration.ofSeconds(10)));
     }
 
+    ResultCache results =
+        cluster != null
+            ? cluster.resultCache()
+            : cache != null ? cache : defaultCache(traces.openTelemetry());
+    if (results instanceof CaffeineResultCache caffeine) {
+      b.listener(caffeine.preloadListener()); // preloads yield to queued calls; no-op when off
+    }
     b.openTelemetry(traces.openTelemetry())
         .recordSink(traces.records()) // records from the engine: metrics, model, history writer
         .predictor(model)
         .scheduling(scheduling != null ? scheduling : CriticalPathScheduling.using(model))
-        .resultCache(
-            cluster != null
-                ? cluster.resultCache()
-                : cache != null
-                    ? cache
-                    : CaffeineResultCache.builder().openTelemetry(traces.openTelemetry()).build());
+        .resultCache(results);
     if (cluster != null) {
       b.admissionControl(cluster.admissionControl()).runner(cluster.callRunner());
     }
@@ -388,6 +418,14 @@ public final class ParallaxBuilder {
     }
     ToolExecutor executor = b.build();
     return new Parallax(executor, traces, model, store, writer, modelDirectory, warm, owned);
+  }
+
+  private CaffeineResultCache defaultCache(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    CaffeineResultCacheBuilder c = CaffeineResultCache.builder().openTelemetry(openTelemetry);
+    if (preloading != null) {
+      c.preloading(preloading);
+    }
+    return c.build();
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.parallax.docs.snippets.FacadeSnippet;
 import dev.parallax.docs.snippets.FallbacksSnippet;
 import dev.parallax.docs.snippets.HedgingSnippet;
 import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
+import dev.parallax.docs.snippets.PreloadingSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
 import dev.parallax.docs.snippets.SharedSchedulerSnippet;
@@ -101,6 +102,11 @@ class RunnableSnippetsTest {
       assertThat(snippet.search(parallax, "otel").allSucceeded()).isTrue();
       assertThat(parallax.executor().hedgesStarted()).isZero(); // no prediction yet: no hedge
     }
+  }
+
+  @Test
+  void thePredictedReservationIsPreloaded_soTheAgentsCallIsAHit() {
+    assertThat(new PreloadingSnippet().run()).isTrue();
   }
 
   @Test

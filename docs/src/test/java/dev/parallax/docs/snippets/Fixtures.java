@@ -1,12 +1,16 @@
 package dev.parallax.docs.snippets;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallGraph;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.preload.ObservedCall;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +76,49 @@ public class Fixtures {
           .add(ToolCall.of("a", fetch, urlA))
           .add(ToolCall.of("b", fetch, urlB))
           .build();
+
+  /** An airline agent's read-only tools: look a user up, read a reservation. */
+  final Tool<JsonNode, JsonNode> getUser =
+      Tools.named("get_user")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) ->
+                  json("{\"reservations\":[\"R-" + args.get("user_id").asText() + "\"]}"));
+
+  final Tool<JsonNode, String> getReservation =
+      Tools.named("get_reservation")
+          .idempotent(true)
+          .cacheable(true)
+          .function((args, ctx) -> "reservation " + args.get("reservation_id").asText());
+  final ToolRegistry airlineTools = ToolRegistry.of(getUser, getReservation);
+
+  /** The airline agent's past sessions: a user looked up, then their first reservation. */
+  List<List<ObservedCall>> pastSessions() {
+    List<List<ObservedCall>> sessions = new ArrayList<>();
+    for (int u = 0; u < 10; u++) {
+      String reservation = "R-u" + u;
+      sessions.add(
+          List.of(
+              new ObservedCall(
+                  "get_user",
+                  json("{\"user_id\":\"u" + u + "\"}"),
+                  json("{\"reservations\":[\"" + reservation + "\"]}")),
+              new ObservedCall(
+                  "get_reservation",
+                  json("{\"reservation_id\":\"" + reservation + "\"}"),
+                  json("\"reservation " + reservation + "\""))));
+    }
+    return sessions;
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JsonMapper.builder().build().readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
 
   /** For the tests: the graph the snippets run. */
   public CallGraph graphForTest() {

@@ -1,11 +1,15 @@
 package dev.parallax.planner.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.tool.ToolSpec;
 import dev.parallax.planner.internal.CanonicalJson;
 import dev.parallax.planner.internal.CanonicalKey;
+import dev.parallax.planner.preload.PreloadStats;
+import dev.parallax.planner.preload.Preloading;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -95,6 +100,13 @@ import org.jspecify.annotations.Nullable;
  * OpenTelemetry given to the builder; totals in {@link #stats()}. The executor marks each call's
  * span with {@code parallax.cache_hit} from the lookup's status.
  *
+ * <p><b>Preloading</b> (off by default; {@link CaffeineResultCacheBuilder#preloading}): after each
+ * call, the calls a {@link dev.parallax.planner.preload.PreloadModel} predicts are started early
+ * under their keys, so that the real call is a hit; see {@link Preloading}. Spans of preloads are
+ * named {@code preload {tool}} and carry {@code parallax.preload=true}; a real call answered by a
+ * preload gets {@code parallax.preload_hit=true}; counters {@code parallax.preload.started} and
+ * {@code parallax.preload.hits}; totals in {@link #preloadStats()}.
+ *
  * <p>Thread-safe.
  */
 public final class CaffeineResultCache implements ResultCache {
@@ -108,6 +120,7 @@ public final class CaffeineResultCache implements ResultCache {
   private final boolean weighValues;
   private final CacheMetrics metrics;
   private final Runnable onJoin;
+  private volatile @Nullable Preloader preloader;
 
   CaffeineResultCache(
       Cache<CanonicalKey, Outcome> values,
@@ -135,6 +148,15 @@ public final class CaffeineResultCache implements ResultCache {
    */
   @Override
   public Lookup lookup(PendingCall call, Object input, Callable<?> tool) throws Exception {
+    Lookup lookup = find(call, input, tool);
+    Preloader p = preloader;
+    if (p != null) {
+      p.afterCall(call, input, lookup.value());
+    }
+    return lookup;
+  }
+
+  private Lookup find(PendingCall call, Object input, Callable<?> tool) throws Exception {
     ToolSpec spec = call.tool().spec();
     if (!spec.cacheable() || !spec.idempotent()) {
       return new Lookup(tool.call(), Status.NOT_CACHED);
@@ -173,6 +195,10 @@ public final class CaffeineResultCache implements ResultCache {
    */
   public void invalidateAll() {
     generation.incrementAndGet();
+    Preloader p = preloader;
+    if (p != null) {
+      p.clear();
+    }
     running.clear();
     values.invalidateAll();
   }
@@ -192,7 +218,89 @@ public final class CaffeineResultCache implements ResultCache {
     return metrics.snapshot(values.stats().evictionCount());
   }
 
+  /**
+   * The counts of preloading, or all zeros when preloading is off (see {@link
+   * CaffeineResultCacheBuilder#preloading}).
+   */
+  public PreloadStats preloadStats() {
+    Preloader p = preloader;
+    return p == null ? new PreloadStats(0, 0, 0, 0, 0, 0, 0) : p.stats();
+  }
+
+  /**
+   * Cancels the preloads no real call has used yet: their tools are interrupted and see {@link
+   * dev.parallax.core.tool.ToolContext#isCancelled()}; nothing of theirs is stored. A real call
+   * that joins a preload at that very instant gets its failure, like any shared computation that
+   * fails. Does nothing when preloading is off.
+   */
+  public void cancelPreloads() {
+    Preloader p = preloader;
+    if (p != null) {
+      p.cancelAll();
+    }
+  }
+
+  /**
+   * The listener that lets preloads yield to real calls: while a real call is queued for capacity
+   * no preload starts. Add it to the executor ({@code ToolExecutor.builder().listener(...)}); the
+   * facade does. A listener that ignores everything when preloading is off.
+   */
+  public ExecutionListener preloadListener() {
+    Preloader p = preloader;
+    return p == null ? new ExecutionListener() {} : p;
+  }
+
+  void preloading(Preloading options, OpenTelemetry openTelemetry) {
+    this.preloader = new Preloader(this, options, openTelemetry);
+  }
+
+  /** Whether a value is stored or being computed under the key. */
+  boolean holds(CanonicalKey key) {
+    return values.getIfPresent(key) != null || running.containsKey(key);
+  }
+
+  /** Whether a value is stored under the key. */
+  boolean stores(CanonicalKey key) {
+    return values.getIfPresent(key) != null;
+  }
+
+  /**
+   * Starts a computation of {@code body} under {@code key}, like a miss, unless a value is stored
+   * or being computed there; {@code wrap} wraps the computation (a span). Returns its thread, or
+   * {@code null} if nothing started.
+   */
+  @Nullable Thread preload(CanonicalKey key, Callable<?> body, UnaryOperator<Runnable> wrap) {
+    if (values.getIfPresent(key) != null) {
+      return null;
+    }
+    CompletableFuture<Outcome> mine = new CompletableFuture<>();
+    if (running.putIfAbsent(key, mine) != null) {
+      return null;
+    }
+    Outcome stored = values.getIfPresent(key);
+    if (stored != null) {
+      running.remove(key, mine);
+      mine.complete(stored);
+      return null;
+    }
+    long startedIn = generation.get();
+    Runnable computation = () -> compute(key, mine, body, startedIn);
+    try {
+      Thread thread = COMPUTATIONS.newThread(wrap.apply(computation));
+      thread.start();
+      return thread;
+    } catch (Throwable e) {
+      running.remove(key, mine);
+      mine.complete(Outcome.failure(e));
+      return null;
+    }
+  }
+
   private Lookup hit(CanonicalKey key, @Nullable Object value) {
+    Preloader p = preloader;
+    if (p != null) {
+      p.claim(key);
+    }
     metrics.hit(key.tool());
     return new Lookup(value, Status.HIT);
   }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.parallax.planner.internal.CanonicalKey;
+import dev.parallax.planner.preload.Preloading;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ public final class CaffeineResultCacheBuilder {
   private @Nullable Executor executor;
   private OpenTelemetry openTelemetry = OpenTelemetry.noop();
   private Runnable onJoin = () -> {};
+  private @Nullable Preloading preloading;
 
   CaffeineResultCacheBuilder() {}
 
@@ -146,6 +148,16 @@ public final class CaffeineResultCacheBuilder {
     return this;
   }
 
+  /**
+   * Turns speculative preloading on with these options; default off. Add the cache's {@link
+   * CaffeineResultCache#preloadListener()} to the executor so that preloads yield to queued real
+   * calls.
+   */
+  public CaffeineResultCacheBuilder preloading(Preloading preloading) {
+    this.preloading = Objects.requireNonNull(preloading, "preloading");
+    return this;
+  }
+
   /** Builds the cache. The builder may be used again; later changes do not affect this cache. */
   public CaffeineResultCache build() {
     Map<String, Duration> perTool = Map.copyOf(timeToLive);
@@ -170,7 +182,12 @@ public final class CaffeineResultCacheBuilder {
       caffeine.maximumSize(maximumSize >= 0 ? maximumSize : DEFAULT_MAXIMUM_SIZE);
     }
     Cache<CanonicalKey, Outcome> values = caffeine.build();
-    return new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
+    CaffeineResultCache cache =
+        new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
+    if (preloading != null) {
+      cache.preloading(preloading, openTelemetry);
+    }
+    return cache;
   }
 
   private static Duration positive(String what, Duration value) {

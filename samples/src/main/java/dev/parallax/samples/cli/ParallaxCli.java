@@ -1,11 +1,13 @@
 package dev.parallax.samples.cli;
 
+import dev.parallax.Parallax;
 import dev.parallax.samples.analyze.AnalyzeCommand;
 import dev.parallax.samples.bench.BenchCommand;
 import dev.parallax.samples.demo.DemoHistory;
 import dev.parallax.samples.demo.HedgeScenario;
 import dev.parallax.samples.demo.McpScenario;
 import dev.parallax.samples.demo.PlannerScenarios;
+import dev.parallax.samples.demo.PreloadScenario;
 import dev.parallax.samples.demo.SeedScenarios;
 import dev.parallax.storage.HistoryStoreException;
 import java.io.FileDescriptor;
@@ -170,7 +172,8 @@ public final class ParallaxCli implements Callable<Integer> {
           "Runs the six scenarios Parallax started from (basic parallel, sequential vs parallel,"
               + " concurrency limits, error handling, retry, timeout), then graph scheduling and the"
               + " learning loop, then the tools of a real MCP server (the npm filesystem server, when"
-              + " Node.js is present), then hedged calls at the predicted tail, and prints the times"
+              + " Node.js is present), then hedged calls at the predicted tail and speculative preloading of a real agent's"
+              + " next call, and prints the times"
               + " measured. Takes well under a minute; needs no"
               + " server (history goes to an embedded store in a temporary directory unless"
               + " --history or --chroma-url is given).")
@@ -210,6 +213,7 @@ public final class ParallaxCli implements Callable<Integer> {
       }
       new McpScenario(out).run(11);
       new HedgeScenario(out).run(12);
+      new PreloadScenario(out, Parallax::builder).run(13);
       out.println();
       out.println("=== Demo complete ===");
       out.flush();

@@ -90,6 +90,7 @@ class BenchCommandTest {
             "hedging",
             "learning",
             "multitenant",
+            "preload",
             "cluster");
     Map<String, List<String>> policies =
         Map.of(
@@ -98,7 +99,8 @@ class BenchCommandTest {
             "capacity", List.of("adaptive", "static_best", "vegas", "gradient2", "aimd"),
             "flaky", List.of("no_fallback", "fallback"),
             "hedging", List.of("none", "fixed_delay", "predicted"),
-            "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"));
+            "multitenant", List.of("interactive_alone", "shared_fifo", "shared_priority"),
+            "preload", List.of("cache_only", "preload"));
     for (String workload : fieldNames(workloads)) {
       JsonNode w = workloads.path(workload);
       assertThat(w.path("policies").isObject()).as(workload).isTrue();
@@ -306,7 +308,11 @@ class BenchCommandTest {
   void progress_onStderr_andTheSummaryOnStdout() {
     assertThat(all.errLines()).allMatch(line -> line.startsWith("bench: "), "progress lines only");
     assertThat(all.err())
-        .contains("[7/9] learning done in", "[8/9] multitenant done in", "[9/9] cluster done in");
+        .contains(
+            "[7/10] learning done in",
+            "[8/10] multitenant done in",
+            "[9/10] preload done in",
+            "[10/10] cluster done in");
     assertThat(all.out()).contains("== graphs").contains("JSON written to");
   }
 
@@ -395,9 +401,22 @@ class BenchCommandTest {
             "flaky",
             "hedging",
             "learning",
-            "multitenant")) {
+            "multitenant",
+            "preload",
+            "cluster")) {
       assertThat(cli.out()).contains(workload);
     }
+  }
+
+  @Test
+  void preload_writesItsFiguresAsShares() {
+    JsonNode w = report.path("workloads").path("preload");
+    for (String figure : List.of("hit_rate", "wait_saved_share", "wasted_share")) {
+      assertThat(w.path(figure).isNumber()).as(figure).isTrue();
+      assertThat(w.path(figure).asDouble()).as(figure).isBetween(0.0, 1.0);
+    }
+    assertThat(w.path("held_out").path("calls").asLong()).isPositive();
+    assertThat(w.path("rules").isArray()).isTrue();
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -18,6 +18,7 @@ public final class Workloads {
           new HedgingWorkload(),
           new LearningWorkload(),
           new MultitenantWorkload(),
+          new PreloadWorkload(),
           new ClusterWorkload());
 
   private Workloads() {}

@@ -1,0 +1,348 @@
+package dev.parallax.planner.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolContext;
+import dev.parallax.core.tool.ToolSpec;
+import dev.parallax.core.trace.ToolSpanAttributes;
+import dev.parallax.planner.internal.CanonicalKey;
+import dev.parallax.planner.internal.PreloadPlanner;
+import dev.parallax.planner.preload.ObservedCall;
+import dev.parallax.planner.preload.PredictedCall;
+import dev.parallax.planner.preload.PreloadStats;
+import dev.parallax.planner.preload.Preloading;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Preloading inside the result cache.
+ *
+ * After every real call that returned a value, the cache hands (tool, input, value) to afterCall:
+ * the call is turned into JSON, the PreloadPlanner (budget, limits, the model) picks predicted calls,
+ * and each is started as a computation of the cache under its key, exactly like a miss would be
+ * (same `running` map, same compute step), on a virtual thread of its own, inside a span
+ * "preload {tool}" marked parallax.preload=true. A real call with that key then finds the stored
+ * value or joins the computation: a HIT. The first such hit claims the preload's mark: counted once,
+ * its token goes back to the budget, and the real call's span gets parallax.preload_hit=true.
+ *
+ * Only tools seen in a real call that are cacheable and idempotent can be preloaded (the cache needs
+ * the Tool object to run; it never runs a tool with side effects). Predicted arguments are converted
+ * to the tool's input type with Jackson (a Map for Object). No preload starts while real calls are
+ * queued for capacity (tracked through the listener the executor calls). cancelAll() interrupts the
+ * preloads no real call has joined yet.
+ *
+ * Everything here runs inside a guard: a failure is logged naming the seam, counted, and never
+ * reaches the real call.
+ */
+final class Preloader implements ExecutionListener {
+
+  private static final Logger LOG = Logger.getLogger(Preloader.class.getName());
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /** A preload under way or stored, not yet used by a real call. */
+  static final class Mark {
+    final PreloadContext context;
+    volatile @Nullable Thread thread;
+
+    Mark(PreloadContext context) {
+      this.context = context;
+    }
+
+    void cancel() {
+      context.cancelled = true;
+      Thread t = thread;
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+
+  private final CaffeineResultCache cache;
+  private final PreloadPlanner planner;
+  private final Map<String, Tool<?, ?>> tools = new ConcurrentHashMap<>();
+  private final Map<CanonicalKey, Mark> marks = new ConcurrentHashMap<>();
+  private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private final LongAdder started = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder skippedYield = new LongAdder();
+  private final LongAdder seamFailures = new LongAdder();
+  private final Tracer tracer;
+  private final LongCounter startedCounter;
+  private final LongCounter hitCounter;
+
+  Preloader(CaffeineResultCache cache, Preloading options, OpenTelemetry openTelemetry) {
+    this.cache = cache;
+    this.planner = new PreloadPlanner(options);
+    options.tools().forEach(t -> tools.put(t.name(), t));
+    this.tracer = openTelemetry.getTracer(CacheMetrics.SCOPE);
+    var meter = openTelemetry.getMeter(CacheMetrics.SCOPE);
+    this.startedCounter =
+        meter
+            .counterBuilder("parallax.preload.started")
+            .setDescription("Predicted tool calls started early into the result cache")
+            .setUnit("{call}")
+            .build();
+    this.hitCounter =
+        meter
+            .counterBuilder("parallax.preload.hits")
+            .setDescription("Real tool calls answered by a preloaded result")
+            .setUnit("{call}")
+            .build();
+  }
+
+  /** After a real call returned {@code value}: learn the context, start what is predicted. */
+  void afterCall(PendingCall call, Object input, @Nullable Object value) {
+    try {
+      Tool<?, ?> tool = call.tool();
+      ToolSpec spec = tool.spec();
+      if (spec.cacheable() && spec.idempotent()) {
+        tools.putIfAbsent(spec.name(), tool);
+      }
+      ObservedCall observed = observe(spec.name(), input, value);
+      if (observed == null) {
+        return; // an input Jackson cannot write as JSON: nothing to learn or predict from
+      }
+      List<PredictedCall> start;
+      synchronized (planner) {
+        start = planner.afterCall(observed, inFlight.get(), this::wanted);
+      }
+      for (PredictedCall p : start) {
+        if (!launch(p)) {
+          synchronized (planner) {
+            planner.notStarted();
+          }
+        }
+      }
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(
+          Level.WARNING,
+          "preloading failed after call "
+              + call.callId()
+              + " of tool '"
+              + call.tool().name()
+              + "'; the call is not affected",
+          e);
+    }
+  }
+
+  /** The call as JSON; without its result if that cannot be converted; null without input. */
+  private static @Nullable ObservedCall observe(String tool, Object input, @Nullable Object value) {
+    try {
+      return ObservedCall.of(tool, input, value);
+    } catch (IllegalArgumentException e) {
+      try {
+        return ObservedCall.of(tool, input, null);
+      } catch (IllegalArgumentException again) {
+        return null;
+      }
+    }
+  }
+
+  /** A real call got a HIT under {@code key}: if a preload put it there, count it once. */
+  void claim(CanonicalKey key) {
+    Mark mark = marks.remove(key);
+    if (mark == null) {
+      return;
+    }
+    hits.increment();
+    hitCounter.add(1, Attributes.of(ToolSpanAttributes.TOOL_NAME, key.tool()));
+    synchronized (planner) {
+      planner.used();
+    }
+    Span.current().setAttribute(Preloading.PRELOAD_HIT, true);
+  }
+
+  /** Interrupts every preload no real call has used yet. */
+  void cancelAll() {
+    for (Map.Entry<CanonicalKey, Mark> e : marks.entrySet()) {
+      if (marks.remove(e.getKey(), e.getValue())) {
+        e.getValue().cancel();
+      }
+    }
+  }
+
+  /** Forgets the marks (after the cache was invalidated). */
+  void clear() {
+    marks.clear();
+  }
+
+  PreloadStats stats() {
+    long budget;
+    long flight;
+    synchronized (planner) {
+      budget = planner.skippedBudget();
+      flight = planner.skippedInFlight();
+    }
+    return new PreloadStats(
+        started.sum(),
+        hits.sum(),
+        failed.sum(),
+        skippedYield.sum(),
+        budget,
+        flight,
+        seamFailures.sum());
+  }
+
+  private boolean wanted(PredictedCall p) {
+    Tool<?, ?> tool = tools.get(p.tool());
+    if (tool == null) {
+      return false;
+    }
+    if (!waiting.isEmpty()) {
+      skippedYield.increment();
+      return false;
+    }
+    return !cache.holds(CanonicalKey.of(p.tool(), input(tool, p)));
+  }
+
+  private boolean launch(PredictedCall p) {
+    @SuppressWarnings("unchecked")
+    Tool<Object, ?> tool = (Tool<Object, ?>) tools.get(p.tool());
+    if (tool == null) {
+      return false;
+    }
+    Object input = input(tool, p);
+    CanonicalKey key = CanonicalKey.of(p.tool(), input);
+    String id = "preload-" + ids.incrementAndGet();
+    PreloadContext context = new PreloadContext(id);
+    Mark mark = new Mark(context);
+    Callable<?> body = () -> tool.call(input, context);
+    // registered before the computation is visible, so that a real call joining it claims it
+    marks.put(key, mark);
+    inFlight.incrementAndGet();
+    Thread thread =
+        cache.preload(key, body, computation -> () -> runTraced(p, id, key, mark, computation));
+    if (thread == null) {
+      inFlight.decrementAndGet();
+      marks.remove(key, mark);
+      return false;
+    }
+    mark.thread = thread;
+    started.increment();
+    startedCounter.add(1, Attributes.of(ToolSpanAttributes.TOOL_NAME, p.tool()));
+    return true;
+  }
+
+  private void runTraced(PredictedCall p, String id, CanonicalKey key, Mark mark, Runnable body) {
+    Span span =
+        tracer
+            .spanBuilder("preload " + p.tool())
+            .setParent(Context.root())
+            .setAttribute(ToolSpanAttributes.TOOL_NAME, p.tool())
+            .setAttribute(ToolSpanAttributes.TOOL_CALL_ID, id)
+            .setAttribute(Preloading.PRELOAD, true)
+            .setAttribute(Preloading.PRELOAD_PROBABILITY, p.probability())
+            .startSpan();
+    try (var scope = span.makeCurrent()) {
+      body.run();
+    } finally {
+      inFlight.decrementAndGet();
+      if (!cache.stores(key)) {
+        failed.increment();
+        marks.remove(key, mark);
+      }
+      span.end();
+    }
+  }
+
+  private static Object input(Tool<?, ?> tool, PredictedCall p) {
+    Class<?> type = tool.spec().inputType();
+    if (type == Object.class || type == Map.class) {
+      return JSON.convertValue(p.arguments(), Map.class);
+    }
+    if (type.isInstance(p.arguments())) {
+      return p.arguments();
+    }
+    return JSON.convertValue(p.arguments(), type);
+  }
+
+  @Override
+  public void onQueued(PendingCall call) {
+    waiting.add(call.runId() + '\u0000' + call.callId());
+  }
+
+  @Override
+  public void onStarted(PendingCall call, int attempt) {
+    waiting.remove(call.runId() + '\u0000' + call.callId());
+  }
+
+  @Override
+  public void onFinished(PendingCall call, CallResult<?> result) {
+    waiting.remove(call.runId() + '\u0000' + call.callId());
+  }
+
+  @Override
+  public void onSkipped(PendingCall call, CallResult<?> result) {
+    waiting.remove(call.runId() + '\u0000' + call.callId());
+  }
+
+  /** The context a preloaded tool sees: its own id, no deadline, cancelled by cancelAll(). */
+  static final class PreloadContext implements ToolContext {
+    private final String callId;
+    volatile boolean cancelled;
+
+    PreloadContext(String callId) {
+      this.callId = callId;
+    }
+
+    @Override
+    public String runId() {
+      return "preload";
+    }
+
+    @Override
+    public String callId() {
+      return callId;
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public @Nullable Instant deadline() {
+      return null;
+    }
+
+    @Override
+    public @Nullable Duration remaining() {
+      return null;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public Map<String, CallResult<?>> dependencies() {
+      return Map.of();
+    }
+  }
+}

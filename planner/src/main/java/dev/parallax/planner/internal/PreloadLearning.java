@@ -1,0 +1,255 @@
+package dev.parallax.planner.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parallax.planner.preload.ObservedCall;
+import dev.parallax.planner.preload.PreloadRule;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/*
+ * Learning which calls follow which.
+ *
+ * 1. Candidates. For every call A of every session and every call B among the `horizon` calls after
+ *    it, each argument of B is explained by where its value can be found when A has just finished:
+ *    a scalar of A's arguments (a JSON pointer), a scalar of A's result (a pointer, list indices
+ *    kept: "result/reservations/0"), the element after one of A's arguments in a list of a recent
+ *    result (the agent walking a list: reservation after reservation), or, failing those, the
+ *    constant itself. Each combination of explanations (at most MAX_TEMPLATES_PER_PAIR) is a
+ *    candidate template "after A: B(args from these sources)".
+ * 2. Scoring. Each candidate is applied to every call of its trigger tool in the history. An
+ *    application that yields a call already made earlier in the session does not count (the result
+ *    cache holds it already; preloading it would cost nothing and gain nothing). Otherwise it is a
+ *    try, and a success when that exact call (tool and canonical arguments) is among the next
+ *    `horizon` calls. Counts are per distinct trigger call (tool and arguments): the probability is
+ *    the average over distinct trigger calls of their success share, the support the number of
+ *    distinct trigger calls with a success. Real agent logs repeat sessions (the same user, the same
+ *    task, tried again); counted per occurrence, a constant seen in four repeats of one session
+ *    would look like a rule.
+ * 3. Selection. A candidate with at least `minSupport` successes and success / tries at least
+ *    `minConfidence` becomes a rule; each trigger keeps its `maxRulesPerTrigger` most probable rules.
+ *
+ * The model is thus a table an engineer can read: per tool, a few rules with their empirical
+ * probability and counts. Cost: candidates x calls of the trigger, each a few pointer lookups.
+ */
+
+/**
+ * Learns preload rules from sessions of observed calls; see the comment at the top of the source.
+ * Internal; may change at any time.
+ */
+public final class PreloadLearning {
+
+  /** Most explanations kept per argument (besides the constant). */
+  static final int MAX_SOURCES_PER_ARGUMENT = 3;
+
+  /** Most candidate templates made from one pair of calls. */
+  static final int MAX_TEMPLATES_PER_PAIR = 16;
+
+  /**
+   * A learned rule and the template that applies it.
+   *
+   * @param rule the rule, for explanation
+   * @param template how to build its predicted call
+   */
+  public record Learned(PreloadRule rule, PreloadTemplate template) {}
+
+  private PreloadLearning() {}
+
+  /** Learns the rules of the sessions, most probable first within each trigger. */
+  public static List<Learned> learn(
+      List<? extends List<ObservedCall>> sessions,
+      Predicate<String> targets,
+      int horizon,
+      int contextSize,
+      long minSupport,
+      double minConfidence,
+      int maxRulesPerTrigger) {
+    Map<String, Set<PreloadTemplate>> candidates = new TreeMap<>();
+    for (List<ObservedCall> session : sessions) {
+      for (int i = 0; i < session.size(); i++) {
+        List<ObservedCall> context = context(session, i, contextSize);
+        ObservedCall a = session.get(i);
+        for (int j = i + 1; j < Math.min(session.size(), i + 1 + horizon); j++) {
+          if (!targets.test(session.get(j).tool())) {
+            continue;
+          }
+          Set<PreloadTemplate> forA =
+              candidates.computeIfAbsent(a.tool(), t -> new LinkedHashSet<>());
+          forA.addAll(explain(context, session.get(j)));
+        }
+      }
+    }
+    List<Learned> rules = new ArrayList<>();
+    for (Map.Entry<String, Set<PreloadTemplate>> e : candidates.entrySet()) {
+      List<Learned> forTrigger = new ArrayList<>();
+      for (PreloadTemplate template : e.getValue()) {
+        double[] counts = score(sessions, template, horizon, contextSize);
+        long tries = (long) counts[0];
+        long support = (long) counts[1];
+        double probability = counts[2];
+        if (support >= minSupport && probability >= minConfidence) {
+          forTrigger.add(
+              new Learned(
+                  new PreloadRule(
+                      template.trigger(),
+                      template.target(),
+                      template.describe(),
+                      probability,
+                      support,
+                      tries),
+                  template));
+        }
+      }
+      forTrigger.sort(
+          (x, y) -> {
+            int c = Double.compare(y.rule().probability(), x.rule().probability());
+            return c != 0 ? c : Long.compare(y.rule().support(), x.rule().support());
+          });
+      rules.addAll(forTrigger.subList(0, Math.min(maxRulesPerTrigger, forTrigger.size())));
+    }
+    return rules;
+  }
+
+  /** The recent calls up to and including call {@code i}, at most {@code size}. */
+  public static List<ObservedCall> context(List<ObservedCall> session, int i, int size) {
+    return session.subList(Math.max(0, i + 1 - size), i + 1);
+  }
+
+  /** The candidate templates that would have predicted {@code b} when the context's last ended. */
+  private static List<PreloadTemplate> explain(List<ObservedCall> context, ObservedCall b) {
+    ObservedCall a = context.get(context.size() - 1);
+    if (!b.arguments().isObject()) {
+      return List.of();
+    }
+    Map<String, List<ArgSource>> options = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = b.arguments().fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> arg = it.next();
+      options.put(arg.getKey(), sources(context, a, arg.getValue()));
+    }
+    List<PreloadTemplate> templates = new ArrayList<>();
+    product(a.tool(), b.tool(), new ArrayList<>(options.entrySet()), 0, new TreeMap<>(), templates);
+    return templates;
+  }
+
+  private static List<ArgSource> sources(List<ObservedCall> context, ObservedCall a, JsonNode v) {
+    List<ArgSource> found = new ArrayList<>();
+    if (v.isValueNode() && !v.isNull()) {
+      for (String p : first(JsonLeaves.pointersOf(a.arguments(), v))) {
+        found.add(new ArgSource.FromArguments(p));
+      }
+      if (a.result() != null) {
+        for (String p : first(JsonLeaves.pointersOf(a.result(), v))) {
+          found.add(new ArgSource.FromResult(p));
+        }
+      }
+      for (String p : JsonLeaves.scalars(a.arguments()).keySet()) {
+        ArgSource successor = new ArgSource.Successor(p);
+        if (v.equals(successor.resolve(context))) {
+          found.add(successor);
+          break;
+        }
+      }
+    }
+    found.add(new ArgSource.Constant(v));
+    return found;
+  }
+
+  private static List<String> first(List<String> pointers) {
+    return pointers.subList(0, Math.min(MAX_SOURCES_PER_ARGUMENT, pointers.size()));
+  }
+
+  private static void product(
+      String trigger,
+      String target,
+      List<Map.Entry<String, List<ArgSource>>> options,
+      int at,
+      TreeMap<String, ArgSource> chosen,
+      List<PreloadTemplate> out) {
+    if (out.size() >= MAX_TEMPLATES_PER_PAIR) {
+      return;
+    }
+    if (at == options.size()) {
+      out.add(new PreloadTemplate(trigger, target, chosen));
+      return;
+    }
+    Map.Entry<String, List<ArgSource>> option = options.get(at);
+    for (ArgSource source : option.getValue()) {
+      chosen.put(option.getKey(), source);
+      product(trigger, target, options, at + 1, chosen, out);
+      chosen.remove(option.getKey());
+    }
+  }
+
+  /**
+   * Scores the template: {@code [tries, support, probability]} counted per distinct trigger call
+   * (tool and arguments), so that a session repeated many times (the same user asking again) counts
+   * once. {@code tries}: distinct trigger calls after which the template predicted a call not yet
+   * made; {@code support}: those after which the predicted call followed at least once; {@code
+   * probability}: the average over them of the share of their occurrences after which it followed.
+   */
+  private static double[] score(
+      List<? extends List<ObservedCall>> sessions,
+      PreloadTemplate template,
+      int horizon,
+      int contextSize) {
+    Map<String, double[]> byTrigger = new LinkedHashMap<>();
+    for (List<ObservedCall> session : sessions) {
+      List<String> keys = null;
+      for (int i = 0; i < session.size(); i++) {
+        if (!session.get(i).tool().equals(template.trigger())) {
+          continue;
+        }
+        ObjectNode args = template.instantiate(context(session, i, contextSize));
+        String key = args == null ? null : PreloadTemplate.key(template.target(), args);
+        if (key == null) {
+          continue;
+        }
+        if (keys == null) {
+          keys = keys(session);
+        }
+        if (new HashSet<>(keys.subList(0, i + 1)).contains(key)) {
+          continue;
+        }
+        double[] counts = byTrigger.computeIfAbsent(keys.get(i), k -> new double[2]);
+        counts[0]++;
+        if (keys.subList(i + 1, Math.min(keys.size(), i + 1 + horizon)).contains(key)) {
+          counts[1]++;
+        }
+      }
+    }
+    double support = 0;
+    double shares = 0;
+    for (double[] counts : byTrigger.values()) {
+      support += counts[1] > 0 ? 1 : 0;
+      shares += counts[1] / counts[0];
+    }
+    int tries = byTrigger.size();
+    return new double[] {tries, support, tries == 0 ? 0 : shares / tries};
+  }
+
+  private static List<String> keys(List<ObservedCall> session) {
+    List<String> keys = new ArrayList<>(session.size());
+    for (ObservedCall c : session) {
+      String key = PreloadTemplate.key(c.tool(), c.arguments());
+      keys.add(key == null ? "" : key);
+    }
+    return keys;
+  }
+
+  /** Rules grouped by trigger, in the order given. */
+  public static Map<String, List<Learned>> byTrigger(List<Learned> rules) {
+    Map<String, List<Learned>> by = new LinkedHashMap<>();
+    for (Learned l : rules) {
+      by.computeIfAbsent(l.rule().trigger(), t -> new ArrayList<>()).add(l);
+    }
+    return by;
+  }
+}

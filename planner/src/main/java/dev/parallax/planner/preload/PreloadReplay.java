@@ -1,0 +1,220 @@
+package dev.parallax.planner.preload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.planner.internal.PreloadPlanner;
+import dev.parallax.planner.internal.PreloadTemplate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Replay in virtual time.
+ *
+ * Each session is played twice on its own virtual clock (nanoseconds from 0), once with the result
+ * cache alone and once with the cache and preloading, with the same calls, gaps and latencies:
+ *
+ *   for each recorded call, in order:
+ *     the agent issues it `gapBefore` after the previous call's answer (its thinking, the user);
+ *     if the cache holds its key (stored, or a computation under way) the agent waits for what is
+ *       left of it (0 when done): a hit, and a preload hit if a preload put it there;
+ *     else the agent waits the call's latency; a call of a preloadable tool is then stored;
+ *     with preloading, when the answer arrives the planner (the same PreloadPlanner the result cache
+ *       uses) sees the recorded call and its recorded result, and each preload it returns starts at
+ *       that instant and ends after the latency of that call.
+ *
+ * Latencies come from one function of (tool, arguments), so a preloaded call and the identical real
+ * call take the same time. A preload is wasted when no real call of its session used it. Each
+ * session starts with an empty cache and a fresh planner (budget full).
+ */
+
+/**
+ * Replays recorded sessions turn by turn in virtual time, with and without preloading, and counts
+ * what preloading saved and wasted; see the comment at the top of the source. Stateless.
+ */
+public final class PreloadReplay {
+
+  /**
+   * One recorded call and how long the agent took to issue it.
+   *
+   * @param call the call, with its recorded result ({@code null} if it failed)
+   * @param gapBefore time from the previous call's answer (or the session's start) to this call
+   */
+  public record Step(ObservedCall call, Duration gapBefore) {
+    /** Checks the fields. */
+    public Step {
+      Objects.requireNonNull(call, "call");
+      Objects.requireNonNull(gapBefore, "gapBefore");
+      if (gapBefore.isNegative()) {
+        throw new IllegalArgumentException("gapBefore must not be negative, was " + gapBefore);
+      }
+    }
+  }
+
+  /**
+   * What a replay measured, summed over the sessions.
+   *
+   * @param calls real calls replayed
+   * @param preloadableCalls real calls of preloadable tools
+   * @param cacheHitsWithout real calls answered by the cache without preloading (repeats)
+   * @param preloadsStarted preloads started
+   * @param preloadHits real calls answered (at once or by joining) by a preloaded entry
+   * @param preloadsWasted preloads no real call of their session used
+   * @param waitWithoutNanos total time the agent waited for tools, cache alone
+   * @param waitWithNanos total time the agent waited for tools, cache and preloading
+   * @param skippedBudget predictions not preloaded because the budget was empty
+   * @param skippedInFlight predictions not preloaded because enough preloads were running
+   * @param byRule per rule (in words): {preloads started, preloads used}
+   */
+  public record Result(
+      long calls,
+      long preloadableCalls,
+      long cacheHitsWithout,
+      long preloadsStarted,
+      long preloadHits,
+      long preloadsWasted,
+      long waitWithoutNanos,
+      long waitWithNanos,
+      long skippedBudget,
+      long skippedInFlight,
+      Map<String, long[]> byRule) {
+
+    /** Copies the map. */
+    public Result {
+      byRule = Map.copyOf(byRule);
+    }
+
+    /** Preload hits per real call (of any tool). */
+    public double hitRate() {
+      return calls == 0 ? 0 : (double) preloadHits / calls;
+    }
+
+    /** Share of the tool waiting (cache alone) that preloading saved: 1 - with / without. */
+    public double waitSavedShare() {
+      return waitWithoutNanos == 0 ? 0 : 1 - (double) waitWithNanos / waitWithoutNanos;
+    }
+
+    /** Share of the preloads started that no real call used. */
+    public double wastedShare() {
+      return preloadsStarted == 0 ? 0 : (double) preloadsWasted / preloadsStarted;
+    }
+  }
+
+  private PreloadReplay() {}
+
+  /**
+   * Replays the sessions.
+   *
+   * @param sessions the recorded sessions, calls in order
+   * @param options the preloading options (model, budget, limits)
+   * @param preloadable whether a tool may be cached and preloaded (idempotent and cacheable)
+   * @param latency how long a call of a tool with these arguments takes; must be deterministic
+   */
+  public static Result replay(
+      List<? extends List<Step>> sessions,
+      Preloading options,
+      Predicate<String> preloadable,
+      BiFunction<String, JsonNode, Duration> latency) {
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(preloadable, "preloadable");
+    Objects.requireNonNull(latency, "latency");
+    long[] totals = new long[10];
+    Map<String, long[]> byRule = new java.util.TreeMap<>();
+    for (List<Step> session : sessions) {
+      play(session, null, preloadable, latency, totals, byRule);
+      play(session, new PreloadPlanner(options), preloadable, latency, totals, byRule);
+    }
+    return new Result(
+        totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], totals[6], totals[7],
+        totals[8], totals[9], byRule);
+  }
+
+  private static final class Entry {
+    final long readyAt;
+    final @Nullable String rule;
+    boolean used;
+
+    Entry(long readyAt, @Nullable String rule) {
+      this.readyAt = readyAt;
+      this.rule = rule;
+    }
+
+    boolean preloaded() {
+      return rule != null;
+    }
+  }
+
+  private static void play(
+      List<Step> session,
+      @Nullable PreloadPlanner planner,
+      Predicate<String> preloadable,
+      BiFunction<String, JsonNode, Duration> latency,
+      long[] totals,
+      Map<String, long[]> byRule) {
+    boolean preloading = planner != null;
+    Map<String, Entry> cache = new HashMap<>();
+    long now = 0;
+    long waited = 0;
+    for (Step step : session) {
+      ObservedCall call = step.call();
+      now += step.gapBefore().toNanos();
+      boolean cacheable = preloadable.test(call.tool());
+      String key = PreloadTemplate.key(call.tool(), call.arguments());
+      Entry entry = cacheable && key != null ? cache.get(key) : null;
+      long wait;
+      if (entry != null) {
+        wait = Math.max(0, entry.readyAt - now);
+        if (!preloading) {
+          totals[2]++;
+        } else if (entry.preloaded() && !entry.used) {
+          entry.used = true;
+          totals[4]++;
+          byRule.computeIfAbsent(entry.rule, r -> new long[2])[1]++;
+          planner.used();
+        }
+      } else {
+        wait = latency.apply(call.tool(), call.arguments()).toNanos();
+        if (cacheable && key != null) {
+          cache.put(key, new Entry(now + wait, null));
+        }
+      }
+      now += wait;
+      waited += wait;
+      if (!preloading) {
+        totals[0]++;
+        totals[1] += cacheable ? 1 : 0;
+        continue;
+      }
+      final long at = now;
+      int inFlight =
+          (int) cache.values().stream().filter(e -> e.preloaded() && e.readyAt > at).count();
+      List<PredictedCall> start =
+          planner.afterCall(
+              call,
+              inFlight,
+              p -> {
+                String k = PreloadTemplate.key(p.tool(), p.arguments());
+                return preloadable.test(p.tool()) && k != null && !cache.containsKey(k);
+              });
+      for (PredictedCall p : start) {
+        String k = PreloadTemplate.key(p.tool(), p.arguments());
+        cache.put(k, new Entry(now + latency.apply(p.tool(), p.arguments()).toNanos(), p.rule()));
+        totals[3]++;
+        byRule.computeIfAbsent(p.rule(), r -> new long[2])[0]++;
+      }
+    }
+    if (preloading) {
+      totals[5] += cache.values().stream().filter(e -> e.preloaded() && !e.used).count();
+      totals[7] += waited;
+      totals[8] += planner.skippedBudget();
+      totals[9] += planner.skippedInFlight();
+    } else {
+      totals[6] += waited;
+    }
+  }
+}

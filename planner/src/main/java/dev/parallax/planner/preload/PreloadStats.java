@@ -1,0 +1,30 @@
+package dev.parallax.planner.preload;
+
+/**
+ * Counts of preloading since the cache was built. Read one after another while calls go on, so only
+ * consistent with each other once the cache is quiet.
+ *
+ * @param started preloads started
+ * @param hits real calls answered by a preloaded entry (stored, or by joining it while it ran);
+ *     each preload counts at most once
+ * @param failed preloads whose tool threw or that were cancelled; nothing was stored
+ * @param skippedYield predictions not preloaded because real calls were queued for capacity
+ * @param skippedBudget predictions not preloaded because the waste budget was empty
+ * @param skippedInFlight predictions not preloaded because {@code maxInFlight} preloads ran
+ * @param seamFailures calls after which preloading itself failed (logged; the call was not
+ *     affected)
+ */
+public record PreloadStats(
+    long started,
+    long hits,
+    long failed,
+    long skippedYield,
+    long skippedBudget,
+    long skippedInFlight,
+    long seamFailures) {
+
+  /** Preloads not (yet) used by a real call: {@code started - hits}. */
+  public long unused() {
+    return started - hits;
+  }
+}

@@ -1,0 +1,262 @@
+package dev.parallax.planner.cache;
+
+import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
+import static dev.parallax.planner.cache.CacheTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.time.VirtualTime;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolRegistry;
+import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.preload.ObservedCall;
+import dev.parallax.planner.preload.PreloadModel;
+import dev.parallax.planner.preload.PreloadStats;
+import dev.parallax.planner.preload.Preloading;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Preloading through the real executor: a user is looked up, the model predicts the lookup of their
+ * first reservation, the cache starts it early, and the agent's real call is a hit.
+ */
+@Timeout(60)
+class PreloadingCacheTest {
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .build();
+  private final AtomicInteger reservationRuns = new AtomicInteger();
+  private final AtomicInteger cancelRuns = new AtomicInteger();
+  private final CountDownLatch reservationStarted = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch interrupted = new CountDownLatch(1);
+
+  private final Tool<JsonNode, JsonNode> getUser =
+      Tools.named("get_user")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) ->
+                  json(
+                      "{\"reservations\":[\"R-"
+                          + args.get("user_id").asText()
+                          + "\"],\"user\":"
+                          + args.get("user_id")
+                          + "}"));
+
+  /** Blocks until released; counts its runs. */
+  private final Tool<JsonNode, String> getReservation =
+      Tools.named("get_reservation")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) -> {
+                reservationRuns.incrementAndGet();
+                reservationStarted.countDown();
+                try {
+                  release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  interrupted.countDown();
+                  throw e;
+                }
+                return "reservation " + args.get("reservation_id").asText();
+              });
+
+  /** Has side effects: must never be preloaded. */
+  private final Tool<JsonNode, String> cancel =
+      Tools.named("cancel")
+          .function(
+              (args, ctx) -> {
+                cancelRuns.incrementAndGet();
+                return "cancelled";
+              });
+
+  private final ToolRegistry registry = ToolRegistry.of(getUser, getReservation, cancel);
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    otel.close();
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** Ten users, each looked up, then their first reservation, then cancelled. */
+  private static PreloadModel model() {
+    List<List<ObservedCall>> sessions = new ArrayList<>();
+    for (int u = 0; u < 10; u++) {
+      String r = "\"R-u" + u + "\"";
+      sessions.add(
+          List.of(
+              new ObservedCall(
+                  "get_user",
+                  json("{\"user_id\":\"u" + u + "\"}"),
+                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
+              new ObservedCall(
+                  "get_reservation",
+                  json("{\"reservation_id\":" + r + "}"),
+                  json("\"reservation\"")),
+              new ObservedCall("cancel", json("{\"reservation_id\":" + r + "}"), json("\"ok\""))));
+    }
+    return PreloadModel.learner().learn(sessions);
+  }
+
+  private CaffeineResultCache cache() {
+    return CaffeineResultCache.builder()
+        .openTelemetry(otel)
+        .preloading(Preloading.builder().model(model()).tools(getReservation).build())
+        .build();
+  }
+
+  private ToolExecutor executor(CaffeineResultCache cache) {
+    return ToolExecutor.builder()
+        .timeSource(new VirtualTime())
+        .openTelemetry(otel)
+        .resultCache(cache)
+        .listener(cache.preloadListener())
+        .build();
+  }
+
+  @Test
+  void predictedCall_startsEarly_andTheRealCallIsAPreloadHit() throws Exception {
+    CaffeineResultCache cache = cache();
+    try (ToolExecutor executor = executor(cache)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      release.countDown();
+
+      CallResult<?> real =
+          executor
+              .executeSequential(
+                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+              .results()
+              .get(0);
+
+      assertThat(real.value()).isEqualTo("reservation R-zoe");
+      assertThat(real.cacheHit()).isTrue();
+      assertThat(reservationRuns).hasValue(1);
+      assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0));
+      assertThat(cancelRuns).hasValue(0);
+    }
+    List<SpanData> finished = spans.getFinishedSpanItems();
+    assertThat(finished)
+        .filteredOn(s -> s.getName().equals("preload get_reservation"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getAttributes().get(Preloading.PRELOAD)).isTrue());
+    assertThat(finished)
+        .filteredOn(s -> s.getName().equals("execute_tool get_reservation"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.getAttributes().get(Preloading.PRELOAD_HIT)).isTrue());
+  }
+
+  @Test
+  void realCallDuringThePreload_joinsIt_andTheToolRunsOnce() throws Exception {
+    CountDownLatch joined = new CountDownLatch(1);
+    CaffeineResultCache cache =
+        CaffeineResultCache.builder()
+            .onJoin(joined::countDown)
+            .preloading(Preloading.builder().model(model()).tools(getReservation).build())
+            .build();
+    try (ToolExecutor executor = executor(cache)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the preload started");
+      var run =
+          executor.start(
+              dev.parallax.core.call.ExecutionPlan.sequential(
+                  List.of(
+                      registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"))));
+      await(joined, "the real call joined the preload");
+      release.countDown();
+      CallResult<?> real = run.result().get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0);
+
+      assertThat(real.cacheHit()).isTrue();
+      assertThat(reservationRuns).hasValue(1);
+      assertThat(cache.preloadStats().hits()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cancelPreloads_interruptsAnUnusedPreload_andTheRealCallRunsTheTool() throws Exception {
+    CaffeineResultCache cache = cache();
+    try (ToolExecutor executor = executor(cache)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the preload started");
+
+      cache.cancelPreloads();
+      await(interrupted, "the preloaded tool was interrupted");
+      release.countDown();
+
+      CallResult<?> real =
+          executor
+              .executeSequential(
+                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+              .results()
+              .get(0);
+      assertThat(real.value()).isEqualTo("reservation R-zoe");
+      assertThat(reservationRuns).hasValue(2);
+      assertThat(cache.preloadStats().started()).isEqualTo(1);
+      assertThat(cache.preloadStats().hits()).isZero();
+    }
+  }
+
+  @Test
+  void predictedToolNeverSeen_isNotPreloaded() {
+    CaffeineResultCache cache =
+        CaffeineResultCache.builder()
+            .preloading(Preloading.builder().model(model()).build())
+            .build();
+    try (ToolExecutor executor = executor(cache)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+    }
+    assertThat(reservationRuns).hasValue(0);
+    assertThat(cache.preloadStats().started()).isZero();
+  }
+
+  @Test
+  void toolWithSideEffects_cannotBeGivenForPreloading() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Preloading.builder().tools(cancel))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "tool 'cancel' cannot be preloaded: only tools declared idempotent and cacheable are"
+                + " (idempotent=false, cacheable=false)");
+  }
+
+  @Test
+  void preloadingOff_byDefault_startsNothing() {
+    CaffeineResultCache cache = CaffeineResultCache.builder().build();
+    try (ToolExecutor executor = executor(cache)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+    }
+    assertThat(reservationRuns).hasValue(0);
+    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.parallax.planner.preload;
+
+import static dev.parallax.planner.preload.Sessions.reservation;
+import static dev.parallax.planner.preload.Sessions.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parallax.planner.preload.PreloadReplay.Result;
+import dev.parallax.planner.preload.PreloadReplay.Step;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class PreloadReplayTest {
+
+  private static final Set<String> READS = Set.of("get_user", "get_reservation");
+  private static final Duration TOOL = Duration.ofMillis(100);
+
+  private static List<Step> session(Duration gap, ObservedCall... calls) {
+    List<Step> steps = new ArrayList<>();
+    for (ObservedCall c : calls) {
+      steps.add(new Step(c, gap));
+    }
+    return steps;
+  }
+
+  private static final PreloadModel MODEL =
+      PreloadModel.learner().targets(READS::contains).learn(Sessions.walkingReservations(10));
+
+  @Test
+  void agentThinksLongerThanTheTool_everyPredictedCallWaitsNothing() {
+    // user, then both reservations in order: R1 follows the user, R2 follows R1
+    List<Step> s =
+        session(
+            Duration.ofSeconds(1),
+            user("zoe", "R1", "R2"),
+            reservation("R1", "zoe"),
+            reservation("R2", "zoe"));
+
+    Result r =
+        PreloadReplay.replay(
+            List.of(s), Preloading.builder().model(MODEL).build(), READS::contains, (t, a) -> TOOL);
+
+    assertThat(r.calls()).isEqualTo(3);
+    assertThat(r.preloadsStarted()).isEqualTo(2);
+    assertThat(r.preloadHits()).isEqualTo(2);
+    assertThat(r.preloadsWasted()).isZero();
+    assertThat(r.waitWithoutNanos()).isEqualTo(3 * TOOL.toNanos());
+    assertThat(r.waitWithNanos()).isEqualTo(TOOL.toNanos());
+    assertThat(r.waitSavedShare()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(r.hitRate()).isEqualTo(2.0 / 3);
+  }
+
+  @Test
+  void agentCallsAtOnce_aPreloadSavesOnlyWhatRanBefore() {
+    List<Step> s = session(Duration.ofMillis(40), user("zoe", "R1"), reservation("R1", "zoe"));
+
+    Result r =
+        PreloadReplay.replay(
+            List.of(s), Preloading.builder().model(MODEL).build(), READS::contains, (t, a) -> TOOL);
+
+    // the preload of R1 started 40 ms before the real call: it waits the other 60 ms
+    assertThat(r.preloadHits()).isEqualTo(1);
+    assertThat(r.waitWithNanos()).isEqualTo(TOOL.toNanos() + Duration.ofMillis(60).toNanos());
+  }
+
+  @Test
+  void unusedPreloads_areWasted_andTheBudgetBoundsThem() {
+    // ten users whose reservations are never looked up
+    List<List<Step>> sessions = new ArrayList<>();
+    List<Step> one = new ArrayList<>();
+    for (int u = 0; u < 40; u++) {
+      one.add(new Step(user("u" + u, "R" + u), Duration.ofSeconds(1)));
+    }
+    sessions.add(one);
+
+    Result r =
+        PreloadReplay.replay(
+            sessions,
+            Preloading.builder().model(MODEL).burst(2).wastePerCall(0.25).build(),
+            READS::contains,
+            (t, a) -> TOOL);
+
+    // at most burst + 0.25 x 40 calls = 12 unused preloads
+    assertThat(r.preloadsWasted()).isEqualTo(r.preloadsStarted()).isLessThanOrEqualTo(12);
+    assertThat(r.skippedBudget()).isPositive();
+    assertThat(r.wastedShare()).isEqualTo(1.0);
+  }
+}
