@@ -1123,6 +1123,21 @@ public final class Run implements OpenRun, SerialInbox.Effects {
   }
 
   /**
+   * Cancels one attempt of a hedged call (the loser, or the hedge when the run stops) and records
+   * it CANCELLED with the reason.
+   */
+  private void cancelHedgeAttempt(CallNode node, Attempt attempt, String reason) {
+    if (attempt.abandonedAs == null) {
+      giveUp(attempt, Outcome.CANCELLED);
+    }
+    if (!records.isEmpty()) {
+      emit(
+          attemptRecord(
+              node, attempt, CallStatus.CANCELLED, new CancellationException(reason), false));
+    }
+  }
+
+  /**
    * One of the two attempts of a hedged call ended. A success answers the call and cancels the
    * other attempt; a failure is recorded and the call waits for the other.
    */
@@ -1143,19 +1158,8 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
     node.cacheStatus = isHedge ? ResultCache.Status.NOT_CACHED : cacheStatus;
     endAttempt(node, attempt, Outcome.SUCCESS);
-    if (other.abandonedAs == null) {
-      giveUp(other, Outcome.CANCELLED);
-    }
-    if (!records.isEmpty()) {
-      emit(
-          attemptRecord(
-              node,
-              other,
-              CallStatus.CANCELLED,
-              new CancellationException(
-                  "the other attempt of hedged call " + node.call.id() + " answered first"),
-              false));
-    }
+    cancelHedgeAttempt(
+        node, other, "the other attempt of hedged call " + node.call.id() + " answered first");
     node.hedgeWinner = isHedge ? "hedge" : "first";
     if (isHedge) {
       Objects.requireNonNull(settings.hedging()).won();
@@ -1349,18 +1353,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
           Attempt hedge = node.hedge;
           if (hedge != null) {
             node.hedge = null;
-            if (hedge.abandonedAs == null) {
-              giveUp(hedge, Outcome.CANCELLED);
-            }
-            if (!records.isEmpty()) {
-              emit(
-                  attemptRecord(
-                      node,
-                      hedge,
-                      CallStatus.CANCELLED,
-                      new CancellationException("the run stopped"),
-                      false));
-            }
+            cancelHedgeAttempt(node, hedge, "the run stopped");
           }
           ending.end(node, true);
         }
