@@ -6,6 +6,7 @@ import dev.parallax.adaptive.internal.ModelTraining;
 import dev.parallax.adaptive.internal.Row;
 import dev.parallax.adaptive.internal.ToolBaselines;
 import dev.parallax.adaptive.internal.TrainedModels;
+import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.core.record.RecordPage;
@@ -72,8 +73,17 @@ import org.jspecify.annotations.Nullable;
  * stream of records. Latency is learnt per attempt — each attempt's own duration, without back-off
  * or other attempts — and so is success: the success probability is the chance that one attempt of
  * the tool succeeds (a retried failure counts as a failure of that attempt). Records of calls that
- * never started (attempt 0), cancelled attempts, skipped calls and cache hits carry no information
- * about the tool and are ignored.
+ * never started (attempt 0), skipped calls and cache hits carry no information about the tool and
+ * are ignored. A cancelled attempt (for example the slower attempt of a hedged call) is a
+ * <em>censored</em> sample: its latency was at least the time it ran. It does not move the averages
+ * or join the training window, but it moves the upper estimate up when it ran past it, so that
+ * hedging does not hide the tail it reacts to.
+ *
+ * <p>The upper latency ({@link Prediction#upperLatency()}) estimates the 90th percentile of one
+ * attempt's latency. From the baseline it is a streaming quantile of the tool's log latency
+ * (calibrated whatever the shape of the tail, censored samples included), or the mean plus 1.28
+ * standard deviations for a tool's first {@code 1/baselineAlpha} samples; from a model it is the
+ * model's prediction plus the 90th percentile of its held-out residuals.
  *
  * <p>Bad records are skipped, never fatal: negative or absurd durations (beyond {@code maxLatency})
  * are counted in {@link #rejected()}; non-finite features are dropped. Predictions are never NaN.
@@ -97,7 +107,6 @@ public final class AdaptivePredictor
 
   private static final Logger LOG = Logger.getLogger(AdaptivePredictor.class.getName());
   private static final double MIN_LOG = Math.log(1e-6);
-  private static final double Z90 = 1.2815515655446004;
 
   private final Builder config;
   private final ModelTraining.Settings settings;
@@ -154,18 +163,18 @@ public final class AdaptivePredictor
     if (record.neverStarted()) {
       return; // no attempt ran: nothing about the tool's latency or success
     }
-    switch (record.status()) {
-      case CANCELLED, SKIPPED -> {
-        return;
-      }
-      default -> {}
-    }
-    if (record.cacheHit()) {
+    if (record.status() == CallStatus.SKIPPED || record.cacheHit()) {
       return;
     }
     Duration d = record.duration();
     if (d.isNegative() || d.compareTo(config.maxLatency) > 0) {
       rejected.incrementAndGet();
+      return;
+    }
+    if (record.status() == CallStatus.CANCELLED) {
+      if (d.isPositive()) { // ran at least this long: a lower bound for the upper estimate
+        baselines.censored(record.tool(), Math.max(MIN_LOG, Math.log(d.toNanos() / 1e9)));
+      }
       return;
     }
     double logLatency = Math.max(MIN_LOG, Math.log(d.toNanos() / 1e9));
@@ -304,8 +313,7 @@ public final class AdaptivePredictor
           PRIOR);
     }
     double logLatency = stats != null ? stats.logLatency() : Math.log(seconds(config.priorLatency));
-    double logUpper =
-        stats != null ? logLatency + Z90 * Math.sqrt(stats.logVariance()) : logLatency;
+    double logUpper = stats != null ? stats.logUpper() : logLatency;
     double success = stats != null ? stats.successRate() : config.priorSuccess;
     String fallback = stats != null ? BASELINE : PRIOR;
     String latencySource = fallback;

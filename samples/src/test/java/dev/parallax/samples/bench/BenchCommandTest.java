@@ -248,6 +248,16 @@ class BenchCommandTest {
     assertThat(p99.path("predicted").asDouble()).isLessThan(p99.path("none").asDouble());
     assertThat(w.path("fixed_delay_sweep").size()).isGreaterThan(1);
     assertThat(w.path("goals_met").isBoolean()).isTrue();
+    // the second case: four tools whose medians differ, the same budget and policies
+    JsonNode mixed = w.path("mixed");
+    for (String policy : List.of("none", "fixed_delay", "predicted")) {
+      assertThat(mixed.path("p99_slowdown").path(policy).asDouble()).as(policy).isPositive();
+      assertThat(mixed.path("extra_calls_share").path(policy).asDouble())
+          .as(policy)
+          .isBetween(0.0, 0.1);
+    }
+    assertThat(mixed.path("fixed_delay_sweep").size()).isGreaterThan(1);
+    assertThat(mixed.path("p99_ms_by_tool").path("predicted").size()).isEqualTo(4);
   }
 
   @Test

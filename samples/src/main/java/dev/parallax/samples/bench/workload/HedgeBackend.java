@@ -7,16 +7,22 @@ import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.Tools;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The heavy-tailed backend of the {@code hedging} workload, played in virtual time: every attempt
- * takes a log-normal time (median {@link #MEDIAN_MS}, sigma {@link #SIGMA}), and with probability
- * {@link #STRAGGLER_PROBABILITY} it is a straggler that takes {@link #STRAGGLER_FACTOR} times as
- * long. The time of attempt {@code n} of call {@code i} is drawn from a generator seeded by {@code
- * (seed, i, n)}, so every policy sees the same first attempts and a hedge draws afresh (stragglers
- * are per request, as with a slow replica or a GC pause). Nothing sleeps.
+ * takes a log-normal time (median {@link #MEDIAN_MS}, or its tool's median in the mixed case; sigma
+ * {@link #SIGMA}), and with probability {@link #STRAGGLER_PROBABILITY} it is a straggler that takes
+ * {@link #STRAGGLER_FACTOR} times as long. The time of attempt {@code n} of call {@code i} is drawn
+ * from a generator seeded by {@code (seed, i, n)}, so every policy sees the same first attempts and
+ * a hedge draws afresh (stragglers are per request, as with a slow replica or a GC pause). Nothing
+ * sleeps.
+ *
+ * <p>With several medians (the mixed case), call {@code i} goes to tool {@code i % tools}: tools of
+ * the same tail shape whose typical latencies differ.
  */
 final class HedgeBackend implements CallRunner {
 
@@ -31,24 +37,47 @@ final class HedgeBackend implements CallRunner {
 
   private final VirtualTime time;
   private final long seed;
+  private final double[] mediansMs;
+  private final List<Tool<HedgeCall, String>> tools = new ArrayList<>();
   private final AtomicLong started = new AtomicLong();
-  private final Tool<HedgeCall, String> tool =
-      Tools.named(TOOL)
-          .description("simulated search with a heavy tail")
-          .idempotent(true)
-          .input(HedgeCall.class)
-          .function(
-              (call, context) -> {
-                throw new IllegalStateException("simulated tool runs only in virtual time");
-              });
 
+  /** The backend: one tool, {@value #TOOL}, median {@link #MEDIAN_MS}. */
   HedgeBackend(VirtualTime time, long seed) {
-    this.time = time;
-    this.seed = seed;
+    this(time, seed, new double[] {MEDIAN_MS});
   }
 
-  Tool<HedgeCall, String> tool() {
-    return tool;
+  /** One tool per median (named {@code tool-<median>ms}), or {@value #TOOL} if only one. */
+  HedgeBackend(VirtualTime time, long seed, double[] mediansMs) {
+    this.time = time;
+    this.seed = seed;
+    this.mediansMs = mediansMs.clone();
+    for (double median : mediansMs) {
+      String name = mediansMs.length == 1 ? TOOL : "tool-" + Math.round(median) + "ms";
+      tools.add(
+          Tools.named(name)
+              .description("simulated tool with a heavy tail")
+              .idempotent(true)
+              .input(HedgeCall.class)
+              .function(
+                  (call, context) -> {
+                    throw new IllegalStateException("simulated tool runs only in virtual time");
+                  }));
+    }
+  }
+
+  /** The tool of call {@code index}. */
+  Tool<HedgeCall, String> tool(int index) {
+    return tools.get(toolIndex(index));
+  }
+
+  /** Which tool call {@code index} goes to. */
+  int toolIndex(int index) {
+    return index % tools.size();
+  }
+
+  /** The median of tool {@code toolIndex}, in ms. */
+  double medianMs(int toolIndex) {
+    return mediansMs[toolIndex];
   }
 
   /** Attempts started so far, hedges included. */
@@ -59,7 +88,7 @@ final class HedgeBackend implements CallRunner {
   /** How long attempt {@code attempt} (from 1) of call {@code index} takes. */
   Duration latency(int index, int attempt) {
     SplittableRandom random = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L) ^ attempt);
-    double ms = MEDIAN_MS * Math.exp(SIGMA * random.nextGaussian());
+    double ms = mediansMs[toolIndex(index)] * Math.exp(SIGMA * random.nextGaussian());
     if (random.nextDouble() < STRAGGLER_PROBABILITY) {
       ms *= STRAGGLER_FACTOR;
     }
