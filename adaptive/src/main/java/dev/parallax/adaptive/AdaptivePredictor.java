@@ -125,7 +125,9 @@ public final class AdaptivePredictor
             b.seed,
             b.types,
             b.gateMinRows,
-            b.gateMargin);
+            b.gateMargin,
+            b.folds,
+            b.foldsByRun);
     this.maxLog = Math.log(b.maxLatency.toNanos() / 1e9);
     if (b.executor != null) {
       this.ownExecutor = null;
@@ -183,7 +185,8 @@ public final class AdaptivePredictor
             success,
             before == null ? Double.NaN : before.logLatency(),
             before == null ? Double.NaN : before.successRate(),
-            record.end().toEpochMilli());
+            record.end().toEpochMilli(),
+            config.foldsByRun ? record.runId() : "");
     boolean due;
     synchronized (window) {
       window.addLast(row);
@@ -494,6 +497,8 @@ public final class AdaptivePredictor
             LatencyModelType.NEAREST_NEIGHBOURS);
     private int gateMinRows = 30;
     private double gateMargin = 0.02;
+    private int folds = 5;
+    private boolean foldsByRun;
     private Duration maxLatency = Duration.ofHours(1);
     private Duration priorLatency = Duration.ofSeconds(1);
     private long priorUpperFactor = 10;
@@ -524,6 +529,8 @@ public final class AdaptivePredictor
       b.types = types;
       b.gateMinRows = gateMinRows;
       b.gateMargin = gateMargin;
+      b.folds = folds;
+      b.foldsByRun = foldsByRun;
       b.maxLatency = maxLatency;
       b.priorLatency = priorLatency;
       b.priorUpperFactor = priorUpperFactor;
@@ -641,6 +648,37 @@ public final class AdaptivePredictor
       }
       this.gateMinRows = minRows;
       this.gateMargin = margin;
+      return this;
+    }
+
+    /**
+     * How the latency gate gets its evidence. With {@code folds >= 2} (default 5) every record of
+     * the window is scored out of fold: the window is cut into {@code folds} blocks of consecutive
+     * records, every candidate is trained on the other blocks and predicts the block; a tool's
+     * candidate is chosen per block on the other blocks' errors and gated on all of the tool's
+     * records, then refitted on the whole window. Training then costs about {@code folds + 1} times
+     * as much (on the trainer thread; predictions are not slower). With {@code folds == 0} the
+     * newest {@link #heldOutFraction} is held out instead: the gate's test half is half of a tool's
+     * share of it. The success classifier always uses the held-out split.
+     *
+     * @throws IllegalArgumentException if {@code folds} is 1 or negative
+     */
+    public Builder folds(int folds) {
+      if (folds == 1 || folds < 0) {
+        throw new IllegalArgumentException("folds must be 0 or >= 2, was " + folds);
+      }
+      this.folds = folds;
+      return this;
+    }
+
+    /**
+     * Whether the folds of {@link #folds} are whole runs ({@link ExecutionRecord#runId()}, balanced
+     * by size; {@code min(folds, runs)} folds) rather than blocks of time, so that the gate sees
+     * how a model does on a run it never saw. Applies when the window holds at least two runs.
+     * Default false.
+     */
+    public Builder foldsByRun(boolean byRun) {
+      this.foldsByRun = byRun;
       return this;
     }
 

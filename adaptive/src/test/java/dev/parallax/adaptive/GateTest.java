@@ -166,12 +166,46 @@ class GateTest {
   }
 
   @Test
-  void tooFewHeldOutRows_theMovingAverageAnswers_evenWithStrongSignal() {
-    AdaptivePredictor model = predictor(2, Integer.MAX_VALUE);
+  void heldOutSplit_tooFewTestRows_theMovingAverageAnswers_evenWithStrongSignal() {
+    AdaptivePredictor model =
+        AdaptivePredictor.builder()
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .seed(2)
+            .folds(0)
+            .build();
     Families.records(Families.NONLINEAR, 0.15, 200, 2, 0).forEach(model);
     assertThat(model.retrain()).isTrue();
     assertThat(model.report().latencyModelUsed()).isFalse();
     assertThat(model.report().latencyByTool().values())
         .allSatisfy(c -> assertThat(c.reason()).contains("test rows (30 needed)"));
+  }
+
+  @Test
+  void outOfFold_theSame200Records_areEnoughEvidence_forStrongSignal() {
+    // the held-out split above has about 13 test rows per tool; out of fold every row counts
+    AdaptivePredictor model = predictor(2, Integer.MAX_VALUE);
+    Families.records(Families.NONLINEAR, 0.15, 200, 2, 0).forEach(model);
+    assertThat(model.retrain()).isTrue();
+    System.out.println("200 records, out of fold: " + model.report().latencyByTool());
+    assertThat(model.report().latencyModelUsed()).isTrue();
+    assertThat(model.report().latencyByTool().values())
+        .allSatisfy(c -> assertThat(c.gain().rows()).isGreaterThanOrEqualTo(30));
+  }
+
+  @Test
+  void outOfFold_tooFewRowsOfATool_theMovingAverageAnswers_evenWithStrongSignal() {
+    AdaptivePredictor model =
+        AdaptivePredictor.builder()
+            .retrainEvery(Integer.MAX_VALUE)
+            .trainingExecutor(Runnable::run)
+            .seed(2)
+            .minTrainingRows(20)
+            .build();
+    Families.records(Families.NONLINEAR, 0.15, 60, 2, 0).forEach(model);
+    assertThat(model.retrain()).isTrue();
+    assertThat(model.report().latencyModelUsed()).isFalse();
+    assertThat(model.report().latencyByTool().values())
+        .allSatisfy(c -> assertThat(c.reason()).contains("out-of-fold rows (30 needed)"));
   }
 }
