@@ -31,15 +31,18 @@ import org.tribuo.transform.TransformationMap;
  * its deviation from the moving average, on the newest quarter; k nearest neighbours per tool) is
  * trained on the rows of the other folds and predicts the rows of f.
  *   1. Choice, per tool and fold: the candidate × shrinkage with the lowest MAE of log latency on the
- *      tool's out-of-fold rows of the *other* folds. A fold's rows play no part in choosing the
- *      candidate that is scored on them, so taking the best of several candidates cannot pass noise
- *      through (the same reason the held-out split chose on one half and gated on the other).
+ *      tool's out-of-fold rows of other folds — with groups, all other folds; with time blocks, the
+ *      blocks just before and after (a drift makes distant blocks a poor guide). A fold's rows play
+ *      no part in choosing the candidate that is scored on them, so taking the best of several
+ *      candidates cannot pass noise through (the same reason the held-out split chose on one half
+ *      and gated on the other). The gate thus judges the procedure "choose, then predict".
  *   2. Gate, per tool, on all of its scored rows (a row is scored if its fold's training rows hold
  *      the tool): the model answers iff there are at least minRows of them, the 95% paired
  *      bootstrap interval of MAE(model) / MAE(moving average before the row) lies wholly below
  *      1 − margin, and that against the tool's mean over the fold's training rows lies below 1.
  *   3. Refit: a tool that passes answers with the candidate × shrinkage that is best over all its
- *      scored rows, refitted on every row of the window (only the candidates some tool uses).
+ *      scored rows (groups) or over its rows of the newest block (time blocks: the regime that
+ *      will be predicted), refitted on every row of the window (only the candidates some tool uses).
  * Cost: K + (used candidates) fits instead of one fit per candidate: about K + 1 times the
  * held-out split's training time, on the background trainer.
  */
@@ -86,7 +89,9 @@ final class OutOfFoldSelection {
 
   static LatencySelection.Result run(
       List<Row> rows, ModelTraining.Settings settings, OffsetDateTime when) {
-    int[] fold = folds(rows, settings.folds(), settings.groupedFolds());
+    boolean byGroup =
+        settings.groupedFolds() && rows.stream().map(Row::group).distinct().count() >= 2;
+    int[] fold = folds(rows, settings.folds(), byGroup);
     int k = Arrays.stream(fold).max().orElse(0) + 1;
     int n = rows.size();
     int[] foldSize = new int[k];
@@ -180,7 +185,11 @@ final class OutOfFoldSelection {
       for (int f = 0; f < k; f++) {
         double[] others = new double[options];
         for (int o = 0; o < options; o++) {
-          others[o] = total[o] - sums[f][o];
+          // groups: every other fold; time blocks: the blocks next to it (the same regime)
+          others[o] =
+              byGroup
+                  ? total[o] - sums[f][o]
+                  : (f > 0 ? sums[f - 1][o] : 0) + (f + 1 < k ? sums[f + 1][o] : 0);
         }
         choiceByFold[f] = argmin(others);
       }
@@ -221,7 +230,8 @@ final class OutOfFoldSelection {
         reason = "";
       }
       boolean pass = reason.isEmpty();
-      int best = argmin(total);
+      // what answers from now on: best on every row (groups), on the newest block (time blocks)
+      int best = argmin(byGroup ? total : sums[k - 1]);
       int bestC = best / LatencySelection.SHRINKAGE.length;
       double bestS = LatencySelection.SHRINKAGE[best % LatencySelection.SHRINKAGE.length];
       String key = keys.get(bestC);
