@@ -60,7 +60,8 @@ public final class ModelTraining {
    * @param epochs SGD epochs
    * @param seed random seed
    * @param latencyModels the latency candidates
-   * @param gateMinRows fewest test rows (half a tool's held-out rows) for a model to answer
+   * @param gateMinRows fewest scored rows of a tool (out of fold, or half its held-out rows) for a
+   *     model to answer
    * @param gateMargin how much lower the model's error must be, with confidence (0.02: 2%)
    * @param folds at least 2: the latency gate scores every row out of fold (OutOfFoldSelection)
    *     with this many folds; 0: it scores the newest {@code heldOutFraction} (LatencySelection)

@@ -226,6 +226,10 @@ final class OutOfFoldSelection {
                 gain);
       } else if (!vsMean.confidentlyBelow(1)) {
         reason = "not confidently better than the tool's training mean: " + vsMean;
+      } else if (byGroup && worseFold(scored, fold, model, constant, seed + 2) >= 0) {
+        reason =
+            "confidently worse than the tool's training mean on the held-out runs of fold "
+                + worseFold(scored, fold, model, constant, seed + 2);
       } else {
         reason = "";
       }
@@ -289,6 +293,26 @@ final class OutOfFoldSelection {
   private static LatencySelection.Result empty() {
     return new LatencySelection.Result(
         Map.of(), Map.of(), Map.of(), Map.of(), Gain.none(), Double.NaN, Double.NaN, 0);
+  }
+
+  /**
+   * A fold on whose rows the model is confidently worse than the constant (the 95% interval of the
+   * error ratio wholly above 1), or -1 if none.
+   */
+  private static int worseFold(
+      List<Integer> scored, int[] fold, double[] model, double[] constant, long seed) {
+    Map<Integer, List<Integer>> byFold = new TreeMap<>();
+    for (int j = 0; j < scored.size(); j++) {
+      byFold.computeIfAbsent(fold[scored.get(j)], f -> new ArrayList<>()).add(j);
+    }
+    for (Map.Entry<Integer, List<Integer>> e : byFold.entrySet()) {
+      double[] m = e.getValue().stream().mapToDouble(j -> model[j]).toArray();
+      double[] c = e.getValue().stream().mapToDouble(j -> constant[j]).toArray();
+      if (Gain.bootstrap(m, c, seed + e.getKey()).low() > 1) {
+        return e.getKey();
+      }
+    }
+    return -1;
   }
 
   private static double error(Row r, double prediction, double shrinkage) {

@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * The tasks to learn from become execution records, as telemetry would have recorded them, shuffled
- * with a fixed seed so that the predictor's own validation slice (the newest 20% of its window) is
- * a fair sample rather than the last input's tasks. The predictor trains once, synchronously. Its
+ * with a fixed seed so that the predictor's blocks of time are fair samples rather than one input's
+ * tasks each. With two training instances or more, each record carries its instance as run id and
+ * the predictor's gate folds are whole instances (foldsByRun): a model answers for a tool only if
+ * it beat the mean on instances it was not trained on, as it will be used. The predictor trains once, synchronously. Its
  * prior for tools it never saw is the geometric mean of the training latencies, the same value the
  * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
  * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
