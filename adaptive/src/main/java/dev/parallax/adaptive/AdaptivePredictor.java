@@ -52,15 +52,21 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Models and the gate.</b> Each latency candidate ({@link Builder#latencyModels}, by default
  * linear SGD, a CART tree and k nearest neighbours over the tool's own past calls) is trained on
  * the log latency (the Tribuo ones also on its deviation from the tool's moving average), and may
- * be shrunk halfway toward that average. Each tool's held-out calls are split alternately into a
- * validation half and a test half. The candidate with the lowest mean absolute error of log latency
- * on the tool's validation half is chosen; it answers for the tool only if, on the tool's test half
- * (which played no part in the choice), there are at least {@link Builder#gate gateMinRows} rows
- * (default 30), the 95% paired bootstrap interval of its error over the moving average's lies
- * wholly below {@code 1 - margin} (default 0.02), and the same interval against the tool's mean
- * over the training rows lies wholly below 1. Otherwise the moving average answers for the tool.
- * The success classifier answers only if the interval of its Brier score over the baseline's, on
- * all held-out calls, lies below {@code 1 - margin}. Every training decides again; {@link
+ * be shrunk halfway toward that average. By default ({@link Builder#folds}, 5) every call of the
+ * window is scored out of fold: the window is cut into 5 blocks of consecutive calls (or, with
+ * {@link Builder#foldsByRun}, into whole runs), and each candidate trained on the other blocks
+ * predicts the block. For each block and tool the candidate is chosen on other blocks (the
+ * neighbouring ones; with runs, all others), so a call plays no part in choosing the candidate it
+ * is scored with. The chosen model answers for a tool only if there are at least {@link
+ * Builder#gate gateMinRows} (default 30) of the tool's calls scored this way, the 95% paired
+ * bootstrap interval of its error over the moving average's lies wholly below {@code 1 - margin}
+ * (default 0.02), and the same interval against the tool's mean over the training blocks lies
+ * wholly below 1. It then answers with the candidate best on the newest block (with runs: on every
+ * call), refitted on the whole window. Otherwise the moving average answers for the tool. With
+ * {@code folds(0)} the newest {@link Builder#heldOutFraction} is held out instead, each tool's
+ * held-out calls split alternately into a validation half (choice) and a test half (gate). The
+ * success classifier answers only if the interval of its Brier score over the baseline's, on all
+ * held-out calls, lies below {@code 1 - margin}. Every training decides again; {@link
  * ModelReport#latencyByTool()} says what was chosen and why.
  *
  * <p>Which source answers ({@link Prediction#source()}): {@value #MODEL} where a used model knows
@@ -134,7 +140,9 @@ public final class AdaptivePredictor
             b.seed,
             b.types,
             b.gateMinRows,
-            b.gateMargin);
+            b.gateMargin,
+            b.folds,
+            b.foldsByRun);
     this.maxLog = Math.log(b.maxLatency.toNanos() / 1e9);
     if (b.executor != null) {
       this.ownExecutor = null;
@@ -192,7 +200,8 @@ public final class AdaptivePredictor
             success,
             before == null ? Double.NaN : before.logLatency(),
             before == null ? Double.NaN : before.successRate(),
-            record.end().toEpochMilli());
+            record.end().toEpochMilli(),
+            config.foldsByRun ? record.runId() : "");
     boolean due;
     synchronized (window) {
       window.addLast(row);
@@ -480,11 +489,11 @@ public final class AdaptivePredictor
    * Configures an {@link AdaptivePredictor}. Not thread-safe; the built predictor is.
    *
    * <p>Defaults: baseline weight 0.1; window 10,000 records and 1 hour; retrain every 500 records
-   * once at least 100 are there; 20% held out; latency candidates linear SGD and CART, SGD 10
-   * epochs, seed 42; gate 30 test rows, margin 0.02; records longer than 1 hour rejected; prior 1 s
-   * (upper 10 s), success 0.9; in-flight count unknown; training on a daemon thread of the
-   * predictor's own, started at the first training and stopped by {@link
-   * AdaptivePredictor#close()}.
+   * once at least 100 are there; latency gate on 5 out-of-fold blocks of time; 20% held out for the
+   * success classifier; latency candidates linear SGD and CART, SGD 10 epochs, seed 42; gate 30
+   * scored rows per tool, margin 0.02; records longer than 1 hour rejected; prior 1 s (upper 10 s),
+   * success 0.9; in-flight count unknown; training on a daemon thread of the predictor's own,
+   * started at the first training and stopped by {@link AdaptivePredictor#close()}.
    */
   public static final class Builder {
     private double baselineAlpha = 0.1;
@@ -502,6 +511,8 @@ public final class AdaptivePredictor
             LatencyModelType.NEAREST_NEIGHBOURS);
     private int gateMinRows = 30;
     private double gateMargin = 0.02;
+    private int folds = 5;
+    private boolean foldsByRun;
     private Duration maxLatency = Duration.ofHours(1);
     private Duration priorLatency = Duration.ofSeconds(1);
     private long priorUpperFactor = 10;
@@ -532,6 +543,8 @@ public final class AdaptivePredictor
       b.types = types;
       b.gateMinRows = gateMinRows;
       b.gateMargin = gateMargin;
+      b.folds = folds;
+      b.foldsByRun = foldsByRun;
       b.maxLatency = maxLatency;
       b.priorLatency = priorLatency;
       b.priorUpperFactor = priorUpperFactor;
@@ -634,9 +647,10 @@ public final class AdaptivePredictor
     }
 
     /**
-     * The gate: a model answers for a tool only with at least {@code minRows} test rows (half of
-     * the tool's held-out calls) on which the 95% interval of its error ratio to the moving
-     * average's lies below {@code 1 - margin}. Defaults 30 and 0.02.
+     * The gate: a model answers for a tool only with at least {@code minRows} scored rows (the
+     * tool's out-of-fold calls; with {@code folds(0)}, half of its held-out calls) on which the 95%
+     * interval of its error ratio to the moving average's lies below {@code 1 - margin}. Defaults
+     * 30 and 0.02.
      *
      * @throws IllegalArgumentException if {@code minRows < 1} or {@code margin} is not in [0, 1)
      */
@@ -649,6 +663,37 @@ public final class AdaptivePredictor
       }
       this.gateMinRows = minRows;
       this.gateMargin = margin;
+      return this;
+    }
+
+    /**
+     * How the latency gate gets its evidence. With {@code folds >= 2} (default 5) every record of
+     * the window is scored out of fold: the window is cut into {@code folds} blocks of consecutive
+     * records, every candidate is trained on the other blocks and predicts the block; a tool's
+     * candidate is chosen per block on the other blocks' errors and gated on all of the tool's
+     * records, then refitted on the whole window. Training then costs about {@code folds + 1} times
+     * as much (on the trainer thread; predictions are not slower). With {@code folds == 0} the
+     * newest {@link #heldOutFraction} is held out instead: the gate's test half is half of a tool's
+     * share of it. The success classifier always uses the held-out split.
+     *
+     * @throws IllegalArgumentException if {@code folds} is 1 or negative
+     */
+    public Builder folds(int folds) {
+      if (folds == 1 || folds < 0) {
+        throw new IllegalArgumentException("folds must be 0 or >= 2, was " + folds);
+      }
+      this.folds = folds;
+      return this;
+    }
+
+    /**
+     * Whether the folds of {@link #folds} are whole runs ({@link ExecutionRecord#runId()}, balanced
+     * by size; {@code min(folds, runs)} folds) rather than blocks of time, so that the gate sees
+     * how a model does on a run it never saw. Applies when the window holds at least two runs.
+     * Default false.
+     */
+    public Builder foldsByRun(boolean byRun) {
+      this.foldsByRun = byRun;
       return this;
     }
 

@@ -10,11 +10,13 @@ import java.util.TreeMap;
  * with confidence (the gate is described on {@link AdaptivePredictor}). Error figures are {@code
  * NaN} when they could not be computed.
  *
- * @param trainRows rows the models were trained on
- * @param heldOutRows rows they were evaluated on
- * @param latencyMaeModel mean absolute error of log latency (natural log, seconds) on the test half
- *     of the held-out rows, answering as the predictor now does (the model for the tools it passed
- *     the gate for, the moving average for the others)
+ * @param trainRows rows the success classifier was trained on (the window minus the held-out rows;
+ *     out-of-fold latency models are refitted on the whole window)
+ * @param heldOutRows rows the success classifier was evaluated on
+ * @param latencyMaeModel mean absolute error of log latency (natural log, seconds) on the rows the
+ *     latency gate scored (every out-of-fold row of the tools seen in training; with {@code
+ *     folds(0)}, the test half of the held-out rows, answering as the predictor now does (the model
+ *     for the tools it passed the gate for, the moving average for the others)
  * @param latencyMaeBaseline the same for the moving average alone
  * @param latencyModelUsed whether the latency model answers for at least one tool
  * @param successBrierModel Brier score (mean squared error) of the model's success probability

@@ -8,8 +8,8 @@ package dev.parallax.adaptive;
  *     tool's moving average)
  * @param shrinkage how far the prediction moves from the tool's moving average toward the model's,
  *     in {@code (0, 1]} (1: the model's own prediction)
- * @param gain the chosen candidate's error over the moving average's on the test half of the tool's
- *     held-out calls, with its interval
+ * @param gain the chosen candidate's error over the moving average's on the tool's out-of-fold
+ *     calls (with {@code folds(0)}: the test half of its held-out calls), with its interval
  * @param used whether the gate let the model answer for this tool
  * @param reason why not, or {@code ""}
  */

@@ -129,13 +129,14 @@ public final class LeaveOneInstanceOut {
       TracedWorkflow input = inputs.get(i);
       String name = Path.of(input.file()).getFileName().toString();
       progress(done, total, application + ": training without " + name);
-      List<SimulatedCall> training = new ArrayList<>();
+      List<List<SimulatedCall>> training = new ArrayList<>();
       for (int j = 0; j < tasks.size(); j++) {
         if (j != i) {
-          training.addAll(tasks.get(j));
+          training.add(tasks.get(j));
         }
       }
-      LatencyModel.Trained model = LatencyModel.train(training, tasks.get(i), seed, latencyModel);
+      LatencyModel.Trained model =
+          LatencyModel.trainOnInstances(training, tasks.get(i), seed, latencyModel);
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});

@@ -69,16 +69,16 @@ final class LatencySelection {
   static final String RECENT = "-recent";
 
   /** Fewest rows in the newest quarter for a recent candidate. */
-  private static final int MIN_RECENT_ROWS = 100;
+  static final int MIN_RECENT_ROWS = 100;
 
   /** Neighbours of the k-nearest-neighbour candidates ({@code "knn" + k}). */
-  private static final int[] NEIGHBOURS = {5, 20};
+  static final int[] NEIGHBOURS = {5, 20};
 
   /** Prefix of the key of a k-nearest-neighbour candidate. */
   static final String KNN = "knn";
 
   /** Shrinkage weights tried per candidate. */
-  private static final double[] SHRINKAGE = {1.0, 0.5};
+  static final double[] SHRINKAGE = {1.0, 0.5};
 
   private LatencySelection() {}
 
@@ -282,7 +282,7 @@ final class LatencySelection {
     return new Result(used, choices, neighbours, byTool, pooled, mean(m), mean(b), upper);
   }
 
-  private static double shrunk(Row r, double prediction, double shrinkage) {
+  static double shrunk(Row r, double prediction, double shrinkage) {
     double base = base(r);
     return base + shrinkage * (prediction - base);
   }
@@ -296,7 +296,7 @@ final class LatencySelection {
     return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
-  private static Model<Regressor> fit(
+  static Model<Regressor> fit(
       List<Row> train,
       boolean residual,
       LatencyModelType type,

@@ -33,8 +33,11 @@ import org.tribuo.transform.transformations.MeanStdDevTransformation;
  * The window is in arrival order. The newest `heldOutFraction` of it is held out; the models are
  * trained on the rest and compared on the held-out rows with the per-tool moving average as it
  * stood before each row arrived (stored in the row, so the comparison is causal and fair):
- *   - latency: several candidates, one chosen per tool on half of its held-out rows and gated on
- *     the other half with a paired bootstrap interval (LatencySelection explains the rule);
+ *   - latency, with folds >= 2 (the default of AdaptivePredictor): every row of the window is scored
+ *     out of fold, the candidate is chosen per tool and fold on the other folds and gated on all
+ *     of the tool's rows, then refitted on all rows (OutOfFoldSelection explains the rule);
+ *     with folds = 0: one chosen per tool on half of its held-out rows and gated on the other half
+ *     with a paired bootstrap interval (LatencySelection explains the rule);
  *   - success: Brier score on all held-out rows; the classifier answers only if the 95% paired
  *     bootstrap interval of Brier(model) / Brier(baseline) lies below 1 − margin, with at least
  *     gateMinRows rows. AUC is reported too.
@@ -57,8 +60,13 @@ public final class ModelTraining {
    * @param epochs SGD epochs
    * @param seed random seed
    * @param latencyModels the latency candidates
-   * @param gateMinRows fewest test rows (half a tool's held-out rows) for a model to answer
+   * @param gateMinRows fewest scored rows of a tool (out of fold, or half its held-out rows) for a
+   *     model to answer
    * @param gateMargin how much lower the model's error must be, with confidence (0.02: 2%)
+   * @param folds at least 2: the latency gate scores every row out of fold (OutOfFoldSelection)
+   *     with this many folds; 0: it scores the newest {@code heldOutFraction} (LatencySelection)
+   * @param groupedFolds whether the folds are whole groups of rows ({@link Row#group()}) rather
+   *     than blocks of time, where the rows have at least two groups
    */
   public record Settings(
       int minRows,
@@ -67,13 +75,18 @@ public final class ModelTraining {
       long seed,
       List<LatencyModelType> latencyModels,
       int gateMinRows,
-      double gateMargin) {
+      double gateMargin,
+      int folds,
+      boolean groupedFolds) {
 
     /** Copies the candidates. */
     public Settings {
       latencyModels = List.copyOf(latencyModels);
       if (latencyModels.isEmpty()) {
         throw new IllegalArgumentException("no latency model candidates");
+      }
+      if (folds == 1 || folds < 0) {
+        throw new IllegalArgumentException("folds must be 0 or >= 2, was " + folds);
       }
     }
   }
@@ -97,7 +110,10 @@ public final class ModelTraining {
     List<String> notes = new ArrayList<>();
 
     // Latency: candidates, per-tool choice and gate (LatencySelection).
-    LatencySelection.Result latency = LatencySelection.run(train, test, scaling, settings, when);
+    LatencySelection.Result latency =
+        settings.folds() >= 2
+            ? OutOfFoldSelection.run(rows, settings, when)
+            : LatencySelection.run(train, test, scaling, settings, when);
     boolean latencyUsed = !latency.choices().isEmpty();
     if (latency.choices().size() < tools.size()) {
       notes.add(

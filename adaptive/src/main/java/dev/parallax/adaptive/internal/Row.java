@@ -14,6 +14,7 @@ package dev.parallax.adaptive.internal;
  * @param baselineLogLatency the baseline's log latency before this row, NaN if the tool was new
  * @param baselineSuccess the baseline's success rate before this row, NaN if the tool was new
  * @param endMillis when the call ended, epoch milliseconds
+ * @param group what the row belongs to for grouped folds (the record's run id), {@code ""} if none
  */
 public record Row(
     String tool,
@@ -23,4 +24,5 @@ public record Row(
     boolean success,
     double baselineLogLatency,
     double baselineSuccess,
-    long endMillis) {}
+    long endMillis,
+    String group) {}

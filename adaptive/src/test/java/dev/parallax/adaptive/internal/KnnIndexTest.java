@@ -20,7 +20,8 @@ class KnnIndexTest {
         true,
         Double.NaN,
         Double.NaN,
-        0);
+        0,
+        "");
   }
 
   @Test

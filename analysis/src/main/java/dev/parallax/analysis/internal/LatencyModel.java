@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * The tasks to learn from become execution records, as telemetry would have recorded them, shuffled
- * with a fixed seed so that the predictor's own validation slice (the newest 20% of its window) is
- * a fair sample rather than the last input's tasks. The predictor trains once, synchronously. Its
+ * with a fixed seed so that the predictor's blocks of time are fair samples rather than one input's
+ * tasks each. With two training instances or more, each record carries its instance as run id and
+ * the predictor's gate folds are whole instances (foldsByRun): a model answers for a tool only if
+ * it beat the mean on instances it was not trained on, as it will be used. The predictor trains once, synchronously. Its
  * prior for tools it never saw is the geometric mean of the training latencies, the same value the
  * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
  * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
@@ -80,6 +82,28 @@ public final class LatencyModel {
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
+    return trainOnInstances(List.of(training), scored, seed, type);
+  }
+
+  /**
+   * Learns from the tasks of {@code instances} (one list per workflow instance) and scores on
+   * {@code scored}, with a latency model of {@code type} ({@code null}: the predictor's default),
+   * reproducibly for a given seed. With two instances or more, the predictor's gate folds are whole
+   * instances, so that it judges its models on instances they did not see, as they will be used.
+   */
+  public static Trained trainOnInstances(
+      List<List<SimulatedCall>> instances,
+      List<SimulatedCall> scored,
+      long seed,
+      @Nullable LatencyModelType type) {
+    List<SimulatedCall> training = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    for (int g = 0; g < instances.size(); g++) {
+      for (SimulatedCall call : instances.get(g)) {
+        training.add(call);
+        groups.add(Integer.toString(g));
+      }
+    }
     double priorLog = meanLog(training);
     AdaptivePredictor.Builder builder =
         AdaptivePredictor.builder()
@@ -91,16 +115,21 @@ public final class LatencyModel {
             .minTrainingRows(MIN_TRAINING_TASKS)
             .prior(Json.seconds(Math.exp(priorLog)), 10, 0.9)
             .baselineAlpha(1.0 / Math.max(1, training.size()))
+            .foldsByRun(instances.size() >= 2)
             .seed(seed);
     if (type != null) {
       builder.latencyModel(type);
     }
     AdaptivePredictor predictor = builder.build();
-    List<SimulatedCall> shuffled = new ArrayList<>(training);
-    Collections.shuffle(shuffled, new Random(seed));
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < training.size(); i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(seed));
     HexFormat hex = HexFormat.of();
-    for (int i = 0; i < shuffled.size(); i++) {
-      predictor.accept(record(shuffled.get(i), i, hex));
+    for (int i = 0; i < order.size(); i++) {
+      int t = order.get(i);
+      predictor.accept(record(training.get(t), groups.get(t), i, hex));
     }
     predictor.retrain();
 
@@ -154,13 +183,14 @@ public final class LatencyModel {
     return "";
   }
 
-  private static ExecutionRecord record(SimulatedCall call, int index, HexFormat hex) {
+  private static ExecutionRecord record(
+      SimulatedCall call, String instance, int index, HexFormat hex) {
     return ExecutionRecord.builder()
         .tool(call.tool())
         .callId(call.id())
         .traceId("0".repeat(32))
         .spanId(hex.toHexDigits((long) index + 1))
-        .runId("")
+        .runId(instance)
         .start(Instant.EPOCH.plusMillis(index))
         .duration(call.duration())
         .status(call.succeeds() ? CallStatus.SUCCEEDED : CallStatus.FAILED)
