@@ -75,6 +75,7 @@ public final class ClusterMemberMain {
       int pool = Integer.parseInt(args[3]);
       int limit = Integer.parseInt(args[4]);
       ToolRegistry tools = tools(backend, pool);
+      TimedAdmission timed;
       ParallaxCluster member =
           ParallaxCluster.builder()
               .clusterName(name)
@@ -90,6 +91,7 @@ public final class ClusterMemberMain {
               .property("hazelcast.partition.count", "23")
               .property("hazelcast.health.monitoring.level", "OFF")
               .start();
+      timed = new TimedAdmission(member.admissionControl(), limit);
       reply(out, READY);
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -102,6 +104,7 @@ public final class ClusterMemberMain {
                   out,
                   run(
                       member,
+                      timed,
                       tools,
                       limit,
                       cmd[1],
@@ -109,6 +112,7 @@ public final class ClusterMemberMain {
                       Boolean.parseBoolean(cmd[3]),
                       Integer.parseInt(cmd[4])));
           case "INTERVALS" -> reply(out, intervals());
+          case "STATS" -> reply(out, "STATS " + timed.drain());
           default -> reply(out, "ERROR unknown command " + line);
         }
       }
@@ -128,6 +132,7 @@ public final class ClusterMemberMain {
 
   private static String run(
       ParallaxCluster member,
+      TimedAdmission admission,
       ToolRegistry tools,
       int limit,
       String prefix,
@@ -150,10 +155,11 @@ public final class ClusterMemberMain {
     try (ToolExecutor executor =
         ToolExecutor.builder()
             .maxConcurrency(4 * limit)
-            .admissionControl(member.admissionControl())
+            .admissionControl(admission)
             .runner(member.callRunner())
             .build()) {
       executor.executeParallel(batch(tools, "w" + prefix, 2 * limit, false));
+      admission.drain(); // the figures of the measured batch only
       long rerunBefore = member.runnerCounters().get("rerun");
       List<ToolCall<?, ?>> batch = batch(tools, prefix, calls, mixed);
       long t0 = System.nanoTime();

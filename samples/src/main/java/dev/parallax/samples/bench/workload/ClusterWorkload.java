@@ -44,6 +44,10 @@ final class ClusterWorkload implements BenchWorkload {
   static final int SERVICE_MS = 200;
   static final int GLOBAL_LIMIT = 3 * POOL;
   private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(3);
+
+  /** Prints the submitter's admission figures of every batch to stderr. */
+  private static final boolean STATS = Boolean.getBoolean("parallax.bench.cluster.stats");
+
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
   @Override
@@ -146,7 +150,14 @@ final class ClusterWorkload implements BenchWorkload {
   private static Outcome run(
       MemberProcess submitter, String prefix, int calls, boolean mixed, int members) {
     submitter.send("RUN " + prefix + " " + calls + " " + mixed + " " + members);
-    return outcome(submitter.await("RESULT", RUN_TIMEOUT.plus(JOIN_TIMEOUT)));
+    Outcome outcome = outcome(submitter.await("RESULT", RUN_TIMEOUT.plus(JOIN_TIMEOUT)));
+    if (STATS) {
+      submitter.send("STATS");
+      System.err.printf(
+          "cluster %s: %d member(s), %.1f calls/s, %s%n",
+          prefix, members, calls / (outcome.nanos() / 1e9), submitter.await("STATS", RUN_TIMEOUT));
+    }
+    return outcome;
   }
 
   private static Outcome outcome(String reply) {
