@@ -177,13 +177,22 @@ final class ClusterWorkload implements BenchWorkload {
     for (MemberProcess m : members) {
       m.send("INTERVALS");
       String reply = m.await("INTERVALS", RUN_TIMEOUT);
+      long micros = 0;
+      int executions = 0;
       for (String interval : reply.split(";")) {
         if (interval.isBlank()) {
           continue;
         }
         String[] se = interval.split(",");
+        micros += Long.parseLong(se[1]) - Long.parseLong(se[0]);
+        executions++;
         events.add(new long[] {Long.parseLong(se[0]), 1});
         events.add(new long[] {Long.parseLong(se[1]), -1});
+      }
+      if (STATS) {
+        System.err.printf(
+            "cluster: member pid %d: %d tool executions, mean %.1f ms (pool wait included)%n",
+            m.pid(), executions, executions == 0 ? 0.0 : micros / 1e3 / executions);
       }
     }
     // at equal times, ends first: a permit is given back after the end is recorded
