@@ -216,6 +216,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     /** Permits handed off for the next call of a tool (counted in held), by tool. */
     private final Map<String, Integer> spare = new HashMap<>();
 
+    /** Set by stopping(): the run offers no more calls, so nothing is handed off. */
+    private boolean stopped;
+
     /** What one handed-off call holds, by tool. */
     private final Map<String, List<ClusterLimits.Demand>> spareDemands = new HashMap<>();
 
@@ -294,7 +297,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
      */
     private boolean handOff(String tool, List<ClusterLimits.Demand> demands) {
       Set<String> waitingCalls = refusedCalls.get(tool);
-      if (waitingCalls == null || waitingCalls.size() <= spare.getOrDefault(tool, 0)) {
+      if (stopped || waitingCalls == null || waitingCalls.size() <= spare.getOrDefault(tool, 0)) {
         return false;
       }
       for (ClusterLimits.Demand d : demands) {
@@ -361,6 +364,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public void stopping() {
+      stopped = true;
       giveSpare(); // no more calls will be offered
     }
 

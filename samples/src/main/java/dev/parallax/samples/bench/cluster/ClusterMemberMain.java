@@ -41,8 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  *       batch, then {@code calls} calls ({@code prefix0..}; every other one {@code charge} if
  *       {@code mixed}) through the cluster's admission and runner, and replies {@code RESULT nanos
  *       succeeded memberLost otherFailed rerun firstError};
- *   <li>{@code INTERVALS}: replies {@code INTERVALS start,end;...} (wall-clock microseconds of
- *       every tool execution on this member since the last such command).
+ *   <li>{@code INTERVALS}: replies {@code INTERVALS start,end,pooled;...} (wall-clock microseconds
+ *       of every tool execution on this member since the last such command: its start, its end and
+ *       when it got a connection of the pool).
  * </ul>
  *
  * Stdin closing (the parent exited, however) ends the process at once.
@@ -212,7 +213,12 @@ public final class ClusterMemberMain {
     StringBuilder s = new StringBuilder("INTERVALS ");
     long[] interval;
     while ((interval = INTERVALS.poll()) != null) {
-      s.append(interval[0]).append(',').append(interval[1]).append(';');
+      s.append(interval[0])
+          .append(',')
+          .append(interval[1])
+          .append(',')
+          .append(interval[2])
+          .append(';');
     }
     return s.toString();
   }
@@ -239,8 +245,10 @@ public final class ClusterMemberMain {
         .function(
             (n, ctx) -> {
               long start = micros();
+              long pooled = start;
               try {
                 connections.acquire(); // this member's pool
+                pooled = micros();
                 try {
                   HttpResponse<String> response =
                       client.send(
@@ -256,7 +264,7 @@ public final class ClusterMemberMain {
                   connections.release();
                 }
               } finally {
-                INTERVALS.add(new long[] {start, micros()});
+                INTERVALS.add(new long[] {start, micros(), pooled});
               }
             });
   }

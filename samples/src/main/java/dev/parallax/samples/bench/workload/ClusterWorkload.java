@@ -178,6 +178,7 @@ final class ClusterWorkload implements BenchWorkload {
       m.send("INTERVALS");
       String reply = m.await("INTERVALS", RUN_TIMEOUT);
       long micros = 0;
+      long poolMicros = 0;
       int executions = 0;
       for (String interval : reply.split(";")) {
         if (interval.isBlank()) {
@@ -185,14 +186,18 @@ final class ClusterWorkload implements BenchWorkload {
         }
         String[] se = interval.split(",");
         micros += Long.parseLong(se[1]) - Long.parseLong(se[0]);
+        poolMicros += Long.parseLong(se[2]) - Long.parseLong(se[0]);
         executions++;
         events.add(new long[] {Long.parseLong(se[0]), 1});
         events.add(new long[] {Long.parseLong(se[1]), -1});
       }
       if (STATS) {
         System.err.printf(
-            "cluster: member pid %d: %d tool executions, mean %.1f ms (pool wait included)%n",
-            m.pid(), executions, executions == 0 ? 0.0 : micros / 1e3 / executions);
+            "cluster: member pid %d: %d tool executions, mean %.1f ms, of which pool wait %.1f ms%n",
+            m.pid(),
+            executions,
+            executions == 0 ? 0.0 : micros / 1e3 / executions,
+            executions == 0 ? 0.0 : poolMicros / 1e3 / executions);
       }
     }
     // at equal times, ends first: a permit is given back after the end is recorded
