@@ -177,6 +177,16 @@ public final class ParallaxCluster implements AutoCloseable {
         "local", runner.local());
   }
 
+  /**
+   * Counters of this member's admission: {@code granted} and {@code refused} (round trips to the
+   * permits map, by answer) and {@code handedOff} (calls that started on the permits a call of the
+   * same run and tool had just finished with, without a round trip; done only while no other member
+   * or run waits for them).
+   */
+  public Map<String, Long> admissionCounters() {
+    return admission.counters();
+  }
+
   /** Calls this member has sent to the given member and not yet got back. */
   public int sentTo(Member member) {
     return runner.placement().load(member.getUuid());

@@ -8,7 +8,8 @@ import java.util.Map;
  * Takes permits of a key (a tool, {@code lane:NAME} or {@code resource:NAME}) for a member if the
  * total held across the cluster stays within {@code limit}. Runs atomically on the partition that
  * owns the tool's key (and again on its backup), so two members can never both take the last
- * permit. Internal; may change at any time.
+ * permit. A refused member is noted as waiting until it takes one (see {@link
+ * Permits#othersWaiting}). Internal; may change at any time.
  */
 public final class AcquirePermit implements EntryProcessor<String, Permits, Boolean> {
 
@@ -45,9 +46,13 @@ public final class AcquirePermit implements EntryProcessor<String, Permits, Bool
   public Boolean process(Map.Entry<String, Permits> entry) {
     Permits permits = entry.getValue() == null ? Permits.none() : entry.getValue();
     if (permits.total() + units > limit) {
+      if (!permits.waits(member)) {
+        entry.setValue(permits.waiting(member, true)); // others then give back, not hand off
+      }
       return false;
     }
-    entry.setValue(permits.plus(member, units));
+    Permits taken = permits.plus(member, units);
+    entry.setValue(permits.waits(member) ? taken.waiting(member, false) : taken);
     return true;
   }
 }

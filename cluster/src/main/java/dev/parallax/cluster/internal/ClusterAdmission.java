@@ -9,6 +9,7 @@ import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +39,16 @@ import java.util.logging.Logger;
  * without a round trip, while the generation is still g: the engine offers every ready call, and
  * hundreds of refusals each costing a round trip would swamp the partition that owns the tool.
  * The generation is read before asking, so a release that lands meanwhile is never missed.
+ *
+ * Hand-off: a call that ends while its run has refused calls of the same tool keeps its permits
+ * for the run's next call of that tool (the engine offers one refused call of the tool right after
+ * a release) instead of giving them back and asking again: no round trip either way, and the
+ * global count does not change, so the limit and the lease hold as before. It is done only while
+ * no other member and no other run of this member is waiting for any of the keys (a refused member
+ * is noted in the entry until it takes a permit; the entry listener keeps the last value of each
+ * key), so waiting members get released permits as before. A run keeps at most as many handed-off
+ * permits as it has refused calls of the tool; what it has not used goes back when it stops or
+ * closes.
  */
 /** Cluster-wide per-tool admission with leases. Thread-safe. Internal; may change at any time. */
 public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
@@ -52,6 +63,16 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private final UUID listener;
   private final AtomicLong callbackFailures = new AtomicLong();
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+
+  /** The last value of each key seen by the listener: who waits. */
+  private final Map<String, Permits> latest = new ConcurrentHashMap<>();
+
+  /** Runs of this member refused a key and not granted it since, by key. */
+  private final Map<String, Set<RunAdmission>> refusedRuns = new ConcurrentHashMap<>();
+
+  private final AtomicLong granted = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong handedOff = new AtomicLong();
 
   /**
    * Admission over the given map.
@@ -89,6 +110,25 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     return p == null ? 0 : p.total();
   }
 
+  /**
+   * Counters: {@code granted} and {@code refused} (admission round trips by their answer), {@code
+   * handedOff} (calls that started on a permit a call of the same run had just finished with, with
+   * no round trip).
+   */
+  public Map<String, Long> counters() {
+    return Map.of("granted", granted.get(), "refused", refused.get(), "handedOff", handedOff.get());
+  }
+
+  /**
+   * Whether this member has seen (through its entry listener) another member waiting for a key: a
+   * tool's name, {@code lane:NAME} or {@code resource:NAME}. While it has, it hands off nothing of
+   * that key.
+   */
+  public boolean othersWaitingSeen(String key) {
+    Permits last = latest.get(key);
+    return last != null && last.othersWaiting(member);
+  }
+
   /** Failures of {@code capacityAvailable} callbacks, logged and ignored. */
   public long callbackFailures() {
     return callbackFailures.get();
@@ -97,6 +137,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private void updated(EntryEvent<String, Permits> event) {
     Permits before = event.getOldValue();
     Permits after = event.getValue();
+    if (after != null) {
+      latest.put(event.getKey(), after);
+    }
     if (before != null && after != null && after.total() >= before.total()) {
       return; // taken, not given back
     }
@@ -167,6 +210,18 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     /** The release generation at which a key was last refused, by key; only its events. */
     private final Map<String, Long> refusedAt = new HashMap<>();
 
+    /** Ids of this run's calls refused and not offered again since, by tool; only its events. */
+    private final Map<String, Set<String>> refusedCalls = new HashMap<>();
+
+    /** Permits handed off for the next call of a tool (counted in held), by tool. */
+    private final Map<String, Integer> spare = new HashMap<>();
+
+    /** Set by stopping(): the run offers no more calls, so nothing is handed off. */
+    private boolean stopped;
+
+    /** What one handed-off call holds, by tool. */
+    private final Map<String, List<ClusterLimits.Demand>> spareDemands = new HashMap<>();
+
     RunAdmission(String runId, Runnable capacityAvailable) {
       this.runId = runId;
       this.capacityAvailable = capacityAvailable;
@@ -174,13 +229,29 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public boolean tryAcquire(PendingCall call) {
+      String tool = call.tool().name();
+      Set<String> offeredAgain = refusedCalls.get(tool);
+      if (offeredAgain != null) {
+        offeredAgain.remove(call.callId());
+      }
       List<ClusterLimits.Demand> demands = limits.demands(call.tool());
       if (demands.isEmpty()) {
+        return true;
+      }
+      int handed = spare.getOrDefault(tool, 0);
+      if (handed > 0) { // the permits of a call of this tool that just ended: already held
+        if (handed == 1) {
+          spare.remove(tool);
+        } else {
+          spare.put(tool, handed - 1);
+        }
+        handedOff.incrementAndGet();
         return true;
       }
       for (ClusterLimits.Demand d : demands) {
         Long refused = refusedAt.get(d.key());
         if (refused != null && refused == generation(d.key()).get()) {
+          refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
           return false; // refused since the last release: no round trip
         }
       }
@@ -198,22 +269,84 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
               "cluster admission could not ask for a permit of '" + d.key() + "': " + e, e);
         }
         if (!granted) {
+          refused.incrementAndGet();
           refusedAt.put(d.key(), before);
+          refusedRuns.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
           taken.forEach(t -> give(t.key(), t.units())); // none: give back what this call took
+          refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
           return false;
         }
+        ClusterAdmission.this.granted.incrementAndGet();
         taken.add(d);
       }
       for (ClusterLimits.Demand d : taken) {
         held.merge(d.key(), d.units(), Integer::sum);
         refusedAt.remove(d.key());
+        Set<RunAdmission> runs = refusedRuns.get(d.key());
+        if (runs != null) {
+          runs.remove(this);
+        }
       }
       return true;
     }
 
+    /**
+     * Whether the permits of a call of this tool that just ended may go to this run's next call of
+     * it: the run has more refused calls of the tool than permits handed off, and nobody else (no
+     * other member, no other run here) waits for any of the keys.
+     */
+    private boolean handOff(String tool, List<ClusterLimits.Demand> demands) {
+      Set<String> waitingCalls = refusedCalls.get(tool);
+      if (stopped || waitingCalls == null || waitingCalls.size() <= spare.getOrDefault(tool, 0)) {
+        return false;
+      }
+      for (ClusterLimits.Demand d : demands) {
+        if (held.getOrDefault(d.key(), 0) < d.units()) {
+          return false;
+        }
+        Permits last = latest.get(d.key());
+        if (last != null && last.othersWaiting(member)) {
+          return false;
+        }
+        Set<RunAdmission> runs = refusedRuns.get(d.key());
+        if (runs != null && !runs.isEmpty() && !(runs.size() == 1 && runs.contains(this))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Gives back the permits handed off and not used. */
+    private void giveSpare() {
+      spare.forEach(
+          (tool, n) -> {
+            for (ClusterLimits.Demand d : spareDemands.get(tool)) {
+              int units = Math.min(held.getOrDefault(d.key(), 0), n * d.units());
+              if (units > 0) {
+                int left = held.get(d.key()) - units;
+                if (left <= 0) {
+                  held.remove(d.key());
+                } else {
+                  held.put(d.key(), left);
+                }
+                give(d.key(), units);
+              }
+            }
+          });
+      spare.clear();
+    }
+
     @Override
     public void release(PendingCall call, AttemptSample sample) {
-      for (ClusterLimits.Demand d : limits.demands(call.tool())) {
+      List<ClusterLimits.Demand> demands = limits.demands(call.tool());
+      String tool = call.tool().name();
+      // the engine offers a refused call of the tool that ran: hand off only when that is this one
+      if (!demands.isEmpty() && tool.equals(sample.tool()) && handOff(tool, demands)) {
+        spare.merge(tool, 1, Integer::sum);
+        spareDemands.put(tool, demands);
+        return;
+      }
+      for (ClusterLimits.Demand d : demands) {
         Integer n = held.get(d.key());
         if (n == null) {
           continue; // not taken
@@ -230,12 +363,33 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     }
 
     @Override
+    public void stopping() {
+      stopped = true;
+      giveSpare(); // no more calls will be offered
+    }
+
+    @Override
     public void close() {
+      spare.clear(); // counted in held
       held.forEach(ClusterAdmission.this::give);
       held.clear();
       for (Set<RunAdmission> runs : waiting.values()) {
         runs.remove(this);
       }
+      refusedRuns.forEach( // keys refused and never granted since
+          (key, runs) -> {
+            if (runs.remove(this) && runs.isEmpty()) { // no run here waits: others may hand off
+              stopWaiting(key);
+            }
+          });
+    }
+  }
+
+  private void stopWaiting(String key) {
+    try {
+      permits.submitToKey(key, new StopWaiting(member));
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "waiting for " + key + " not withdrawn; the lease ends it", e);
     }
   }
 

@@ -26,7 +26,7 @@ public final class ReleaseMember implements EntryProcessor<String, Permits, Void
   @Override
   public Void process(Map.Entry<String, Permits> entry) {
     Permits permits = entry.getValue();
-    if (permits != null && permits.holds(member)) {
+    if (permits != null && (permits.holds(member) || permits.waits(member))) {
       entry.setValue(permits.without(member));
     }
     return null;

@@ -41,8 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  *       batch, then {@code calls} calls ({@code prefix0..}; every other one {@code charge} if
  *       {@code mixed}) through the cluster's admission and runner, and replies {@code RESULT nanos
  *       succeeded memberLost otherFailed rerun firstError};
- *   <li>{@code INTERVALS}: replies {@code INTERVALS start,end;...} (wall-clock microseconds of
- *       every tool execution on this member since the last such command).
+ *   <li>{@code INTERVALS}: replies {@code INTERVALS start,end,pooled;...} (wall-clock microseconds
+ *       of every tool execution on this member since the last such command: its start, its end and
+ *       when it got a connection of the pool).
  * </ul>
  *
  * Stdin closing (the parent exited, however) ends the process at once.
@@ -75,6 +76,7 @@ public final class ClusterMemberMain {
       int pool = Integer.parseInt(args[3]);
       int limit = Integer.parseInt(args[4]);
       ToolRegistry tools = tools(backend, pool);
+      TimedAdmission timed;
       ParallaxCluster member =
           ParallaxCluster.builder()
               .clusterName(name)
@@ -90,6 +92,7 @@ public final class ClusterMemberMain {
               .property("hazelcast.partition.count", "23")
               .property("hazelcast.health.monitoring.level", "OFF")
               .start();
+      timed = new TimedAdmission(member.admissionControl(), limit);
       reply(out, READY);
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -102,6 +105,7 @@ public final class ClusterMemberMain {
                   out,
                   run(
                       member,
+                      timed,
                       tools,
                       limit,
                       cmd[1],
@@ -109,6 +113,7 @@ public final class ClusterMemberMain {
                       Boolean.parseBoolean(cmd[3]),
                       Integer.parseInt(cmd[4])));
           case "INTERVALS" -> reply(out, intervals());
+          case "STATS" -> reply(out, "STATS " + timed.drain());
           default -> reply(out, "ERROR unknown command " + line);
         }
       }
@@ -128,6 +133,7 @@ public final class ClusterMemberMain {
 
   private static String run(
       ParallaxCluster member,
+      TimedAdmission admission,
       ToolRegistry tools,
       int limit,
       String prefix,
@@ -150,10 +156,11 @@ public final class ClusterMemberMain {
     try (ToolExecutor executor =
         ToolExecutor.builder()
             .maxConcurrency(4 * limit)
-            .admissionControl(member.admissionControl())
+            .admissionControl(admission)
             .runner(member.callRunner())
             .build()) {
       executor.executeParallel(batch(tools, "w" + prefix, 2 * limit, false));
+      admission.drain(); // the figures of the measured batch only
       long rerunBefore = member.runnerCounters().get("rerun");
       List<ToolCall<?, ?>> batch = batch(tools, prefix, calls, mixed);
       long t0 = System.nanoTime();
@@ -206,7 +213,12 @@ public final class ClusterMemberMain {
     StringBuilder s = new StringBuilder("INTERVALS ");
     long[] interval;
     while ((interval = INTERVALS.poll()) != null) {
-      s.append(interval[0]).append(',').append(interval[1]).append(';');
+      s.append(interval[0])
+          .append(',')
+          .append(interval[1])
+          .append(',')
+          .append(interval[2])
+          .append(';');
     }
     return s.toString();
   }
@@ -233,8 +245,10 @@ public final class ClusterMemberMain {
         .function(
             (n, ctx) -> {
               long start = micros();
+              long pooled = start;
               try {
                 connections.acquire(); // this member's pool
+                pooled = micros();
                 try {
                   HttpResponse<String> response =
                       client.send(
@@ -250,7 +264,7 @@ public final class ClusterMemberMain {
                   connections.release();
                 }
               } finally {
-                INTERVALS.add(new long[] {start, micros()});
+                INTERVALS.add(new long[] {start, micros(), pooled});
               }
             });
   }

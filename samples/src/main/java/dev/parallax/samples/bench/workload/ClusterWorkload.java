@@ -44,6 +44,10 @@ final class ClusterWorkload implements BenchWorkload {
   static final int SERVICE_MS = 200;
   static final int GLOBAL_LIMIT = 3 * POOL;
   private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(3);
+
+  /** Prints the submitter's admission figures of every batch to stderr. */
+  private static final boolean STATS = Boolean.getBoolean("parallax.bench.cluster.stats");
+
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
   @Override
@@ -146,7 +150,14 @@ final class ClusterWorkload implements BenchWorkload {
   private static Outcome run(
       MemberProcess submitter, String prefix, int calls, boolean mixed, int members) {
     submitter.send("RUN " + prefix + " " + calls + " " + mixed + " " + members);
-    return outcome(submitter.await("RESULT", RUN_TIMEOUT.plus(JOIN_TIMEOUT)));
+    Outcome outcome = outcome(submitter.await("RESULT", RUN_TIMEOUT.plus(JOIN_TIMEOUT)));
+    if (STATS) {
+      submitter.send("STATS");
+      System.err.printf(
+          "cluster %s: %d member(s), %.1f calls/s, %s%n",
+          prefix, members, calls / (outcome.nanos() / 1e9), submitter.await("STATS", RUN_TIMEOUT));
+    }
+    return outcome;
   }
 
   private static Outcome outcome(String reply) {
@@ -166,13 +177,27 @@ final class ClusterWorkload implements BenchWorkload {
     for (MemberProcess m : members) {
       m.send("INTERVALS");
       String reply = m.await("INTERVALS", RUN_TIMEOUT);
+      long micros = 0;
+      long poolMicros = 0;
+      int executions = 0;
       for (String interval : reply.split(";")) {
         if (interval.isBlank()) {
           continue;
         }
         String[] se = interval.split(",");
+        micros += Long.parseLong(se[1]) - Long.parseLong(se[0]);
+        poolMicros += Long.parseLong(se[2]) - Long.parseLong(se[0]);
+        executions++;
         events.add(new long[] {Long.parseLong(se[0]), 1});
         events.add(new long[] {Long.parseLong(se[1]), -1});
+      }
+      if (STATS) {
+        System.err.printf(
+            "cluster: member pid %d: %d tool executions, mean %.1f ms, of which pool wait %.1f ms%n",
+            m.pid(),
+            executions,
+            executions == 0 ? 0.0 : micros / 1e3 / executions,
+            executions == 0 ? 0.0 : poolMicros / 1e3 / executions);
       }
     }
     // at equal times, ends first: a permit is given back after the end is recorded
