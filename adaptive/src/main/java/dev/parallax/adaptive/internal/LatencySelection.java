@@ -102,7 +102,35 @@ final class LatencySelection {
       Gain gain,
       double maeModel,
       double maeBaseline,
-      double upperLogOffset) {}
+      double upperLogOffset) {
+
+    /**
+     * The result of a selection from the per-row errors of the answering models and of the moving
+     * average on the scored rows, and the residuals of the models used (their p90 is the upper
+     * latency offset).
+     */
+    static Result of(
+        Map<String, Model<Regressor>> models,
+        Map<String, TrainedModels.Choice> choices,
+        Map<String, KnnIndex> neighbours,
+        Map<String, ToolModelChoice> byTool,
+        List<Double> modelErrors,
+        List<Double> baselineErrors,
+        List<Double> usedResiduals,
+        long seed) {
+      double[] m = modelErrors.stream().mapToDouble(Double::doubleValue).toArray();
+      double[] b = baselineErrors.stream().mapToDouble(Double::doubleValue).toArray();
+      double upper =
+          usedResiduals.isEmpty()
+              ? 0
+              : Math.max(
+                  0,
+                  Metrics.quantile(
+                      usedResiduals.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
+      return new Result(
+          models, choices, neighbours, byTool, Gain.bootstrap(m, b, seed), mean(m), mean(b), upper);
+    }
+  }
 
   static Result run(
       List<Row> train,
@@ -269,17 +297,15 @@ final class LatencySelection {
         }
       }
     }
-    double[] m = modelErrors.stream().mapToDouble(Double::doubleValue).toArray();
-    double[] b = baselineErrors.stream().mapToDouble(Double::doubleValue).toArray();
-    Gain pooled = Gain.bootstrap(m, b, settings.seed());
-    double upper =
-        usedResiduals.isEmpty()
-            ? 0
-            : Math.max(
-                0,
-                Metrics.quantile(
-                    usedResiduals.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
-    return new Result(used, choices, neighbours, byTool, pooled, mean(m), mean(b), upper);
+    return Result.of(
+        used,
+        choices,
+        neighbours,
+        byTool,
+        modelErrors,
+        baselineErrors,
+        usedResiduals,
+        settings.seed());
   }
 
   static double shrunk(Row r, double prediction, double shrinkage) {

@@ -276,18 +276,15 @@ final class OutOfFoldSelection {
         }
       }
     }
-    double[] m = modelErrors.stream().mapToDouble(Double::doubleValue).toArray();
-    double[] b = baselineErrors.stream().mapToDouble(Double::doubleValue).toArray();
-    Gain pooled = Gain.bootstrap(m, b, settings.seed());
-    double upper =
-        usedResiduals.isEmpty()
-            ? 0
-            : Math.max(
-                0,
-                Metrics.quantile(
-                    usedResiduals.stream().mapToDouble(Double::doubleValue).toArray(), 0.9));
-    return new LatencySelection.Result(
-        used, choices, neighbours, byTool, pooled, mean(m), mean(b), upper);
+    return LatencySelection.Result.of(
+        used,
+        choices,
+        neighbours,
+        byTool,
+        modelErrors,
+        baselineErrors,
+        usedResiduals,
+        settings.seed());
   }
 
   private static LatencySelection.Result empty() {
@@ -327,10 +324,6 @@ final class OutOfFoldSelection {
       }
     }
     return best;
-  }
-
-  private static double mean(double[] v) {
-    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
   /** The candidates fitted on one set of rows. */
