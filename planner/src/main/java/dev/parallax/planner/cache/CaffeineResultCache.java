@@ -116,6 +116,10 @@ public final class CaffeineResultCache implements ResultCache {
 
   private final Cache<CanonicalKey, Outcome> values;
   private final Map<CanonicalKey, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
+
+  /** The computations started by {@link #preload}, until they end or are detached. */
+  private final Map<CanonicalKey, CompletableFuture<Outcome>> preloads = new ConcurrentHashMap<>();
+
   private final AtomicLong generation = new AtomicLong();
   private final boolean weighValues;
   private final CacheMetrics metrics;
@@ -200,6 +204,7 @@ public final class CaffeineResultCache implements ResultCache {
       p.clear();
     }
     running.clear();
+    preloads.clear();
     values.invalidateAll();
   }
 
@@ -229,9 +234,10 @@ public final class CaffeineResultCache implements ResultCache {
 
   /**
    * Cancels the preloads no real call has used yet: their tools are interrupted and see {@link
-   * dev.parallax.core.tool.ToolContext#isCancelled()}; nothing of theirs is stored. A real call
-   * that joins a preload at that very instant gets its failure, like any shared computation that
-   * fails. Does nothing when preloading is off.
+   * dev.parallax.core.tool.ToolContext#isCancelled()}; nothing of theirs is stored. Calls made
+   * after this method returns run the tool themselves; a real call that had already joined a
+   * preload gets its failure, like any shared computation that fails. Does nothing when preloading
+   * is off.
    */
   public void cancelPreloads() {
     Preloader p = preloader;
@@ -283,6 +289,7 @@ public final class CaffeineResultCache implements ResultCache {
       mine.complete(stored);
       return null;
     }
+    preloads.put(key, mine);
     long startedIn = generation.get();
     Runnable computation = () -> compute(key, mine, body, startedIn);
     try {
@@ -290,9 +297,21 @@ public final class CaffeineResultCache implements ResultCache {
       thread.start();
       return thread;
     } catch (Throwable e) {
+      preloads.remove(key, mine);
       running.remove(key, mine);
       mine.complete(Outcome.failure(e));
       return null;
+    }
+  }
+
+  /**
+   * Detaches a cancelled preload from the single flight: calls made from now on start afresh
+   * instead of joining it, and its value, should it still end with one, is not stored.
+   */
+  void detachPreload(CanonicalKey key) {
+    CompletableFuture<Outcome> future = preloads.remove(key);
+    if (future != null) {
+      running.remove(key, future);
     }
   }
 
@@ -337,7 +356,7 @@ public final class CaffeineResultCache implements ResultCache {
       outcome = Outcome.failure(e);
     }
     try {
-      if (!outcome.failed()) {
+      if (!outcome.failed() && running.get(key) == future) { // not detached or invalidated
         values.put(key, outcome);
         if (generation.get() != startedIn) {
           values.asMap().remove(key, outcome);
@@ -345,6 +364,7 @@ public final class CaffeineResultCache implements ResultCache {
       }
       metrics.loaded(!outcome.failed());
     } finally {
+      preloads.remove(key, future);
       running.remove(key, future);
       future.complete(outcome);
     }

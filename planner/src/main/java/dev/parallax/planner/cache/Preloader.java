@@ -181,6 +181,7 @@ final class Preloader implements ExecutionListener {
   void cancelAll() {
     for (Map.Entry<CanonicalKey, Mark> e : marks.entrySet()) {
       if (marks.remove(e.getKey(), e.getValue())) {
+        cache.detachPreload(e.getKey());
         e.getValue().cancel();
       }
     }
