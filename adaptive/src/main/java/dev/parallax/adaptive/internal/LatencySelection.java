@@ -257,21 +257,7 @@ final class LatencySelection {
       long seed = settings.seed() * 31 + tool.hashCode();
       Gain gain = Gain.bootstrap(model, baseline, seed);
       Gain vsMean = Gain.bootstrap(model, constant, seed + 1);
-      String reason;
-      if (test.size() < settings.gateMinRows()) {
-        reason = "only " + test.size() + " test rows (" + settings.gateMinRows() + " needed)";
-      } else if (!gain.confidentlyBelow(1 - settings.gateMargin())) {
-        reason =
-            String.format(
-                Locale.ROOT,
-                "not confidently %.0f%% better than the moving average: %s",
-                100 * settings.gateMargin(),
-                gain);
-      } else if (!vsMean.confidentlyBelow(1)) {
-        reason = "not confidently better than the tool's training mean: " + vsMean;
-      } else {
-        reason = "";
-      }
+      String reason = gateRefusal(settings, test.size(), "test rows", gain, vsMean);
       boolean pass = reason.isEmpty();
       String key = keys.get(bestC);
       byTool.put(tool, new ToolModelChoice(key, bestS, gain, pass, reason));
@@ -306,6 +292,29 @@ final class LatencySelection {
         baselineErrors,
         usedResiduals,
         settings.seed());
+  }
+
+  /**
+   * Why the gate refuses a tool's model scored on {@code rows} rows of the given kind, or "" if it
+   * passes: too few rows, not confidently better than the moving average by the margin, or not
+   * confidently better than the tool's training mean.
+   */
+  static String gateRefusal(
+      ModelTraining.Settings settings, int rows, String rowKind, Gain gain, Gain vsMean) {
+    if (rows < settings.gateMinRows()) {
+      return "only " + rows + " " + rowKind + " (" + settings.gateMinRows() + " needed)";
+    }
+    if (!gain.confidentlyBelow(1 - settings.gateMargin())) {
+      return String.format(
+          Locale.ROOT,
+          "not confidently %.0f%% better than the moving average: %s",
+          100 * settings.gateMargin(),
+          gain);
+    }
+    if (!vsMean.confidentlyBelow(1)) {
+      return "not confidently better than the tool's training mean: " + vsMean;
+    }
+    return "";
   }
 
   static double shrunk(Row r, double prediction, double shrinkage) {

@@ -213,25 +213,15 @@ final class OutOfFoldSelection {
       long seed = settings.seed() * 31 + tool.hashCode();
       Gain gain = Gain.bootstrap(model, baseline, seed);
       Gain vsMean = Gain.bootstrap(model, constant, seed + 1);
-      String reason;
-      if (scored.size() < settings.gateMinRows()) {
-        reason =
-            "only " + scored.size() + " out-of-fold rows (" + settings.gateMinRows() + " needed)";
-      } else if (!gain.confidentlyBelow(1 - settings.gateMargin())) {
-        reason =
-            String.format(
-                Locale.ROOT,
-                "not confidently %.0f%% better than the moving average: %s",
-                100 * settings.gateMargin(),
-                gain);
-      } else if (!vsMean.confidentlyBelow(1)) {
-        reason = "not confidently better than the tool's training mean: " + vsMean;
-      } else if (byGroup && worseFold(scored, fold, model, constant, seed + 2) >= 0) {
-        reason =
-            "confidently worse than the tool's training mean on the held-out runs of fold "
-                + worseFold(scored, fold, model, constant, seed + 2);
-      } else {
-        reason = "";
+      String reason =
+          LatencySelection.gateRefusal(settings, scored.size(), "out-of-fold rows", gain, vsMean);
+      if (reason.isEmpty() && byGroup) {
+        int worse = worseFold(scored, fold, model, constant, seed + 2);
+        if (worse >= 0) {
+          reason =
+              "confidently worse than the tool's training mean on the held-out runs of fold "
+                  + worse;
+        }
       }
       boolean pass = reason.isEmpty();
       // what answers from now on: best on every row (groups), on the newest block (time blocks)
