@@ -3,6 +3,8 @@ package dev.parallax.cluster.internal;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import dev.parallax.cluster.SplitBrainException;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
@@ -18,8 +20,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Cluster-wide per-tool limits. The permits of tool T live in one IMap entry (key T, a Permits
@@ -49,6 +54,21 @@ import java.util.logging.Logger;
  * key), so waiting members get released permits as before. A run keeps at most as many handed-off
  * permits as it has refused calls of the tool; what it has not used goes back when it stops or
  * closes.
+ *
+ * Split brain. With split-brain protection (ParallaxClusterBuilder.splitBrainProtection) the
+ * permits map refuses reads and writes on a member that sees fewer members than the minimum:
+ * tryAcquire then throws a SplitBrainException, so the minority side of a partition fails calls
+ * instead of admitting up to the full limit next to the majority. (Hazelcast notices a split only
+ * when heartbeats time out: until then both sides still count themselves whole.) The majority
+ * declared the cut-off members dead and ended their leases. When the split heals, the smaller side
+ * merges into the larger one: its members come back with new UUIDs and its permits map is
+ * discarded (DiscardMergePolicy), and each of its members re-registers what its running calls
+ * really hold under its new UUID (Rejoin, which also drops whatever the old UUID holds). So after
+ * the merge the count is what runs, none leaked and none counted twice; for a while it may exceed
+ * the limit by the calls the cut-off side started, which are really running. To make the re-
+ * registration exact, this member keeps the units its runs hold by key (granted minus given back),
+ * and an acquisition or release and the switch of UUIDs exclude each other (a read-write lock:
+ * round trips run concurrently, the switch alone).
  */
 /** Cluster-wide per-tool admission with leases. Thread-safe. Internal; may change at any time. */
 public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
@@ -56,8 +76,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterAdmission.class.getName());
 
   private final IMap<String, Permits> permits;
-  private final String member;
+  private volatile String member;
   private final ClusterLimits limits;
+  private final IntSupplier memberCount;
   private final Map<String, Set<RunAdmission>> waiting = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final UUID listener;
@@ -73,6 +94,13 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private final AtomicLong granted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong handedOff = new AtomicLong();
+  private final AtomicLong rejoins = new AtomicLong();
+
+  /** Units held by the runs of this member, by key: granted minus given back. */
+  private final Map<String, Integer> local = new ConcurrentHashMap<>();
+
+  /** Round trips (read) against the switch of this member's UUID after a merge (write). */
+  private final ReentrantReadWriteLock lease = new ReentrantReadWriteLock();
 
   /**
    * Admission over the given map.
@@ -80,9 +108,12 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
    * @param permits the permits map
    * @param member this member's UUID
    * @param limits cluster-wide limits of tools, lanes and named resources
+   * @param memberCount the members this member sees now (for error messages)
    */
-  public ClusterAdmission(IMap<String, Permits> permits, UUID member, ClusterLimits limits) {
+  public ClusterAdmission(
+      IMap<String, Permits> permits, UUID member, ClusterLimits limits, IntSupplier memberCount) {
     this.permits = Objects.requireNonNull(permits, "permits");
+    this.memberCount = Objects.requireNonNull(memberCount, "memberCount");
     this.member = member.toString();
     this.limits = Objects.requireNonNull(limits, "limits");
     this.listener =
@@ -113,10 +144,19 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   /**
    * Counters: {@code granted} and {@code refused} (admission round trips by their answer), {@code
    * handedOff} (calls that started on a permit a call of the same run had just finished with, with
-   * no round trip).
+   * no round trip), {@code rejoins} (merges after a split in which this member re-registered its
+   * permits).
    */
   public Map<String, Long> counters() {
-    return Map.of("granted", granted.get(), "refused", refused.get(), "handedOff", handedOff.get());
+    return Map.of(
+        "granted",
+        granted.get(),
+        "refused",
+        refused.get(),
+        "handedOff",
+        handedOff.get(),
+        "rejoins",
+        rejoins.get());
   }
 
   /**
@@ -262,9 +302,25 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         waiting.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
         boolean granted;
         try {
-          granted = permits.executeOnKey(d.key(), new AcquirePermit(member, d.limit(), d.units()));
+          granted = acquire(d);
         } catch (RuntimeException e) {
           taken.forEach(t -> give(t.key(), t.units()));
+          SplitBrainProtectionException split = splitBrain(e);
+          if (split != null) {
+            throw new SplitBrainException(
+                "cluster admission refused a permit of '"
+                    + d.key()
+                    + "' for call "
+                    + call.callId()
+                    + ": split-brain protection - this member sees "
+                    + memberCount.getAsInt()
+                    + " member(s), fewer than the minimum, so it may be cut off from members that"
+                    + " keep admitting up to the limit; calls needing cluster-wide permits fail"
+                    + " here until it sees enough members ("
+                    + split.getMessage()
+                    + ")",
+                split);
+          }
           throw new IllegalStateException(
               "cluster admission could not ask for a permit of '" + d.key() + "': " + e, e);
         }
@@ -385,6 +441,78 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     }
   }
 
+  /** Takes permits of one key, noting them as held here; excluded from a switch of UUIDs. */
+  private boolean acquire(ClusterLimits.Demand d) {
+    lease.readLock().lock();
+    try {
+      boolean granted =
+          permits.executeOnKey(d.key(), new AcquirePermit(member, d.limit(), d.units()));
+      if (granted) {
+        local.merge(d.key(), d.units(), Integer::sum);
+      }
+      return granted;
+    } finally {
+      lease.readLock().unlock();
+    }
+  }
+
+  private static @Nullable SplitBrainProtectionException splitBrain(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SplitBrainProtectionException s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After a split-brain merge: this member's UUID is now {@code newMember} and the permits map is
+   * the other side's. Re-registers the units this member's runs hold under the new UUID (dropping
+   * what the old one holds), then every waiting run offers its refused calls again.
+   */
+  public void rejoined(String newMember) {
+    lease.writeLock().lock();
+    try {
+      String old = member;
+      if (old.equals(newMember)) {
+        return;
+      }
+      member = newMember;
+      latest.clear(); // the other side's waiting members are learnt again from events
+      Map<String, Integer> units = new HashMap<>();
+      local.forEach(
+          (key, n) -> {
+            if (n > 0) {
+              units.put(key, n);
+            }
+          });
+      Rejoin rejoin = new Rejoin(old, newMember, units);
+      Set<String> seen = permits.executeOnEntries(rejoin).keySet();
+      for (String key : units.keySet()) {
+        if (!seen.contains(key)) {
+          permits.executeOnKey(key, rejoin);
+        }
+      }
+      rejoins.incrementAndGet();
+      LOG.info(
+          "cluster admission: merged after a split; permits of running calls re-registered as"
+              + " member "
+              + newMember
+              + " (was "
+              + old
+              + "): "
+              + units);
+    } finally {
+      lease.writeLock().unlock();
+      generations.values().forEach(AtomicLong::incrementAndGet);
+      for (Set<RunAdmission> runs : waiting.values()) {
+        for (RunAdmission run : runs) {
+          notify(run);
+        }
+      }
+    }
+  }
+
   private void stopWaiting(String key) {
     try {
       permits.submitToKey(key, new StopWaiting(member));
@@ -399,7 +527,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
    * entry listener tells every member when it has landed.
    */
   private void give(String tool, int count) {
+    lease.readLock().lock();
     try {
+      local.computeIfPresent(tool, (k, n) -> n - count <= 0 ? null : n - count);
       CompletableFuture<Void> release =
           permits.submitToKey(tool, new ReleasePermit(member, count)).toCompletableFuture();
       pending.add(release);
@@ -413,6 +543,8 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     } catch (RuntimeException e) {
       // the member is leaving: its lease ends with it and survivors drop its permits
       LOG.log(Level.FINE, "permit of " + tool + " not given back; the lease ends it", e);
+    } finally {
+      lease.readLock().unlock();
     }
   }
 }
