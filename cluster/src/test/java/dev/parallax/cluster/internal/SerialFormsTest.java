@@ -30,6 +30,7 @@ class SerialFormsTest {
     FORMS.put(ReleaseMember.class, "1 member:Ljava/lang/String;");
     FORMS.put(StopWaiting.class, "1 member:Ljava/lang/String;");
     FORMS.put(MemberLostException.class, "1 ");
+    FORMS.put(AcquireUpTo.class, "1 limit:I,max:I,member:Ljava/lang/String;");
     FORMS.put(
         Rejoin.class,
         "1 newMember:Ljava/lang/String;,oldMember:Ljava/lang/String;,units:Ljava/util/HashMap;");
