@@ -13,24 +13,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A run's first burst of calls of a tool takes its permits in batches that double (1, 2, 4, ...),
- * not one round trip per call; permits taken for calls the run does not have are given back at the
- * tool's next release.
+ * A run's burst of calls of a tool takes its permits in two round trips, not one per call: the
+ * first call's, then one request (sent without waiting) for the calls refused meanwhile.
  */
 class ClusterBatchAdmissionTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void firstBurst_takesPermitsInDoublingBatches_fiveRoundTripsFor24Calls() throws Exception {
+  void burstOf24Calls_takesItsPermitsInTwoRoundTrips() throws Exception {
     int limit = 24;
     CountDownLatch allStarted = new CountDownLatch(limit);
     CountDownLatch release = new CountDownLatch(1);
@@ -67,9 +64,10 @@ class ClusterBatchAdmissionTest {
         allStarted.await(); // all 24 run at once
         assertThat(member.permitsHeld("search")).isEqualTo(limit);
         Map<String, Long> counters = member.admissionCounters();
-        // batches of 1, 2, 4, 8 and the 9 left of the limit: 5 round trips, 19 permits prefetched
-        assertThat(counters.get("granted")).isEqualTo(5);
-        assertThat(counters.get("prefetched")).isEqualTo(19);
+        // the first call's round trip, then one request for the 23 refused meanwhile
+        assertThat(counters.get("granted")).isEqualTo(2);
+        assertThat(counters.get("prefetched")).isEqualTo(23);
+        assertThat(counters.get("handedOff")).isZero();
         release.countDown();
         RunResult result = run.get();
         for (ToolCall<?, ?> call : calls) {
@@ -77,50 +75,6 @@ class ClusterBatchAdmissionTest {
         }
       }
       assertThat(max.get()).isEqualTo(limit);
-      assertThat(member.permitsHeld("search")).isZero();
-    }
-  }
-
-  @Test
-  @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void permitsTakenBeyondTheRunsCalls_areGivenBackAtTheToolsNextRelease() throws Exception {
-    int calls = 5; // batches of 1, 2 and 4 take 7 permits for 5 calls
-    Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
-    CountDownLatch allStarted = new CountDownLatch(calls);
-    Tool<Integer, Integer> search =
-        Tools.named("search")
-            .idempotent(true)
-            .input(Integer.class)
-            .function(
-                (n, ctx) -> {
-                  allStarted.countDown();
-                  gates.get(ctx.callId()).await();
-                  return n;
-                });
-    ToolRegistry tools = ToolRegistry.of(search);
-    try (TestMembers cluster = new TestMembers()) {
-      ParallaxCluster member = cluster.start(tools, b -> b.toolLimit("search", 24));
-      List<ToolCall<?, ?>> batch = new ArrayList<>();
-      for (int i = 0; i < calls; i++) {
-        batch.add(ToolCall.of("c" + i, search, i));
-        gates.put("c" + i, new CountDownLatch(1));
-      }
-      try (ToolExecutor executor =
-          ToolExecutor.builder()
-              .maxConcurrency(16)
-              .admissionControl(member.admissionControl())
-              .build()) {
-        CompletableFuture<RunResult> run = executor.executeParallelAsync(batch);
-        allStarted.await();
-        assertThat(member.permitsHeld("search")).isEqualTo(7); // 2 taken ahead, never > limit
-        gates.get("c0").countDown(); // its release gives back its permit and the 2 spare ones
-        while (member.permitsHeld("search") != calls - 1) {
-          LockSupport.parkNanos(5_000_000); // the release is the run's event; the timeout bounds it
-        }
-        gates.values().forEach(CountDownLatch::countDown);
-        RunResult result = run.get();
-        assertThat(result.get("c4").status()).isEqualTo(CallStatus.SUCCEEDED);
-      }
       assertThat(member.permitsHeld("search")).isZero();
     }
   }

@@ -55,16 +55,17 @@ import org.jspecify.annotations.Nullable;
  * permits as it has refused calls of the tool; what it has not used goes back when it stops or
  * closes.
  *
- * Batches: a run's first calls of a tool would each cost a round trip, one after the other on the
+ * Bursts: a run's first calls of a tool would each cost a round trip, one after the other on the
  * run's serialized events (24 calls under a limit of 24 on a remote partition owner: 24 round trips
- * before the last one starts, 130-340 ms on a loaded host). So a call of a single permit asks for
- * up to k permits in its round trip (AcquireUpTo takes as many as are free, up to k); the extra ones
- * wait as spare permits of the run (as handed-off ones do) for its next calls of the tool, which
- * the engine offers in the same burst. k starts at 1 and doubles with each granted round trip (at
- * most what the run does not hold of the limit), and falls back to 1 at a refusal or a release: a
- * burst of n calls costs about log2(n) round trips. Spare permits beyond the run's refused calls of
- * the tool are given back at the tool's next release (and all at stopping or close), so a run does
- * not sit on permits it has no calls for.
+ * before the last one starts, 130-340 ms on a loaded host). So the first call of a single permit
+ * asks for its permit as before, and the next call of the same burst (no permit spare, no release
+ * since) does not wait for a round trip of its own: it is refused at once, and one request goes out
+ * without blocking (AcquireUpTo: as many permits as are free, up to what the run does not hold of
+ * the limit); the calls offered meanwhile are refused at once too. When the answer comes, the run is
+ * told (capacityAvailable), the engine offers the refused calls again and they start on the granted
+ * permits (spare permits of the run, as handed-off ones); what is granted beyond the run's refused
+ * calls goes back as soon as the run reads the answer. A burst of any size costs two round trips.
+ * A refusal is handled as a refused round trip; a failed request fails the calls it was for.
  *
  * Split brain. With split-brain protection (ParallaxClusterBuilder.splitBrainProtection) the
  * permits map refuses reads and writes on a member that sees fewer members than the minimum:
@@ -157,8 +158,8 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
    * Counters: {@code granted} and {@code refused} (admission round trips by their answer), {@code
    * handedOff} (calls that started on a permit a call of the same run had just finished with, with
    * no round trip), {@code rejoins} (merges after a split in which this member re-registered its
-   * permits), {@code prefetched} (permits taken in a round trip for a run's next calls beyond the
-   * call that asked).
+   * permits), {@code prefetched} (permits a run's burst requested without waiting, for its calls
+   * refused meanwhile; see the class comment).
    */
   public Map<String, Long> counters() {
     return Map.of(
@@ -271,6 +272,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     /** Permits handed off for the next call of a tool (counted in held), by tool. */
     private final Map<String, Integer> spare = new HashMap<>();
 
+    /** How many of a tool's spare permits came from a request (not a hand-off); only events. */
+    private final Map<String, Integer> fromRequest = new HashMap<>();
+
     /** Set by stopping(): the run offers no more calls, so nothing is handed off. */
     private boolean stopped;
 
@@ -284,7 +288,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public boolean tryAcquire(PendingCall call) {
+      readAnswers();
       String tool = call.tool().name();
+      RuntimeException requestFailed = failedCalls.remove(call.callId());
       Set<String> offeredAgain = refusedCalls.get(tool);
       if (offeredAgain != null) {
         offeredAgain.remove(call.callId());
@@ -293,6 +299,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       if (demands.isEmpty()) {
         return true;
       }
+      if (requestFailed != null) {
+        throw failed(call, demands.get(0), requestFailed);
+      }
       int handed = spare.getOrDefault(tool, 0);
       if (handed > 0) { // the permits of a call of this tool that just ended: already held
         if (handed == 1) {
@@ -300,7 +309,11 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         } else {
           spare.put(tool, handed - 1);
         }
-        handedOff.incrementAndGet();
+        if (fromRequest.getOrDefault(tool, 0) > 0) {
+          fromRequest.merge(tool, -1, Integer::sum);
+        } else {
+          handedOff.incrementAndGet();
+        }
         return true;
       }
       for (ClusterLimits.Demand d : demands) {
@@ -311,7 +324,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         }
       }
       if (demands.size() == 1 && demands.get(0).units() == 1) {
-        return acquireBatch(call, tool, demands);
+        return acquireBurst(call, tool, demands);
       }
       List<ClusterLimits.Demand> taken = new ArrayList<>(demands.size());
       for (ClusterLimits.Demand d : demands) { // in key order, all or none
@@ -347,46 +360,121 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       return true;
     }
 
-    /** Next round trip's batch size, by key; only its events. */
-    private final Map<String, Integer> batch = new HashMap<>();
+    /** Keys granted by a round trip of this run since its last release of them; only events. */
+    private final Set<String> inBurst = new HashSet<>();
 
-    /** One permit of one key, asking for up to a batch of them (see the class comment). */
-    private boolean acquireBatch(
+    /** Keys with a request out (see the class comment); only its events. */
+    private final Set<String> requested = new HashSet<>();
+
+    /** Calls whose request failed, by call id: they fail when offered again; only its events. */
+    private final Map<String, RuntimeException> failedCalls = new HashMap<>();
+
+    /** Answers of requests, from Hazelcast's threads; read by the run's events. */
+    private final java.util.Queue<Answer> answers =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Set by close(), under the answers' lock: later answers give their permits back at once. */
+    private boolean closed;
+
+    /** One permit of one key (see the class comment). */
+    private boolean acquireBurst(
         PendingCall call, String tool, List<ClusterLimits.Demand> demands) {
       ClusterLimits.Demand d = demands.get(0);
       long before = generation(d.key()).get();
       // wait before asking: a release between a refusal and the registration is not missed
       waiting.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
-      int room = d.limit() - held.getOrDefault(d.key(), 0);
-      int ask = Math.max(1, Math.min(batch.getOrDefault(d.key(), 1), room));
+      if (requested.contains(d.key())) {
+        refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
+        return false; // the request out is for this call too
+      }
+      if (inBurst.contains(d.key())) { // a further call of the burst: ask for all, do not wait
+        int room = Math.max(1, d.limit() - held.getOrDefault(d.key(), 0));
+        requested.add(d.key());
+        refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
+        request(tool, demands, d, room, before);
+        return false;
+      }
       int got;
       try {
-        got = acquire(d, ask);
+        got = acquire(d, 1);
       } catch (RuntimeException e) {
         throw failed(call, d, e);
       }
       if (got == 0) {
-        refused.incrementAndGet();
-        batch.remove(d.key());
-        refusedAt.put(d.key(), before);
-        refusedRuns.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
+        refusedHere(tool, d, before);
         refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
         return false;
       }
       ClusterAdmission.this.granted.incrementAndGet();
+      grantedHere(d, got);
+      inBurst.add(d.key());
+      return true;
+    }
+
+    private void refusedHere(String tool, ClusterLimits.Demand d, long before) {
+      refused.incrementAndGet();
+      refusedAt.put(d.key(), before);
+      refusedRuns.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
+    }
+
+    private void grantedHere(ClusterLimits.Demand d, int got) {
       held.merge(d.key(), got, Integer::sum);
       refusedAt.remove(d.key());
       Set<RunAdmission> runs = refusedRuns.get(d.key());
       if (runs != null) {
         runs.remove(this);
       }
-      if (got > 1) {
-        prefetched.addAndGet(got - 1);
-        spare.merge(tool, got - 1, Integer::sum);
-        spareDemands.put(tool, demands);
+    }
+
+    /** Sends a request for up to {@code max} permits; its answer is queued for the run. */
+    private void request(
+        String tool, List<ClusterLimits.Demand> demands, ClusterLimits.Demand d, int max, long g) {
+      Thread.ofVirtual()
+          .name("parallax-admission-" + runId)
+          .start(
+              () -> {
+                Answer answer;
+                try {
+                  answer = new Answer(tool, demands, d, acquire(d, max), g, null);
+                } catch (RuntimeException e) {
+                  answer = new Answer(tool, demands, d, 0, g, e);
+                }
+                synchronized (answers) {
+                  if (closed) {
+                    if (answer.got() > 0) {
+                      give(d.key(), answer.got()); // the run is gone
+                    }
+                    return;
+                  }
+                  answers.add(answer);
+                }
+                ClusterAdmission.this.notify(this);
+              });
+    }
+
+    /** Takes in the answers of requests: permits become spare, refusals and failures noted. */
+    private void readAnswers() {
+      Answer a;
+      while ((a = answers.poll()) != null) {
+        requested.remove(a.demand().key());
+        Set<String> calls = refusedCalls.getOrDefault(a.tool(), Set.of());
+        if (a.error() != null) {
+          for (String id : calls) {
+            failedCalls.put(id, a.error());
+          }
+          inBurst.remove(a.demand().key()); // the next call asks for itself
+        } else if (a.got() == 0) {
+          refusedHere(a.tool(), a.demand(), a.generation());
+        } else {
+          ClusterAdmission.this.granted.incrementAndGet();
+          prefetched.addAndGet(a.got());
+          grantedHere(a.demand(), a.got());
+          spare.merge(a.tool(), a.got(), Integer::sum);
+          fromRequest.merge(a.tool(), a.got(), Integer::sum);
+          spareDemands.put(a.tool(), a.demands());
+          trimSpare(a.tool()); // beyond the refused calls: back at once
+        }
       }
-      batch.put(d.key(), Math.min(2 * ask, d.limit()));
-      return true;
     }
 
     /** Gives back the spare permits of the tool beyond its refused calls. */
@@ -402,6 +490,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       } else {
         spare.put(tool, n - excess);
       }
+      fromRequest.computeIfPresent(tool, (k, r) -> r - excess <= 0 ? null : r - excess);
       for (ClusterLimits.Demand d : spareDemands.get(tool)) {
         int units = Math.min(held.getOrDefault(d.key(), 0), excess * d.units());
         if (units > 0) {
@@ -460,14 +549,16 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
             }
           });
       spare.clear();
+      fromRequest.clear();
     }
 
     @Override
     public void release(PendingCall call, AttemptSample sample) {
       List<ClusterLimits.Demand> demands = limits.demands(call.tool());
       String tool = call.tool().name();
+      readAnswers();
       for (ClusterLimits.Demand d : demands) {
-        batch.remove(d.key()); // the burst is over: the next round trip asks for one again
+        inBurst.remove(d.key()); // the burst is over: the next call asks for itself
       }
       trimSpare(tool);
       // the engine offers a refused call of the tool that ran: hand off only when that is this one
@@ -494,13 +585,19 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public void stopping() {
+      readAnswers();
       stopped = true;
       giveSpare(); // no more calls will be offered
     }
 
     @Override
     public void close() {
+      synchronized (answers) {
+        closed = true;
+      }
+      readAnswers(); // what came before the close: given back with the rest
       spare.clear(); // counted in held
+      fromRequest.clear();
       held.forEach(ClusterAdmission.this::give);
       held.clear();
       for (Set<RunAdmission> runs : waiting.values()) {
@@ -617,6 +714,15 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       }
     }
   }
+
+  /** The answer of a request sent by a run. */
+  private record Answer(
+      String tool,
+      List<ClusterLimits.Demand> demands,
+      ClusterLimits.Demand demand,
+      int got,
+      long generation,
+      @Nullable RuntimeException error) {}
 
   private void stopWaiting(String key) {
     try {
