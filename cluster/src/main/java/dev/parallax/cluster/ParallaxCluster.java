@@ -135,7 +135,8 @@ public final class ParallaxCluster implements AutoCloseable {
    * them at once (taken in key order; if one is refused, those taken are given back), counted
    * across all members; a tool that is not concurrency-safe gets 1; other tools are not limited
    * here. The executor applies its own per-run limits as well. Asking for a permit is one round
-   * trip to the member that owns the tool's partition.
+   * trip to the member that owns the tool's partition; a run's burst of calls of a tool costs two
+   * (the first call's, then one request for the rest, sent without waiting).
    */
   public AdmissionControl admissionControl() {
     return admission;
