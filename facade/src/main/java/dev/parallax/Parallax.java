@@ -2,6 +2,7 @@ package dev.parallax;
 
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;
+import dev.parallax.cluster.learning.SharedLearning;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.ArgumentFeatures;
 import dev.parallax.planner.schedule.CriticalPathScheduling;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -74,6 +76,7 @@ public final class Parallax implements AutoCloseable {
   private final ToolExecutor executor;
   private final ParallaxTelemetry telemetry;
   private final AdaptivePredictor predictor;
+  private final @Nullable SharedLearning sharedLearning;
   private final ExecutionHistoryStore history;
   private final BufferedHistoryWriter writer;
   private final @Nullable Path modelDirectory;
@@ -84,6 +87,7 @@ public final class Parallax implements AutoCloseable {
       ToolExecutor executor,
       ParallaxTelemetry telemetry,
       AdaptivePredictor predictor,
+      @Nullable SharedLearning sharedLearning,
       ExecutionHistoryStore history,
       BufferedHistoryWriter writer,
       @Nullable Path modelDirectory,
@@ -92,6 +96,7 @@ public final class Parallax implements AutoCloseable {
     this.executor = executor;
     this.telemetry = telemetry;
     this.predictor = predictor;
+    this.sharedLearning = sharedLearning;
     this.history = history;
     this.writer = writer;
     this.modelDirectory = modelDirectory;
@@ -112,6 +117,15 @@ public final class Parallax implements AutoCloseable {
   /** The predictor learning from every call. */
   public AdaptivePredictor predictor() {
     return predictor;
+  }
+
+  /**
+   * The shared learning the {@link #predictor()} belongs to, when this instance runs on a cluster
+   * with learning shared (see {@link ParallaxBuilder#cluster}); empty otherwise. Closed with this
+   * instance.
+   */
+  public Optional<SharedLearning> sharedLearning() {
+    return Optional.ofNullable(sharedLearning);
   }
 
   /** The telemetry every call is traced with. */

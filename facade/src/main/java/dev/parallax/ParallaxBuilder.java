@@ -4,6 +4,7 @@ import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.ModelFileException;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
 import dev.parallax.cluster.ParallaxCluster;
+import dev.parallax.cluster.learning.SharedLearning;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.policy.HedgePolicy;
 import dev.parallax.core.spi.AdmissionControl;
@@ -43,6 +44,12 @@ public final class ParallaxBuilder {
   /** Default of {@link #historyCloseTimeout}: 10 seconds. */
   public static final Duration DEFAULT_HISTORY_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Default of {@link #sharedRetrainEvery}: 500 records of the whole cluster (the single-JVM
+   * predictor's default pace).
+   */
+  public static final int DEFAULT_SHARED_RETRAIN_EVERY = 500;
+
   /** Default batch size of the history writer: one Lucene commit per this many records. */
   static final int HISTORY_BATCH = 2_000;
 
@@ -62,6 +69,8 @@ public final class ParallaxBuilder {
   private FallbackPolicy fallback = FallbackPolicy.NONE;
   private @Nullable HedgePolicy hedging;
   private @Nullable ParallaxCluster cluster;
+  private boolean sharedLearning = true;
+  private int sharedRetrainEvery = DEFAULT_SHARED_RETRAIN_EVERY;
   private @Nullable Path modelDirectory;
   private boolean warmStart = true;
   private Clock clock = Clock.systemUTC();
@@ -226,8 +235,13 @@ public final class ParallaxBuilder {
   /**
    * Runs on a Parallax cluster (module {@code parallax-cluster}, an optional dependency): its
    * cluster-wide per-tool admission, shared result cache with single flight across members and
-   * distributed call runner replace the single-JVM ones. Default none: nothing changes for
-   * single-JVM users. The cluster is not closed here.
+   * distributed call runner replace the single-JVM ones. Unless turned off with {@link
+   * #sharedLearning sharedLearning(false)} or a {@link #predictor} is given, learning is shared
+   * too: the default predictor is a {@link dev.parallax.cluster.learning.SharedLearning}'s, fed
+   * with the records of every member, trained by the oldest member every {@link
+   * #sharedRetrainEvery} records and loaded by all, so the fleet predicts with one model (see
+   * {@link Parallax#sharedLearning()}). Default none: nothing changes for single-JVM users. The
+   * cluster is not closed here.
    *
    * @throws IllegalStateException at {@link #build()} if {@link #admissionControl}, {@link
    *     #adaptiveConcurrency adaptiveConcurrency(true)} or {@link #resultCache} is also set, or a
@@ -235,6 +249,32 @@ public final class ParallaxBuilder {
    */
   public ParallaxBuilder cluster(ParallaxCluster cluster) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
+    return this;
+  }
+
+  /**
+   * Whether, with a {@link #cluster}, the default predictor learns from the whole cluster (one
+   * model for the fleet, trained by the oldest member) rather than from this member's calls alone;
+   * default {@code true}. Ignored without a cluster or when a {@link #predictor} is given (start a
+   * {@link dev.parallax.cluster.learning.SharedLearning} yourself then).
+   */
+  public ParallaxBuilder sharedLearning(boolean shared) {
+    this.sharedLearning = shared;
+    return this;
+  }
+
+  /**
+   * With shared learning (see {@link #cluster}), how many records of the whole cluster arrive
+   * between two trainings; it replaces the {@code retrainEvery} of {@link #predictorOptions}, which
+   * the other predictor options keep. Default {@link #DEFAULT_SHARED_RETRAIN_EVERY}.
+   *
+   * @throws IllegalArgumentException if below 1
+   */
+  public ParallaxBuilder sharedRetrainEvery(int records) {
+    if (records < 1) {
+      throw new IllegalArgumentException("sharedRetrainEvery must be >= 1, was " + records);
+    }
+    this.sharedRetrainEvery = records;
     return this;
   }
 
@@ -352,7 +392,14 @@ public final class ParallaxBuilder {
       owned.push(store);
     }
     AdaptivePredictor model = predictor;
-    if (model == null) {
+    SharedLearning shared = null;
+    if (model == null && cluster != null && sharedLearning) {
+      shared =
+          SharedLearning.start(
+              cluster, predictorOptions.apply(AdaptivePredictor.builder()), sharedRetrainEvery);
+      model = shared.predictor();
+      owned.push(shared); // stops its trainer, closes its predictor
+    } else if (model == null) {
       model = predictorOptions.apply(AdaptivePredictor.builder()).build();
       owned.push(model); // stops its training thread
     }
@@ -377,7 +424,8 @@ public final class ParallaxBuilder {
     }
     Duration closeTimeout = historyCloseTimeout;
     owned.push(() -> writer.close(closeTimeout));
-    owned.push(traces.subscribe(model));
+    // shared: records go to every member through the cluster, and come back to this predictor
+    owned.push(traces.subscribe(shared != null ? shared::accept : model));
     owned.push(traces.subscribe(writer::offer));
     // closed first (last pushed): the spans still buffered reach the predictor and the writer
     if (telemetry == null) {
@@ -417,7 +465,8 @@ public final class ParallaxBuilder {
       b.admissionControl(AdaptiveAdmissionControl.builder().reference(model).build());
     }
     ToolExecutor executor = b.build();
-    return new Parallax(executor, traces, model, store, writer, modelDirectory, warm, owned);
+    return new Parallax(
+        executor, traces, model, shared, store, writer, modelDirectory, warm, owned);
   }
 
   private CaffeineResultCache defaultCache(io.opentelemetry.api.OpenTelemetry openTelemetry) {

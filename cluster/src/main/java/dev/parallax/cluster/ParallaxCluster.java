@@ -2,6 +2,7 @@ package dev.parallax.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import dev.parallax.cluster.internal.Cached;
 import dev.parallax.cluster.internal.ClusterAdmission;
 import dev.parallax.cluster.internal.ClusterCache;
@@ -37,6 +38,13 @@ import java.util.logging.Logger;
  *       one fails with a {@link MemberLostException}.
  * </ul>
  *
+ * <p>Split brain: with {@link ParallaxClusterBuilder#splitBrainProtection} a member that finds
+ * itself on the minority side of a network partition fails calls that need cluster-wide permits
+ * with a {@link SplitBrainException} instead of admitting up to the full limit next to the
+ * majority. When the partition heals, the smaller side merges into the larger one; its members
+ * re-register the permits their running calls hold (under the new UUID Hazelcast gives a merged
+ * member), so no permit is leaked or counted twice.
+ *
  * <p>Start one with {@link #builder()}; {@link #close()} leaves the cluster (and shuts the member
  * down if this object started it). Thread-safe.
  */
@@ -50,6 +58,7 @@ public final class ParallaxCluster implements AutoCloseable {
   private final ClusterCache cache;
   private final ClusterRunner runner;
   private final UUID membershipListener;
+  private final UUID lifecycleListener;
 
   ParallaxCluster(
       HazelcastInstance instance,
@@ -63,7 +72,11 @@ public final class ParallaxCluster implements AutoCloseable {
     instance.getUserContext().put(Names.TOOLS, tools);
     UUID me = instance.getCluster().getLocalMember().getUuid();
     this.admission =
-        new ClusterAdmission(instance.<String, Permits>getMap(Names.PERMITS), me, limits);
+        new ClusterAdmission(
+            instance.<String, Permits>getMap(Names.PERMITS),
+            me,
+            limits,
+            () -> instance.getCluster().getMembers().size());
     this.cache =
         new ClusterCache(
             instance.<String, Cached>getMap(Names.CACHE),
@@ -85,6 +98,28 @@ public final class ParallaxCluster implements AutoCloseable {
                       admission.releaseMember(uuid);
                       cache.releaseMember(uuid);
                     }));
+    this.lifecycleListener =
+        instance
+            .getLifecycleService()
+            .addLifecycleListener(
+                event -> {
+                  if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                    Thread.ofVirtual().name("parallax-rejoin").start(this::rejoined);
+                  }
+                });
+  }
+
+  /** After a split-brain merge (new UUID, the other side's data): re-registers the permits. */
+  private void rejoined() {
+    try {
+      admission.rejoined(instance.getCluster().getLocalMember().getUuid().toString());
+    } catch (Throwable e) {
+      LOG.log(
+          Level.WARNING,
+          "could not re-register this member's permits after a split-brain merge; they are"
+              + " uncounted until its running calls end",
+          e);
+    }
   }
 
   /** A builder of a member; see {@link ParallaxClusterBuilder} for the defaults. */
@@ -100,7 +135,8 @@ public final class ParallaxCluster implements AutoCloseable {
    * them at once (taken in key order; if one is refused, those taken are given back), counted
    * across all members; a tool that is not concurrency-safe gets 1; other tools are not limited
    * here. The executor applies its own per-run limits as well. Asking for a permit is one round
-   * trip to the member that owns the tool's partition.
+   * trip to the member that owns the tool's partition; a run's burst of calls of a tool costs two
+   * (the first call's, then one request for the rest, sent without waiting).
    */
   public AdmissionControl admissionControl() {
     return admission;
@@ -179,9 +215,10 @@ public final class ParallaxCluster implements AutoCloseable {
 
   /**
    * Counters of this member's admission: {@code granted} and {@code refused} (round trips to the
-   * permits map, by answer) and {@code handedOff} (calls that started on the permits a call of the
+   * permits map, by answer), {@code handedOff} (calls that started on the permits a call of the
    * same run and tool had just finished with, without a round trip; done only while no other member
-   * or run waits for them).
+   * or run waits for them) and {@code rejoins} (split-brain merges after which this member
+   * re-registered its permits).
    */
   public Map<String, Long> admissionCounters() {
     return admission.counters();
@@ -201,6 +238,7 @@ public final class ParallaxCluster implements AutoCloseable {
     try {
       if (instance.getLifecycleService().isRunning()) {
         instance.getCluster().removeMembershipListener(membershipListener);
+        instance.getLifecycleService().removeLifecycleListener(lifecycleListener);
         admission.close();
       }
     } catch (RuntimeException e) {

@@ -5,10 +5,14 @@ import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.parallax.cluster.internal.ClusterLimits;
 import dev.parallax.cluster.internal.Names;
 import dev.parallax.core.tool.ToolRegistry;
@@ -19,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * port 5701 (the next free one of the 20 from there), joining the members at {@code 127.0.0.1:5701}
  * to {@code 127.0.0.1:5720} over TCP/IP (multicast and auto-detection off), bound to 127.0.0.1,
  * Hazelcast's phone-home off, no CP subsystem, no per-tool, lane or resource limits, a cache TTL of
- * 10 minutes, 64 threads for calls sent by other members. Not thread-safe; the built member is.
+ * 10 minutes, 64 threads for calls sent by other members, split-brain protection off (a warning is
+ * logged when limits are set without it). Not thread-safe; the built member is.
  */
 public final class ParallaxClusterBuilder {
 
@@ -35,6 +41,8 @@ public final class ParallaxClusterBuilder {
 
   /** Default of {@link #callThreads}. */
   public static final int DEFAULT_CALL_THREADS = 64;
+
+  private static final Logger LOG = Logger.getLogger(ParallaxClusterBuilder.class.getName());
 
   private String clusterName = "parallax";
   private String bindAddress = "127.0.0.1";
@@ -52,6 +60,7 @@ public final class ParallaxClusterBuilder {
   private int callThreads = DEFAULT_CALL_THREADS;
   private final Map<String, String> properties = new HashMap<>();
   private @Nullable HazelcastInstance instance;
+  private int splitBrainMinimum;
 
   ParallaxClusterBuilder() {}
 
@@ -206,6 +215,33 @@ public final class ParallaxClusterBuilder {
   }
 
   /**
+   * Split-brain protection of the cluster-wide limits: a member that sees fewer than {@code
+   * minimumMembers} members (itself included) refuses new permits, and the calls that need them
+   * fail with a {@link SplitBrainException}, instead of admitting up to the full limit while the
+   * other side of a network partition does the same. Give a majority of the fleet's expected size:
+   * {@code n / 2 + 1} for {@code n} members (2 for 3, 3 for 4 or 5). Off by default (a warning is
+   * logged at start when limits are set): then each side of a partition admits up to each limit.
+   *
+   * <p>Costs and limits: a member starting alone refuses permits until enough members have joined;
+   * a member that stops seeing the others (killed members too) refuses once fewer than the minimum
+   * remain; a split is noticed only when heartbeats time out ({@code
+   * hazelcast.max.no.heartbeat.seconds}, default 60), and until then both sides still count
+   * themselves whole. Whatever the setting, after the partition heals the smaller side merges into
+   * the larger one and re-registers the permits its running calls hold, so the count is consistent
+   * again (see {@link ParallaxCluster}).
+   *
+   * @throws IllegalArgumentException if below 2
+   */
+  public ParallaxClusterBuilder splitBrainProtection(int minimumMembers) {
+    if (minimumMembers < 2) {
+      throw new IllegalArgumentException(
+          "splitBrainProtection needs a minimum of at least 2 members, was " + minimumMembers);
+    }
+    this.splitBrainMinimum = minimumMembers;
+    return this;
+  }
+
+  /**
    * A Hazelcast property, for example {@code hazelcast.max.no.heartbeat.seconds} (how soon a silent
    * member is declared dead; Hazelcast's default 60).
    */
@@ -217,7 +253,8 @@ public final class ParallaxClusterBuilder {
   /**
    * Uses a Hazelcast member started elsewhere instead of starting one (the other network options
    * are then ignored); {@link ParallaxCluster#close()} does not shut it down. Configure it with
-   * {@link #configure(Config, int)} for the near cache and the call threads.
+   * {@link #configure(Config, int, int)} for the near cache, the call threads and split-brain
+   * protection (then not given to this builder).
    */
   public ParallaxClusterBuilder hazelcast(HazelcastInstance instance) {
     this.instance = Objects.requireNonNull(instance, "instance");
@@ -226,9 +263,40 @@ public final class ParallaxClusterBuilder {
 
   /**
    * Adds Parallax's structures to a Hazelcast configuration: the near cache of the shared result
-   * cache and the executor of calls sent by members, with {@code callThreads} threads.
+   * cache and the executor of calls sent by members, with {@code callThreads} threads; no
+   * split-brain protection.
    */
   public static Config configure(Config config, int callThreads) {
+    return configure(config, callThreads, 0);
+  }
+
+  /**
+   * Adds Parallax's structures to a Hazelcast configuration: the near cache of the shared result
+   * cache, the executor of calls sent by members with {@code callThreads} threads, the permits map
+   * with its merge policy (after a split the larger side's permits are kept; the merged members
+   * re-register theirs) and, if {@code splitBrainMinimum} is 2 or more, split-brain protection of
+   * the permits map with that minimum (see {@link #splitBrainProtection}); 0 for none.
+   *
+   * @throws IllegalArgumentException if {@code splitBrainMinimum} is negative or 1
+   */
+  public static Config configure(Config config, int callThreads, int splitBrainMinimum) {
+    if (splitBrainMinimum < 0 || splitBrainMinimum == 1) {
+      throw new IllegalArgumentException(
+          "splitBrainMinimum must be 0 (off) or at least 2, was " + splitBrainMinimum);
+    }
+    MapConfig permits =
+        new MapConfig(Names.PERMITS)
+            .setMergePolicyConfig(
+                new MergePolicyConfig()
+                    .setPolicy(DiscardMergePolicy.class.getName())
+                    .setBatchSize(MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    if (splitBrainMinimum >= 2) {
+      config.addSplitBrainProtectionConfig(
+          new SplitBrainProtectionConfig(Names.PERMITS_PROTECTION, true, splitBrainMinimum)
+              .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+      permits.setSplitBrainProtectionName(Names.PERMITS_PROTECTION);
+    }
+    config.addMapConfig(permits);
     NearCacheConfig near =
         new NearCacheConfig(Names.CACHE)
             .setInvalidateOnChange(true)
@@ -248,6 +316,19 @@ public final class ParallaxClusterBuilder {
       throw new IllegalStateException("tools(...) is required: every member runs the same tools");
     }
     ClusterLimits all = new ClusterLimits(limits, resources, lanes, toolLanes, capabilityLanes);
+    if (instance != null && splitBrainMinimum > 0) {
+      throw new IllegalStateException(
+          "splitBrainProtection(...) cannot configure a Hazelcast member started elsewhere: give"
+              + " the minimum to ParallaxClusterBuilder.configure(config, callThreads, minimum)");
+    }
+    if (splitBrainMinimum == 0
+        && (!limits.isEmpty() || !resources.isEmpty() || !lanes.isEmpty())
+        && instance == null) {
+      LOG.warning(
+          "split-brain protection is off: during a network partition each side of the cluster"
+              + " admits up to each cluster-wide limit; set"
+              + " ParallaxClusterBuilder.splitBrainProtection(n / 2 + 1) for a fleet of n members");
+    }
     if (instance != null) {
       return new ParallaxCluster(instance, false, tools, all, ttls, defaultTtl);
     }
@@ -277,7 +358,7 @@ public final class ParallaxClusterBuilder {
     join.getTcpIpConfig()
         .setEnabled(true)
         .setMembers(members.isEmpty() ? portRange() : List.copyOf(members));
-    return configure(config, callThreads);
+    return configure(config, callThreads, splitBrainMinimum);
   }
 
   private List<String> portRange() {

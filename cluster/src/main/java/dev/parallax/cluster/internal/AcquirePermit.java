@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class AcquirePermit implements EntryProcessor<String, Permits, Boolean> {
 
-  @Serial private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 2L; // 2: units (of a named resource)
 
   private final String member;
   private final int limit;

@@ -3,6 +3,8 @@ package dev.parallax.cluster.internal;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import dev.parallax.cluster.SplitBrainException;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
@@ -18,8 +20,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Cluster-wide per-tool limits. The permits of tool T live in one IMap entry (key T, a Permits
@@ -49,6 +54,33 @@ import java.util.logging.Logger;
  * key), so waiting members get released permits as before. A run keeps at most as many handed-off
  * permits as it has refused calls of the tool; what it has not used goes back when it stops or
  * closes.
+ *
+ * Bursts: a run's first calls of a tool would each cost a round trip, one after the other on the
+ * run's serialized events (24 calls under a limit of 24 on a remote partition owner: 24 round trips
+ * before the last one starts, 130-340 ms on a loaded host). So the first call of a single permit
+ * asks for its permit as before, and the next call of the same burst (no permit spare, no release
+ * since) does not wait for a round trip of its own: it is refused at once, and one request goes out
+ * without blocking (AcquireUpTo: as many permits as are free, up to what the run does not hold of
+ * the limit); the calls offered meanwhile are refused at once too. When the answer comes, the run is
+ * told (capacityAvailable), the engine offers the refused calls again and they start on the granted
+ * permits (spare permits of the run, as handed-off ones); what is granted beyond the run's refused
+ * calls goes back as soon as the run reads the answer. A burst of any size costs two round trips.
+ * A refusal is handled as a refused round trip; a failed request fails the calls it was for.
+ *
+ * Split brain. With split-brain protection (ParallaxClusterBuilder.splitBrainProtection) the
+ * permits map refuses reads and writes on a member that sees fewer members than the minimum:
+ * tryAcquire then throws a SplitBrainException, so the minority side of a partition fails calls
+ * instead of admitting up to the full limit next to the majority. (Hazelcast notices a split only
+ * when heartbeats time out: until then both sides still count themselves whole.) The majority
+ * declared the cut-off members dead and ended their leases. When the split heals, the smaller side
+ * merges into the larger one: its members come back with new UUIDs and its permits map is
+ * discarded (DiscardMergePolicy), and each of its members re-registers what its running calls
+ * really hold under its new UUID (Rejoin, which also drops whatever the old UUID holds). So after
+ * the merge the count is what runs, none leaked and none counted twice; for a while it may exceed
+ * the limit by the calls the cut-off side started, which are really running. To make the re-
+ * registration exact, this member keeps the units its runs hold by key (granted minus given back),
+ * and an acquisition or release and the switch of UUIDs exclude each other (a read-write lock:
+ * round trips run concurrently, the switch alone).
  */
 /** Cluster-wide per-tool admission with leases. Thread-safe. Internal; may change at any time. */
 public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
@@ -56,8 +88,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterAdmission.class.getName());
 
   private final IMap<String, Permits> permits;
-  private final String member;
+  private volatile String member;
   private final ClusterLimits limits;
+  private final IntSupplier memberCount;
   private final Map<String, Set<RunAdmission>> waiting = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
   private final UUID listener;
@@ -73,6 +106,14 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   private final AtomicLong granted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong handedOff = new AtomicLong();
+  private final AtomicLong rejoins = new AtomicLong();
+  private final AtomicLong prefetched = new AtomicLong();
+
+  /** Units held by the runs of this member, by key: granted minus given back. */
+  private final Map<String, Integer> local = new ConcurrentHashMap<>();
+
+  /** Round trips (read) against the switch of this member's UUID after a merge (write). */
+  private final ReentrantReadWriteLock lease = new ReentrantReadWriteLock();
 
   /**
    * Admission over the given map.
@@ -80,9 +121,12 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
    * @param permits the permits map
    * @param member this member's UUID
    * @param limits cluster-wide limits of tools, lanes and named resources
+   * @param memberCount the members this member sees now (for error messages)
    */
-  public ClusterAdmission(IMap<String, Permits> permits, UUID member, ClusterLimits limits) {
+  public ClusterAdmission(
+      IMap<String, Permits> permits, UUID member, ClusterLimits limits, IntSupplier memberCount) {
     this.permits = Objects.requireNonNull(permits, "permits");
+    this.memberCount = Objects.requireNonNull(memberCount, "memberCount");
     this.member = member.toString();
     this.limits = Objects.requireNonNull(limits, "limits");
     this.listener =
@@ -113,10 +157,22 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
   /**
    * Counters: {@code granted} and {@code refused} (admission round trips by their answer), {@code
    * handedOff} (calls that started on a permit a call of the same run had just finished with, with
-   * no round trip).
+   * no round trip), {@code rejoins} (merges after a split in which this member re-registered its
+   * permits), {@code prefetched} (permits a run's burst requested without waiting, for its calls
+   * refused meanwhile; see the class comment).
    */
   public Map<String, Long> counters() {
-    return Map.of("granted", granted.get(), "refused", refused.get(), "handedOff", handedOff.get());
+    return Map.of(
+        "granted",
+        granted.get(),
+        "refused",
+        refused.get(),
+        "handedOff",
+        handedOff.get(),
+        "rejoins",
+        rejoins.get(),
+        "prefetched",
+        prefetched.get());
   }
 
   /**
@@ -216,6 +272,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     /** Permits handed off for the next call of a tool (counted in held), by tool. */
     private final Map<String, Integer> spare = new HashMap<>();
 
+    /** How many of a tool's spare permits came from a request (not a hand-off); only events. */
+    private final Map<String, Integer> fromRequest = new HashMap<>();
+
     /** Set by stopping(): the run offers no more calls, so nothing is handed off. */
     private boolean stopped;
 
@@ -229,7 +288,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public boolean tryAcquire(PendingCall call) {
+      readAnswers();
       String tool = call.tool().name();
+      RuntimeException requestFailed = failedCalls.remove(call.callId());
       Set<String> offeredAgain = refusedCalls.get(tool);
       if (offeredAgain != null) {
         offeredAgain.remove(call.callId());
@@ -238,6 +299,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
       if (demands.isEmpty()) {
         return true;
       }
+      if (requestFailed != null) {
+        throw failed(call, demands.get(0), requestFailed);
+      }
       int handed = spare.getOrDefault(tool, 0);
       if (handed > 0) { // the permits of a call of this tool that just ended: already held
         if (handed == 1) {
@@ -245,7 +309,11 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         } else {
           spare.put(tool, handed - 1);
         }
-        handedOff.incrementAndGet();
+        if (fromRequest.getOrDefault(tool, 0) > 0) {
+          fromRequest.merge(tool, -1, Integer::sum);
+        } else {
+          handedOff.incrementAndGet();
+        }
         return true;
       }
       for (ClusterLimits.Demand d : demands) {
@@ -255,6 +323,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
           return false; // refused since the last release: no round trip
         }
       }
+      if (demands.size() == 1 && demands.get(0).units() == 1) {
+        return acquireBurst(call, tool, demands);
+      }
       List<ClusterLimits.Demand> taken = new ArrayList<>(demands.size());
       for (ClusterLimits.Demand d : demands) { // in key order, all or none
         long before = generation(d.key()).get();
@@ -262,11 +333,10 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         waiting.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
         boolean granted;
         try {
-          granted = permits.executeOnKey(d.key(), new AcquirePermit(member, d.limit(), d.units()));
+          granted = acquire(d, 1) > 0;
         } catch (RuntimeException e) {
           taken.forEach(t -> give(t.key(), t.units()));
-          throw new IllegalStateException(
-              "cluster admission could not ask for a permit of '" + d.key() + "': " + e, e);
+          throw failed(call, d, e);
         }
         if (!granted) {
           refused.incrementAndGet();
@@ -288,6 +358,151 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         }
       }
       return true;
+    }
+
+    /** Keys granted by a round trip of this run since its last release of them; only events. */
+    private final Set<String> inBurst = new HashSet<>();
+
+    /** Keys with a request out (see the class comment); only its events. */
+    private final Set<String> requested = new HashSet<>();
+
+    /** Calls whose request failed, by call id: they fail when offered again; only its events. */
+    private final Map<String, RuntimeException> failedCalls = new HashMap<>();
+
+    /** Answers of requests, from Hazelcast's threads; read by the run's events. */
+    private final java.util.Queue<Answer> answers =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Set by close(), under the answers' lock: later answers give their permits back at once. */
+    private boolean closed;
+
+    /** One permit of one key (see the class comment). */
+    private boolean acquireBurst(
+        PendingCall call, String tool, List<ClusterLimits.Demand> demands) {
+      ClusterLimits.Demand d = demands.get(0);
+      long before = generation(d.key()).get();
+      // wait before asking: a release between a refusal and the registration is not missed
+      waiting.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
+      if (requested.contains(d.key())) {
+        refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
+        return false; // the request out is for this call too
+      }
+      if (inBurst.contains(d.key())) { // a further call of the burst: ask for all, do not wait
+        int room = Math.max(1, d.limit() - held.getOrDefault(d.key(), 0));
+        requested.add(d.key());
+        refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
+        request(tool, demands, d, room, before);
+        return false;
+      }
+      int got;
+      try {
+        got = acquire(d, 1);
+      } catch (RuntimeException e) {
+        throw failed(call, d, e);
+      }
+      if (got == 0) {
+        refusedHere(tool, d, before);
+        refusedCalls.computeIfAbsent(tool, k -> new HashSet<>()).add(call.callId());
+        return false;
+      }
+      ClusterAdmission.this.granted.incrementAndGet();
+      grantedHere(d, got);
+      inBurst.add(d.key());
+      return true;
+    }
+
+    private void refusedHere(String tool, ClusterLimits.Demand d, long before) {
+      refused.incrementAndGet();
+      refusedAt.put(d.key(), before);
+      refusedRuns.computeIfAbsent(d.key(), k -> ConcurrentHashMap.newKeySet()).add(this);
+    }
+
+    private void grantedHere(ClusterLimits.Demand d, int got) {
+      held.merge(d.key(), got, Integer::sum);
+      refusedAt.remove(d.key());
+      Set<RunAdmission> runs = refusedRuns.get(d.key());
+      if (runs != null) {
+        runs.remove(this);
+      }
+    }
+
+    /** Sends a request for up to {@code max} permits; its answer is queued for the run. */
+    private void request(
+        String tool, List<ClusterLimits.Demand> demands, ClusterLimits.Demand d, int max, long g) {
+      Thread.ofVirtual()
+          .name("parallax-admission-" + runId)
+          .start(
+              () -> {
+                Answer answer;
+                try {
+                  answer = new Answer(tool, demands, d, acquire(d, max), g, null);
+                } catch (RuntimeException e) {
+                  answer = new Answer(tool, demands, d, 0, g, e);
+                }
+                synchronized (answers) {
+                  if (closed) {
+                    if (answer.got() > 0) {
+                      give(d.key(), answer.got()); // the run is gone
+                    }
+                    return;
+                  }
+                  answers.add(answer);
+                }
+                ClusterAdmission.this.notify(this);
+              });
+    }
+
+    /** Takes in the answers of requests: permits become spare, refusals and failures noted. */
+    private void readAnswers() {
+      Answer a;
+      while ((a = answers.poll()) != null) {
+        requested.remove(a.demand().key());
+        Set<String> calls = refusedCalls.getOrDefault(a.tool(), Set.of());
+        if (a.error() != null) {
+          for (String id : calls) {
+            failedCalls.put(id, a.error());
+          }
+          inBurst.remove(a.demand().key()); // the next call asks for itself
+        } else if (a.got() == 0) {
+          refusedHere(a.tool(), a.demand(), a.generation());
+        } else {
+          ClusterAdmission.this.granted.incrementAndGet();
+          prefetched.addAndGet(a.got());
+          grantedHere(a.demand(), a.got());
+          spare.merge(a.tool(), a.got(), Integer::sum);
+          fromRequest.merge(a.tool(), a.got(), Integer::sum);
+          spareDemands.put(a.tool(), a.demands());
+          trimSpare(a.tool()); // beyond the refused calls: back at once
+        }
+      }
+    }
+
+    /** Gives back the spare permits of the tool beyond its refused calls. */
+    private void trimSpare(String tool) {
+      int n = spare.getOrDefault(tool, 0);
+      Set<String> calls = refusedCalls.get(tool);
+      int excess = n - (calls == null ? 0 : calls.size());
+      if (excess <= 0) {
+        return;
+      }
+      if (excess == n) {
+        spare.remove(tool);
+      } else {
+        spare.put(tool, n - excess);
+      }
+      fromRequest.computeIfPresent(tool, (k, r) -> r - excess <= 0 ? null : r - excess);
+      for (ClusterLimits.Demand d : spareDemands.get(tool)) {
+        int units = Math.min(held.getOrDefault(d.key(), 0), excess * d.units());
+        if (units > 0) {
+          int left = held.get(d.key()) - units;
+          if (left <= 0) {
+            held.remove(d.key());
+          } else {
+            held.put(d.key(), left);
+          }
+          give(d.key(), units);
+        }
+      }
     }
 
     /**
@@ -334,12 +549,18 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
             }
           });
       spare.clear();
+      fromRequest.clear();
     }
 
     @Override
     public void release(PendingCall call, AttemptSample sample) {
       List<ClusterLimits.Demand> demands = limits.demands(call.tool());
       String tool = call.tool().name();
+      readAnswers();
+      for (ClusterLimits.Demand d : demands) {
+        inBurst.remove(d.key()); // the burst is over: the next call asks for itself
+      }
+      trimSpare(tool);
       // the engine offers a refused call of the tool that ran: hand off only when that is this one
       if (!demands.isEmpty() && tool.equals(sample.tool()) && handOff(tool, demands)) {
         spare.merge(tool, 1, Integer::sum);
@@ -364,13 +585,19 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     @Override
     public void stopping() {
+      readAnswers();
       stopped = true;
       giveSpare(); // no more calls will be offered
     }
 
     @Override
     public void close() {
+      synchronized (answers) {
+        closed = true;
+      }
+      readAnswers(); // what came before the close: given back with the rest
       spare.clear(); // counted in held
+      fromRequest.clear();
       held.forEach(ClusterAdmission.this::give);
       held.clear();
       for (Set<RunAdmission> runs : waiting.values()) {
@@ -384,6 +611,118 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
           });
     }
   }
+
+  /**
+   * Takes {@code d.units()} of one key (all or none), or with {@code upTo} above 1 (single units
+   * only) as many as are free up to {@code upTo}; notes them as held here; excluded from a switch
+   * of UUIDs. Answers the units taken.
+   */
+  private int acquire(ClusterLimits.Demand d, int upTo) {
+    lease.readLock().lock();
+    try {
+      int got;
+      if (upTo > 1) {
+        got = permits.executeOnKey(d.key(), new AcquireUpTo(member, d.limit(), upTo));
+      } else {
+        boolean ok = permits.executeOnKey(d.key(), new AcquirePermit(member, d.limit(), d.units()));
+        got = ok ? d.units() : 0;
+      }
+      if (got > 0) {
+        local.merge(d.key(), got, Integer::sum);
+      }
+      return got;
+    } finally {
+      lease.readLock().unlock();
+    }
+  }
+
+  /** The exception for a round trip that failed: a split-brain refusal, or another failure. */
+  private RuntimeException failed(PendingCall call, ClusterLimits.Demand d, RuntimeException e) {
+    SplitBrainProtectionException split = splitBrain(e);
+    if (split != null) {
+      return new SplitBrainException(
+          "cluster admission refused a permit of '"
+              + d.key()
+              + "' for call "
+              + call.callId()
+              + ": split-brain protection - this member sees "
+              + memberCount.getAsInt()
+              + " member(s), fewer than the minimum, so it may be cut off from members that"
+              + " keep admitting up to the limit; calls needing cluster-wide permits fail"
+              + " here until it sees enough members ("
+              + split.getMessage()
+              + ")",
+          split);
+    }
+    return new IllegalStateException(
+        "cluster admission could not ask for a permit of '" + d.key() + "': " + e, e);
+  }
+
+  private static @Nullable SplitBrainProtectionException splitBrain(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SplitBrainProtectionException s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After a split-brain merge: this member's UUID is now {@code newMember} and the permits map is
+   * the other side's. Re-registers the units this member's runs hold under the new UUID (dropping
+   * what the old one holds), then every waiting run offers its refused calls again.
+   */
+  public void rejoined(String newMember) {
+    lease.writeLock().lock();
+    try {
+      String old = member;
+      if (old.equals(newMember)) {
+        return;
+      }
+      member = newMember;
+      latest.clear(); // the other side's waiting members are learnt again from events
+      Map<String, Integer> units = new HashMap<>();
+      local.forEach(
+          (key, n) -> {
+            if (n > 0) {
+              units.put(key, n);
+            }
+          });
+      Rejoin rejoin = new Rejoin(old, newMember, units);
+      Set<String> seen = permits.executeOnEntries(rejoin).keySet();
+      for (String key : units.keySet()) {
+        if (!seen.contains(key)) {
+          permits.executeOnKey(key, rejoin);
+        }
+      }
+      rejoins.incrementAndGet();
+      LOG.info(
+          "cluster admission: merged after a split; permits of running calls re-registered as"
+              + " member "
+              + newMember
+              + " (was "
+              + old
+              + "): "
+              + units);
+    } finally {
+      lease.writeLock().unlock();
+      generations.values().forEach(AtomicLong::incrementAndGet);
+      for (Set<RunAdmission> runs : waiting.values()) {
+        for (RunAdmission run : runs) {
+          notify(run);
+        }
+      }
+    }
+  }
+
+  /** The answer of a request sent by a run. */
+  private record Answer(
+      String tool,
+      List<ClusterLimits.Demand> demands,
+      ClusterLimits.Demand demand,
+      int got,
+      long generation,
+      @Nullable RuntimeException error) {}
 
   private void stopWaiting(String key) {
     try {
@@ -399,7 +738,9 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
    * entry listener tells every member when it has landed.
    */
   private void give(String tool, int count) {
+    lease.readLock().lock();
     try {
+      local.computeIfPresent(tool, (k, n) -> n - count <= 0 ? null : n - count);
       CompletableFuture<Void> release =
           permits.submitToKey(tool, new ReleasePermit(member, count)).toCompletableFuture();
       pending.add(release);
@@ -413,6 +754,8 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
     } catch (RuntimeException e) {
       // the member is leaving: its lease ends with it and survivors drop its permits
       LOG.log(Level.FINE, "permit of " + tool + " not given back; the lease ends it", e);
+    } finally {
+      lease.readLock().unlock();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.parallax.cluster.internal;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,8 +40,25 @@ public final class ClusterMembers implements MembershipListener {
               try {
                 onLeft.accept(uuid);
               } catch (Throwable e) {
-                LOG.log(Level.WARNING, "could not end the lease of member " + uuid, e);
+                if (belowMinimum(e)) { // this side is the minority: the majority ends the lease
+                  LOG.info(
+                      "lease of member "
+                          + uuid
+                          + " not ended here: this member sees fewer members than the split-brain"
+                          + " minimum");
+                } else {
+                  LOG.log(Level.WARNING, "could not end the lease of member " + uuid, e);
+                }
               }
             });
+  }
+
+  private static boolean belowMinimum(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SplitBrainProtectionException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

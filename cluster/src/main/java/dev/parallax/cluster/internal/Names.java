@@ -8,6 +8,9 @@ public final class Names {
   /** Permits held, by tool name: a {@link Permits} per tool. */
   public static final String PERMITS = "parallax.permits";
 
+  /** The split-brain protection of {@link #PERMITS}. */
+  public static final String PERMITS_PROTECTION = "parallax.permits.split-brain";
+
   /** Cached results, by cache key. */
   public static final String CACHE = "parallax.cache";
 

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class Permits implements Serializable {
 
-  @Serial private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 2L; // 2: the waiting members
 
   private final HashMap<String, Integer> held;
   private final HashSet<String> waiting;

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code RUN prefix calls mixed members}: waits for {@code members} members, runs a warm-up
  *       batch, then {@code calls} calls ({@code prefix0..}; every other one {@code charge} if
  *       {@code mixed}) through the cluster's admission and runner, and replies {@code RESULT nanos
- *       succeeded memberLost otherFailed rerun firstError};
+ *       succeeded memberLost otherFailed rerun windowCalls windowNanos firstError} ({@code nanos}:
+ *       the whole batch; {@code windowCalls} and {@code windowNanos}: its steady window, see {@link
+ *       #steadyWindow});
  *   <li>{@code INTERVALS}: replies {@code INTERVALS start,end,pooled;...} (wall-clock microseconds
  *       of every tool execution on this member since the last such command: its start, its end and
  *       when it got a connection of the pool).
@@ -59,6 +61,9 @@ public final class ClusterMemberMain {
   private static final long JOIN_TIMEOUT_NANOS = Duration.ofMinutes(2).toNanos();
 
   private static final ConcurrentLinkedQueue<long[]> INTERVALS = new ConcurrentLinkedQueue<>();
+
+  /** When the last measured batch's calls started and finished, for STATS. */
+  private static volatile String timeline = "";
 
   private ClusterMemberMain() {}
 
@@ -113,7 +118,7 @@ public final class ClusterMemberMain {
                       Boolean.parseBoolean(cmd[3]),
                       Integer.parseInt(cmd[4])));
           case "INTERVALS" -> reply(out, intervals());
-          case "STATS" -> reply(out, "STATS " + timed.drain());
+          case "STATS" -> reply(out, "STATS " + timed.drain() + "; " + timeline);
           default -> reply(out, "ERROR unknown command " + line);
         }
       }
@@ -184,6 +189,8 @@ public final class ClusterMemberMain {
         }
       }
       long rerun = member.runnerCounters().get("rerun") - rerunBefore;
+      long[] window = steadyWindow(result, batch, limit, nanos);
+      timeline = timeline(result, batch, limit, Instant.now().minusNanos(nanos));
       return "RESULT "
           + nanos
           + " "
@@ -195,8 +202,78 @@ public final class ClusterMemberMain {
           + " "
           + rerun
           + " "
+          + window[0]
+          + " "
+          + window[1]
+          + " "
           + firstError;
     }
+  }
+
+  /**
+   * The batch's steady window: the calls that finished after the {@code limit}-th finish and up to
+   * the {@code (n - limit)}-th, and the time between those two finishes, so that neither the
+   * ramp-up (the first wave of admissions and dispatches) nor the tail (the last, partly empty
+   * wave, while permits idle) is counted. The same rule for every cluster size; {@code limit} is
+   * the global limit, one full wave of the largest cluster. A batch of at most {@code 2 * limit}
+   * calls, or one with calls that did not finish, is measured whole: {@code {calls, nanos}}.
+   */
+  static long[] steadyWindow(RunResult result, List<ToolCall<?, ?>> batch, int limit, long nanos) {
+    int n = batch.size();
+    if (n <= 2 * limit) {
+      return new long[] {n, nanos};
+    }
+    long[] finished = new long[n];
+    for (int i = 0; i < n; i++) {
+      CallResult<?> r = result.get(batch.get(i).id());
+      if (r.status() != CallStatus.SUCCEEDED) {
+        return new long[] {n, nanos};
+      }
+      Instant t = r.finishedAt();
+      finished[i] = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+    java.util.Arrays.sort(finished);
+    long from = finished[limit - 1];
+    long to = finished[n - limit - 1];
+    return new long[] {n - 2L * limit, Math.max(1, to - from)};
+  }
+
+  /** Milliseconds from the batch's start to some of its calls' starts and finishes. */
+  private static String timeline(
+      RunResult result, List<ToolCall<?, ?>> batch, int limit, Instant t0) {
+    List<Long> starts = new ArrayList<>();
+    List<Long> ends = new ArrayList<>();
+    for (ToolCall<?, ?> c : batch) {
+      CallResult<?> r = result.get(c.id());
+      if (r.startedAt() != null) {
+        starts.add(Duration.between(t0, r.startedAt()).toMillis());
+      }
+      ends.add(Duration.between(t0, r.finishedAt()).toMillis());
+    }
+    starts.sort(null);
+    ends.sort(null);
+    int n = ends.size();
+    if (n <= 2 * limit || starts.size() < limit) {
+      return "timeline -";
+    }
+    return "timeline ms: start #1 "
+        + starts.get(0)
+        + ", start #"
+        + limit
+        + " "
+        + starts.get(limit - 1)
+        + ", finish #1 "
+        + ends.get(0)
+        + ", finish #"
+        + limit
+        + " "
+        + ends.get(limit - 1)
+        + ", finish #"
+        + (n - limit)
+        + " "
+        + ends.get(n - limit - 1)
+        + ", last "
+        + ends.get(n - 1);
   }
 
   private static List<ToolCall<?, ?>> batch(

@@ -82,8 +82,25 @@ final class TimedAdmission implements AdmissionControl {
     long gaps;
     final Map<String, Long> admittedAt = new HashMap<>();
     final ArrayDeque<Long> freed = new ArrayDeque<>();
+    long firstAt;
+    long waveGrantedAt;
+    long firstReleaseAt;
+    long firstWaveHoldNanos;
+    int firstWaveHolds;
+    int limit;
+    final java.util.Set<String> firstWave = new java.util.HashSet<>();
 
     void decided(String id, boolean ok, long t0, long t1, int limit) {
+      if (firstAt == 0) {
+        firstAt = t0;
+        this.limit = limit;
+      }
+      if (ok && granted < limit) {
+        firstWave.add(id);
+        if (granted + 1 == limit) {
+          waveGrantedAt = t1;
+        }
+      }
       if (ok) {
         granted++;
         grantNanos += t1 - t0;
@@ -105,6 +122,13 @@ final class TimedAdmission implements AdmissionControl {
       if (at != null) {
         holds++;
         holdNanos += t - at;
+        if (firstWave.contains(id)) {
+          firstWaveHolds++;
+          firstWaveHoldNanos += t - at;
+        }
+      }
+      if (firstReleaseAt == 0) {
+        firstReleaseAt = t;
       }
       freed.add(t);
     }
@@ -113,7 +137,8 @@ final class TimedAdmission implements AdmissionControl {
       return String.format(
           Locale.ROOT,
           "granted %d (mean %.2f ms, max %.1f ms) refused %d (mean %.3f ms) hold mean %.1f ms"
-              + " free-permit gap mean %.1f ms over %d",
+              + " free-permit gap mean %.1f ms over %d; first wave of %d granted in %.1f ms, first"
+              + " release at %.1f ms, first-wave hold mean %.1f ms",
           granted,
           granted == 0 ? 0 : grantNanos / 1e6 / granted,
           maxGrantNanos / 1e6,
@@ -121,7 +146,11 @@ final class TimedAdmission implements AdmissionControl {
           refused == 0 ? 0 : refuseNanos / 1e6 / refused,
           holds == 0 ? 0 : holdNanos / 1e6 / holds,
           gaps == 0 ? 0 : gapNanos / 1e6 / gaps,
-          gaps);
+          gaps,
+          limit,
+          waveGrantedAt == 0 ? -1 : (waveGrantedAt - firstAt) / 1e6,
+          firstReleaseAt == 0 ? -1 : (firstReleaseAt - firstAt) / 1e6,
+          firstWaveHolds == 0 ? 0 : firstWaveHoldNanos / 1e6 / firstWaveHolds);
     }
   }
 }

@@ -49,6 +49,13 @@ class ClusterBenchTest {
     for (String size : List.of("1", "2", "3")) {
       assertThat(w.path("throughput_per_s").path(size).asDouble()).as(size).isPositive();
     }
+    assertThat(names(w.path("throughput_per_s_whole_batch"))).containsExactly("1", "2", "3");
+    for (String size : List.of("1", "2", "3")) {
+      assertThat(w.path("throughput_per_s_whole_batch").path(size).asDouble())
+          .as(size)
+          .isPositive();
+    }
+    assertThat(w.path("throughput_measured_as").asText()).contains("steady window");
     int limit = w.path("global_limit").asInt();
     assertThat(limit).isPositive();
     assertThat(w.path("max_in_flight_observed").asInt()).isBetween(1, limit);
