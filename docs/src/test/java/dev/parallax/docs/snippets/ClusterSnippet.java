@@ -10,7 +10,10 @@ import dev.parallax.core.tool.Tools;
 import java.time.Duration;
 import java.util.List;
 
-/** The README's cluster member (compiled; cluster's ReadmeExampleTest runs its twin). */
+/**
+ * The README's cluster member (compiled; cluster's ReadmeExampleTest runs its twin on one member,
+ * without split-brain protection, which a lone member would refuse).
+ */
 public class ClusterSnippet extends Fixtures {
 
   RunResult run() {
@@ -29,8 +32,13 @@ public class ClusterSnippet extends Fixtures {
                 .tools(ToolRegistry.of(search)) // the same tools on every member
                 .toolLimit("search", 20) // at most 20 at once across all members
                 .cacheTtl("search", Duration.ofMinutes(5)) // shared cache, single flight
+                .splitBrainProtection(2) // of 3: a member that sees fewer than 2 refuses permits
                 .start();
-        Parallax parallax = Parallax.builder().cluster(cluster).build()) {
+        Parallax parallax =
+            Parallax.builder()
+                .cluster(cluster) // admission, cache, runner and shared learning
+                .sharedRetrainEvery(500) // the oldest member trains every 500 records of the fleet
+                .build()) {
       RunResult run =
           parallax
               .executor()
