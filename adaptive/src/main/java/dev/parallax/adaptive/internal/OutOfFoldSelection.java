@@ -104,6 +104,7 @@ final class OutOfFoldSelection {
     boolean recent = fewestTraining / 4 >= LatencySelection.MIN_RECENT_ROWS;
     List<String> keys = null;
     double[][] predictions = null; // [candidate][row], NaN: not scored
+    double[][] kth = null; // [candidate][row], k-nearest-neighbour candidates: k-th distance
     // per fold, per tool: sum and count of log latency of the fold's training rows
     List<Map<String, double[]>> trainMeans = new ArrayList<>();
     for (int f = 0; f < k; f++) {
@@ -130,7 +131,11 @@ final class OutOfFoldSelection {
       if (keys == null) {
         keys = c.keys();
         predictions = new double[keys.size()][n];
+        kth = new double[keys.size()][n];
         for (double[] p : predictions) {
+          Arrays.fill(p, Double.NaN);
+        }
+        for (double[] p : kth) {
           Arrays.fill(p, Double.NaN);
         }
       }
@@ -141,6 +146,7 @@ final class OutOfFoldSelection {
         }
         for (int ci = 0; ci < keys.size(); ci++) {
           predictions[ci][i] = c.predict(keys.get(ci), r);
+          kth[ci][i] = c.kthDistance(keys.get(ci), r);
         }
       }
     }
@@ -156,7 +162,7 @@ final class OutOfFoldSelection {
     }
     Map<String, ToolModelChoice> byTool = new TreeMap<>();
     Map<String, TrainedModels.Choice> choices = new HashMap<>();
-    Map<String, Integer> chosenCandidate = new HashMap<>();
+    Map<String, Double> reach = new HashMap<>();
     List<Double> modelErrors = new ArrayList<>();
     List<Double> baselineErrors = new ArrayList<>();
     List<Double> usedResiduals = new ArrayList<>();
@@ -235,7 +241,7 @@ final class OutOfFoldSelection {
         baselineErrors.add(baseline[j]);
       }
       if (pass) {
-        chosenCandidate.put(tool, bestC);
+        reach.put(tool, reach(scored, kth[bestC]));
         choices.put(tool, new TrainedModels.Choice(key, TrainedModels.isResidual(key), bestS));
         for (int i : scored) {
           Row r = rows.get(i);
@@ -257,7 +263,7 @@ final class OutOfFoldSelection {
         if (indexes != null) {
           KnnIndex index = indexes.get(tool);
           if (index != null) {
-            neighbours.put(tool, index);
+            neighbours.put(tool, REACH ? index.withReach(reach.get(tool)) : index);
           } else {
             choices.remove(tool); // no index on all rows (no varying feature): the average
           }
@@ -275,6 +281,22 @@ final class OutOfFoldSelection {
         baselineErrors,
         usedResiduals,
         settings.seed());
+  }
+
+  static final boolean REACH = !"off".equals(System.getProperty("parallax.m5.reach"));
+
+  /**
+   * The farthest k-th-neighbour distance among the tool's scored rows that a fold's index answered
+   * (positive infinity if none did: the candidate is not a k-nearest-neighbour one).
+   */
+  private static double reach(List<Integer> scored, double[] kth) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i : scored) {
+      if (!Double.isNaN(kth[i])) {
+        max = Math.max(max, kth[i]);
+      }
+    }
+    return max == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : max;
   }
 
   private static LatencySelection.Result empty() {
@@ -382,6 +404,16 @@ final class OutOfFoldSelection {
       List<String> keys = new ArrayList<>(models.keySet());
       keys.addAll(knn.keySet());
       return keys;
+    }
+
+    /**
+     * The squared distance of the row's k-th nearest neighbour by a k-nearest-neighbour candidate;
+     * NaN for another candidate or a tool without an index.
+     */
+    double kthDistance(String key, Row r) {
+      Map<String, KnnIndex> indexes = knn.get(key);
+      KnnIndex index = indexes == null ? null : indexes.get(r.tool());
+      return index == null ? Double.NaN : index.kthDistance(r.names(), r.values());
     }
 
     /** The candidate's log latency for the row; the moving average's where it cannot answer. */
