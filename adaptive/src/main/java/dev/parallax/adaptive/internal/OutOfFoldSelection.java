@@ -40,9 +40,18 @@ import org.tribuo.transform.TransformationMap;
  *      the tool): the model answers iff there are at least minRows of them, the 95% paired
  *      bootstrap interval of MAE(model) / MAE(moving average before the row) lies wholly below
  *      1 − margin, and that against the tool's mean over the fold's training rows lies below 1.
+ *      With groups the bootstrap resamples whole groups (runs), not rows: the calls of one run
+ *      share its machine and its inputs, so a model that wins on most runs and loses on one is not
+ *      confidently better however many rows each run has (a row bootstrap would count 600 rows of
+ *      9 runs as 600 independent pieces of evidence). With groups, a model confidently worse than
+ *      the tool's training mean on the runs of any one fold is refused as well.
  *   3. Refit: a tool that passes answers with the candidate × shrinkage that is best over all its
  *      scored rows (groups) or over its rows of the newest block (time blocks: the regime that
  *      will be predicted), refitted on every row of the window (only the candidates some tool uses).
+ *      A k-nearest-neighbour choice answers only within its reach (KnnIndex): the farthest k-th
+ *      neighbour distance among the tool's out-of-fold rows, the calls its gate judged. A call
+ *      farther from every training call than those (a feature combination no training run had) is
+ *      answered by the tool's average: the gate never measured the model's error there.
  * Cost: K + (used candidates) fits instead of one fit per candidate: about K + 1 times the
  * held-out split's training time, on the background trainer.
  */
@@ -217,10 +226,27 @@ final class OutOfFoldSelection {
         constant[j] = Math.abs(r.logLatency() - m[0] / m[1]);
       }
       long seed = settings.seed() * 31 + tool.hashCode();
-      Gain gain = Gain.bootstrap(model, baseline, seed);
-      Gain vsMean = Gain.bootstrap(model, constant, seed + 1);
+      String[] run = new String[scored.size()];
+      for (int j = 0; j < run.length; j++) {
+        run[j] = rows.get(scored.get(j)).group();
+      }
+      // folds of runs: the rows of one run go together (its machine, its inputs), so the interval
+      // resamples runs, not rows
+      long runs = byGroup ? Arrays.stream(run).distinct().count() : 0;
+      boolean clustered = runs >= 2;
+      Gain gain =
+          clustered
+              ? Gain.clusterBootstrap(model, baseline, run, seed)
+              : Gain.bootstrap(model, baseline, seed);
+      Gain vsMean =
+          clustered
+              ? Gain.clusterBootstrap(model, constant, run, seed + 1)
+              : Gain.bootstrap(model, constant, seed + 1);
       String reason =
           LatencySelection.gateRefusal(settings, scored.size(), "out-of-fold rows", gain, vsMean);
+      if (!reason.isEmpty() && clustered && !reason.startsWith("only")) {
+        reason += " (interval from resampling its " + runs + " held-out runs)";
+      }
       if (reason.isEmpty() && byGroup) {
         int worse = worseFold(scored, fold, model, constant, seed + 2);
         if (worse >= 0) {
@@ -263,7 +289,7 @@ final class OutOfFoldSelection {
         if (indexes != null) {
           KnnIndex index = indexes.get(tool);
           if (index != null) {
-            neighbours.put(tool, REACH ? index.withReach(reach.get(tool)) : index);
+            neighbours.put(tool, index.withReach(reach.get(tool)));
           } else {
             choices.remove(tool); // no index on all rows (no varying feature): the average
           }
@@ -282,8 +308,6 @@ final class OutOfFoldSelection {
         usedResiduals,
         settings.seed());
   }
-
-  static final boolean REACH = !"off".equals(System.getProperty("parallax.m5.reach"));
 
   /**
    * The farthest k-th-neighbour distance among the tool's scored rows that a fold's index answered
