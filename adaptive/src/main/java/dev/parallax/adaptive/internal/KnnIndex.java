@@ -26,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * model answers only for calls as close to what it knows as the calls its gate saw. A call unlike
  * every training call (a feature combination never seen, e.g. a size recorded in one run and
  * missing in the others) is otherwise answered by whatever rows happen to be nearest, with an error
- * the gate never measured. Unlimited (positive infinity) unless set.
+ * the gate never measured. Unlimited (positive infinity) unless set. The out-of-fold distances come
+ * from the folds' indexes, each standardised on its own training rows; the refitted index
+ * standardises on all rows and holds the scored rows too, so its distances for calls like those are
+ * at most about as large: the reach errs toward answering.
  */
 /**
  * An in-memory k-nearest-neighbour regression of one tool's log latency. Immutable and thread-safe.
