@@ -61,13 +61,17 @@ import org.jspecify.annotations.Nullable;
  * Builder#gate gateMinRows} (default 30) of the tool's calls scored this way, the 95% paired
  * bootstrap interval of its error over the moving average's lies wholly below {@code 1 - margin}
  * (default 0.02), and the same interval against the tool's mean over the training blocks lies
- * wholly below 1. It then answers with the candidate best on the newest block (with runs: on every
- * call), refitted on the whole window. Otherwise the moving average answers for the tool. With
- * {@code folds(0)} the newest {@link Builder#heldOutFraction} is held out instead, each tool's
- * held-out calls split alternately into a validation half (choice) and a test half (gate). The
- * success classifier answers only if the interval of its Brier score over the baseline's, on all
- * held-out calls, lies below {@code 1 - margin}. Every training decides again; {@link
- * ModelReport#latencyByTool()} says what was chosen and why.
+ * wholly below 1. With runs, both intervals resample whole runs rather than calls (the calls of a
+ * run are not independent evidence), and a model confidently worse than the tool's mean on the runs
+ * of any one block is refused. It then answers with the candidate best on the newest block (with
+ * runs: on every call), refitted on the whole window; a k-nearest-neighbour model answers only for
+ * calls whose k-th nearest past call is no farther than it was for the calls its gate scored, and
+ * the moving average answers the others (a call unlike anything the gate saw). Otherwise the moving
+ * average answers for the tool. With {@code folds(0)} the newest {@link Builder#heldOutFraction} is
+ * held out instead, each tool's held-out calls split alternately into a validation half (choice)
+ * and a test half (gate). The success classifier answers only if the interval of its Brier score
+ * over the baseline's, on all held-out calls, lies below {@code 1 - margin}. Every training decides
+ * again; {@link ModelReport#latencyByTool()} says what was chosen and why.
  *
  * <p>Which source answers ({@link Prediction#source()}): {@value #MODEL} where a used model knows
  * the tool, else {@value #BASELINE} where the tool has been seen, else {@value #PRIOR}. When
@@ -689,8 +693,9 @@ public final class AdaptivePredictor
     /**
      * Whether the folds of {@link #folds} are whole runs ({@link ExecutionRecord#runId()}, balanced
      * by size; {@code min(folds, runs)} folds) rather than blocks of time, so that the gate sees
-     * how a model does on a run it never saw. Applies when the window holds at least two runs.
-     * Default false.
+     * how a model does on a run it never saw, and its intervals resample whole runs (a cluster
+     * bootstrap: the calls of one run share its machine and inputs). Applies when the window holds
+     * at least two runs. Default false.
      */
     public Builder foldsByRun(boolean byRun) {
       this.foldsByRun = byRun;

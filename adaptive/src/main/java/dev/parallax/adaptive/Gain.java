@@ -1,7 +1,10 @@
 package dev.parallax.adaptive;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How a prediction's error compares with a reference's on the same rows, with its confidence
@@ -66,6 +69,47 @@ public record Gain(double ratio, double low, double high, int rows) {
     }
     double[] interval = PairedBootstrap.interval(List.of(List.of(rows)), resamples, level, seed);
     return new Gain(rows.ratio(), interval[0], interval[1], rows.rows());
+  }
+
+  /**
+   * The ratio of the mean model error to the mean reference error over all rows, with the 95%
+   * interval of a cluster bootstrap ({@link PairedBootstrap#clusterInterval}): rows with the same
+   * {@code cluster} (for example the calls of one run) are drawn together. {@link #rows()} counts
+   * rows, as for {@link #bootstrap}. Deterministic for a given seed.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  public static Gain clusterBootstrap(
+      double[] modelErrors, double[] referenceErrors, String[] cluster, long seed) {
+    if (modelErrors.length != referenceErrors.length || cluster.length != modelErrors.length) {
+      throw new IllegalArgumentException(
+          "paired errors and clusters differ in length: "
+              + modelErrors.length
+              + ", "
+              + referenceErrors.length
+              + ", "
+              + cluster.length);
+    }
+    if (modelErrors.length == 0) {
+      return none();
+    }
+    Map<String, List<Integer>> rowsOf = new TreeMap<>();
+    for (int i = 0; i < cluster.length; i++) {
+      rowsOf.computeIfAbsent(cluster[i], c -> new ArrayList<>()).add(i);
+    }
+    List<PairedBootstrap.Stratum> clusters = new ArrayList<>(rowsOf.size());
+    for (List<Integer> rows : rowsOf.values()) {
+      clusters.add(
+          new PairedBootstrap.Stratum(
+              rows.stream().mapToDouble(i -> modelErrors[i]).toArray(),
+              rows.stream().mapToDouble(i -> referenceErrors[i]).toArray()));
+    }
+    double[] interval =
+        PairedBootstrap.clusterInterval(clusters, RESAMPLES, PairedBootstrap.DEFAULT_LEVEL, seed);
+    double ratio =
+        PairedBootstrap.ratio(
+            PairedBootstrap.sum(modelErrors), PairedBootstrap.sum(referenceErrors));
+    return new Gain(ratio, interval[0], interval[1], modelErrors.length);
   }
 
   /**

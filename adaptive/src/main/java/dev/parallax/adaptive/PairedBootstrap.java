@@ -141,6 +141,52 @@ public final class PairedBootstrap {
     return new double[] {quantile(draws, (1 - level) / 2), quantile(draws, (1 + level) / 2)};
   }
 
+  /**
+   * The interval {low, high} at {@code level} of sum(model) / sum(reference) over all rows when the
+   * rows come in clusters whose errors go together (the calls of one run share its machine, its
+   * inputs, its day): a replicate draws as many clusters as there are, with replacement, each with
+   * all of its rows (a cluster, or block, bootstrap). Rows of one run are not independent evidence,
+   * so resampling rows would give an interval as if there were as many runs as rows; resampling
+   * runs gives one as wide as the runs disagree. {NaN, NaN} if there is no cluster or a cluster has
+   * no rows.
+   *
+   * @throws IllegalArgumentException if {@code resamples} is below 1 or {@code level} is not in (0,
+   *     1)
+   */
+  public static double[] clusterInterval(
+      List<Stratum> clusters, int resamples, double level, long seed) {
+    if (resamples < 1) {
+      throw new IllegalArgumentException("resamples must be at least 1, was " + resamples);
+    }
+    if (!(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("level must be in (0, 1), was " + level);
+    }
+    if (clusters.isEmpty() || clusters.stream().anyMatch(c -> c.rows() == 0)) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    int c = clusters.size();
+    double[] model = new double[c];
+    double[] reference = new double[c];
+    for (int i = 0; i < c; i++) {
+      model[i] = sum(clusters.get(i).model);
+      reference[i] = sum(clusters.get(i).reference);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] draws = new double[resamples];
+    for (int b = 0; b < resamples; b++) {
+      double m = 0;
+      double r = 0;
+      for (int i = 0; i < c; i++) {
+        int pick = random.nextInt(c);
+        m += model[pick];
+        r += reference[pick];
+      }
+      draws[b] = ratio(m, r);
+    }
+    Arrays.sort(draws);
+    return new double[] {quantile(draws, (1 - level) / 2), quantile(draws, (1 + level) / 2)};
+  }
+
   /** {@code model / reference}; 1 if both are 0, positive infinity if only the reference is 0. */
   public static double ratio(double model, double reference) {
     if (reference == 0) {

@@ -68,4 +68,62 @@ class PairedBootstrapTest {
     assertThatThrownBy(() -> new PairedBootstrap.Stratum(new double[1], new double[2]))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /**
+   * Nine runs of 60 rows: on eight the model halves the error, on one it doubles it. Resampling
+   * rows calls the model confidently better (540 "independent" rows); resampling runs does not,
+   * because one run in nine going wrong is what the next run may do.
+   */
+  @Test
+  void clusterBootstrap_oneRunOfNineGoesWrong_notConfidentlyBetter_whereRowsWouldSayItIs() {
+    int runs = 9;
+    int perRun = 60;
+    double[] model = new double[runs * perRun];
+    double[] reference = new double[runs * perRun];
+    String[] run = new String[runs * perRun];
+    SplittableRandom r = new SplittableRandom(3);
+    for (int g = 0; g < runs; g++) {
+      for (int i = 0; i < perRun; i++) {
+        int row = g * perRun + i;
+        reference[row] = 0.5 + r.nextDouble();
+        model[row] = reference[row] * (g == 0 ? 4.0 : 0.5) * (0.9 + 0.2 * r.nextDouble());
+        run[row] = "run-" + g;
+      }
+    }
+    Gain rows = Gain.bootstrap(model, reference, 11);
+    Gain clustered = Gain.clusterBootstrap(model, reference, run, 11);
+    assertThat(clustered.ratio()).isEqualTo(rows.ratio());
+    assertThat(clustered.rows()).isEqualTo(rows.rows());
+    assertThat(rows.confidentlyBelow(1)).isTrue();
+    assertThat(clustered.confidentlyBelow(1)).isFalse();
+    assertThat(clustered.high()).isGreaterThan(rows.high());
+  }
+
+  @Test
+  void clusterBootstrap_everyRunAgrees_confidentlyBetter_andReproducible() {
+    double[] model = new double[200];
+    double[] reference = new double[200];
+    String[] run = new String[200];
+    SplittableRandom r = new SplittableRandom(4);
+    for (int i = 0; i < 200; i++) {
+      reference[i] = 0.5 + r.nextDouble();
+      model[i] = reference[i] * 0.6 * (0.9 + 0.2 * r.nextDouble());
+      run[i] = "run-" + i % 5;
+    }
+    Gain g = Gain.clusterBootstrap(model, reference, run, 1);
+    assertThat(g.confidentlyBelow(0.7)).isTrue();
+    assertThat(Gain.clusterBootstrap(model, reference, run, 1)).isEqualTo(g);
+  }
+
+  @Test
+  void clusterBootstrap_badInput() {
+    assertThat(Gain.clusterBootstrap(new double[0], new double[0], new String[0], 1).rows())
+        .isZero();
+    assertThatThrownBy(
+            () -> Gain.clusterBootstrap(new double[2], new double[2], new String[] {"a"}, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PairedBootstrap.clusterInterval(List.of(), 0, 0.95, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(PairedBootstrap.clusterInterval(List.of(), 100, 0.95, 1)[0]).isNaN();
+  }
 }

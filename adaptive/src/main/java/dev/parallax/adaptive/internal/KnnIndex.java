@@ -19,6 +19,17 @@ import org.jspecify.annotations.Nullable;
  * included (so a call whose features equal those of many past calls gets their mean, not an
  * arbitrary k of them). Two passes over at most MAX_POINTS rows (the newest), no allocation but a
  * k-array: about 1-3 µs for a few features (PredictionBenchmark).
+ *
+ * Reach: a call whose k-th nearest training row is farther (squared distance) than the index's reach
+ * gets no answer (NaN; the caller's average answers). The selection sets the reach to the farthest
+ * k-th-neighbour distance among the out-of-fold calls the index's candidate was judged on: the
+ * model answers only for calls as close to what it knows as the calls its gate saw. A call unlike
+ * every training call (a feature combination never seen, e.g. a size recorded in one run and
+ * missing in the others) is otherwise answered by whatever rows happen to be nearest, with an error
+ * the gate never measured. Unlimited (positive infinity) unless set. The out-of-fold distances come
+ * from the folds' indexes, each standardised on its own training rows; the refitted index
+ * standardises on all rows and holds the scored rows too, so its distances for calls like those are
+ * at most about as large: the reach errs toward answering.
  */
 /**
  * An in-memory k-nearest-neighbour regression of one tool's log latency. Immutable and thread-safe.
@@ -37,6 +48,7 @@ public final class KnnIndex {
   private final double[] scale;
   private final double[] points; // row-major, n x d, standardised
   private final double[] logLatency;
+  private final double reach;
 
   /**
    * @param k neighbours
@@ -54,6 +66,27 @@ public final class KnnIndex {
       double[] scale,
       double[] points,
       double[] logLatency) {
+    this(k, features, mean, scale, points, logLatency, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * An index that answers only within {@code reach}.
+   *
+   * @param reach the farthest squared distance of the k-th neighbour for which the index answers
+   *     (positive infinity: always)
+   * @throws IllegalArgumentException if the shapes disagree or {@code reach} is negative or NaN
+   */
+  public KnnIndex(
+      int k,
+      String[] features,
+      double[] mean,
+      double[] scale,
+      double[] points,
+      double[] logLatency,
+      double reach) {
+    if (!(reach >= 0)) {
+      throw new IllegalArgumentException("reach must be >= 0, was " + reach);
+    }
     int d = features.length;
     if (k < 1
         || mean.length != d
@@ -77,6 +110,12 @@ public final class KnnIndex {
     this.scale = scale.clone();
     this.points = points.clone();
     this.logLatency = logLatency.clone();
+    this.reach = reach;
+  }
+
+  /** The same index answering only within {@code reach} (see the class comment). */
+  public KnnIndex withReach(double reach) {
+    return new KnnIndex(k, features, mean, scale, points, logLatency, reach);
   }
 
   /**
@@ -139,13 +178,42 @@ public final class KnnIndex {
     return new KnnIndex(k, f, mean, scale, points, y);
   }
 
-  /** The mean log latency of the k nearest training rows to the encoded call. */
+  /**
+   * The mean log latency of the k nearest training rows to the encoded call; NaN if the k-th of
+   * them is beyond the reach.
+   */
   public double predict(String[] names, double[] values) {
+    double[] x = standardised(names, values);
+    double limit = kthDistance(x);
+    if (limit > reach) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int count = 0;
+    for (int i = 0; i < logLatency.length; i++) {
+      if (distance(x, i) <= limit) {
+        sum += logLatency[i];
+        count++;
+      }
+    }
+    return sum / count;
+  }
+
+  /** The squared distance of the encoded call's k-th nearest training row. */
+  public double kthDistance(String[] names, double[] values) {
+    return kthDistance(standardised(names, values));
+  }
+
+  private double[] standardised(String[] names, double[] values) {
     int d = features.length;
     double[] x = new double[d];
     for (int j = 0; j < d; j++) {
       x[j] = (value(names, values, features[j]) - mean[j]) / scale[j];
     }
+    return x;
+  }
+
+  private double kthDistance(double[] x) {
     int n = logLatency.length;
     int kk = Math.min(k, n);
     double[] best = new double[kk]; // the kk smallest distances, ascending
@@ -161,16 +229,7 @@ public final class KnnIndex {
         best[p] = dist;
       }
     }
-    double limit = best[kk - 1];
-    double sum = 0;
-    int count = 0;
-    for (int i = 0; i < n; i++) {
-      if (distance(x, i) <= limit) {
-        sum += logLatency[i];
-        count++;
-      }
-    }
-    return sum / count;
+    return best[kk - 1];
   }
 
   private double distance(double[] x, int row) {
@@ -207,6 +266,11 @@ public final class KnnIndex {
   /** The standardised training points, row-major. */
   public double[] points() {
     return points.clone();
+  }
+
+  /** The farthest squared k-th-neighbour distance it answers for (positive infinity: any). */
+  public double reach() {
+    return reach;
   }
 
   /** The training rows' log latencies. */

@@ -123,6 +123,7 @@ public final class ModelFiles {
         p.setProperty(prefix + "scale", doubles(index.scale()));
         p.setProperty(prefix + "points", doubles(index.points()));
         p.setProperty(prefix + "logLatency", doubles(index.logLatency()));
+        p.setProperty(prefix + "reach", Double.toString(index.reach()));
       }
       p.setProperty("upperLogOffset", Double.toString(models.upperLogOffset()));
       p.setProperty("tools", String.join("\n", new TreeSet<>(models.tools())));
@@ -250,7 +251,9 @@ public final class ModelFiles {
                 parseDoubles(p.getProperty(prefix + "mean")),
                 parseDoubles(p.getProperty(prefix + "scale")),
                 parseDoubles(p.getProperty(prefix + "points")),
-                parseDoubles(p.getProperty(prefix + "logLatency"))));
+                parseDoubles(p.getProperty(prefix + "logLatency")),
+                // files written before the reach existed: unlimited, as they were
+                Double.parseDouble(p.getProperty(prefix + "reach", "Infinity"))));
       }
       Map<String, TrainedModels.Choice> choices = new HashMap<>();
       Map<String, ToolModelChoice> byTool = new HashMap<>();

@@ -40,9 +40,18 @@ import org.tribuo.transform.TransformationMap;
  *      the tool): the model answers iff there are at least minRows of them, the 95% paired
  *      bootstrap interval of MAE(model) / MAE(moving average before the row) lies wholly below
  *      1 − margin, and that against the tool's mean over the fold's training rows lies below 1.
+ *      With groups the bootstrap resamples whole groups (runs), not rows: the calls of one run
+ *      share its machine and its inputs, so a model that wins on most runs and loses on one is not
+ *      confidently better however many rows each run has (a row bootstrap would count 600 rows of
+ *      9 runs as 600 independent pieces of evidence). With groups, a model confidently worse than
+ *      the tool's training mean on the runs of any one fold is refused as well.
  *   3. Refit: a tool that passes answers with the candidate × shrinkage that is best over all its
  *      scored rows (groups) or over its rows of the newest block (time blocks: the regime that
  *      will be predicted), refitted on every row of the window (only the candidates some tool uses).
+ *      A k-nearest-neighbour choice answers only within its reach (KnnIndex): the farthest k-th
+ *      neighbour distance among the tool's out-of-fold rows, the calls its gate judged. A call
+ *      farther from every training call than those (a feature combination no training run had) is
+ *      answered by the tool's average: the gate never measured the model's error there.
  * Cost: K + (used candidates) fits instead of one fit per candidate: about K + 1 times the
  * held-out split's training time, on the background trainer.
  */
@@ -104,6 +113,7 @@ final class OutOfFoldSelection {
     boolean recent = fewestTraining / 4 >= LatencySelection.MIN_RECENT_ROWS;
     List<String> keys = null;
     double[][] predictions = null; // [candidate][row], NaN: not scored
+    double[][] kth = null; // [candidate][row], k-nearest-neighbour candidates: k-th distance
     // per fold, per tool: sum and count of log latency of the fold's training rows
     List<Map<String, double[]>> trainMeans = new ArrayList<>();
     for (int f = 0; f < k; f++) {
@@ -130,7 +140,11 @@ final class OutOfFoldSelection {
       if (keys == null) {
         keys = c.keys();
         predictions = new double[keys.size()][n];
+        kth = new double[keys.size()][n];
         for (double[] p : predictions) {
+          Arrays.fill(p, Double.NaN);
+        }
+        for (double[] p : kth) {
           Arrays.fill(p, Double.NaN);
         }
       }
@@ -141,6 +155,7 @@ final class OutOfFoldSelection {
         }
         for (int ci = 0; ci < keys.size(); ci++) {
           predictions[ci][i] = c.predict(keys.get(ci), r);
+          kth[ci][i] = c.kthDistance(keys.get(ci), r);
         }
       }
     }
@@ -156,7 +171,7 @@ final class OutOfFoldSelection {
     }
     Map<String, ToolModelChoice> byTool = new TreeMap<>();
     Map<String, TrainedModels.Choice> choices = new HashMap<>();
-    Map<String, Integer> chosenCandidate = new HashMap<>();
+    Map<String, Double> reach = new HashMap<>();
     List<Double> modelErrors = new ArrayList<>();
     List<Double> baselineErrors = new ArrayList<>();
     List<Double> usedResiduals = new ArrayList<>();
@@ -211,10 +226,27 @@ final class OutOfFoldSelection {
         constant[j] = Math.abs(r.logLatency() - m[0] / m[1]);
       }
       long seed = settings.seed() * 31 + tool.hashCode();
-      Gain gain = Gain.bootstrap(model, baseline, seed);
-      Gain vsMean = Gain.bootstrap(model, constant, seed + 1);
+      String[] run = new String[scored.size()];
+      for (int j = 0; j < run.length; j++) {
+        run[j] = rows.get(scored.get(j)).group();
+      }
+      // folds of runs: the rows of one run go together (its machine, its inputs), so the interval
+      // resamples runs, not rows
+      long runs = byGroup ? Arrays.stream(run).distinct().count() : 0;
+      boolean clustered = runs >= 2;
+      Gain gain =
+          clustered
+              ? Gain.clusterBootstrap(model, baseline, run, seed)
+              : Gain.bootstrap(model, baseline, seed);
+      Gain vsMean =
+          clustered
+              ? Gain.clusterBootstrap(model, constant, run, seed + 1)
+              : Gain.bootstrap(model, constant, seed + 1);
       String reason =
           LatencySelection.gateRefusal(settings, scored.size(), "out-of-fold rows", gain, vsMean);
+      if (!reason.isEmpty() && clustered && !reason.startsWith("only")) {
+        reason += " (interval from resampling its " + runs + " held-out runs)";
+      }
       if (reason.isEmpty() && byGroup) {
         int worse = worseFold(scored, fold, model, constant, seed + 2);
         if (worse >= 0) {
@@ -235,7 +267,7 @@ final class OutOfFoldSelection {
         baselineErrors.add(baseline[j]);
       }
       if (pass) {
-        chosenCandidate.put(tool, bestC);
+        reach.put(tool, reach(scored, kth[bestC]));
         choices.put(tool, new TrainedModels.Choice(key, TrainedModels.isResidual(key), bestS));
         for (int i : scored) {
           Row r = rows.get(i);
@@ -257,7 +289,7 @@ final class OutOfFoldSelection {
         if (indexes != null) {
           KnnIndex index = indexes.get(tool);
           if (index != null) {
-            neighbours.put(tool, index);
+            neighbours.put(tool, index.withReach(reach.get(tool)));
           } else {
             choices.remove(tool); // no index on all rows (no varying feature): the average
           }
@@ -275,6 +307,20 @@ final class OutOfFoldSelection {
         baselineErrors,
         usedResiduals,
         settings.seed());
+  }
+
+  /**
+   * The farthest k-th-neighbour distance among the tool's scored rows that a fold's index answered
+   * (positive infinity if none did: the candidate is not a k-nearest-neighbour one).
+   */
+  private static double reach(List<Integer> scored, double[] kth) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i : scored) {
+      if (!Double.isNaN(kth[i])) {
+        max = Math.max(max, kth[i]);
+      }
+    }
+    return max == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : max;
   }
 
   private static LatencySelection.Result empty() {
@@ -382,6 +428,16 @@ final class OutOfFoldSelection {
       List<String> keys = new ArrayList<>(models.keySet());
       keys.addAll(knn.keySet());
       return keys;
+    }
+
+    /**
+     * The squared distance of the row's k-th nearest neighbour by a k-nearest-neighbour candidate;
+     * NaN for another candidate or a tool without an index.
+     */
+    double kthDistance(String key, Row r) {
+      Map<String, KnnIndex> indexes = knn.get(key);
+      KnnIndex index = indexes == null ? null : indexes.get(r.tool());
+      return index == null ? Double.NaN : index.kthDistance(r.names(), r.values());
     }
 
     /** The candidate's log latency for the row; the moving average's where it cannot answer. */

@@ -69,4 +69,41 @@ class KnnIndexTest {
     KnnIndex index = KnnIndex.build(rows, 5);
     assertThat(index.predict(new String[] {"tool=t"}, new double[] {1})).isCloseTo(0, within(1e-9));
   }
+
+  @Test
+  void reach_aCallFartherThanTheReachGetsNoAnswer_oneWithinDoes() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(row(i % 20, i < 20 ? 0 : 3)); // sizes 0..19, twice
+    }
+    KnnIndex unlimited = KnnIndex.build(rows, 5);
+    assertThat(unlimited.reach()).isEqualTo(Double.POSITIVE_INFINITY);
+    String[] names = {"log.size"};
+    double far = unlimited.kthDistance(names, new double[] {100});
+    double near = unlimited.kthDistance(names, new double[] {10});
+    assertThat(near).isLessThan(far);
+    assertThat(unlimited.predict(names, new double[] {100})).isFinite();
+
+    KnnIndex limited = unlimited.withReach(near);
+    assertThat(limited.reach()).isEqualTo(near);
+    assertThat(limited.predict(names, new double[] {10}))
+        .isEqualTo(unlimited.predict(names, new double[] {10}));
+    assertThat(limited.predict(names, new double[] {100})).isNaN();
+    assertThat(limited.k()).isEqualTo(5);
+    assertThat(limited.points()).containsExactly(unlimited.points());
+  }
+
+  @Test
+  void reach_negativeOrNaN_isRejected() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(row(i, i));
+    }
+    KnnIndex index = KnnIndex.build(rows, 5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.withReach(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> index.withReach(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
