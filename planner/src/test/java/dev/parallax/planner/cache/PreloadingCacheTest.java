@@ -164,7 +164,8 @@ class PreloadingCacheTest {
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
-      assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0));
+      assertThat(cache.preloadStats())
+          .isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0, 0, List.of()));
       assertThat(cancelRuns).hasValue(0);
     }
     List<SpanData> finished = spans.getFinishedSpanItems();
@@ -257,6 +258,6 @@ class PreloadingCacheTest {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
     }
     assertThat(reservationRuns).hasValue(0);
-    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0));
+    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, List.of()));
   }
 }
