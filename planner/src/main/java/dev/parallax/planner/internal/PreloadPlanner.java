@@ -19,25 +19,26 @@ import java.util.function.Predicate;
  * The preloading decision, a pure state machine fed with finished calls (no threads, no clock), so
  * the result cache and the virtual-time replay take exactly the same decisions.
  *
- * It keeps the session's recent calls (the model's context) and three guards on waste:
+ * It keeps the session's recent calls (the model's context) and two guards on waste:
  *
  * 1. A token bucket per real call: `tokens` starts at `burst`; each finished real call adds
  *    `wastePerCall` (capped at `burst`); each preload started takes one; each preload a real call
  *    used gives one back. Unused preloads are at most burst + wastePerCall x real calls.
- * 2. A share of each rule's preloads: a rule's preload starts only if, counting it and every
- *    preload of the rule not (yet) used as wasted, unused <= RULE_ALLOWANCE + maxWasteShare x
+ * 2. Live precision per rule, as a share budget: a rule's preload starts only if, counting it and
+ *    every preload of the rule not (yet) used as wasted, unused <= RULE_ALLOWANCE + maxWasteShare x
  *    started (for that rule; RULE_ALLOWANCE = 2: a first miss and a pending preload must be allowed
- *    before anything is known). Preloads still running or stored count as unused until a real call
- *    uses them, so the bound holds at every instant, whatever the model and the data: summed over
- *    the rules, wasted <= maxWasteShare x started + 2 x (rules that fired). Per rule, not for all
- *    rules together: a rule that does not hold here stops itself, not the rules that do hold.
- * 3. Live precision per rule: every preload is pending until a real call uses it (a hit) or it is
- *    resolved as a miss (MISS_AFTER_CALLS real calls went by without using it, the session ended, it
- *    failed or was cancelled). A rule is suspended, for the life of this planner, as soon as an exact
- *    one-sided binomial test at 5% says its precision hits / (hits + misses) is below the target
- *    1 - maxWasteShare: P(X <= hits | hits + misses, 0.75) < 0.05 (three misses in a row, 1 hit in
- *    4, 4 in 10). Pending preloads do not count (a rule is not suspended for a preload that may
- *    still be used). Where guard 2 only slows a bad rule down, this one stops it and says so.
+ *    before anything is known). That is: the rule's live precision used / started stays at least
+ *    1 - maxWasteShare, less 2 / started. Preloads still running or stored count as unused until a
+ *    real call uses them, so the bound holds at every instant, whatever the model and the data:
+ *    summed over the rules, wasted <= maxWasteShare x started + 2 x (rules that fired). A rule the
+ *    budget refuses is suspended: it preloads again only when one of its pending preloads is used.
+ *    Per rule, not for all rules together: a rule learnt on data that does not hold here stops
+ *    itself, not the rules that do hold. (A significance test on each rule's precision, tried
+ *    first, never fired before this budget did: the budget is the stricter of the two.)
+ *
+ * A preload is pending until a real call uses it or the caller reports it missed (failed,
+ * cancelled, its session ended); pending preloads older than MISS_AFTER_CALLS real calls are
+ * dropped from the pending set (they stay counted as unused).
  *
  * After a call it asks the model for predictions (most probable first) and keeps, in order, those of
  * at least `minProbability` whose rule is not suspended and that the caller wants (a preloadable
@@ -57,14 +58,10 @@ public final class PreloadPlanner {
   /** Preloads of a rule that may go unused beyond the share (guard 2). */
   static final int RULE_ALLOWANCE = 2;
 
-  /** Significance of the test that suspends a rule. */
-  static final double ALPHA = 0.05;
-
   private final Preloading options;
   private final Deque<ObservedCall> context = new ArrayDeque<>();
   private final Map<PredictedCall, Long> pending = new IdentityHashMap<>();
   private final Map<String, long[]> byRule = new HashMap<>();
-  private final Set<String> suspended = new TreeSet<>();
   private PreloadModel model;
   private double tokens;
   private long calls;
@@ -112,11 +109,11 @@ public final class PreloadPlanner {
       if (p.probability() < options.minProbability()) {
         continue;
       }
-      if (suspended.contains(p.rule())) {
-        skippedSuspended++;
+      if (!wanted.test(p)) {
         continue;
       }
-      if (!wanted.test(p)) {
+      if (!shareAllowsOneMore(p.rule())) {
+        skippedSuspended++;
         continue;
       }
       if (inFlight + start.size() >= options.maxInFlight()) {
@@ -126,10 +123,6 @@ public final class PreloadPlanner {
       if (tokens < 1) {
         skippedBudget++;
         break;
-      }
-      if (!shareAllowsOneMore(p.rule())) {
-        skippedBudget++;
-        continue;
       }
       tokens -= 1;
       started++;
@@ -179,11 +172,7 @@ public final class PreloadPlanner {
   }
 
   private void miss(PredictedCall preload) {
-    long[] c = byRule.computeIfAbsent(preload.rule(), r -> new long[3]);
-    c[2]++;
-    if (binomialCdf(c[1], c[1] + c[2], 1 - options.maxWasteShare()) < ALPHA) {
-      suspended.add(preload.rule());
-    }
+    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[2]++;
   }
 
   /** The session ended: its context is dropped and its pending preloads are misses. */
@@ -207,33 +196,18 @@ public final class PreloadPlanner {
     tokens = Math.min(options.burst(), tokens + 1);
   }
 
-  /**
-   * P(X <= successes) for X binomial with {@code trials} and success probability {@code p}: below
-   * 5%, the precision is significantly below {@code p}.
-   */
-  static double binomialCdf(long successes, long trials, double p) {
-    if (p <= 0 || successes >= trials) {
-      return 1;
-    }
-    if (p >= 1) {
-      return 0;
-    }
-    double logOdds = Math.log(p) - Math.log1p(-p);
-    double logTerm = trials * Math.log1p(-p); // log P(X = 0)
-    double sum = Math.exp(logTerm);
-    for (long k = 0; k < successes; k++) {
-      logTerm += Math.log(trials - k) - Math.log(k + 1) + logOdds;
-      sum += Math.exp(logTerm);
-    }
-    return Math.min(1, sum);
-  }
-
-  /** The rules suspended so far (in words), sorted. */
+  /** The rules (in words) their share budget refuses now, sorted. */
   public List<String> suspendedRules() {
-    return List.copyOf(suspended);
+    Set<String> out = new TreeSet<>();
+    for (String rule : byRule.keySet()) {
+      if (!shareAllowsOneMore(rule)) {
+        out.add(rule);
+      }
+    }
+    return List.copyOf(out);
   }
 
-  /** Predictions not preloaded because the budget (tokens or share) was empty. */
+  /** Predictions not preloaded because the token bucket was empty. */
   public long skippedBudget() {
     return skippedBudget;
   }
@@ -243,7 +217,7 @@ public final class PreloadPlanner {
     return skippedInFlight;
   }
 
-  /** Predictions not preloaded because their rule was suspended. */
+  /** Predictions not preloaded because their rule's share budget refused them. */
   public long skippedSuspended() {
     return skippedSuspended;
   }

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * call take the same time. A preload is wasted when no real call of its session used it. Each
  * session starts with an empty cache and an empty context; one planner serves all the sessions in
  * order, like the planner of a cache that serves them one after another: its budgets and the live
- * precision of its rules carry over (a rule suspended in one session stays suspended), and at the
+ * precision of its rules carry over (a rule suspended in one session stays suspended until one of its preloads is used), and at the
  * end of a session its unused preloads are reported to the planner as misses.
  */
 
@@ -71,8 +71,9 @@ public final class PreloadReplay {
    * @param waitWithNanos total time the agent waited for tools, cache and preloading
    * @param skippedBudget predictions not preloaded because the budget was empty
    * @param skippedInFlight predictions not preloaded because enough preloads were running
-   * @param skippedSuspended predictions not preloaded because their rule was suspended
-   * @param suspendedRules the rules (in words) suspended for their live precision, sorted
+   * @param skippedSuspended predictions not preloaded because their rule's live precision was too
+   *     low (its share budget refused them)
+   * @param suspendedRules the rules (in words) suspended at the end of the replay, sorted
    * @param byRule per rule (in words): {preloads started, preloads used}
    */
   public record Result(

@@ -13,9 +13,9 @@ package dev.parallax.planner.preload;
  * @param skippedInFlight predictions not preloaded because {@code maxInFlight} preloads ran
  * @param seamFailures calls after which preloading itself failed (logged; the call was not
  *     affected)
- * @param skippedSuspended predictions not preloaded because their rule was suspended for its live
- *     precision (see {@link Preloading})
- * @param suspendedRules the suspended rules, in words, sorted
+ * @param skippedSuspended predictions not preloaded because their rule's live precision was too low
+ *     (its share budget refused them; see {@link Preloading})
+ * @param suspendedRules the rules suspended now, in words, sorted
  */
 public record PreloadStats(
     long started,

@@ -22,19 +22,16 @@ import java.util.Objects;
  * <p><b>Budget.</b> A token bucket bounds wasted calls: a preload costs one token, a preload the
  * agent used gives its token back, every real call earns {@link Builder#wastePerCall} tokens, and
  * the bucket holds at most {@link Builder#burst} (it starts full). So preloads nobody used number
- * at most {@code burst + wastePerCall x real calls}. A second bound holds per rule, whatever the
- * model and the traffic: a rule's preload starts only if, counting it and every preload of the rule
- * not yet used as wasted, {@code unused <= 2 + maxWasteShare x started} ({@link
- * Builder#maxWasteShare}, default 0.25), so in all {@code wasted <= maxWasteShare x started + 2 x
- * rules}. At most {@link Builder#maxInFlight} preloads run at once, and none starts while a real
- * call is queued for capacity.
+ * at most {@code burst + wastePerCall x real calls}. At most {@link Builder#maxInFlight} preloads
+ * run at once, and none starts while a real call is queued for capacity.
  *
- * <p><b>Live precision per rule.</b> Each rule's preloads are counted as used (a real call took the
- * value) or missed (30 real calls went by without using it, or it failed or was cancelled). A rule
- * is suspended, for the life of the cache, once an exact one-sided binomial test at 5% says its
- * precision used / (used + missed) is below {@link Builder#minProbability} (at 0.5: three misses in
- * a row, or one hit in five): a rule learnt on history that does not hold on today's traffic stops
- * after a few misses, and leaves the share budget to the rules that do hold.
+ * <p><b>Live precision per rule.</b> A second bound holds per rule, whatever the model and the
+ * traffic: a rule's preload starts only if, counting it and every preload of the rule not yet used
+ * as wasted, {@code unused <= 2 + maxWasteShare x started} ({@link Builder#maxWasteShare}, default
+ * 0.25); in all, {@code wasted <= maxWasteShare x started + 2 x rules}. A rule learnt on history
+ * that does not hold on today's traffic is suspended after a few misses (until one of its pending
+ * preloads is used) and leaves the rules that do hold alone; {@link PreloadStats#suspendedRules()}
+ * names the rules suspended now.
  *
  * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
  * with many agent sessions at once in one cache, rules reading recent results see their calls

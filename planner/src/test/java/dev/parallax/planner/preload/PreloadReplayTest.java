@@ -80,7 +80,7 @@ class PreloadReplayTest {
     Result r =
         PreloadReplay.replay(
             sessions,
-            Preloading.builder().model(MODEL).burst(2).wastePerCall(0.25).build(),
+            Preloading.builder().model(MODEL).burst(2).wastePerCall(0.25).maxWasteShare(1).build(),
             READS::contains,
             (t, a) -> TOOL);
 
@@ -105,7 +105,9 @@ class PreloadReplayTest {
     // each session's preload is a miss at its end; the rule's share: unused <= 2 + 0.25 x started
     assertThat(r.preloadsStarted()).isEqualTo(2);
     assertThat(r.preloadsWasted()).isEqualTo(2);
-    assertThat(r.skippedBudget()).isEqualTo(18);
+    assertThat(r.skippedSuspended()).isEqualTo(18);
+    assertThat(r.skippedBudget()).isZero();
+    assertThat(r.suspendedRules()).singleElement().asString().startsWith("after get_user");
   }
 
   @Test
@@ -147,6 +149,7 @@ class PreloadReplayTest {
 
     // the bound by design: wasted <= 0.25 x started + 2 per rule (one rule fires here)
     assertThat(r.preloadsWasted()).isLessThanOrEqualTo((long) (0.25 * r.preloadsStarted()) + 2);
-    assertThat(r.skippedBudget()).isPositive(); // the rule is held back, not the sessions
+    assertThat(r.skippedSuspended()).isPositive(); // the rule is held back, not the sessions
+    assertThat(r.preloadHits()).isPositive();
   }
 }

@@ -196,7 +196,7 @@ final class PreloadWorkload implements BenchWorkload {
       sweep.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, lowest));
     }
     fields.put("min_confidence_sweep_held_out", sweep);
-    // the same model and threshold without the online guards (share budget, rule suspension)
+    // the same model without the online guards (per-rule share budget; threshold 0)
     Result unguarded =
         PreloadReplay.replay(
             heldOut,
@@ -225,9 +225,9 @@ final class PreloadWorkload implements BenchWorkload {
     fields.put(
         "method",
         "threshold (min_confidence) chosen per direction by grouped 5-fold cross-validation on the"
-            + " learning half only (max wait saved with wasted <= 25%); online guards: a preload"
-            + " starts only if unused <= burst + 0.25 x started, and a rule is suspended once the"
-            + " 95% Wilson upper bound of its live precision falls below 0.75");
+            + " learning half only (max wait saved with wasted <= 25%); online guard: a rule's"
+            + " preload starts only if its unused preloads (pending included) stay <= 2 + 0.25 x"
+            + " its preloads started");
 
     double gaps = gapMillis(heldOut);
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
