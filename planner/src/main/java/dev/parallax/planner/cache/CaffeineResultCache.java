@@ -229,7 +229,7 @@ public final class CaffeineResultCache implements ResultCache {
    */
   public PreloadStats preloadStats() {
     Preloader p = preloader;
-    return p == null ? new PreloadStats(0, 0, 0, 0, 0, 0, 0) : p.stats();
+    return p == null ? new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of()) : p.stats();
   }
 
   /**

@@ -63,10 +63,12 @@ final class Preloader implements ExecutionListener {
   /** A preload under way or stored, not yet used by a real call. */
   static final class Mark {
     final PreloadContext context;
+    final PredictedCall prediction;
     volatile @Nullable Thread thread;
 
-    Mark(PreloadContext context) {
+    Mark(PreloadContext context, PredictedCall prediction) {
       this.context = context;
+      this.prediction = prediction;
     }
 
     void cancel() {
@@ -133,7 +135,7 @@ final class Preloader implements ExecutionListener {
       for (PredictedCall p : start) {
         if (!launch(p)) {
           synchronized (planner) {
-            planner.notStarted();
+            planner.notStarted(p);
           }
         }
       }
@@ -172,7 +174,7 @@ final class Preloader implements ExecutionListener {
     hits.increment();
     hitCounter.add(1, Attributes.of(ToolSpanAttributes.TOOL_NAME, key.tool()));
     synchronized (planner) {
-      planner.used();
+      planner.used(mark.prediction);
     }
     Span.current().setAttribute(Preloading.PRELOAD_HIT, true);
   }
@@ -183,6 +185,9 @@ final class Preloader implements ExecutionListener {
       if (marks.remove(e.getKey(), e.getValue())) {
         cache.detachPreload(e.getKey());
         e.getValue().cancel();
+        synchronized (planner) {
+          planner.missed(e.getValue().prediction);
+        }
       }
     }
   }
@@ -195,9 +200,13 @@ final class Preloader implements ExecutionListener {
   PreloadStats stats() {
     long budget;
     long flight;
+    long suspended;
+    List<String> rules;
     synchronized (planner) {
       budget = planner.skippedBudget();
       flight = planner.skippedInFlight();
+      suspended = planner.skippedSuspended();
+      rules = planner.suspendedRules();
     }
     return new PreloadStats(
         started.sum(),
@@ -206,7 +215,9 @@ final class Preloader implements ExecutionListener {
         skippedYield.sum(),
         budget,
         flight,
-        seamFailures.sum());
+        seamFailures.sum(),
+        suspended,
+        rules);
   }
 
   private boolean wanted(PredictedCall p) {
@@ -231,7 +242,7 @@ final class Preloader implements ExecutionListener {
     CanonicalKey key = CanonicalKey.of(p.tool(), input);
     String id = "preload-" + ids.incrementAndGet();
     PreloadContext context = new PreloadContext(id);
-    Mark mark = new Mark(context);
+    Mark mark = new Mark(context, p);
     Callable<?> body = () -> tool.call(input, context);
     // registered before the computation is visible, so that a real call joining it claims it
     marks.put(key, mark);
@@ -265,7 +276,11 @@ final class Preloader implements ExecutionListener {
       inFlight.decrementAndGet();
       if (!cache.stores(key)) {
         failed.increment();
-        marks.remove(key, mark);
+        if (marks.remove(key, mark)) {
+          synchronized (planner) {
+            planner.missed(p);
+          }
+        }
       }
       span.end();
     }

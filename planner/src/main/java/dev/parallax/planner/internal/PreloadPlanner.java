@@ -7,22 +7,43 @@ import dev.parallax.planner.preload.Preloading;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /*
  * The preloading decision, a pure state machine fed with finished calls (no threads, no clock), so
  * the result cache and the virtual-time replay take exactly the same decisions.
  *
- * It keeps the session's recent calls (the model's context) and a token bucket: `tokens` starts at
- * `burst`; each finished real call adds `wastePerCall` (capped at `burst`); each preload started
- * takes one; each preload a real call used gives one back. A preload that was never used keeps its
- * token, so unused preloads are at most burst + wastePerCall x real calls.
+ * It keeps the session's recent calls (the model's context) and two guards on waste:
  *
- * After a call it asks the model for predictions (most probable first) and keeps, in order, those
- * of at least `minProbability` that the caller wants (a preloadable tool, not already cached or
- * running), while fewer than `maxPerCall` are kept, the preloads in flight plus those kept stay
- * under `maxInFlight`, and a token is left.
+ * 1. A token bucket per real call: `tokens` starts at `burst`; each finished real call adds
+ *    `wastePerCall` (capped at `burst`); each preload started takes one; each preload a real call
+ *    used gives one back. Unused preloads are at most burst + wastePerCall x real calls.
+ * 2. Live precision per rule, as a share budget: a rule's preload starts only if, counting it and
+ *    every preload of the rule not (yet) used as wasted, unused <= RULE_ALLOWANCE + maxWasteShare x
+ *    started (for that rule; RULE_ALLOWANCE = 2: a first miss and a pending preload must be allowed
+ *    before anything is known). That is: the rule's live precision used / started stays at least
+ *    1 - maxWasteShare, less 2 / started. Preloads still running or stored count as unused until a
+ *    real call uses them, so the bound holds at every instant, whatever the model and the data:
+ *    summed over the rules, wasted <= maxWasteShare x started + 2 x (rules that fired). A rule the
+ *    budget refuses is suspended: it preloads again only when one of its pending preloads is used.
+ *    Per rule, not for all rules together: a rule learnt on data that does not hold here stops
+ *    itself, not the rules that do hold. (A significance test on each rule's precision, tried
+ *    first, never fired before this budget did: the budget is the stricter of the two.)
+ *
+ * A preload is pending until a real call uses it or the caller reports it missed (failed,
+ * cancelled, its session ended); pending preloads older than MISS_AFTER_CALLS real calls are
+ * dropped from the pending set (they stay counted as unused).
+ *
+ * After a call it asks the model for predictions (most probable first) and keeps, in order, those of
+ * at least `minProbability` whose rule is not suspended and that the caller wants (a preloadable
+ * tool, not already cached or running), while fewer than `maxPerCall` are kept, the preloads in
+ * flight plus those kept stay under `maxInFlight`, and both budgets allow one more.
  */
 
 /**
@@ -31,12 +52,24 @@ import java.util.function.Predicate;
  */
 public final class PreloadPlanner {
 
+  /** Real calls after which a preload no real call used counts as a miss of its rule. */
+  public static final int MISS_AFTER_CALLS = PreloadModel.Learner.DEFAULT_HORIZON;
+
+  /** Preloads of a rule that may go unused beyond the share (guard 2). */
+  static final int RULE_ALLOWANCE = 2;
+
   private final Preloading options;
   private final Deque<ObservedCall> context = new ArrayDeque<>();
+  private final Map<PredictedCall, Long> pending = new IdentityHashMap<>();
+  private final Map<String, long[]> byRule = new HashMap<>();
   private PreloadModel model;
   private double tokens;
+  private long calls;
+  private long started;
+  private long used;
   private long skippedBudget;
   private long skippedInFlight;
+  private long skippedSuspended;
 
   /** A planner with a full budget and an empty context. */
   public PreloadPlanner(Preloading options) {
@@ -45,13 +78,14 @@ public final class PreloadPlanner {
     this.tokens = options.burst();
   }
 
-  /** Replaces the model (for instance after relearning); the context and budget are kept. */
+  /** Replaces the model (for instance after relearning); the context, budget and rules are kept. */
   public void model(PreloadModel model) {
     this.model = model;
   }
 
   /**
    * Records a finished real call and returns the predicted calls to start now; each costs a token.
+   * The caller reports each one later with {@link #used}, {@link #missed} or {@link #notStarted}.
    *
    * @param call the call that just finished
    * @param inFlight preloads running now
@@ -60,6 +94,8 @@ public final class PreloadPlanner {
    */
   public List<PredictedCall> afterCall(
       ObservedCall call, int inFlight, Predicate<PredictedCall> wanted) {
+    calls++;
+    expire();
     context.addLast(call);
     while (context.size() > model.contextSize()) {
       context.removeFirst();
@@ -70,7 +106,14 @@ public final class PreloadPlanner {
       if (start.size() >= options.maxPerCall()) {
         break;
       }
-      if (p.probability() < options.minProbability() || !wanted.test(p)) {
+      if (p.probability() < options.minProbability()) {
+        continue;
+      }
+      if (!wanted.test(p)) {
+        continue;
+      }
+      if (!shareAllowsOneMore(p.rule())) {
+        skippedSuspended++;
         continue;
       }
       if (inFlight + start.size() >= options.maxInFlight()) {
@@ -82,22 +125,89 @@ public final class PreloadPlanner {
         break;
       }
       tokens -= 1;
+      started++;
+      pending.put(p, calls);
+      byRule.computeIfAbsent(p.rule(), r -> new long[3])[0]++;
       start.add(p);
     }
     return start;
   }
 
-  /** A preload was used by a real call: its token comes back. */
-  public void used() {
+  private boolean shareAllowsOneMore(String rule) {
+    long[] c = byRule.get(rule);
+    long ruleStarted = c == null ? 0 : c[0];
+    long unused = c == null ? 0 : c[0] - c[1];
+    return unused + 1 <= RULE_ALLOWANCE + options.maxWasteShare() * (ruleStarted + 1);
+  }
+
+  /** Resolves as misses the preloads that waited {@link #MISS_AFTER_CALLS} real calls in vain. */
+  private void expire() {
+    List<PredictedCall> expired = new ArrayList<>();
+    for (Map.Entry<PredictedCall, Long> e : pending.entrySet()) {
+      if (calls - e.getValue() > MISS_AFTER_CALLS) {
+        expired.add(e.getKey());
+      }
+    }
+    expired.forEach(this::missed);
+  }
+
+  /** A preload returned by {@link #afterCall} was used by a real call: its token comes back. */
+  public void used(PredictedCall preload) {
+    if (pending.remove(preload) == null) {
+      return; // already resolved
+    }
+    used++;
+    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[1]++;
     tokens = Math.min(options.burst(), tokens + 1);
   }
 
-  /** A preload returned by {@link #afterCall} could not start: its token comes back. */
-  public void notStarted() {
-    used();
+  /**
+   * A preload returned by {@link #afterCall} will not be used: it failed, was cancelled or evicted.
+   * It counts as a miss of its rule (and stays counted as unused).
+   */
+  public void missed(PredictedCall preload) {
+    if (pending.remove(preload) != null) {
+      miss(preload);
+    }
   }
 
-  /** Predictions not preloaded because the budget was empty. */
+  private void miss(PredictedCall preload) {
+    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[2]++;
+  }
+
+  /** The session ended: its context is dropped and its pending preloads are misses. */
+  public void endSession() {
+    context.clear();
+    for (PredictedCall p : List.copyOf(pending.keySet())) {
+      missed(p);
+    }
+  }
+
+  /**
+   * A preload returned by {@link #afterCall} could not start: its token comes back and it counts
+   * neither as started nor for its rule.
+   */
+  public void notStarted(PredictedCall preload) {
+    if (pending.remove(preload) == null) {
+      return;
+    }
+    started--;
+    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[0]--;
+    tokens = Math.min(options.burst(), tokens + 1);
+  }
+
+  /** The rules (in words) their share budget refuses now, sorted. */
+  public List<String> suspendedRules() {
+    Set<String> out = new TreeSet<>();
+    for (String rule : byRule.keySet()) {
+      if (!shareAllowsOneMore(rule)) {
+        out.add(rule);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Predictions not preloaded because the token bucket was empty. */
   public long skippedBudget() {
     return skippedBudget;
   }
@@ -105,5 +215,10 @@ public final class PreloadPlanner {
   /** Predictions not preloaded because {@code maxInFlight} preloads were running. */
   public long skippedInFlight() {
     return skippedInFlight;
+  }
+
+  /** Predictions not preloaded because their rule's share budget refused them. */
+  public long skippedSuspended() {
+    return skippedSuspended;
   }
 }

@@ -131,7 +131,7 @@ public final class PreloadModel {
     public static final long DEFAULT_MIN_SUPPORT = 3;
 
     /** Default {@link #minConfidence}. */
-    public static final double DEFAULT_MIN_CONFIDENCE = 0.6;
+    public static final double DEFAULT_MIN_CONFIDENCE = 0.5;
 
     /** Default {@link #maxRulesPerTool}. */
     public static final int DEFAULT_MAX_RULES_PER_TOOL = 4;
@@ -189,8 +189,9 @@ public final class PreloadModel {
     }
 
     /**
-     * Lowest share of a rule's predictions that came true for it to be kept; default 0.6. The share
-     * of wasted preloads of a rule is about one minus this.
+     * Lowest share of a rule's predictions that came true for it to be kept; default 0.5 (more
+     * likely right than wrong, like {@link Preloading.Builder#minProbability}; the waste goal is
+     * enforced online by {@link Preloading}, not by this threshold).
      *
      * @throws IllegalArgumentException if not in (0, 1]
      */

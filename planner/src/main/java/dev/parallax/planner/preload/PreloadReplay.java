@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Latencies come from one function of (tool, arguments), so a preloaded call and the identical real
  * call take the same time. A preload is wasted when no real call of its session used it. Each
- * session starts with an empty cache and a fresh planner (budget full).
+ * session starts with an empty cache and an empty context; one planner serves all the sessions in
+ * order, like the planner of a cache that serves them one after another: its budgets and the live
+ * precision of its rules carry over (a rule suspended in one session stays suspended until one of its preloads is used), and at the
+ * end of a session its unused preloads are reported to the planner as misses.
  */
 
 /**
@@ -68,6 +71,9 @@ public final class PreloadReplay {
    * @param waitWithNanos total time the agent waited for tools, cache and preloading
    * @param skippedBudget predictions not preloaded because the budget was empty
    * @param skippedInFlight predictions not preloaded because enough preloads were running
+   * @param skippedSuspended predictions not preloaded because their rule's live precision was too
+   *     low (its share budget refused them)
+   * @param suspendedRules the rules (in words) suspended at the end of the replay, sorted
    * @param byRule per rule (in words): {preloads started, preloads used}
    */
   public record Result(
@@ -81,10 +87,13 @@ public final class PreloadReplay {
       long waitWithNanos,
       long skippedBudget,
       long skippedInFlight,
+      long skippedSuspended,
+      List<String> suspendedRules,
       Map<String, long[]> byRule) {
 
-    /** Copies the map. */
+    /** Copies the collections. */
     public Result {
+      suspendedRules = List.copyOf(suspendedRules);
       byRule = Map.copyOf(byRule);
     }
 
@@ -125,27 +134,39 @@ public final class PreloadReplay {
     Objects.requireNonNull(latency, "latency");
     long[] totals = new long[10];
     Map<String, long[]> byRule = new java.util.TreeMap<>();
+    PreloadPlanner planner = new PreloadPlanner(options);
     for (List<Step> session : sessions) {
       play(session, null, preloadable, latency, totals, byRule);
-      play(session, new PreloadPlanner(options), preloadable, latency, totals, byRule);
+      play(session, planner, preloadable, latency, totals, byRule);
     }
     return new Result(
-        totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], totals[6], totals[7],
-        totals[8], totals[9], byRule);
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        totals[4],
+        totals[5],
+        totals[6],
+        totals[7],
+        planner.skippedBudget(),
+        planner.skippedInFlight(),
+        planner.skippedSuspended(),
+        planner.suspendedRules(),
+        byRule);
   }
 
   private static final class Entry {
     final long readyAt;
-    final @Nullable String rule;
+    final @Nullable PredictedCall preload;
     boolean used;
 
-    Entry(long readyAt, @Nullable String rule) {
+    Entry(long readyAt, @Nullable PredictedCall preload) {
       this.readyAt = readyAt;
-      this.rule = rule;
+      this.preload = preload;
     }
 
     boolean preloaded() {
-      return rule != null;
+      return preload != null;
     }
   }
 
@@ -171,11 +192,11 @@ public final class PreloadReplay {
         wait = Math.max(0, entry.readyAt - now);
         if (!preloading) {
           totals[2]++;
-        } else if (entry.preloaded() && !entry.used) {
+        } else if (entry.preload != null && !entry.used) {
           entry.used = true;
           totals[4]++;
-          byRule.computeIfAbsent(entry.rule, r -> new long[2])[1]++;
-          planner.used();
+          byRule.computeIfAbsent(entry.preload.rule(), r -> new long[2])[1]++;
+          planner.used(entry.preload);
         }
       } else {
         wait = latency.apply(call.tool(), call.arguments()).toNanos();
@@ -203,7 +224,7 @@ public final class PreloadReplay {
               });
       for (PredictedCall p : start) {
         String k = PreloadTemplate.key(p.tool(), p.arguments());
-        cache.put(k, new Entry(now + latency.apply(p.tool(), p.arguments()).toNanos(), p.rule()));
+        cache.put(k, new Entry(now + latency.apply(p.tool(), p.arguments()).toNanos(), p));
         totals[3]++;
         byRule.computeIfAbsent(p.rule(), r -> new long[2])[0]++;
       }
@@ -211,8 +232,7 @@ public final class PreloadReplay {
     if (preloading) {
       totals[5] += cache.values().stream().filter(e -> e.preloaded() && !e.used).count();
       totals[7] += waited;
-      totals[8] += planner.skippedBudget();
-      totals[9] += planner.skippedInFlight();
+      planner.endSession();
     } else {
       totals[6] += waited;
     }

@@ -13,6 +13,9 @@ package dev.parallax.planner.preload;
  * @param skippedInFlight predictions not preloaded because {@code maxInFlight} preloads ran
  * @param seamFailures calls after which preloading itself failed (logged; the call was not
  *     affected)
+ * @param skippedSuspended predictions not preloaded because their rule's live precision was too low
+ *     (its share budget refused them; see {@link Preloading})
+ * @param suspendedRules the rules suspended now, in words, sorted
  */
 public record PreloadStats(
     long started,
@@ -21,7 +24,14 @@ public record PreloadStats(
     long skippedYield,
     long skippedBudget,
     long skippedInFlight,
-    long seamFailures) {
+    long seamFailures,
+    long skippedSuspended,
+    java.util.List<String> suspendedRules) {
+
+  /** Copies the list. */
+  public PreloadStats {
+    suspendedRules = java.util.List.copyOf(suspendedRules);
+  }
 
   /** Preloads not (yet) used by a real call: {@code started - hits}. */
   public long unused() {

@@ -25,6 +25,14 @@ import java.util.Objects;
  * at most {@code burst + wastePerCall x real calls}. At most {@link Builder#maxInFlight} preloads
  * run at once, and none starts while a real call is queued for capacity.
  *
+ * <p><b>Live precision per rule.</b> A second bound holds per rule, whatever the model and the
+ * traffic: a rule's preload starts only if, counting it and every preload of the rule not yet used
+ * as wasted, {@code unused <= 2 + maxWasteShare x started} ({@link Builder#maxWasteShare}, default
+ * 0.25); in all, {@code wasted <= maxWasteShare x started + 2 x rules}. A rule learnt on history
+ * that does not hold on today's traffic is suspended after a few misses (until one of its pending
+ * preloads is used) and leaves the rules that do hold alone; {@link PreloadStats#suspendedRules()}
+ * names the rules suspended now.
+ *
  * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
  * with many agent sessions at once in one cache, rules reading recent results see their calls
  * interleaved. The model is given, not learned while running: learn it from past sessions with
@@ -51,6 +59,7 @@ public final class Preloading {
   private final int maxInFlight;
   private final double wastePerCall;
   private final int burst;
+  private final double maxWasteShare;
   private final List<Tool<?, ?>> tools;
 
   private Preloading(Builder b) {
@@ -61,6 +70,7 @@ public final class Preloading {
     this.maxInFlight = b.maxInFlight;
     this.wastePerCall = b.wastePerCall;
     this.burst = b.burst;
+    this.maxWasteShare = b.maxWasteShare;
   }
 
   /** Starts a builder with the defaults listed on its methods. */
@@ -101,6 +111,11 @@ public final class Preloading {
     return tools;
   }
 
+  /** Most share of a rule's preloads that may go unused (beyond two). */
+  public double maxWasteShare() {
+    return maxWasteShare;
+  }
+
   /** Most tokens the budget holds (and holds at first). */
   public int burst() {
     return burst;
@@ -111,13 +126,14 @@ public final class Preloading {
     return String.format(
         Locale.ROOT,
         "Preloading[rules=%d, minProbability=%s, maxPerCall=%d, maxInFlight=%d, wastePerCall=%s,"
-            + " burst=%d]",
+            + " burst=%d, maxWasteShare=%s]",
         model.rules().size(),
         minProbability,
         maxPerCall,
         maxInFlight,
         wastePerCall,
-        burst);
+        burst,
+        maxWasteShare);
   }
 
   /** Builds {@link Preloading} options. Not thread-safe. */
@@ -138,12 +154,16 @@ public final class Preloading {
     /** Default {@link #burst}. */
     public static final int DEFAULT_BURST = 4;
 
+    /** Default {@link #maxWasteShare}: the goal, at most a quarter of preloads wasted. */
+    public static final double DEFAULT_MAX_WASTE_SHARE = 0.25;
+
     private PreloadModel model = PreloadModel.empty();
     private double minProbability = DEFAULT_MIN_PROBABILITY;
     private int maxPerCall = DEFAULT_MAX_PER_CALL;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private double wastePerCall = DEFAULT_WASTE_PER_CALL;
     private int burst = DEFAULT_BURST;
+    private double maxWasteShare = DEFAULT_MAX_WASTE_SHARE;
     private final Map<String, Tool<?, ?>> tools = new LinkedHashMap<>();
 
     private Builder() {}
@@ -248,6 +268,23 @@ public final class Preloading {
      */
     public Builder burst(int tokens) {
       this.burst = positive("burst", tokens);
+      return this;
+    }
+
+    /**
+     * Most share of the preloads started that may go unused: a preload starts only if {@code unused
+     * + 1 <= burst + maxWasteShare x (started + 1)}, preloads not yet used counting as unused; and
+     * a rule is suspended once it is 95% sure its precision is below {@code 1 - maxWasteShare}.
+     * Default 0.25; 1 turns both checks off.
+     *
+     * @throws IllegalArgumentException if not in (0, 1]
+     */
+    public Builder maxWasteShare(double share) {
+      if (!(share > 0 && share <= 1)) {
+        throw new IllegalArgumentException(
+            "maxWasteShare must be in (0, 1], was " + String.format(Locale.ROOT, "%s", share));
+      }
+      this.maxWasteShare = share;
       return this;
     }
 

@@ -17,9 +17,13 @@ import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadStats;
 import dev.parallax.planner.preload.Preloading;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.ArrayList;
@@ -41,13 +45,41 @@ class PreloadingCacheTest {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final CountDownLatch preloadSpanEnded = new CountDownLatch(1);
   private final OpenTelemetrySdk otel =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
                   .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .addSpanProcessor(countDownOnEnd("preload get_reservation", preloadSpanEnded))
                   .build())
           .build();
+
+  /** Counts the latch down once a span of that name has ended (and was exported before it). */
+  private static SpanProcessor countDownOnEnd(String name, CountDownLatch latch) {
+    return new SpanProcessor() {
+      @Override
+      public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+      @Override
+      public boolean isStartRequired() {
+        return false;
+      }
+
+      @Override
+      public void onEnd(ReadableSpan span) {
+        if (span.getName().equals(name)) {
+          latch.countDown();
+        }
+      }
+
+      @Override
+      public boolean isEndRequired() {
+        return true;
+      }
+    };
+  }
+
   private final AtomicInteger reservationRuns = new AtomicInteger();
   private final AtomicInteger cancelRuns = new AtomicInteger();
   private final CountDownLatch reservationStarted = new CountDownLatch(1);
@@ -164,9 +196,13 @@ class PreloadingCacheTest {
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
-      assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0));
+      assertThat(cache.preloadStats())
+          .isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0, 0, List.of()));
       assertThat(cancelRuns).hasValue(0);
     }
+    // the preload's span ends on its own thread, after the real call got the value: wait for it
+    // (regression: this test read the spans before that and flaked under load)
+    await(preloadSpanEnded, "the preload's span ended");
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertThat(finished)
         .filteredOn(s -> s.getName().equals("preload get_reservation"))
@@ -257,6 +293,6 @@ class PreloadingCacheTest {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
     }
     assertThat(reservationRuns).hasValue(0);
-    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0));
+    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, List.of()));
   }
 }

@@ -80,7 +80,7 @@ class PreloadReplayTest {
     Result r =
         PreloadReplay.replay(
             sessions,
-            Preloading.builder().model(MODEL).burst(2).wastePerCall(0.25).build(),
+            Preloading.builder().model(MODEL).burst(2).wastePerCall(0.25).maxWasteShare(1).build(),
             READS::contains,
             (t, a) -> TOOL);
 
@@ -88,5 +88,68 @@ class PreloadReplayTest {
     assertThat(r.preloadsWasted()).isEqualTo(r.preloadsStarted()).isLessThanOrEqualTo(12);
     assertThat(r.skippedBudget()).isPositive();
     assertThat(r.wastedShare()).isEqualTo(1.0);
+  }
+
+  @Test
+  void ruleThatDoesNotHoldOnTheReplayedData_stopsAfterTwoMisses() {
+    // learnt where the agent looks at the first reservation; replayed where it never does
+    List<List<Step>> sessions = new ArrayList<>();
+    for (int u = 0; u < 20; u++) {
+      sessions.add(session(Duration.ofSeconds(1), user("u" + u, "R" + u)));
+    }
+
+    Result r =
+        PreloadReplay.replay(
+            sessions, Preloading.builder().model(MODEL).build(), READS::contains, (t, a) -> TOOL);
+
+    // each session's preload is a miss at its end; the rule's share: unused <= 2 + 0.25 x started
+    assertThat(r.preloadsStarted()).isEqualTo(2);
+    assertThat(r.preloadsWasted()).isEqualTo(2);
+    assertThat(r.skippedSuspended()).isEqualTo(18);
+    assertThat(r.skippedBudget()).isZero();
+    assertThat(r.suspendedRules()).singleElement().asString().startsWith("after get_user");
+  }
+
+  @Test
+  void withoutTheOnlineGuards_theSameRuleWastesAPreloadPerSession() {
+    List<List<Step>> sessions = new ArrayList<>();
+    for (int u = 0; u < 20; u++) {
+      sessions.add(session(Duration.ofSeconds(1), user("u" + u, "R" + u)));
+    }
+
+    Result r =
+        PreloadReplay.replay(
+            sessions,
+            Preloading.builder().model(MODEL).maxWasteShare(1.0).burst(100).build(),
+            READS::contains,
+            (t, a) -> TOOL);
+
+    assertThat(r.preloadsWasted()).isEqualTo(20);
+    assertThat(r.suspendedRules()).isEmpty();
+  }
+
+  @Test
+  void ruleRightHalfTheTime_isHeldToItsWasteShare() {
+    // the agent looks up the first reservation in every other session only
+    List<List<Step>> sessions = new ArrayList<>();
+    for (int u = 0; u < 200; u++) {
+      sessions.add(
+          u % 2 == 0
+              ? session(
+                  Duration.ofSeconds(1), user("u" + u, "R" + u), reservation("R" + u, "u" + u))
+              : session(Duration.ofSeconds(1), user("u" + u, "R" + u)));
+    }
+
+    Result r =
+        PreloadReplay.replay(
+            sessions,
+            Preloading.builder().model(MODEL).maxWasteShare(0.25).build(),
+            READS::contains,
+            (t, a) -> TOOL);
+
+    // the bound by design: wasted <= 0.25 x started + 2 per rule (one rule fires here)
+    assertThat(r.preloadsWasted()).isLessThanOrEqualTo((long) (0.25 * r.preloadsStarted()) + 2);
+    assertThat(r.skippedSuspended()).isPositive(); // the rule is held back, not the sessions
+    assertThat(r.preloadHits()).isPositive();
   }
 }

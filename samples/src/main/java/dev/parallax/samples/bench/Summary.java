@@ -31,7 +31,8 @@ final class Summary {
           "fallbacks",
           "mae_log_latency",
           "latency_vs_per_tool_mean",
-          "auc");
+          "auc",
+          "preload_by_direction");
 
   private Summary() {}
 

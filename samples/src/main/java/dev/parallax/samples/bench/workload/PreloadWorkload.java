@@ -79,72 +79,131 @@ final class PreloadWorkload implements BenchWorkload {
     BiFunction<String, JsonNode, Duration> latency = latency(seed);
     Predicate<String> preloadable = TauBenchTrajectories.READ_ONLY::contains;
     boolean reduced = context.sizes().learningRecords() < Sizes.full().learningRecords();
-    context.progress().phase("learn on one half, replay the other", reduced ? 2 : 4);
+    context.progress().phase("learn on one half (threshold by 5-fold CV), replay the other", 4);
 
-    PreloadModel model =
-        learner(PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE).learn(sessions(first));
-    Preloading options = Preloading.builder().model(model).build();
-    List<List<Step>> heldOut = steps(second, seed, true);
-    Result main = PreloadReplay.replay(heldOut, options, preloadable, latency);
+    Direction ab = direction(first, second, seed, latency, preloadable);
     context.progress().step();
+    Direction ba = direction(second, first, seed, latency, preloadable);
+    context.progress().step();
+    Result main = ab.result();
+    PreloadModel model = ab.model();
+    List<List<Step>> heldOut = steps(second, seed, true);
+    Preloading options = ab.options();
     Result noGap = PreloadReplay.replay(steps(second, seed, false), options, preloadable, latency);
     context.progress().step();
     fields.put("hit_rate", main.hitRate());
     fields.put("wait_saved_share", main.waitSavedShare());
     fields.put("wasted_share", main.wastedShare());
-    fields.put("goals", Map.of("wait_saved_share_at_least", 0.20, "wasted_share_at_most", 0.25));
-    fields.put("goals_met", main.waitSavedShare() >= 0.20 && main.wastedShare() <= 0.25);
-    fields.put("min_confidence", PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE);
+    fields.put(
+        "goals",
+        Map.of("wait_saved_share_at_least", GOAL_SAVED, "wasted_share_at_most", GOAL_WASTE));
+    fields.put("goals_met", ab.goalsMet());
+    fields.put("goals_met_both_directions", ab.goalsMet() && ba.goalsMet());
+    fields.put("min_confidence", ab.minConfidence());
+    fields.put("max_waste_share", options.maxWasteShare());
+    Map<String, Object> headline = new LinkedHashMap<>();
+    headline.put("learn_tasks_0_24_replay_25_49", ab.headline());
+    headline.put("learn_tasks_25_49_replay_0_24", ba.headline());
+    fields.put("preload_by_direction", headline);
+    Map<String, Object> directions = new LinkedHashMap<>();
+    directions.put("learn_tasks_0_24_replay_25_49", ab.describe());
+    directions.put("learn_tasks_25_49_replay_0_24", ba.describe());
+    fields.put("directions", directions);
     fields.put("held_out", describe(main, second.size()));
     fields.put("rules", model.rules().stream().map(Object::toString).toList());
+    fields.put("suspended_rules", main.suspendedRules());
+    fields.put("halves_swapped", figures(ba.result(), ba.model()));
     fields.put("no_gap", figures(noGap, model));
     if (!reduced) { // --quick: the main figures only
-      sensitivity(fields, first, second, heldOut, seed, latency, preloadable);
-      context.progress().step();
-      context.progress().step();
+      sensitivity(fields, first, heldOut, ab, latency, preloadable);
     }
+    context.progress().step();
     return result(fields, main, heldOut);
+  }
+
+  static final double GOAL_SAVED = 0.20;
+  static final double GOAL_WASTE = 0.25;
+  static final int FOLDS = 5;
+
+  /**
+   * One direction: the threshold chosen by cross-validation on the learning trajectories, the model
+   * learnt on all of them with it, and the replay of the held-out trajectories.
+   */
+  record Direction(
+      double minConfidence,
+      PreloadModel model,
+      Preloading options,
+      Result result,
+      Map<String, Object> validation) {
+
+    boolean goalsMet() {
+      return result.waitSavedShare() >= GOAL_SAVED && result.wastedShare() <= GOAL_WASTE;
+    }
+
+    Map<String, Object> headline() {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("wait_saved_share", result.waitSavedShare());
+      h.put("wasted_share", result.wastedShare());
+      h.put("hit_rate", result.hitRate());
+      h.put("min_confidence", minConfidence);
+      h.put("goals_met", goalsMet());
+      return h;
+    }
+
+    Map<String, Object> describe() {
+      Map<String, Object> d = figures(result, model);
+      d.put("min_confidence", minConfidence);
+      d.put("goals_met", goalsMet());
+      d.put("suspended_rules", result.suspendedRules());
+      d.put("skipped_suspended", result.skippedSuspended());
+      d.put("skipped_budget", result.skippedBudget());
+      d.put("min_confidence_cross_validation", validation);
+      return d;
+    }
+  }
+
+  static Direction direction(
+      List<Trajectory> learning,
+      List<Trajectory> heldOut,
+      long seed,
+      BiFunction<String, JsonNode, Duration> latency,
+      Predicate<String> preloadable) {
+    Map<String, Object> validation = new LinkedHashMap<>();
+    double c = chooseConfidence(validation, learning, seed, latency, preloadable);
+    PreloadModel model = learner(c).learn(sessions(learning));
+    Preloading options = Preloading.builder().model(model).minProbability(c).build();
+    Result r = PreloadReplay.replay(steps(heldOut, seed, true), options, preloadable, latency);
+    return new Direction(c, model, options, r, validation);
   }
 
   private static void sensitivity(
       Map<String, Object> fields,
       List<Trajectory> first,
-      List<Trajectory> second,
       List<List<Step>> heldOut,
-      long seed,
+      Direction ab,
       BiFunction<String, JsonNode, Duration> latency,
       Predicate<String> preloadable) {
-    PreloadModel swappedModel =
-        learner(PreloadModel.Learner.DEFAULT_MIN_CONFIDENCE).learn(sessions(second));
-    Result swapped =
-        PreloadReplay.replay(
-            steps(first, seed, true),
-            Preloading.builder().model(swappedModel).build(),
-            preloadable,
-            latency);
+    // not used for any choice: how the held-out figures move with the threshold (this peeks)
     Map<String, Object> sweep = new LinkedHashMap<>();
+    PreloadModel lowest = learner(CONFIDENCES[0]).learn(sessions(first));
     for (double c : CONFIDENCES) {
-      PreloadModel m = learner(c).learn(sessions(first));
       Result r =
           PreloadReplay.replay(
-              heldOut, Preloading.builder().model(m).build(), preloadable, latency);
-      sweep.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, m));
+              heldOut,
+              Preloading.builder().model(lowest).minProbability(c).build(),
+              preloadable,
+              latency);
+      sweep.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, lowest));
     }
-    fields.put("halves_swapped", figures(swapped, swappedModel));
-    Map<String, Object> choice = new LinkedHashMap<>();
-    double chosen = chooseConfidence(choice, first, seed, latency, preloadable);
-    PreloadModel chosenModel = learner(chosen).learn(sessions(first));
-    Map<String, Object> inner = new LinkedHashMap<>();
-    inner.put("min_confidence", chosen);
-    inner.put(
-        "held_out",
-        figures(
-            PreloadReplay.replay(
-                heldOut, Preloading.builder().model(chosenModel).build(), preloadable, latency),
-            chosenModel));
-    inner.put("validation", choice);
-    fields.put("min_confidence_chosen_on_learning_half", inner);
-    fields.put("min_confidence_sweep", sweep);
+    fields.put("min_confidence_sweep_held_out", sweep);
+    // the same model without the online guards (per-rule share budget; threshold 0)
+    Result unguarded =
+        PreloadReplay.replay(
+            heldOut,
+            Preloading.builder().model(ab.model()).minProbability(0).maxWasteShare(1.0).build(),
+            preloadable,
+            latency);
+    fields.put("without_online_guards", figures(unguarded, ab.model()));
   }
 
   private WorkloadResult result(Map<String, Object> fields, Result main, List<List<Step>> heldOut) {
@@ -163,6 +222,12 @@ final class PreloadWorkload implements BenchWorkload {
             + " arguments); calculate/think 1 ms; agent gap log-normal median 1 s sigma 0.5, plus"
             + " user reply median 8 s sigma 0.5 when the user spoke");
     fields.put("source", "sierra-research/tau-bench historical_trajectories/gpt-4o-airline.json");
+    fields.put(
+        "method",
+        "threshold (min_confidence) chosen per direction by grouped 5-fold cross-validation on the"
+            + " learning half only (max wait saved with wasted <= 25%); online guard: a rule's"
+            + " preload starts only if its unused preloads (pending included) stay <= 2 + 0.25 x"
+            + " its preloads started");
 
     double gaps = gapMillis(heldOut);
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
@@ -200,9 +265,17 @@ final class PreloadWorkload implements BenchWorkload {
   }
 
   /**
-   * The learner's minimum confidence, chosen on the learning half alone: learn on its first half of
-   * tasks, replay its second half, and take the threshold that saves the most waiting with at most
-   * 25% wasted preloads (the most demanding threshold when none does).
+   * The learner's minimum confidence, chosen on the learning trajectories alone by grouped {@value
+   * #FOLDS}-fold cross-validation: the tasks are dealt into folds (all trials of a task in one
+   * fold, so that no task is both learnt and validated); for each fold a model is learnt on the
+   * other folds and the fold's trajectories are replayed with preloading as configured (online
+   * guards included); the figures are pooled over the folds (sums of waiting and of preloads, not
+   * an average of ratios). The threshold kept is the one that saves the most waiting with at most
+   * 25% of preloads wasted; when none meets that, the one that wastes least.
+   *
+   * <p>Learning once per fold at the lowest threshold and filtering the predictions by probability
+   * gives exactly the model learnt at each higher threshold (rules are kept by support and
+   * probability, the most probable first), so each fold is learnt once.
    */
   static double chooseConfidence(
       Map<String, Object> trace,
@@ -211,24 +284,61 @@ final class PreloadWorkload implements BenchWorkload {
       BiFunction<String, JsonNode, Duration> latency,
       Predicate<String> preloadable) {
     List<Integer> tasks = learning.stream().map(Trajectory::taskId).distinct().sorted().toList();
-    int split = tasks.get(tasks.size() / 2);
-    List<Trajectory> inner = learning.stream().filter(t -> t.taskId() < split).toList();
-    List<List<Step>> validation =
-        steps(learning.stream().filter(t -> t.taskId() >= split).toList(), seed, true);
-    double best = CONFIDENCES[CONFIDENCES.length - 1];
-    double bestSaved = -1;
-    for (double c : CONFIDENCES) {
-      PreloadModel m = learner(c).learn(sessions(inner));
-      Result r =
-          PreloadReplay.replay(
-              validation, Preloading.builder().model(m).build(), preloadable, latency);
-      trace.put(String.format(java.util.Locale.ROOT, "%.1f", c), figures(r, m));
-      if (r.wastedShare() <= 0.25 && r.waitSavedShare() > bestSaved) {
-        best = c;
-        bestSaved = r.waitSavedShare();
+    long[][] pooled = new long[CONFIDENCES.length][4]; // wait without, wait with, started, wasted
+    for (int fold = 0; fold < FOLDS; fold++) {
+      final int f = fold;
+      java.util.Set<Integer> validationTasks = new java.util.HashSet<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        if (i % FOLDS == f) {
+          validationTasks.add(tasks.get(i));
+        }
+      }
+      List<Trajectory> inner =
+          learning.stream().filter(t -> !validationTasks.contains(t.taskId())).toList();
+      List<List<Step>> validation =
+          steps(
+              learning.stream().filter(t -> validationTasks.contains(t.taskId())).toList(),
+              seed,
+              true);
+      PreloadModel m = learner(CONFIDENCES[0]).learn(sessions(inner));
+      for (int k = 0; k < CONFIDENCES.length; k++) {
+        Result r =
+            PreloadReplay.replay(
+                validation,
+                Preloading.builder().model(m).minProbability(CONFIDENCES[k]).build(),
+                preloadable,
+                latency);
+        pooled[k][0] += r.waitWithoutNanos();
+        pooled[k][1] += r.waitWithNanos();
+        pooled[k][2] += r.preloadsStarted();
+        pooled[k][3] += r.preloadsWasted();
       }
     }
-    return best;
+    double best = Double.NaN;
+    double bestSaved = -1;
+    double leastWaste = Double.MAX_VALUE;
+    double leastWasteAt = CONFIDENCES[CONFIDENCES.length - 1];
+    for (int k = 0; k < CONFIDENCES.length; k++) {
+      double saved = pooled[k][0] == 0 ? 0 : 1 - (double) pooled[k][1] / pooled[k][0];
+      double wasted = pooled[k][2] == 0 ? 0 : (double) pooled[k][3] / pooled[k][2];
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("wait_saved_share", saved);
+      row.put("wasted_share", wasted);
+      row.put("preloads_started", pooled[k][2]);
+      trace.put(String.format(java.util.Locale.ROOT, "%.1f", CONFIDENCES[k]), row);
+      if (wasted <= GOAL_WASTE && saved > bestSaved) {
+        best = CONFIDENCES[k];
+        bestSaved = saved;
+      }
+      if (wasted < leastWaste) {
+        leastWaste = wasted;
+        leastWasteAt = CONFIDENCES[k];
+      }
+    }
+    double chosen = Double.isNaN(best) ? leastWasteAt : best;
+    trace.put("folds", FOLDS);
+    trace.put("chosen", chosen);
+    return chosen;
   }
 
   private static Map<String, Object> figures(Result r, PreloadModel model) {
