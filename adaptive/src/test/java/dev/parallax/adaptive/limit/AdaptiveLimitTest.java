@@ -120,6 +120,36 @@ class AdaptiveLimitTest {
     assertThat(lowest).isGreaterThanOrEqualTo(capacity);
   }
 
+  /**
+   * The bug seen on the loopback HTTP server (issue 14, item 6): a server with a bounded queue
+   * rejects at once every call above its bound; with a target above that bound (here the supplied
+   * reference is twice the truth) the limit was cut back after the rejections but jumped straight
+   * back to the target each time its hold ended, and a quarter of the calls failed. Levels at or
+   * above the lowest failed one are climbed one step a window: the probing costs one level.
+   */
+  @Test
+  void boundedQueue_targetAboveTheBound_probesTheRejectingLevelsOneStepAtATime() {
+    AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+    int workers = 8;
+    int bound = 16; // workers + queue: above it the server answers at once with a rejection
+    long calls = 0;
+    long failures = 0;
+    int lowest = Integer.MAX_VALUE;
+    for (int i = 0; i < 40_000; i++) {
+      int n = l.limit();
+      boolean rejected = n > bound && i % n < n - bound;
+      long latency = rejected ? REF / 20 : (long) (REF * Math.max(1, (double) n / workers));
+      l.onSample(latency, n, rejected, 2 * REF);
+      if (i >= 20_000) {
+        calls++;
+        failures += rejected ? 1 : 0;
+        lowest = Math.min(lowest, l.limit());
+      }
+    }
+    assertThat((double) failures / calls).as("share of calls rejected").isLessThan(0.02);
+    assertThat(lowest).as("lowest limit once settled").isGreaterThanOrEqualTo(bound - 2);
+  }
+
   @Test
   void nonPositiveLatency_isIgnored() {
     AdaptiveLimit l = limit(10);
