@@ -174,6 +174,11 @@ public final class Comparison {
     ratios.put("adaptive_over_static_best", adaptive / throughput(policies, "static_best"));
     ratios.put("adaptive_over_best_netflix", adaptive / throughput(policies, bestNetflix));
     ratios.put("best_netflix", bestNetflix);
+    ratios.put(
+        "paired_adaptive_over_static_best", paired(repeats, "adaptive", List.of("static_best")));
+    ratios.put(
+        "paired_adaptive_over_best_netflix",
+        paired(repeats, "adaptive", List.of("vegas", "gradient2", "aimd")));
 
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put(
@@ -190,6 +195,23 @@ public final class Comparison {
     fields.put("sweeps", sweeps);
     fields.put("halving", halving(setup, best, progress));
     return new Result(fields, medians);
+  }
+
+  /**
+   * The ratio of {@code policy} to the best of {@code others} within each repeat (the runs of one
+   * repeat share its draws and are close in time), over the repeats.
+   */
+  private static Spread paired(
+      Map<String, List<Backend.Outcome>> repeats, String policy, List<String> others) {
+    double[] ratios = new double[repeats.get(policy).size()];
+    for (int r = 0; r < ratios.length; r++) {
+      double best = 0;
+      for (String other : others) {
+        best = Math.max(best, repeats.get(other).get(r).successesPerSecond());
+      }
+      ratios[r] = repeats.get(policy).get(r).successesPerSecond() / best;
+    }
+    return Spread.of(ratios);
   }
 
   private static List<Contenders.Config> fixedConfigs(List<Integer> limits) {
