@@ -47,6 +47,15 @@ import java.util.Locale;
  *     but not below the last level whose window had no failures, when that level is lower (fast
  *     rejections inflate the share; the level just below is known to work). Failures at or below
  *     that level mean it no longer works: it is forgotten and the share decides alone.
+ *   - Above the last level without failures, failed calls started above that level, more than a
+ *     full window tolerates, send the limit back to it at once, even while the samples of the old
+ *     limit are being skipped: fast failures (a server rejecting at once) come back first and
+ *     would otherwise fill a whole window, tens of failed calls for one probe.
+ *   - Levels at or above the lowest level whose window failed are climbed one step a window (the
+ *     additive increase of TCP's congestion avoidance), and a level whose window had no failures
+ *     moves that bound above itself. Without it, a target above a hard bound the backend enforces
+ *     (a bounded queue that rejects) made the limit jump back into the rejecting levels every time
+ *     the hold ended: each probe cost several levels' worth of failures instead of one.
  *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
  *     cut from (below it, it recovers at once); after any change the next `old limit` samples are
  *     skipped: they are the calls already in flight, describing the old limit.
@@ -86,6 +95,10 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int hold;
   private int skip;
   private int cutFrom = Integer.MAX_VALUE;
+  /* the lowest level whose window failed, not since shown to work: climbed one step a window */
+  private int failedAt = Integer.MAX_VALUE;
+  /* failed calls started above the last good level since the last change */
+  private int probeFailures;
   private int lastGood;
   private boolean startup = true;
 
@@ -175,6 +188,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     if (latencyNanos <= 0) {
       return limit;
     }
+    if (failed && limit > lastGood && lastGood > 0 && inFlight > lastGood) {
+      probeFailures++; // a call of the probe above the last good level (even while skipping)
+      if (probeFailures > dropTolerance * Math.max(minWindow, limit)) {
+        retreat(); // more than a full window would tolerate: do not wait for it
+        return limit;
+      }
+    }
     if (skip > 0) {
       skip--;
       return limit;
@@ -194,6 +214,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     return limit;
   }
 
+  /**
+   * Back to the last level without failures at once, from a level above it whose failures already
+   * exceed what a full window tolerates. The window is too short to measure anything: it is not
+   * observed.
+   */
+  private void retreat() {
+    failedAt = Math.min(failedAt, limit);
+    startup = false;
+    change(lastGood);
+  }
+
   private void decide(boolean last) {
     int failures = window.n - window.successes;
     if (failures > dropTolerance * window.n) {
@@ -203,6 +234,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       } else {
         lastGood = 0; // failures where there were none: that level is no longer known to be safe
       }
+      failedAt = Math.min(failedAt, limit);
       startup = false;
       observe();
       change(next);
@@ -225,6 +257,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     observe();
     lastGood = limit;
+    if (limit >= failedAt) {
+      failedAt = limit + 1; // this level works now
+    }
     double next;
     if (startup && target > limit) {
       next = 2.0 * limit; // still below the knee: double, as TCP's slow start
@@ -238,6 +273,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     if (next > limit && hold > 0 && next >= cutFrom) {
       next = Math.max(limit, cutFrom - 1);
+    }
+    if (next > limit && next >= failedAt) {
+      next = Math.min(next, Math.max(limit + 1, failedAt - 1)); // one step a window from here
     }
     change((int) Math.round(next));
   }
@@ -327,6 +365,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     if (next != limit) {
       skip = limit;
+      probeFailures = 0;
     }
     limit = next;
     window.clear();

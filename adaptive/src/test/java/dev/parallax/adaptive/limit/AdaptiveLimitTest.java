@@ -3,6 +3,7 @@ package dev.parallax.adaptive.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The limit as a state machine: fixed sample sequences, fixed results. */
@@ -118,6 +119,66 @@ class AdaptiveLimitTest {
       }
     }
     assertThat(lowest).isGreaterThanOrEqualTo(capacity);
+  }
+
+  /**
+   * The bug seen on the loopback HTTP server (issue 14, item 6): a server with a bounded queue
+   * rejects at once every call above its bound; with a target above that bound (here the supplied
+   * reference is twice the truth) the limit was cut back after the rejections but jumped straight
+   * back to the target each time its hold ended, and a quarter of the calls failed. Levels at or
+   * above the lowest failed one are climbed one step a window: the probing costs one level.
+   */
+  @Test
+  void boundedQueue_targetAboveTheBound_probesTheRejectingLevelsOneStepAtATime() {
+    AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+    int workers = 8;
+    int bound = 16; // workers + queue: above it the server answers at once with a rejection
+    long calls = 0;
+    long failures = 0;
+    int lowest = Integer.MAX_VALUE;
+    for (int i = 0; i < 40_000; i++) {
+      int n = l.limit();
+      boolean rejected = n > bound && i % n < n - bound;
+      long latency = rejected ? REF / 20 : (long) (REF * Math.max(1, (double) n / workers));
+      l.onSample(latency, n, rejected, 2 * REF);
+      if (i >= 20_000) {
+        calls++;
+        failures += rejected ? 1 : 0;
+        lowest = Math.min(lowest, l.limit());
+      }
+    }
+    assertThat((double) failures / calls).as("share of calls rejected").isLessThan(0.02);
+    assertThat(lowest).as("lowest limit once settled").isGreaterThanOrEqualTo(bound - 2);
+  }
+
+  /**
+   * The same server seen as a closed-loop client sees it: a rejection comes back twenty times
+   * faster than a served call, so a slot above the bound fires twenty times as often and a window
+   * one level above the bound is mostly failures (measured on the loopback HTTP server: 20 of 30).
+   * Failures above the last level without them end the window at once: a probe costs a few calls,
+   * not a window of them.
+   */
+  @Test
+  void boundedQueue_fastRejections_aProbeAboveTheBoundCostsAFewCallsNotAWindow() {
+    AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+    int workers = 8;
+    int bound = 16;
+    Random random = new Random(1);
+    long calls = 0;
+    long failures = 0;
+    for (int i = 0; i < 40_000; i++) {
+      int n = l.limit();
+      double fast = 20.0 * Math.max(0, n - bound);
+      boolean rejected = random.nextDouble() < fast / (fast + Math.min(n, bound));
+      long latency = rejected ? REF / 20 : (long) (REF * Math.max(1, (double) n / workers));
+      l.onSample(latency, n, rejected, 2 * REF);
+      if (i >= 20_000) {
+        calls++;
+        failures += rejected ? 1 : 0;
+      }
+    }
+    assertThat((double) failures / calls).as("share of calls rejected").isLessThan(0.02);
+    assertThat(l.limit()).isBetween(bound - 2, bound + 1);
   }
 
   @Test

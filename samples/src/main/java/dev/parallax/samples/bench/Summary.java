@@ -28,6 +28,8 @@ final class Summary {
           "learned_over_oracle",
           "best_static_limit",
           "ratio_vs_static_best",
+          "capacity_by_policy",
+          "capacity_ratios",
           "fallbacks",
           "mae_log_latency",
           "latency_vs_per_tool_mean",

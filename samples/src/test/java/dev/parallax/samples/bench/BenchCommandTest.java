@@ -214,10 +214,17 @@ class BenchCommandTest {
     for (String backend : List.of("http", "queue")) {
       JsonNode policies = w.path("backends").path(backend).path("policies");
       for (String policy : List.of("adaptive", "static_best", "vegas", "gradient2", "aimd")) {
-        assertThat(policies.path(policy).path("throughput_per_s").isNumber())
+        JsonNode f = policies.path(policy);
+        assertThat(f.path("throughput_per_s").isNumber()).as(backend + " " + policy).isTrue();
+        // the contract's figure is the median of the repeats, reported with their spread
+        assertThat(f.path("throughput_spread").path("median").asDouble())
             .as(backend + " " + policy)
-            .isTrue();
+            .isEqualTo(f.path("throughput_per_s").asDouble());
+        assertThat(f.path("success_rate").asDouble())
+            .as(backend + " " + policy)
+            .isBetween(0.0, 1.0);
       }
+      assertThat(w.path("backends").path(backend).path("score").asText()).contains("goodput");
       assertThat(policies.path("static_best").path("parameters").path("limit").asInt())
           .as(backend)
           .isPositive();

@@ -2,28 +2,48 @@ package dev.parallax.samples.bench.capacity;
 
 import dev.parallax.samples.bench.model.Spread;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Compares limiters on one backend. First a sweep on the first repeat's backend: fixed limits, and
- * every configuration of each Netflix algorithm; each policy's best configuration is kept. Then the
- * five policies ({@code adaptive}, {@code static_best}, {@code vegas}, {@code gradient2}, {@code
- * aimd}) run on every repeat, interleaved (one of each per repeat), and each reports the median of
- * its repeats with their min and max. Finally the backend halves mid-run: the best fixed limit of
- * the halved backend is swept, and the policies named run through the halving.
+ * Compares limiters on one backend. First a sweep: fixed limits and every configuration of each
+ * Netflix algorithm run once on each of the sweep's backends, interleaved (every configuration once
+ * per round, the order rotated from round to round), each scored by the median of its rounds; each
+ * family's best configuration is kept. Then the five policies ({@code adaptive}, {@code
+ * static_best}, {@code vegas}, {@code gradient2}, {@code aimd}) run once on every repeat's backend,
+ * interleaved the same way, and each reports the median of its repeats with their min and max.
+ * Finally the backend halves mid-run: the best fixed limit of the halved backend is swept (median
+ * of its sweep backends), and the policies named run through the halving.
+ *
+ * <p>The score is goodput: successful calls per second (a rejected or timed-out call is not served
+ * work). The share of calls that succeeded is reported beside it.
  */
 public final class Comparison {
 
   /** What to measure on one backend. */
   public interface Setup {
-    /** The backend of each repeat (the first one is also swept). */
+    /** The backend of each repeat of the chosen policies. */
     List<Backend> repeats();
+
+    /**
+     * The backend of each round of the sweep (by default the repeats' backends); a configuration is
+     * scored by the median of its rounds.
+     */
+    default List<Backend> sweeps() {
+      return repeats();
+    }
 
     /** A backend with half the workers, for the best fixed limit after halving. */
     Backend halved();
+
+    /** The backend of each round of the halved backend's sweep (by default {@link #halved()}). */
+    default List<Backend> halvedSweeps() {
+      return List.of(halved());
+    }
 
     /** The fixed limits swept on the backend. */
     List<Integer> fixedLimits();
@@ -58,91 +78,118 @@ public final class Comparison {
   /** The result, as nested maps for the JSON, and each policy's measured figures. */
   public record Result(Map<String, Object> fields, Map<String, Backend.Outcome> medians) {}
 
+  /** The goodput of a configuration over its rounds, and the run closest to the median. */
+  private record Scored(Spread goodput, Spread success, Backend.Outcome median) {
+    static Scored of(List<Backend.Outcome> outcomes) {
+      Spread goodput =
+          Spread.of(outcomes.stream().mapToDouble(Backend.Outcome::successesPerSecond).toArray());
+      Spread success =
+          Spread.of(outcomes.stream().mapToDouble(Backend.Outcome::successRate).toArray());
+      return new Scored(goodput, success, closest(outcomes, goodput.median()));
+    }
+  }
+
+  private static final String STATIC = "static";
+
   private Comparison() {}
 
   /** Counts the runs {@link #run} makes, for progress bars. */
   public static int runs(Setup setup) {
     int netflix =
         Contenders.netflix(setup.noLoadMillis()).values().stream().mapToInt(List::size).sum();
-    return setup.fixedLimits().size()
-        + netflix
+    return (setup.fixedLimits().size() + netflix) * setup.sweeps().size()
         + 5 * setup.repeats().size()
-        + setup.halvedFixedLimits().size()
+        + setup.halvedFixedLimits().size() * setup.halvedSweeps().size()
         + setup.halvingPolicies().size();
   }
 
   /** Measures. */
   public static Result run(Setup setup, Progress progress) {
-    Backend sweepOn = setup.repeats().get(0);
+    Map<String, List<Contenders.Config>> families = new LinkedHashMap<>();
+    families.put(STATIC, fixedConfigs(setup.fixedLimits()));
+    families.putAll(Contenders.netflix(setup.noLoadMillis()));
+    Map<Contenders.Config, Scored> scores =
+        interleaved(families, setup.sweeps(), setup.schedule(), progress);
+
     Map<String, Supplier<Limiter>> best = new LinkedHashMap<>();
     Map<String, Object> chosen = new LinkedHashMap<>();
     Map<String, Object> sweeps = new LinkedHashMap<>();
     best.put("adaptive", Contenders::adaptive);
     chosen.put("adaptive", Map.of("defaults", true, "reference", "none (cold)"));
-
-    List<Object> fixedSweep = new ArrayList<>();
-    int bestLimit =
-        sweepFixed(sweepOn, setup.fixedLimits(), setup.schedule(), fixedSweep, progress);
-    best.put("static_best", () -> Limiter.fixed(bestLimit));
-    chosen.put("static_best", Map.of("limit", bestLimit));
-    sweeps.put("static", fixedSweep);
-
-    for (var e : Contenders.netflix(setup.noLoadMillis()).entrySet()) {
+    for (var e : families.entrySet()) {
       List<Object> sweep = new ArrayList<>();
       Contenders.Config top = null;
-      double topThroughput = -1;
       for (Contenders.Config config : e.getValue()) {
-        double t = sweepOn.run(config.make().get(), setup.schedule()).successesPerSecond();
-        sweep.add(Map.of("parameters", config.parameters(), "throughput_per_s", t));
-        if (t > topThroughput) {
-          topThroughput = t;
+        Scored s = scores.get(config);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("parameters", config.parameters());
+        row.put("throughput_per_s", s.goodput().median());
+        row.put("throughput_spread", s.goodput());
+        row.put("success_rate", s.success().median());
+        sweep.add(row);
+        if (top == null || s.goodput().median() > scores.get(top).goodput().median()) {
           top = config;
         }
-        progress.ran(e.getKey());
       }
-      best.put(e.getKey(), top.make());
-      chosen.put(e.getKey(), top.parameters());
+      String policy = e.getKey().equals(STATIC) ? "static_best" : e.getKey();
+      best.put(policy, top.make());
+      chosen.put(policy, top.parameters());
       sweeps.put(e.getKey(), sweep);
     }
 
     Map<String, List<Backend.Outcome>> repeats = new LinkedHashMap<>();
     best.keySet().forEach(k -> repeats.put(k, new ArrayList<>()));
-    for (Backend backend : setup.repeats()) {
-      for (var e : best.entrySet()) {
-        repeats.get(e.getKey()).add(backend.run(e.getValue().get(), setup.schedule()));
-        progress.ran(e.getKey());
+    List<String> names = new ArrayList<>(best.keySet());
+    for (int r = 0; r < setup.repeats().size(); r++) {
+      Backend backend = setup.repeats().get(r);
+      for (String policy : rotated(names, r)) {
+        repeats.get(policy).add(backend.run(best.get(policy).get(), setup.schedule()));
+        progress.ran(policy);
       }
     }
     Map<String, Object> policies = new LinkedHashMap<>();
     Map<String, Backend.Outcome> medians = new LinkedHashMap<>();
     for (var e : repeats.entrySet()) {
-      List<Backend.Outcome> outcomes = e.getValue();
-      Spread spread =
-          Spread.of(outcomes.stream().mapToDouble(Backend.Outcome::successesPerSecond).toArray());
-      Backend.Outcome median = closest(outcomes, spread.median());
+      Scored s = Scored.of(e.getValue());
+      Backend.Outcome median = s.median();
       medians.put(e.getKey(), median);
       Map<String, Object> figures = new LinkedHashMap<>();
-      figures.put("throughput_per_s", spread.median());
-      figures.put("throughput_spread", spread);
+      figures.put("throughput_per_s", s.goodput().median());
+      figures.put("throughput_spread", s.goodput());
       figures.put("success_rate", median.successRate());
+      figures.put("success_rate_spread", s.success());
       figures.put("p95_ms", median.p95LatencyMs());
       figures.put("mean_limit", median.meanLimit());
       figures.put("parameters", chosen.get(e.getKey()));
       policies.put(e.getKey(), figures);
     }
     double adaptive = throughput(policies, "adaptive");
-    double bestNetflix =
-        Math.max(
-            throughput(policies, "vegas"),
-            Math.max(throughput(policies, "gradient2"), throughput(policies, "aimd")));
+    String bestNetflix = "vegas";
+    for (String policy : List.of("gradient2", "aimd")) {
+      if (throughput(policies, policy) > throughput(policies, bestNetflix)) {
+        bestNetflix = policy;
+      }
+    }
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("adaptive_over_static_best", adaptive / throughput(policies, "static_best"));
-    ratios.put("adaptive_over_best_netflix", adaptive / bestNetflix);
+    ratios.put("adaptive_over_best_netflix", adaptive / throughput(policies, bestNetflix));
+    ratios.put("best_netflix", bestNetflix);
+    ratios.put(
+        "paired_adaptive_over_static_best", paired(repeats, "adaptive", List.of("static_best")));
+    ratios.put(
+        "paired_adaptive_over_best_netflix",
+        paired(repeats, "adaptive", List.of("vegas", "gradient2", "aimd")));
 
     Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put(
+        "score",
+        "throughput_per_s is goodput: successful calls per second (rejections and timeouts not"
+            + " counted), the median of interleaved repeats; success_rate is the share of finished"
+            + " calls that succeeded");
     fields.put("policies", policies);
     fields.put("ratios", ratios);
     fields.put("repeats", setup.repeats().size());
+    fields.put("sweep_rounds", setup.sweeps().size());
     fields.put("run_seconds", setup.schedule().seconds());
     fields.put("warmup_seconds", setup.schedule().warmupSeconds());
     fields.put("sweeps", sweeps);
@@ -150,37 +197,84 @@ public final class Comparison {
     return new Result(fields, medians);
   }
 
-  private static int sweepFixed(
-      Backend backend,
-      List<Integer> limits,
-      Backend.Schedule schedule,
-      List<Object> sweep,
-      Progress progress) {
-    int bestLimit = limits.get(0);
-    double bestThroughput = -1;
-    for (int limit : limits) {
-      double t = backend.run(Limiter.fixed(limit), schedule).successesPerSecond();
-      sweep.add(List.of(limit, t));
-      if (t > bestThroughput) {
-        bestThroughput = t;
-        bestLimit = limit;
+  /**
+   * The ratio of {@code policy} to the best of {@code others} within each repeat (the runs of one
+   * repeat share its draws and are close in time), over the repeats.
+   */
+  private static Spread paired(
+      Map<String, List<Backend.Outcome>> repeats, String policy, List<String> others) {
+    double[] ratios = new double[repeats.get(policy).size()];
+    for (int r = 0; r < ratios.length; r++) {
+      double best = 0;
+      for (String other : others) {
+        best = Math.max(best, repeats.get(other).get(r).successesPerSecond());
       }
-      progress.ran("static " + limit);
+      ratios[r] = repeats.get(policy).get(r).successesPerSecond() / best;
     }
-    return bestLimit;
+    return Spread.of(ratios);
+  }
+
+  private static List<Contenders.Config> fixedConfigs(List<Integer> limits) {
+    return limits.stream()
+        .map(l -> new Contenders.Config(Map.of("limit", l), () -> Limiter.fixed(l)))
+        .toList();
+  }
+
+  /**
+   * Runs every configuration once per backend of {@code rounds}, the order of the configurations
+   * rotated from round to round, and scores each by its rounds.
+   */
+  private static Map<Contenders.Config, Scored> interleaved(
+      Map<String, List<Contenders.Config>> families,
+      List<Backend> rounds,
+      Backend.Schedule schedule,
+      Progress progress) {
+    List<Contenders.Config> all = new ArrayList<>();
+    Map<Contenders.Config, String> family = new IdentityHashMap<>();
+    families.forEach(
+        (name, configs) -> {
+          all.addAll(configs);
+          configs.forEach(c -> family.put(c, name));
+        });
+    Map<Contenders.Config, List<Backend.Outcome>> outcomes = new IdentityHashMap<>();
+    all.forEach(c -> outcomes.put(c, new ArrayList<>()));
+    for (int r = 0; r < rounds.size(); r++) {
+      Backend backend = rounds.get(r);
+      int shift = r * all.size() / rounds.size();
+      for (Contenders.Config config : rotated(all, shift)) {
+        outcomes.get(config).add(backend.run(config.make().get(), schedule));
+        progress.ran(family.get(config));
+      }
+    }
+    Map<Contenders.Config, Scored> scores = new IdentityHashMap<>();
+    outcomes.forEach((c, o) -> scores.put(c, Scored.of(o)));
+    return scores;
+  }
+
+  private static <T> List<T> rotated(List<T> items, int by) {
+    List<T> order = new ArrayList<>(items);
+    Collections.rotate(order, -by);
+    return order;
   }
 
   private static Map<String, Object> halving(
       Setup setup, Map<String, Supplier<Limiter>> best, Progress progress) {
     Backend.Schedule halving = setup.halving();
+    List<Contenders.Config> limits = fixedConfigs(setup.halvedFixedLimits());
+    Map<Contenders.Config, Scored> scores =
+        interleaved(Map.of(STATIC, limits), setup.halvedSweeps(), setup.schedule(), progress);
     List<Object> sweep = new ArrayList<>();
-    int newLimit =
-        sweepFixed(setup.halved(), setup.halvedFixedLimits(), setup.schedule(), sweep, progress);
-    double newBest =
-        sweep.stream()
-            .mapToDouble(o -> ((Number) ((List<?>) o).get(1)).doubleValue())
-            .max()
-            .orElseThrow();
+    int newLimit = setup.halvedFixedLimits().get(0);
+    double newBest = -1;
+    for (Contenders.Config config : limits) {
+      Scored s = scores.get(config);
+      int limit = (int) config.parameters().get("limit");
+      sweep.add(List.of(limit, s.goodput().median()));
+      if (s.goodput().median() > newBest) {
+        newBest = s.goodput().median();
+        newLimit = limit;
+      }
+    }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("halve_at_s", halving.halveAtSeconds());
     fields.put("run_seconds", halving.seconds());

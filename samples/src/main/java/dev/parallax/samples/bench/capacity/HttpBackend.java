@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * A real backend: a {@link LoopbackServer} (fixed worker pool, bounded queue, {@code 503} when
  * full) driven over HTTP on the loopback interface by a closed-loop client on virtual threads. A
  * call fails on a {@code 503}, any other non-200 answer, an I/O error, or when the client's timeout
- * passes. Times are real ({@link System#nanoTime()}); each run starts a fresh server and client.
+ * passes. Times are real ({@link System#nanoTime()}); each run starts a fresh server and client,
+ * and every run of one backend sees the same sequence of service demands (drawn from its seed).
  *
  * <p>Immutable; runs are meant to be made one at a time (they compete for the machine otherwise).
  */
@@ -25,13 +26,16 @@ public final class HttpBackend implements Backend {
   private final int queue;
   private final double serviceMillis;
   private final double timeoutMillis;
+  private final long seed;
 
   /**
-   * A server with {@code workers} workers and a queue of {@code queue} requests.
+   * A server with {@code workers} workers and a queue of {@code queue} requests, whose service
+   * demands are drawn from {@code seed}.
    *
    * @throws IllegalArgumentException if a value is not positive
    */
-  public HttpBackend(int workers, int queue, double serviceMillis, double timeoutMillis) {
+  public HttpBackend(
+      int workers, int queue, double serviceMillis, double timeoutMillis, long seed) {
     if (workers < 1 || queue < 1 || !(serviceMillis > 0) || !(timeoutMillis > 0)) {
       throw new IllegalArgumentException(
           "need positive workers, queue and times, was "
@@ -47,6 +51,7 @@ public final class HttpBackend implements Backend {
     this.queue = queue;
     this.serviceMillis = serviceMillis;
     this.timeoutMillis = timeoutMillis;
+    this.seed = seed;
   }
 
   @Override
@@ -84,7 +89,7 @@ public final class HttpBackend implements Backend {
 
   @Override
   public Outcome run(Limiter limiter, Schedule schedule) {
-    try (LoopbackServer server = new LoopbackServer(workers, queue, serviceMillis);
+    try (LoopbackServer server = new LoopbackServer(workers, queue, serviceMillis, seed);
         HttpClient client =
             HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)

@@ -10,15 +10,16 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,16 +36,24 @@ import java.util.concurrent.locks.LockSupport;
 final class LoopbackServer implements AutoCloseable {
 
   private static final int DIGEST_BYTES = 16 * 1024;
+  /* draws before the sequence repeats: more than any run takes */
+  private static final int DRAWS = 1 << 17;
 
   private final HttpServer server;
   private final ThreadPoolExecutor pool;
   private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
   private final long serviceNanos;
   private final byte[] payload = new byte[DIGEST_BYTES];
+  private final double[] draws = new double[DRAWS];
+  private final AtomicInteger taken = new AtomicInteger();
 
-  LoopbackServer(int workers, int queue, double serviceMillis) {
+  LoopbackServer(int workers, int queue, double serviceMillis, long seed) {
     this.serviceNanos = (long) (serviceMillis * 1e6);
     new Random(1).nextBytes(payload);
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < DRAWS; i++) {
+      draws[i] = -Math.log(1 - random.nextDouble()); // exponential, mean 1
+    }
     this.pool =
         new ThreadPoolExecutor(
             workers, workers, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue));
@@ -104,8 +113,7 @@ final class LoopbackServer implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);
     }
-    double u = ThreadLocalRandom.current().nextDouble();
-    long wait = (long) (-Math.log(1 - u) * serviceNanos);
+    long wait = (long) (draws[taken.getAndIncrement() & (DRAWS - 1)] * serviceNanos);
     long until = System.nanoTime() + wait;
     for (long left = wait; left > 0; left = until - System.nanoTime()) {
       LockSupport.parkNanos(left);

@@ -22,9 +22,12 @@ import java.util.stream.IntStream;
 /*
  * queue: `capacity` workers, exponential service of mean 100 ms, client timeout 1 s; runs of
  * capacitySeconds virtual seconds, the first capacityWarmupSeconds not counted; fixed limits 1..3C;
- * one repeat per 60 s of run length (at least 2), each on its own random draws.
+ * one repeat per 60 s of run length (at least 2), each on its own random draws; the sweep runs as
+ * many rounds on other draws.
  * http: 8 workers, queue of 8, mean worker wait 20 ms, client timeout 250 ms; runs of
- * capacitySeconds / 150 real seconds (2 s in full), a quarter of it warm-up; 3 repeats in full.
+ * capacitySeconds / 150 real seconds (2 s in full), a quarter of it warm-up; in full, 3 sweep
+ * rounds and 5 repeats of the chosen policies, each round and repeat on its own seed (shared by
+ * every policy in it); one of each with --quick.
  * The halving runs last twice as long and halve the workers in the middle. top-level `policies` are
  * the queue backend's (deterministic); every figure of both is under `backends`.
  */
@@ -53,10 +56,12 @@ final class CapacityWorkload implements BenchWorkload {
   @Override
   public WorkloadResult run(WorkloadContext context) {
     Sizes sizes = context.sizes();
-    List<Comparison.Setup> setups = List.of(queue(context), http(sizes));
+    List<Comparison.Setup> setups = List.of(queue(context), http(context));
     int total = setups.stream().mapToInt(Comparison::runs).sum();
     context.progress().phase("sweeping and comparing on " + setups.size() + " backends", total);
     Map<String, Object> backends = new LinkedHashMap<>();
+    Map<String, Object> byPolicy = new LinkedHashMap<>();
+    Map<String, Object> ratios = new LinkedHashMap<>();
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
     List<Chart> charts = new ArrayList<>();
     for (Comparison.Setup setup : setups) {
@@ -69,6 +74,8 @@ final class CapacityWorkload implements BenchWorkload {
       fields.put("description", describe(backend));
       fields.putAll(result.fields());
       backends.put(backend.name(), fields);
+      ratios.put(backend.name(), result.fields().get("ratios"));
+      summarize(backend.name(), result.fields().get("policies"), byPolicy);
       List<Chart.Bar> bars = new ArrayList<>();
       result.medians().forEach((k, v) -> bars.add(new Chart.Bar(k, v.successesPerSecond())));
       charts.add(
@@ -92,8 +99,27 @@ final class CapacityWorkload implements BenchWorkload {
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("backends", backends);
+    fields.put("capacity_by_policy", byPolicy);
+    fields.put("capacity_ratios", ratios);
     fields.put("top_level_policies_from", "queue");
     return new WorkloadResult(name(), policies, fields, charts);
+  }
+
+  /** One line per backend and policy for the terminal: goodput median [min..max], success. */
+  private static void summarize(String backend, Object policies, Map<String, Object> into) {
+    if (!(policies instanceof Map<?, ?> byName)) {
+      return;
+    }
+    byName.forEach(
+        (name, figures) -> {
+          if (figures instanceof Map<?, ?> f) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("goodput_per_s", f.get("throughput_spread"));
+            line.put("success", f.get("success_rate"));
+            line.put("mean_limit", f.get("mean_limit"));
+            into.put(backend + " " + name, line);
+          }
+        });
   }
 
   private static Map<String, Object> describe(Backend backend) {
@@ -111,7 +137,9 @@ final class CapacityWorkload implements BenchWorkload {
         d.put(
             "law",
             "none: JDK HttpServer on loopback, fixed worker pool, bounded queue, 503 when full;"
-                + " a worker digests 16 KB (SHA-256) and holds its thread for an exponential wait");
+                + " a worker digests 16 KB (SHA-256) and holds its thread for an exponential wait;"
+                + " the waits come from a seed per repeat, the same for every policy of a repeat"
+                + " (common random numbers)");
         d.put("queue", h.queue());
         d.put("mean_worker_wait_ms", h.serviceMillis());
         d.put("client_timeout_ms", h.timeoutMillis());
@@ -133,6 +161,12 @@ final class CapacityWorkload implements BenchWorkload {
           new QueueBackend(
               c, QUEUE_SERVICE_MS, QUEUE_TIMEOUT_MS, context.seedFor("capacity-queue-" + r)));
     }
+    List<Backend> sweeps = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      sweeps.add(
+          new QueueBackend(
+              c, QUEUE_SERVICE_MS, QUEUE_TIMEOUT_MS, context.seedFor("capacity-queue-sweep-" + r)));
+    }
     Backend halved =
         new QueueBackend(
             Math.max(1, c / 2),
@@ -143,7 +177,9 @@ final class CapacityWorkload implements BenchWorkload {
     double halvingSeconds = 2 * seconds;
     return new Setup(
         backends,
+        sweeps,
         halved,
+        List.of(halved),
         range(1, 3 * c),
         range(1, Math.max(2, 3 * c / 2)),
         schedule,
@@ -154,19 +190,30 @@ final class CapacityWorkload implements BenchWorkload {
         QUEUE_SERVICE_MS);
   }
 
-  private static Comparison.Setup http(Sizes sizes) {
+  private static Comparison.Setup http(WorkloadContext context) {
+    Sizes sizes = context.sizes();
     double seconds = sizes.capacitySeconds() / 150.0;
-    int repeats = sizes.capacitySeconds() >= 300 ? 3 : 1;
+    boolean full = sizes.capacitySeconds() >= 300;
+    int repeats = full ? 5 : 1;
+    int sweepRounds = full ? 3 : 1;
     List<Backend> backends = new ArrayList<>();
     for (int r = 0; r < repeats; r++) {
-      backends.add(new HttpBackend(HTTP_WORKERS, HTTP_QUEUE, HTTP_SERVICE_MS, HTTP_TIMEOUT_MS));
+      backends.add(httpBackend(HTTP_WORKERS, context.seedFor("capacity-http-" + r)));
     }
-    Backend halved =
-        new HttpBackend(HTTP_WORKERS / 2, HTTP_QUEUE, HTTP_SERVICE_MS, HTTP_TIMEOUT_MS);
+    List<Backend> sweeps = new ArrayList<>();
+    List<Backend> halvedSweeps = new ArrayList<>();
+    for (int r = 0; r < sweepRounds; r++) {
+      sweeps.add(httpBackend(HTTP_WORKERS, context.seedFor("capacity-http-sweep-" + r)));
+      halvedSweeps.add(
+          httpBackend(HTTP_WORKERS / 2, context.seedFor("capacity-http-halved-sweep-" + r)));
+    }
+    Backend halved = halvedSweeps.get(0);
     double halvingSeconds = 4 * seconds;
     return new Setup(
         backends,
+        sweeps,
         halved,
+        halvedSweeps,
         List.of(2, 4, 6, 8, 9, 10, 12, 16, 20, 24),
         List.of(2, 3, 4, 5, 6, 8, 12),
         Backend.Schedule.steady(seconds, seconds / 4),
@@ -177,13 +224,19 @@ final class CapacityWorkload implements BenchWorkload {
         HTTP_SERVICE_MS);
   }
 
+  private static HttpBackend httpBackend(int workers, long seed) {
+    return new HttpBackend(workers, HTTP_QUEUE, HTTP_SERVICE_MS, HTTP_TIMEOUT_MS, seed);
+  }
+
   private static List<Integer> range(int from, int to) {
     return IntStream.rangeClosed(from, to).boxed().toList();
   }
 
   private record Setup(
       List<Backend> repeats,
+      List<Backend> sweeps,
       Backend halved,
+      List<Backend> halvedSweeps,
       List<Integer> fixedLimits,
       List<Integer> halvedFixedLimits,
       Backend.Schedule schedule,
