@@ -14,7 +14,6 @@ import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.ToolRegistry;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -135,22 +134,7 @@ class MemberCrashTest {
   }
 
   private static Process startChild(TestMembers cluster) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        List.of(
-            java,
-            "-Xmx256m",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.logging.type=jdk",
-            "-Djava.util.logging.config.file="
-                + new File("src/test/resources/logging.properties").getAbsolutePath(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashMemberMain.class.getName(),
-            cluster.name,
-            Integer.toString(cluster.port));
-    Process child =
-        new ProcessBuilder(command).redirectError(new File("target/crash-member.err")).start();
+    Process child = cluster.startChildJvm(CrashMemberMain.class, "crash-member.err");
     BufferedReader out =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String line;

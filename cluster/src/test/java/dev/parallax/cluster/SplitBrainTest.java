@@ -17,7 +17,6 @@ import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -77,7 +76,7 @@ class SplitBrainTest {
       ParallaxCluster b = cluster.start(tools, SplitBrainTest::options);
       CountDownLatch childLeft = new CountDownLatch(1);
       CountDownLatch childBack = new CountDownLatch(1);
-      Process child = startChild(cluster);
+      Process child = cluster.startChildJvm(SplitBrainMemberMain.class, "split-brain-member.err");
       BlockingQueue<String> lines = lines(child);
       try (Writer toChild =
           new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
@@ -227,25 +226,5 @@ class SplitBrainTest {
             "the member process ended before '" + prefix + "'; see target/split-brain-member.err");
       }
     }
-  }
-
-  private static Process startChild(TestMembers cluster) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        List.of(
-            java,
-            "-Xmx256m",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.logging.type=jdk",
-            "-Djava.util.logging.config.file="
-                + new File("src/test/resources/logging.properties").getAbsolutePath(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            SplitBrainMemberMain.class.getName(),
-            cluster.name,
-            Integer.toString(cluster.port));
-    return new ProcessBuilder(command)
-        .redirectError(new File("target/split-brain-member.err"))
-        .start();
   }
 }

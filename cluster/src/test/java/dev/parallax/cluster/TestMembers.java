@@ -1,6 +1,7 @@
 package dev.parallax.cluster;
 
 import dev.parallax.core.tool.ToolRegistry;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -58,6 +59,28 @@ final class TestMembers implements AutoCloseable {
     while (!member.hazelcast().getPartitionService().isClusterSafe()) {
       LockSupport.parkNanos(10_000_000);
     }
+  }
+
+  /**
+   * Starts {@code main} in a child JVM (same java, class path and quick settings' logging) that
+   * joins this cluster; its standard error goes to {@code target/<errorFile>}.
+   */
+  Process startChildJvm(Class<?> main, String errorFile) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        List.of(
+            java,
+            "-Xmx256m",
+            "-Dhazelcast.phone.home.enabled=false",
+            "-Dhazelcast.logging.type=jdk",
+            "-Djava.util.logging.config.file="
+                + new File("src/test/resources/logging.properties").getAbsolutePath(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName(),
+            name,
+            Integer.toString(port));
+    return new ProcessBuilder(command).redirectError(new File("target/" + errorFile)).start();
   }
 
   @Override

@@ -491,18 +491,7 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
         spare.put(tool, n - excess);
       }
       fromRequest.computeIfPresent(tool, (k, r) -> r - excess <= 0 ? null : r - excess);
-      for (ClusterLimits.Demand d : spareDemands.get(tool)) {
-        int units = Math.min(held.getOrDefault(d.key(), 0), excess * d.units());
-        if (units > 0) {
-          int left = held.get(d.key()) - units;
-          if (left <= 0) {
-            held.remove(d.key());
-          } else {
-            held.put(d.key(), left);
-          }
-          give(d.key(), units);
-        }
-      }
+      giveBack(tool, excess);
     }
 
     /**
@@ -533,23 +522,25 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
 
     /** Gives back the permits handed off and not used. */
     private void giveSpare() {
-      spare.forEach(
-          (tool, n) -> {
-            for (ClusterLimits.Demand d : spareDemands.get(tool)) {
-              int units = Math.min(held.getOrDefault(d.key(), 0), n * d.units());
-              if (units > 0) {
-                int left = held.get(d.key()) - units;
-                if (left <= 0) {
-                  held.remove(d.key());
-                } else {
-                  held.put(d.key(), left);
-                }
-                give(d.key(), units);
-              }
-            }
-          });
+      spare.forEach(this::giveBack);
       spare.clear();
       fromRequest.clear();
+    }
+
+    /** Gives back the permits of {@code calls} handed-off calls of {@code tool} this run holds. */
+    private void giveBack(String tool, int calls) {
+      for (ClusterLimits.Demand d : spareDemands.get(tool)) {
+        int units = Math.min(held.getOrDefault(d.key(), 0), calls * d.units());
+        if (units > 0) {
+          int left = held.get(d.key()) - units;
+          if (left <= 0) {
+            held.remove(d.key());
+          } else {
+            held.put(d.key(), left);
+          }
+          give(d.key(), units);
+        }
+      }
     }
 
     @Override
