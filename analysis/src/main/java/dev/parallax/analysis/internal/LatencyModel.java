@@ -7,6 +7,7 @@ import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.spi.Predictor;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,8 @@ public final class LatencyModel {
   /**
    * A trained predictor and how it did on the scored tasks (the figures of {@code ModelScore}).
    *
-   * @param predictor the predictor, for learned-priority scheduling
+   * @param predictor the predictor, for learned-priority scheduling (with the unseen-value rule
+   *     applied, if it was)
    * @param trainingTasks tasks it learned from
    * @param scoredTasks tasks it was scored on
    * @param maeLogLatency its error
@@ -59,7 +61,7 @@ public final class LatencyModel {
    * @param errors the absolute errors of log latency per scored task, in scored order
    */
   public record Trained(
-      AdaptivePredictor predictor,
+      Predictor predictor,
       int trainingTasks,
       int scoredTasks,
       double maeLogLatency,
@@ -82,7 +84,7 @@ public final class LatencyModel {
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
-    return trainOnInstances(List.of(training), scored, seed, type);
+    return trainOnInstances(List.of(training), scored, seed, type, true);
   }
 
   /**
@@ -90,12 +92,16 @@ public final class LatencyModel {
    * {@code scored}, with a latency model of {@code type} ({@code null}: the predictor's default),
    * reproducibly for a given seed. With two instances or more, the predictor's gate folds are whole
    * instances, so that it judges its models on instances they did not see, as they will be used.
+   *
+   * @param unseenValueRule whether a task carrying a categorical value its tool's training tasks
+   *     never carried is answered by the tool's mean rather than the model (see {@link Categories})
    */
   public static Trained trainOnInstances(
       List<List<SimulatedCall>> instances,
       List<SimulatedCall> scored,
       long seed,
-      @Nullable LatencyModelType type) {
+      @Nullable LatencyModelType type,
+      boolean unseenValueRule) {
     List<SimulatedCall> training = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (int g = 0; g < instances.size(); g++) {
@@ -139,6 +145,12 @@ public final class LatencyModel {
       s[0] += log(call.duration());
       s[1]++;
     }
+    Map<String, Double> toolMeans = new HashMap<>();
+    sums.forEach((tool, s) -> toolMeans.put(tool, s[0] / s[1]));
+    Predictor answering =
+        unseenValueRule
+            ? new UnseenValueRule(predictor, Categories.seenIn(training), toolMeans)
+            : predictor;
     double model = 0;
     double baseline = 0;
     int byModel = 0;
@@ -147,10 +159,13 @@ public final class LatencyModel {
     int row = 0;
     for (SimulatedCall call : scored) {
       double actual = log(call.duration());
-      Prediction p = predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
-      double[] s = sums.get(call.tool());
+      Prediction p =
+          answering instanceof UnseenValueRule rule
+              ? rule.predict(call.tool(), call.features())
+              : predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
+      Double mean = toolMeans.get(call.tool());
       modelErrors[row] = Math.abs(actual - log(p.latency()));
-      baselineErrors[row] = Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      baselineErrors[row] = Math.abs(actual - (mean == null ? priorLog : mean));
       model += modelErrors[row];
       baseline += baselineErrors[row];
       row++;
@@ -161,7 +176,7 @@ public final class LatencyModel {
     int n = scored.size();
     String note = note(predictor.report());
     return new Trained(
-        predictor,
+        answering,
         training.size(),
         n,
         n == 0 ? Double.NaN : model / n,

@@ -135,6 +135,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
   boolean postHocFeatures;
 
   @Option(
+      names = "--no-machine-feature",
+      description =
+          "With --loio: do not learn from the machine a WfFormat task ran on (default: learn).")
+  boolean noMachineFeature;
+
+  @Option(
+      names = "--no-unseen-value-rule",
+      description =
+          "With --loio: let the model answer for a task on a machine (a categorical value) its"
+              + " tool never ran on in training (default: the tool's mean answers).")
+  boolean noUnseenValueRule;
+
+  @Option(
       names = "--latency-model",
       paramLabel = "TYPE",
       description =
@@ -209,15 +222,30 @@ public final class AnalyzeCommand implements Callable<Integer> {
               "--loio cannot be combined with --html, --train-on or --format");
         }
         List<LoioEvaluation> evaluations =
-            LoioRun.evaluate(files, slots, seed, features, modelType, progressShown(), err);
+            LoioRun.evaluate(
+                files,
+                slots,
+                seed,
+                features,
+                modelType,
+                !noMachineFeature,
+                !noUnseenValueRule,
+                progressShown(),
+                err);
         LoioReport.print(evaluations, features, out);
         if (json != null) {
           ObjectNode report = LoioReport.json(evaluations, features, slots);
+          report.put("machine_feature", !noMachineFeature);
+          report.put("unseen_value_rule", !noUnseenValueRule);
           write(() -> JsonReport.write(report, json), json);
           out.println("JSON written to " + json);
         }
         out.flush();
         return 0;
+      }
+      if (noMachineFeature || noUnseenValueRule) {
+        throw new BadInputException(
+            "--no-machine-feature and --no-unseen-value-rule are available only with --loio");
       }
       if (modelType != null) {
         throw new BadInputException("--latency-model is available only with --loio");

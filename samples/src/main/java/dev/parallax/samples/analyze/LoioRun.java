@@ -51,6 +51,8 @@ final class LoioRun {
       long seed,
       FeatureSet features,
       @Nullable LatencyModelType type,
+      boolean machineFeature,
+      boolean unseenValueRule,
       boolean showProgress,
       PrintWriter err) {
     Map<String, List<Path>> apps = applications(inputs);
@@ -68,6 +70,8 @@ final class LoioRun {
             .seed(seed)
             .features(features)
             .latencyModel(type)
+            .machineFeature(machineFeature)
+            .unseenValueRule(unseenValueRule)
             .listener(listener)
             .build();
     List<LoioEvaluation> evaluations = new ArrayList<>(apps.size());
