@@ -53,12 +53,12 @@ public final class LeaveOneInstanceOut {
   private final int resamples;
   private final double level;
   private final @Nullable LatencyModelType latencyModel;
-  private final boolean machineFeature;
+  private final MachineFeature machine;
   private final boolean unseenValueRule;
   private final AnalysisListener listener;
 
   private LeaveOneInstanceOut(Builder b) {
-    this.machineFeature = b.machineFeature;
+    this.machine = b.machine;
     this.unseenValueRule = b.unseenValueRule;
     this.slots = b.slots;
     this.seed = b.seed;
@@ -144,7 +144,14 @@ public final class LeaveOneInstanceOut {
       }
       LatencyModel.Trained model =
           LatencyModel.trainOnInstances(
-              training, tasks.get(i), seed, latencyModel, unseenValueRule);
+              training,
+              tasks.get(i),
+              seed,
+              latencyModel,
+              unseenValueRule,
+              machine == MachineFeature.MODEL_INPUT
+                  ? f -> false
+                  : f -> Categories.isOf(f, Categories.MACHINE));
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});
@@ -181,7 +188,7 @@ public final class LeaveOneInstanceOut {
   }
 
   private TracedWorkflow machineFeatureApplied(TracedWorkflow workflow) {
-    return machineFeature
+    return machine != MachineFeature.OFF
         ? workflow
         : WorkflowFeatures.without(workflow, f -> Categories.isOf(f, Categories.MACHINE));
   }
@@ -219,8 +226,8 @@ public final class LeaveOneInstanceOut {
         + level
         + ", latencyModel="
         + (latencyModel == null ? "default" : latencyModel)
-        + ", machineFeature="
-        + machineFeature
+        + ", machine="
+        + machine.label()
         + ", unseenValueRule="
         + unseenValueRule
         + "]";
@@ -237,19 +244,18 @@ public final class LeaveOneInstanceOut {
     private int resamples = 1000;
     private double level = 0.95;
     private @Nullable LatencyModelType latencyModel;
-    private boolean machineFeature = true;
+    private MachineFeature machine = MachineFeature.REACH_ONLY;
     private boolean unseenValueRule = true;
     private AnalysisListener listener = AnalysisListener.NONE;
 
     private Builder() {}
 
     /**
-     * Whether the model may learn from the machine (host) a WfFormat task ran on, a one-hot
-     * categorical feature {@code machine=NODE}: the workflow's scheduler places a task before it
-     * starts. Default {@code true}; {@code false} removes it from every task.
+     * What is done with the machine (host) a WfFormat task ran on. Default {@link
+     * MachineFeature#REACH_ONLY}.
      */
-    public Builder machineFeature(boolean machineFeature) {
-      this.machineFeature = machineFeature;
+    public Builder machine(MachineFeature machine) {
+      this.machine = Objects.requireNonNull(machine, "machine");
       return this;
     }
 

@@ -193,24 +193,21 @@ class LeaveOneInstanceOutTest {
   }
 
   @Test
-  void machineFeature_canBeLeftOut_andTheRuleWithoutItChangesNothing() {
+  void machineForTheReachOnly_withoutTheRule_isTheSameAsNoMachine() {
+    // the model never learns from the machine unless asked: without the rule, reach-only is off
     List<Path> files = smallSraSearch().subList(0, 3);
-    LoioEvaluation noFeature =
-        LeaveOneInstanceOut.builder().machineFeature(false).build().evaluate("sra", files);
-    LoioEvaluation noFeatureNoRule =
-        LeaveOneInstanceOut.builder()
-            .machineFeature(false)
-            .unseenValueRule(false)
-            .build()
-            .evaluate("sra", files);
+    LoioEvaluation reachNoRule =
+        LeaveOneInstanceOut.builder().unseenValueRule(false).build().evaluate("sra", files);
+    LoioEvaluation off =
+        LeaveOneInstanceOut.builder().machine(MachineFeature.OFF).build().evaluate("sra", files);
     for (int i = 0; i < 3; i++) {
-      assertThat(noFeature.instances().get(i).modelMae())
-          .isEqualTo(noFeatureNoRule.instances().get(i).modelMae());
-      assertThat(noFeature.instances().get(i).makespans())
-          .isEqualTo(noFeatureNoRule.instances().get(i).makespans());
+      assertThat(reachNoRule.instances().get(i).modelMae())
+          .isEqualTo(off.instances().get(i).modelMae());
+      assertThat(reachNoRule.instances().get(i).makespans())
+          .isEqualTo(off.instances().get(i).makespans());
     }
     assertThat(LeaveOneInstanceOut.builder().build().toString())
-        .contains("machineFeature=true", "unseenValueRule=true");
+        .contains("machine=reach-only", "unseenValueRule=true");
   }
 
   /**
@@ -221,12 +218,15 @@ class LeaveOneInstanceOutTest {
    */
   @Test
   void sraSearch10a001_onAMachineNeverSeenInTraining_isAnsweredByTheMean() {
-    LoioEvaluation e = LeaveOneInstanceOut.builder().build().evaluate("sra", smallSraSearch());
-    HeldOutInstance first = e.instances().get(0);
-    assertThat(first.file()).contains("10a-001");
-    assertThat(first.answeredByModel()).isZero();
-    assertThat(first.ratio()).isCloseTo(1.0, within(1e-9));
-    assertThat(first.worseBeyondInterval()).isFalse();
+    for (MachineFeature machine : List.of(MachineFeature.REACH_ONLY, MachineFeature.MODEL_INPUT)) {
+      LoioEvaluation e =
+          LeaveOneInstanceOut.builder().machine(machine).build().evaluate("sra", smallSraSearch());
+      HeldOutInstance first = e.instances().get(0);
+      assertThat(first.file()).contains("10a-001");
+      assertThat(first.answeredByModel()).isZero();
+      assertThat(first.ratio()).isCloseTo(1.0, within(1e-9));
+      assertThat(first.worseBeyondInterval()).isFalse();
+    }
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.parallax.analysis.internal;
 
 import dev.parallax.adaptive.AdaptivePredictor;
-import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallStatus;
@@ -18,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -84,7 +84,7 @@ public final class LatencyModel {
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
-    return trainOnInstances(List.of(training), scored, seed, type, true);
+    return trainOnInstances(List.of(training), scored, seed, type, true, f -> false);
   }
 
   /**
@@ -95,13 +95,17 @@ public final class LatencyModel {
    *
    * @param unseenValueRule whether a task carrying a categorical value its tool's training tasks
    *     never carried is answered by the tool's mean rather than the model (see {@link Categories})
+   * @param hiddenFromModel features the model neither learns from nor is asked with (the rule still
+   *     sees them: a categorical feature can bound the model's reach without being one of its
+   *     inputs)
    */
   public static Trained trainOnInstances(
       List<List<SimulatedCall>> instances,
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type,
-      boolean unseenValueRule) {
+      boolean unseenValueRule,
+      Predicate<String> hiddenFromModel) {
     List<SimulatedCall> training = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (int g = 0; g < instances.size(); g++) {
@@ -135,7 +139,7 @@ public final class LatencyModel {
     HexFormat hex = HexFormat.of();
     for (int i = 0; i < order.size(); i++) {
       int t = order.get(i);
-      predictor.accept(record(training.get(t), groups.get(t), i, hex));
+      predictor.accept(record(training.get(t), groups.get(t), i, hex, hiddenFromModel));
     }
     predictor.retrain();
 
@@ -147,10 +151,9 @@ public final class LatencyModel {
     }
     Map<String, Double> toolMeans = new HashMap<>();
     sums.forEach((tool, s) -> toolMeans.put(tool, s[0] / s[1]));
-    Predictor answering =
-        unseenValueRule
-            ? new UnseenValueRule(predictor, Categories.seenIn(training), toolMeans)
-            : predictor;
+    UnseenValueRule answering =
+        new UnseenValueRule(
+            predictor, Categories.seenIn(training), toolMeans, hiddenFromModel, unseenValueRule);
     double model = 0;
     double baseline = 0;
     int byModel = 0;
@@ -159,10 +162,7 @@ public final class LatencyModel {
     int row = 0;
     for (SimulatedCall call : scored) {
       double actual = log(call.duration());
-      Prediction p =
-          answering instanceof UnseenValueRule rule
-              ? rule.predict(call.tool(), call.features())
-              : predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
+      Prediction p = answering.predict(call.tool(), call.features());
       Double mean = toolMeans.get(call.tool());
       modelErrors[row] = Math.abs(actual - log(p.latency()));
       baselineErrors[row] = Math.abs(actual - (mean == null ? priorLog : mean));
@@ -199,7 +199,7 @@ public final class LatencyModel {
   }
 
   private static ExecutionRecord record(
-      SimulatedCall call, String instance, int index, HexFormat hex) {
+      SimulatedCall call, String instance, int index, HexFormat hex, Predicate<String> hidden) {
     return ExecutionRecord.builder()
         .tool(call.tool())
         .callId(call.id())
@@ -214,7 +214,7 @@ public final class LatencyModel {
         .queueWait(Duration.ZERO)
         .inFlight(0)
         .cacheHit(false)
-        .features(call.features())
+        .features(UnseenValueRule.visible(call.features(), hidden))
         .build();
   }
 

@@ -61,7 +61,7 @@ class UnseenValueRuleTest {
   @EnumSource(LatencyModelType.class)
   void unseenMachine_isAnsweredByTheToolsMean_forEveryModelType(LatencyModelType type) {
     LatencyModel.Trained t =
-        LatencyModel.trainOnInstances(training(), scoredOn("c"), 42, type, true);
+        LatencyModel.trainOnInstances(training(), scoredOn("c"), 42, type, true, f -> false);
 
     assertThat(t.answeredByModel()).isZero();
     assertThat(t.maeLogLatency()).isCloseTo(t.baselineMaeLogLatency(), within(1e-9));
@@ -74,7 +74,7 @@ class UnseenValueRuleTest {
   @EnumSource(LatencyModelType.class)
   void seenMachine_isLeftToThePredictor(LatencyModelType type) {
     LatencyModel.Trained t =
-        LatencyModel.trainOnInstances(training(), scoredOn("b"), 42, type, true);
+        LatencyModel.trainOnInstances(training(), scoredOn("b"), 42, type, true, f -> false);
     SimulatedCall call = scoredOn("b").get(0);
     var p = ((UnseenValueRule) t.predictor()).predict(call.tool(), call.features());
     assertThat(p.source()).doesNotContain("unseen");
@@ -85,9 +85,22 @@ class UnseenValueRuleTest {
     // the same data and seed: without the rule the gate's choice answers (it has signal in size)
     LatencyModel.Trained off =
         LatencyModel.trainOnInstances(
-            training(), scoredOn("c"), 42, LatencyModelType.LINEAR_SGD, false);
+            training(), scoredOn("c"), 42, LatencyModelType.LINEAR_SGD, false, f -> false);
     assertThat(off.answeredByModel()).isGreaterThan(0);
-    assertThat(off.predictor()).isNotInstanceOf(UnseenValueRule.class);
+  }
+
+  @Test
+  void aMachineHiddenFromTheModel_stillBoundsItsReach() {
+    LatencyModel.Trained t =
+        LatencyModel.trainOnInstances(
+            training(),
+            scoredOn("c"),
+            42,
+            LatencyModelType.LINEAR_SGD,
+            true,
+            f -> Categories.isOf(f, Categories.MACHINE));
+    assertThat(t.answeredByModel()).isZero();
+    assertThat(t.maeLogLatency()).isCloseTo(t.baselineMaeLogLatency(), within(1e-9));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.InputAnalysis;
 import dev.parallax.analysis.InputFormat;
 import dev.parallax.analysis.LoioEvaluation;
+import dev.parallax.analysis.MachineFeature;
 import dev.parallax.analysis.TrainingSplit;
 import dev.parallax.samples.cli.ProgressBar;
 import java.io.IOException;
@@ -98,6 +99,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
   static final long LONG_WORK_BYTES = 5_000_000;
 
   /** Tribuo logs every training at INFO on standard error; kept here so it is not collected. */
+  private static MachineFeature parseMachine(String value) {
+    for (MachineFeature m : MachineFeature.values()) {
+      if (m.label().equals(value)) {
+        return m;
+      }
+    }
+    throw new BadInputException(
+        "--machine must be reach-only, model-input or off, was '" + value + "'");
+  }
+
   private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
 
   @Spec @Nullable CommandSpec spec;
@@ -135,10 +146,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
   boolean postHocFeatures;
 
   @Option(
-      names = "--no-machine-feature",
+      names = "--machine",
+      paramLabel = "reach-only|model-input|off",
       description =
-          "With --loio: do not learn from the machine a WfFormat task ran on (default: learn).")
-  boolean noMachineFeature;
+          "With --loio: what the machine a WfFormat task ran on is used for: only to bound the"
+              + " model's reach (default), also as a model input, or not at all.")
+  @Nullable String machine;
 
   @Option(
       names = "--no-unseen-value-rule",
@@ -207,6 +220,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       InputFormat inputFormat = format == null ? null : parseFormat(format);
       FeatureSet features = postHocFeatures ? FeatureSet.ALL : FeatureSet.PRE_CALL;
       LatencyModelType modelType = latencyModel == null ? null : parseModel(latencyModel);
+      MachineFeature machineFeature =
+          machine == null ? MachineFeature.REACH_ONLY : parseMachine(machine);
       requireWritable("--json", json);
       requireWritable("--html", html);
       int slots = concurrency != null ? concurrency : loio ? 4 : 8;
@@ -228,14 +243,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 seed,
                 features,
                 modelType,
-                !noMachineFeature,
+                machineFeature,
                 !noUnseenValueRule,
                 progressShown(),
                 err);
         LoioReport.print(evaluations, features, out);
         if (json != null) {
           ObjectNode report = LoioReport.json(evaluations, features, slots);
-          report.put("machine_feature", !noMachineFeature);
+          report.put("machine", machineFeature.label());
           report.put("unseen_value_rule", !noUnseenValueRule);
           write(() -> JsonReport.write(report, json), json);
           out.println("JSON written to " + json);
@@ -243,9 +258,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      if (noMachineFeature || noUnseenValueRule) {
+      if (machine != null || noUnseenValueRule) {
         throw new BadInputException(
-            "--no-machine-feature and --no-unseen-value-rule are available only with --loio");
+            "--machine and --no-unseen-value-rule are available only with --loio");
       }
       if (modelType != null) {
         throw new BadInputException("--latency-model is available only with --loio");

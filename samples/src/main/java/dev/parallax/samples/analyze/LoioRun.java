@@ -5,6 +5,7 @@ import dev.parallax.analysis.AnalysisListener;
 import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.LeaveOneInstanceOut;
 import dev.parallax.analysis.LoioEvaluation;
+import dev.parallax.analysis.MachineFeature;
 import dev.parallax.samples.cli.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ final class LoioRun {
       long seed,
       FeatureSet features,
       @Nullable LatencyModelType type,
-      boolean machineFeature,
+      MachineFeature machine,
       boolean unseenValueRule,
       boolean showProgress,
       PrintWriter err) {
@@ -70,7 +71,7 @@ final class LoioRun {
             .seed(seed)
             .features(features)
             .latencyModel(type)
-            .machineFeature(machineFeature)
+            .machine(machine)
             .unseenValueRule(unseenValueRule)
             .listener(listener)
             .build();
