@@ -20,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  * rows of other values). Such a call is outside the model's reach, and the tool's mean answers,
  * whatever the model type. A call with no value for a category (a tool without a machine) is not
  * concerned.
+ *
+ * The rule also holds when the model does not learn from the category (MachineFeature.REACH_ONLY,
+ * analyze's default): the tool's training tasks all ran on the machines they name, and a task on
+ * another machine lies outside what the model was shown, whether or not the model reads the
+ * machine. As a model input, the machine is confounded with the instance (most instances run
+ * mostly on one or two machines): on the committed WfInstances it let the gate pass models that
+ * did worse on other instances (see the models6 report). Both the rule and that default were chosen
+ * after seeing the leave-one-instance-out table, srasearch 10a-001 in particular.
  */
 /**
  * One-hot categorical features of recorded tasks, and which values each tool's training tasks

@@ -25,14 +25,21 @@ import org.jspecify.annotations.Nullable;
  * with a fixed seed so that the predictor's blocks of time are fair samples rather than one input's
  * tasks each. With two training instances or more, each record carries its instance as run id and
  * the predictor's gate folds are whole instances (foldsByRun): a model answers for a tool only if
- * it beat the mean on instances it was not trained on, as it will be used. The predictor trains once, synchronously. Its
- * prior for tools it never saw is the geometric mean of the training latencies, the same value the
+ * it beat the mean on instances it was not trained on, as it will be used. The predictor trains
+ * once, synchronously. Its prior for tools it never saw is the geometric mean of the training latencies, the same value the
  * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
  * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
  * made a plain running mean (weight 1/n): once trained, it is the per-tool mean of all the training
  * tasks, the same figure as the baseline's, rather than the average of whichever tasks the shuffle
- * put last. It answers when the model does not, and is one of the model's features. Latencies under 1 microsecond count as 1 microsecond (the
- * predictor's own floor) so that zero runtimes have a logarithm.
+ * put last. It answers when the model does not, and is one of the model's features. Latencies under
+ * 1 microsecond count as 1 microsecond (the predictor's own floor) so that zero runtimes have a
+ * logarithm.
+ *
+ * Reach of categorical values (UnseenValueRule, Categories): a scored task carrying a category value
+ * (machine=worker-4) that no training task of its tool carried is answered by the tool's mean, the
+ * baseline's own figure, whatever the model type; it counts as not answered by the model. Features
+ * hidden from the model (by default the machine: see MachineFeature) are left out of the records and
+ * of every question to the predictor, but the rule still sees them.
  */
 /**
  * Trains the adaptive module's latency predictor on recorded tasks and scores it. Stateless.
@@ -77,14 +84,21 @@ public final class LatencyModel {
 
   /**
    * Learns from {@code training} and scores on {@code scored} with a latency model of {@code type}
-   * ({@code null}: the predictor's default), reproducibly for a given seed.
+   * ({@code null}: the predictor's default), reproducibly for a given seed; the machine a task ran
+   * on bounds the model's reach (the unseen-value rule) but is not one of its inputs.
    */
   public static Trained train(
       List<SimulatedCall> training,
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
-    return trainOnInstances(List.of(training), scored, seed, type, true, f -> false);
+    return trainOnInstances(
+        List.of(training),
+        scored,
+        seed,
+        type,
+        true,
+        f -> Categories.isOf(f, Categories.MACHINE)); // the machine bounds the reach only
   }
 
   /**
