@@ -1,9 +1,11 @@
 package dev.parallax.analysis;
 
 import dev.parallax.adaptive.LatencyModelType;
+import dev.parallax.analysis.internal.Categories;
 import dev.parallax.analysis.internal.LatencyModel;
 import dev.parallax.analysis.internal.PairedErrors;
 import dev.parallax.analysis.internal.ScheduleComparison;
+import dev.parallax.analysis.internal.WorkflowFeatures;
 import dev.parallax.analysis.internal.WorkflowInputs;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.io.IOException;
@@ -51,9 +53,13 @@ public final class LeaveOneInstanceOut {
   private final int resamples;
   private final double level;
   private final @Nullable LatencyModelType latencyModel;
+  private final MachineFeature machine;
+  private final boolean unseenValueRule;
   private final AnalysisListener listener;
 
   private LeaveOneInstanceOut(Builder b) {
+    this.machine = b.machine;
+    this.unseenValueRule = b.unseenValueRule;
     this.slots = b.slots;
     this.seed = b.seed;
     this.features = b.features;
@@ -64,8 +70,8 @@ public final class LeaveOneInstanceOut {
   }
 
   /**
-   * A builder with the defaults: 4 slots, seed 42, {@link FeatureSet#PRE_CALL}, 1,000 bootstrap
-   * resamples, 95% intervals.
+   * A builder with the defaults: 4 slots, seed 42, {@link FeatureSet#PRE_CALL}, the machine feature
+   * and the unseen-value rule on, 1,000 bootstrap resamples, 95% intervals.
    */
   public static Builder builder() {
     return new Builder();
@@ -119,7 +125,8 @@ public final class LeaveOneInstanceOut {
    */
   public LoioEvaluation evaluateWorkflows(String application, List<TracedWorkflow> workflows) {
     requireTwo(application, workflows.size());
-    List<TracedWorkflow> inputs = workflows.stream().map(features::apply).toList();
+    List<TracedWorkflow> inputs =
+        workflows.stream().map(features::apply).map(this::machineFeatureApplied).toList();
     List<List<SimulatedCall>> tasks = inputs.stream().map(TracedWorkflow::tasks).toList();
     int total = 2 * inputs.size();
     int done = 0;
@@ -136,7 +143,15 @@ public final class LeaveOneInstanceOut {
         }
       }
       LatencyModel.Trained model =
-          LatencyModel.trainOnInstances(training, tasks.get(i), seed, latencyModel);
+          LatencyModel.trainOnInstances(
+              training,
+              tasks.get(i),
+              seed,
+              latencyModel,
+              unseenValueRule,
+              machine == MachineFeature.MODEL_INPUT
+                  ? f -> false
+                  : f -> Categories.isOf(f, Categories.MACHINE));
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});
@@ -172,6 +187,12 @@ public final class LeaveOneInstanceOut {
     return PairedErrors.averageOfAveragesInterval(groups, resamples, level, seed);
   }
 
+  private TracedWorkflow machineFeatureApplied(TracedWorkflow workflow) {
+    return machine != MachineFeature.OFF
+        ? workflow
+        : WorkflowFeatures.without(workflow, f -> Categories.isOf(f, Categories.MACHINE));
+  }
+
   private static void requireTwo(String application, int instances) {
     Objects.requireNonNull(application, "application");
     if (instances < 2) {
@@ -205,6 +226,10 @@ public final class LeaveOneInstanceOut {
         + level
         + ", latencyModel="
         + (latencyModel == null ? "default" : latencyModel)
+        + ", machine="
+        + machine.label()
+        + ", unseenValueRule="
+        + unseenValueRule
         + "]";
   }
 
@@ -219,9 +244,31 @@ public final class LeaveOneInstanceOut {
     private int resamples = 1000;
     private double level = 0.95;
     private @Nullable LatencyModelType latencyModel;
+    private MachineFeature machine = MachineFeature.REACH_ONLY;
+    private boolean unseenValueRule = true;
     private AnalysisListener listener = AnalysisListener.NONE;
 
     private Builder() {}
+
+    /**
+     * What is done with the machine (host) a WfFormat task ran on. Default {@link
+     * MachineFeature#REACH_ONLY}.
+     */
+    public Builder machine(MachineFeature machine) {
+      this.machine = Objects.requireNonNull(machine, "machine");
+      return this;
+    }
+
+    /**
+     * Whether a task carrying a categorical value (such as a machine) that no training task of its
+     * tool carried is answered by the tool's mean instead of the model, whatever the model type: a
+     * model does not extrapolate to a category value it never saw for that tool. Default {@code
+     * true}.
+     */
+    public Builder unseenValueRule(boolean unseenValueRule) {
+      this.unseenValueRule = unseenValueRule;
+      return this;
+    }
 
     /**
      * Slots of the makespan simulations. Default 4.

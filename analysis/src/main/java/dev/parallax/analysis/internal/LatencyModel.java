@@ -1,12 +1,12 @@
 package dev.parallax.analysis.internal;
 
 import dev.parallax.adaptive.AdaptivePredictor;
-import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.ModelReport;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.spi.Prediction;
+import dev.parallax.core.spi.Predictor;
 import dev.parallax.planner.sim.SimulatedCall;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -24,14 +25,21 @@ import org.jspecify.annotations.Nullable;
  * with a fixed seed so that the predictor's blocks of time are fair samples rather than one input's
  * tasks each. With two training instances or more, each record carries its instance as run id and
  * the predictor's gate folds are whole instances (foldsByRun): a model answers for a tool only if
- * it beat the mean on instances it was not trained on, as it will be used. The predictor trains once, synchronously. Its
- * prior for tools it never saw is the geometric mean of the training latencies, the same value the
+ * it beat the mean on instances it was not trained on, as it will be used. The predictor trains
+ * once, synchronously. Its prior for tools it never saw is the geometric mean of the training latencies, the same value the
  * per-tool-mean baseline falls back to. Recorded tasks have no order that matters (the model is
  * scored on other instances, not on what comes next), so the predictor's per-tool moving average is
  * made a plain running mean (weight 1/n): once trained, it is the per-tool mean of all the training
  * tasks, the same figure as the baseline's, rather than the average of whichever tasks the shuffle
- * put last. It answers when the model does not, and is one of the model's features. Latencies under 1 microsecond count as 1 microsecond (the
- * predictor's own floor) so that zero runtimes have a logarithm.
+ * put last. It answers when the model does not, and is one of the model's features. Latencies under
+ * 1 microsecond count as 1 microsecond (the predictor's own floor) so that zero runtimes have a
+ * logarithm.
+ *
+ * Reach of categorical values (UnseenValueRule, Categories): a scored task carrying a category value
+ * (machine=worker-4) that no training task of its tool carried is answered by the tool's mean, the
+ * baseline's own figure, whatever the model type; it counts as not answered by the model. Features
+ * hidden from the model (by default the machine: see MachineFeature) are left out of the records and
+ * of every question to the predictor, but the rule still sees them.
  */
 /**
  * Trains the adaptive module's latency predictor on recorded tasks and scores it. Stateless.
@@ -49,7 +57,8 @@ public final class LatencyModel {
   /**
    * A trained predictor and how it did on the scored tasks (the figures of {@code ModelScore}).
    *
-   * @param predictor the predictor, for learned-priority scheduling
+   * @param predictor the predictor, for learned-priority scheduling (with the unseen-value rule
+   *     applied, if it was)
    * @param trainingTasks tasks it learned from
    * @param scoredTasks tasks it was scored on
    * @param maeLogLatency its error
@@ -59,7 +68,7 @@ public final class LatencyModel {
    * @param errors the absolute errors of log latency per scored task, in scored order
    */
   public record Trained(
-      AdaptivePredictor predictor,
+      Predictor predictor,
       int trainingTasks,
       int scoredTasks,
       double maeLogLatency,
@@ -75,14 +84,21 @@ public final class LatencyModel {
 
   /**
    * Learns from {@code training} and scores on {@code scored} with a latency model of {@code type}
-   * ({@code null}: the predictor's default), reproducibly for a given seed.
+   * ({@code null}: the predictor's default), reproducibly for a given seed; the machine a task ran
+   * on bounds the model's reach (the unseen-value rule) but is not one of its inputs.
    */
   public static Trained train(
       List<SimulatedCall> training,
       List<SimulatedCall> scored,
       long seed,
       @Nullable LatencyModelType type) {
-    return trainOnInstances(List.of(training), scored, seed, type);
+    return trainOnInstances(
+        List.of(training),
+        scored,
+        seed,
+        type,
+        true,
+        f -> Categories.isOf(f, Categories.MACHINE)); // the machine bounds the reach only
   }
 
   /**
@@ -90,12 +106,20 @@ public final class LatencyModel {
    * {@code scored}, with a latency model of {@code type} ({@code null}: the predictor's default),
    * reproducibly for a given seed. With two instances or more, the predictor's gate folds are whole
    * instances, so that it judges its models on instances they did not see, as they will be used.
+   *
+   * @param unseenValueRule whether a task carrying a categorical value its tool's training tasks
+   *     never carried is answered by the tool's mean rather than the model (see {@link Categories})
+   * @param hiddenFromModel features the model neither learns from nor is asked with (the rule still
+   *     sees them: a categorical feature can bound the model's reach without being one of its
+   *     inputs)
    */
   public static Trained trainOnInstances(
       List<List<SimulatedCall>> instances,
       List<SimulatedCall> scored,
       long seed,
-      @Nullable LatencyModelType type) {
+      @Nullable LatencyModelType type,
+      boolean unseenValueRule,
+      Predicate<String> hiddenFromModel) {
     List<SimulatedCall> training = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (int g = 0; g < instances.size(); g++) {
@@ -129,7 +153,7 @@ public final class LatencyModel {
     HexFormat hex = HexFormat.of();
     for (int i = 0; i < order.size(); i++) {
       int t = order.get(i);
-      predictor.accept(record(training.get(t), groups.get(t), i, hex));
+      predictor.accept(record(training.get(t), groups.get(t), i, hex, hiddenFromModel));
     }
     predictor.retrain();
 
@@ -139,6 +163,11 @@ public final class LatencyModel {
       s[0] += log(call.duration());
       s[1]++;
     }
+    Map<String, Double> toolMeans = new HashMap<>();
+    sums.forEach((tool, s) -> toolMeans.put(tool, s[0] / s[1]));
+    UnseenValueRule answering =
+        new UnseenValueRule(
+            predictor, Categories.seenIn(training), toolMeans, hiddenFromModel, unseenValueRule);
     double model = 0;
     double baseline = 0;
     int byModel = 0;
@@ -147,10 +176,10 @@ public final class LatencyModel {
     int row = 0;
     for (SimulatedCall call : scored) {
       double actual = log(call.duration());
-      Prediction p = predictor.predict(new CallFeatures(call.tool(), call.features(), 0, 1));
-      double[] s = sums.get(call.tool());
+      Prediction p = answering.predict(call.tool(), call.features());
+      Double mean = toolMeans.get(call.tool());
       modelErrors[row] = Math.abs(actual - log(p.latency()));
-      baselineErrors[row] = Math.abs(actual - (s == null ? priorLog : s[0] / s[1]));
+      baselineErrors[row] = Math.abs(actual - (mean == null ? priorLog : mean));
       model += modelErrors[row];
       baseline += baselineErrors[row];
       row++;
@@ -161,7 +190,7 @@ public final class LatencyModel {
     int n = scored.size();
     String note = note(predictor.report());
     return new Trained(
-        predictor,
+        answering,
         training.size(),
         n,
         n == 0 ? Double.NaN : model / n,
@@ -184,7 +213,7 @@ public final class LatencyModel {
   }
 
   private static ExecutionRecord record(
-      SimulatedCall call, String instance, int index, HexFormat hex) {
+      SimulatedCall call, String instance, int index, HexFormat hex, Predicate<String> hidden) {
     return ExecutionRecord.builder()
         .tool(call.tool())
         .callId(call.id())
@@ -199,7 +228,7 @@ public final class LatencyModel {
         .queueWait(Duration.ZERO)
         .inFlight(0)
         .cacheHit(false)
-        .features(call.features())
+        .features(UnseenValueRule.visible(call.features(), hidden))
         .build();
   }
 

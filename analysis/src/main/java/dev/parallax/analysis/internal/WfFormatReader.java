@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  * input_bytes_min and input_bytes_max (the smallest and largest input of known size: a small
  * per-task chunk next to a shared multi-gigabyte database vanishes in the total), output_files
  * (declared), parents, children, cores, arguments (how many) and arg_N (the N-th command-line
- * argument when it is a plain number). Measured as it runs (post-hoc, see FeatureSet): read_bytes,
+ * argument when it is a plain number), machine=NODE (1 for the machine the task ran on, one-hot: see
+ * Categories; the workflow's scheduler places a task on a machine before it starts, so it is known
+ * at dispatch, though not when the task is submitted). Measured as it runs (post-hoc, see FeatureSet): read_bytes,
  * written_bytes, output_bytes.
  */
 /**
@@ -155,6 +157,7 @@ public final class WfFormatReader {
       fileFeatures(features, inputs, outputs, sizes);
       graphFeatures(features, parents, children);
       argumentFeatures(features, Json.texts(run.path("command").path("arguments")));
+      machineFeatures(features, run);
       String name = Json.text(spec.path("name"));
       String program = Json.text(run.path("command").path("program"));
       tasks.add(
@@ -226,6 +229,7 @@ public final class WfFormatReader {
       fileFeatures(features, inputs, outputs, sizes);
       graphFeatures(features, parents, children);
       argumentFeatures(features, Json.texts(t.path("command").path("arguments")));
+      machineFeatures(features, t);
       String program = Json.text(t.path("command").path("program"));
       String category = Json.text(t.path("category"));
       tasks.add(
@@ -298,6 +302,25 @@ public final class WfFormatReader {
       Double value = number(arguments.get(i));
       if (value != null) {
         features.put("arg_" + i, value);
+      }
+    }
+  }
+
+  /**
+   * The machine(s) a task ran on, one-hot ({@code machine=NODE}, see {@link Categories}): 1.5's
+   * {@code machines} (node names), or an older {@code machine} (a node name, or an object with
+   * {@code nodeName}).
+   */
+  private static void machineFeatures(Map<String, Double> features, JsonNode task) {
+    List<String> nodes = new ArrayList<>(Json.texts(task.path("machines")));
+    JsonNode machine = task.path("machine");
+    String node = Json.text(machine.isObject() ? machine.path("nodeName") : machine);
+    if (node != null) {
+      nodes.add(node);
+    }
+    for (String n : nodes) {
+      if (!n.isBlank()) {
+        features.put(Categories.feature(Categories.MACHINE, n.strip()), 1.0);
       }
     }
   }

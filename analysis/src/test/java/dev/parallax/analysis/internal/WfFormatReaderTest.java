@@ -150,6 +150,35 @@ class WfFormatReaderTest {
   }
 
   @Test
+  void machines_becomeOneHotMachineFeatures_inEveryShape() {
+    String v15 =
+        V15.replace("\"readBytes\": 3100,", "\"machines\": [\"worker-4\"], \"readBytes\": 3100,")
+            .replace(
+                "{\"id\": \"work_00000002\", \"runtimeInSeconds\": 4}",
+                "{\"id\": \"work_00000002\", \"runtimeInSeconds\": 4,"
+                    + " \"machines\": [\"w1\", \"w2\"]}");
+    Map<String, SimulatedCall> tasks = byId(WfFormatReader.read(write(dir, "m.json", v15)));
+    assertThat(tasks.get("split_00000001").features())
+        .containsEntry("machine=worker-4", 1.0)
+        .containsEntry("read_bytes", 3100.0);
+    assertThat(tasks.get("work_00000002").features())
+        .containsEntry("machine=w1", 1.0)
+        .containsEntry("machine=w2", 1.0);
+    assertThat(tasks.get("merge_00000004").features().keySet())
+        .noneMatch(k -> k.startsWith("machine="));
+
+    String legacy =
+        """
+        {"workflow": {"tasks": [
+          {"name": "a_1", "runtime": 1, "machine": "node-7"},
+          {"name": "b_2", "runtime": 2, "machine": {"nodeName": "node-8"}}]}}
+        """;
+    Map<String, SimulatedCall> old = byId(WfFormatReader.read(write(dir, "l.json", legacy)));
+    assertThat(old.get("a_1").features()).containsEntry("machine=node-7", 1.0);
+    assertThat(old.get("b_2").features()).containsEntry("machine=node-8", 1.0);
+  }
+
+  @Test
   void toolOfName_dropsTrailingNumbers() {
     assertThat(WfFormatReader.toolOfName("mProject_00000012")).isEqualTo("mProject");
     assertThat(WfFormatReader.toolOfName("individuals_ID0000001")).isEqualTo("individuals");

@@ -10,6 +10,7 @@ import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.InputAnalysis;
 import dev.parallax.analysis.InputFormat;
 import dev.parallax.analysis.LoioEvaluation;
+import dev.parallax.analysis.MachineFeature;
 import dev.parallax.analysis.TrainingSplit;
 import dev.parallax.samples.cli.ProgressBar;
 import java.io.IOException;
@@ -98,6 +99,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
   static final long LONG_WORK_BYTES = 5_000_000;
 
   /** Tribuo logs every training at INFO on standard error; kept here so it is not collected. */
+  private static MachineFeature parseMachine(String value) {
+    for (MachineFeature m : MachineFeature.values()) {
+      if (m.label().equals(value)) {
+        return m;
+      }
+    }
+    throw new BadInputException(
+        "--machine must be reach-only, model-input or off, was '" + value + "'");
+  }
+
   private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
 
   @Spec @Nullable CommandSpec spec;
@@ -133,6 +144,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Also learn from features measured as a task runs (bytes read and written, output"
               + " sizes); the report labels the figures as such.")
   boolean postHocFeatures;
+
+  @Option(
+      names = "--machine",
+      paramLabel = "reach-only|model-input|off",
+      description =
+          "With --loio: what the machine a WfFormat task ran on is used for: only to bound the"
+              + " model's reach (default), also as a model input, or not at all.")
+  @Nullable String machine;
+
+  @Option(
+      names = "--no-unseen-value-rule",
+      description =
+          "With --loio: let the model answer for a task on a machine (a categorical value) its"
+              + " tool never ran on in training (default: the tool's mean answers).")
+  boolean noUnseenValueRule;
 
   @Option(
       names = "--latency-model",
@@ -194,6 +220,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       InputFormat inputFormat = format == null ? null : parseFormat(format);
       FeatureSet features = postHocFeatures ? FeatureSet.ALL : FeatureSet.PRE_CALL;
       LatencyModelType modelType = latencyModel == null ? null : parseModel(latencyModel);
+      MachineFeature machineFeature =
+          machine == null ? MachineFeature.REACH_ONLY : parseMachine(machine);
       requireWritable("--json", json);
       requireWritable("--html", html);
       int slots = concurrency != null ? concurrency : loio ? 4 : 8;
@@ -209,15 +237,30 @@ public final class AnalyzeCommand implements Callable<Integer> {
               "--loio cannot be combined with --html, --train-on or --format");
         }
         List<LoioEvaluation> evaluations =
-            LoioRun.evaluate(files, slots, seed, features, modelType, progressShown(), err);
+            LoioRun.evaluate(
+                files,
+                slots,
+                seed,
+                features,
+                modelType,
+                machineFeature,
+                !noUnseenValueRule,
+                progressShown(),
+                err);
         LoioReport.print(evaluations, features, out);
         if (json != null) {
           ObjectNode report = LoioReport.json(evaluations, features, slots);
+          report.put("machine", machineFeature.label());
+          report.put("unseen_value_rule", !noUnseenValueRule);
           write(() -> JsonReport.write(report, json), json);
           out.println("JSON written to " + json);
         }
         out.flush();
         return 0;
+      }
+      if (machine != null || noUnseenValueRule) {
+        throw new BadInputException(
+            "--machine and --no-unseen-value-rule are available only with --loio");
       }
       if (modelType != null) {
         throw new BadInputException("--latency-model is available only with --loio");

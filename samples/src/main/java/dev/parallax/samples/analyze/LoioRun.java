@@ -5,6 +5,7 @@ import dev.parallax.analysis.AnalysisListener;
 import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.LeaveOneInstanceOut;
 import dev.parallax.analysis.LoioEvaluation;
+import dev.parallax.analysis.MachineFeature;
 import dev.parallax.samples.cli.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,6 +52,8 @@ final class LoioRun {
       long seed,
       FeatureSet features,
       @Nullable LatencyModelType type,
+      MachineFeature machine,
+      boolean unseenValueRule,
       boolean showProgress,
       PrintWriter err) {
     Map<String, List<Path>> apps = applications(inputs);
@@ -68,6 +71,8 @@ final class LoioRun {
             .seed(seed)
             .features(features)
             .latencyModel(type)
+            .machine(machine)
+            .unseenValueRule(unseenValueRule)
             .listener(listener)
             .build();
     List<LoioEvaluation> evaluations = new ArrayList<>(apps.size());
