@@ -260,6 +260,7 @@ final class Preloader implements ExecutionListener {
     return true;
   }
 
+  @SuppressWarnings("try") // the scope only makes the span current for the body
   private void runTraced(PredictedCall p, String id, CanonicalKey key, Mark mark, Runnable body) {
     Span span =
         tracer

@@ -2,7 +2,6 @@ package dev.parallax.planner.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +38,7 @@ public final class JsonLeaves {
         walk(node.get(i), at + "/" + i, value, found, n);
       }
     } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         walk(e.getValue(), at + "/" + escape(e.getKey()), value, found, n);
       }
     }
@@ -95,8 +93,7 @@ public final class JsonLeaves {
         scalars(node.get(i), at + "/" + i, found, n);
       }
     } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         scalars(e.getValue(), at + "/" + escape(e.getKey()), found, n);
       }
     }

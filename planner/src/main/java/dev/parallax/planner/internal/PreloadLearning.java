@@ -6,7 +6,6 @@ import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadRule;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -130,8 +129,7 @@ public final class PreloadLearning {
       return List.of();
     }
     Map<String, List<ArgSource>> options = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = b.arguments().fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> arg = it.next();
+    for (Map.Entry<String, JsonNode> arg : b.arguments().properties()) {
       options.put(arg.getKey(), sources(context, a, arg.getValue()));
     }
     List<PreloadTemplate> templates = new ArrayList<>();

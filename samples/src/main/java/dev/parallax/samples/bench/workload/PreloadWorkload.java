@@ -413,7 +413,7 @@ final class PreloadWorkload implements BenchWorkload {
 
   private static Map<String, String> toMap(JsonNode args) {
     Map<String, String> m = new LinkedHashMap<>();
-    args.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().toString()));
+    args.properties().forEach(e -> m.put(e.getKey(), e.getValue().toString()));
     return m;
   }
 
