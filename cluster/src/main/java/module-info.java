@@ -6,8 +6,8 @@ module dev.parallax.cluster {
   requires transitive dev.parallax.core;
   requires transitive com.hazelcast.core;
   requires java.logging;
-  // optional: only dev.parallax.cluster.learning uses it
-  requires static dev.parallax.adaptive;
+  // optional: only dev.parallax.cluster.learning uses it (its API names AdaptivePredictor)
+  requires static transitive dev.parallax.adaptive;
 
   exports dev.parallax.cluster;
   exports dev.parallax.cluster.learning;

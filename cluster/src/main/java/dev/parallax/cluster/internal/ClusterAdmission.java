@@ -436,8 +436,12 @@ public final class ClusterAdmission implements AdmissionControl, AutoCloseable {
                 Answer answer;
                 try {
                   answer = new Answer(tool, demands, d, acquire(d, max), g, null);
-                } catch (RuntimeException e) {
-                  answer = new Answer(tool, demands, d, 0, g, e);
+                } catch (Throwable e) { // an Error too must reach the run, or its calls would wait
+                  RuntimeException cause =
+                      e instanceof RuntimeException r
+                          ? r
+                          : new IllegalStateException("the permit request failed: " + e, e);
+                  answer = new Answer(tool, demands, d, 0, g, cause);
                 }
                 synchronized (answers) {
                   if (closed) {
