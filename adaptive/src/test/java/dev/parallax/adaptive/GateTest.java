@@ -63,7 +63,7 @@ class GateTest {
 
   @Test
   void pureNoise_modelAnswersAtMost5PercentOfCalls_acrossSeeds() {
-    int answered = 0;
+    long answered = 0;
     int calls = 0;
     for (long seed = 1; seed <= 8; seed++) {
       AdaptivePredictor model = predictor(seed, Integer.MAX_VALUE);

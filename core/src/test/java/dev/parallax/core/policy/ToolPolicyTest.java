@@ -37,8 +37,11 @@ class ToolPolicyTest {
 
   private static SimTool tool(String name, long millis, String... capabilities) {
     return new SimTool(
-        new ToolSpec(
-            name, "simulated " + name, Object.class, null, true, false, true, Set.of(capabilities)),
+        ToolSpec.builder(name)
+            .description("simulated " + name)
+            .idempotent(true)
+            .capabilities(Set.of(capabilities))
+            .build(),
         (in, attempt) -> SimTool.Step.ok(millis, name + ":" + in));
   }
 

@@ -132,6 +132,7 @@ class ParallaxLangChain4jTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the agent span current while the model runs
   void turnOfParallelCalls_runsAsOneParallaxRun_inParallel_resultsInCallOrder() throws Exception {
     RendezvousTools tools = new RendezvousTools(3);
     Span agent;
