@@ -53,8 +53,9 @@ public final class StoreNeighbours {
 
   /**
    * Fewest records the first query asks for (the k nearest are kept): an HNSW search keeps as many
-   * candidates as it is asked for, and with only k of them (k = 5) it misses a true neighbour far
-   * more often than with 64.
+   * candidates as it is asked for, and a wider beam is the usual way to raise its recall. (On the
+   * storage tests' data, 1,500 calls per tool with one or two features, it made no measurable
+   * difference: 78% of k = 5 answers equal brute force's with 5 candidates and with 64.)
    */
   public static final int MIN_CANDIDATES = 64;
 
