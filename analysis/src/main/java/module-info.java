@@ -11,6 +11,7 @@ module dev.parallax.analysis {
   requires transitive dev.parallax.core;
   requires transitive dev.parallax.planner;
   requires transitive dev.parallax.adaptive;
+  requires dev.parallax.storage;
   requires com.fasterxml.jackson.databind;
   requires static dev.parallax.telemetry;
   requires static org.jspecify;

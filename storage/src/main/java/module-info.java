@@ -13,4 +13,5 @@ module dev.parallax.storage {
   exports dev.parallax.storage;
   exports dev.parallax.storage.chroma;
   exports dev.parallax.storage.embedded;
+  exports dev.parallax.storage.neighbours;
 }

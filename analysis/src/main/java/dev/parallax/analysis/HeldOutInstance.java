@@ -2,6 +2,7 @@ package dev.parallax.analysis;
 
 import dev.parallax.analysis.internal.PairedErrors;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the latency model, trained on the other instances of an application, did on every task of one
@@ -27,6 +28,7 @@ public final class HeldOutInstance {
   private final SimulatedMakespans makespans;
   private final String note;
   private final PairedErrors errors;
+  private final @Nullable NeighbourComparison neighbours;
 
   HeldOutInstance(
       String file,
@@ -38,7 +40,9 @@ public final class HeldOutInstance {
       double answeredByModel,
       SimulatedMakespans makespans,
       String note,
-      PairedErrors errors) {
+      PairedErrors errors,
+      @Nullable NeighbourComparison neighbours) {
+    this.neighbours = neighbours;
     this.file = Objects.requireNonNull(file, "file");
     this.trainingTasks = trainingTasks;
     this.rows = rows;
@@ -128,6 +132,14 @@ public final class HeldOutInstance {
    */
   public double oracleMakespanRatio() {
     return (double) makespans.oracle().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * The k-nearest-neighbour rule over the history store's similarity search on this instance, or
+   * {@code null} unless asked for ({@link LeaveOneInstanceOut.Builder#storeNeighbours(int)}).
+   */
+  public @Nullable NeighbourComparison neighbours() {
+    return neighbours;
   }
 
   /** Why the model was not trained or not used, or {@code ""}. */

@@ -3,6 +3,7 @@ package dev.parallax.analysis;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.analysis.internal.Categories;
 import dev.parallax.analysis.internal.LatencyModel;
+import dev.parallax.analysis.internal.NeighbourEvaluation;
 import dev.parallax.analysis.internal.PairedErrors;
 import dev.parallax.analysis.internal.ScheduleComparison;
 import dev.parallax.analysis.internal.WorkflowFeatures;
@@ -13,8 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -56,8 +59,10 @@ public final class LeaveOneInstanceOut {
   private final MachineFeature machine;
   private final boolean unseenValueRule;
   private final AnalysisListener listener;
+  private final int storeNeighbours;
 
   private LeaveOneInstanceOut(Builder b) {
+    this.storeNeighbours = b.storeNeighbours;
     this.machine = b.machine;
     this.unseenValueRule = b.unseenValueRule;
     this.slots = b.slots;
@@ -132,6 +137,7 @@ public final class LeaveOneInstanceOut {
     int done = 0;
     List<HeldOutInstance> results = new ArrayList<>(inputs.size());
     List<PairedErrors> errors = new ArrayList<>(inputs.size());
+    List<NeighbourEvaluation.Result> neighbourResults = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       TracedWorkflow input = inputs.get(i);
       String name = Path.of(input.file()).getFileName().toString();
@@ -142,16 +148,21 @@ public final class LeaveOneInstanceOut {
           training.add(tasks.get(j));
         }
       }
+      Predicate<String> hidden =
+          machine == MachineFeature.MODEL_INPUT
+              ? f -> false
+              : f -> Categories.isOf(f, Categories.MACHINE);
       LatencyModel.Trained model =
           LatencyModel.trainOnInstances(
-              training,
-              tasks.get(i),
-              seed,
-              latencyModel,
-              unseenValueRule,
-              machine == MachineFeature.MODEL_INPUT
-                  ? f -> false
-                  : f -> Categories.isOf(f, Categories.MACHINE));
+              training, tasks.get(i), seed, latencyModel, unseenValueRule, hidden);
+      NeighbourComparison neighbours = null;
+      if (storeNeighbours > 0) {
+        NeighbourEvaluation.Result r =
+            NeighbourEvaluation.evaluate(
+                training, tasks.get(i), seed, storeNeighbours, unseenValueRule, hidden);
+        neighbourResults.add(r);
+        neighbours = comparison(List.of(r), seed + i);
+      }
       progress(++done, total, application + ": simulating " + name);
       SimulatedMakespans makespans =
           ScheduleComparison.run(input, slots, model.predictor(), () -> {});
@@ -168,10 +179,45 @@ public final class LeaveOneInstanceOut {
               model.answeredByModel(),
               makespans,
               model.note(),
-              model.errors()));
+              model.errors(),
+              neighbours));
     }
     double[] average = PairedErrors.averageRatioInterval(errors, resamples, level, seed);
-    return new LoioEvaluation(application, results, average, features, slots, level);
+    return new LoioEvaluation(
+        application,
+        results,
+        average,
+        features,
+        slots,
+        level,
+        neighbourResults.isEmpty() ? null : comparison(neighbourResults, seed));
+  }
+
+  /** The neighbour variants over {@code results} (one per instance), ratios averaged. */
+  private NeighbourComparison comparison(List<NeighbourEvaluation.Result> results, long seed) {
+    long all = results.stream().mapToLong(NeighbourEvaluation.Result::storeRows).sum();
+    long newest = results.stream().mapToLong(NeighbourEvaluation.Result::inMemoryRows).sum();
+    return new NeighbourComparison(
+        storeNeighbours,
+        variant(results.stream().map(NeighbourEvaluation.Result::store).toList(), all, seed),
+        variant(results.stream().map(NeighbourEvaluation.Result::inMemory).toList(), newest, seed),
+        variant(results.stream().map(NeighbourEvaluation.Result::exact).toList(), all, seed));
+  }
+
+  private NeighbourComparison.Variant variant(
+      List<NeighbourEvaluation.Variant> variants, long rows, long seed) {
+    List<PairedErrors> errors = variants.stream().map(NeighbourEvaluation.Variant::errors).toList();
+    double[] interval = PairedErrors.averageRatioInterval(errors, resamples, level, seed);
+    double ratio = errors.stream().mapToDouble(PairedErrors::ratio).average().orElse(Double.NaN);
+    double answered =
+        variants.stream()
+            .mapToDouble(NeighbourEvaluation.Variant::answered)
+            .average()
+            .orElse(Double.NaN);
+    double[] micros =
+        variants.stream().flatMapToDouble(v -> Arrays.stream(v.queryMicros())).toArray();
+    return new NeighbourComparison.Variant(
+        ratio, interval[0], interval[1], answered, rows, NeighbourEvaluation.median(micros));
   }
 
   /**
@@ -230,6 +276,7 @@ public final class LeaveOneInstanceOut {
         + machine.label()
         + ", unseenValueRule="
         + unseenValueRule
+        + (storeNeighbours > 0 ? ", storeNeighbours=" + storeNeighbours : "")
         + "]";
   }
 
@@ -247,8 +294,26 @@ public final class LeaveOneInstanceOut {
     private MachineFeature machine = MachineFeature.REACH_ONLY;
     private boolean unseenValueRule = true;
     private AnalysisListener listener = AnalysisListener.NONE;
+    private int storeNeighbours;
 
     private Builder() {}
+
+    /**
+     * Also score the k-nearest-neighbour rule with {@code k} neighbours found by the embedded
+     * history store's own similarity search over every training task, next to the newest 512 per
+     * tool (the in-memory model's) and to exact search: see {@link NeighbourComparison}. Each
+     * held-out instance's training tasks are loaded into an embedded store in a temp dir, deleted
+     * after. Default: off.
+     *
+     * @throws IllegalArgumentException if {@code k} is below 1 or above 1,000
+     */
+    public Builder storeNeighbours(int k) {
+      if (k < 1 || k > 1000) {
+        throw new IllegalArgumentException("k must be in [1, 1000], was " + k);
+      }
+      this.storeNeighbours = k;
+      return this;
+    }
 
     /**
      * What is done with the machine (host) a WfFormat task ran on. Default {@link

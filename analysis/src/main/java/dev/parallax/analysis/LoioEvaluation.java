@@ -2,6 +2,7 @@ package dev.parallax.analysis;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A leave-one-instance-out evaluation of one application: one {@link HeldOutInstance} per instance,
@@ -17,6 +18,7 @@ public final class LoioEvaluation {
   private final FeatureSet features;
   private final int slots;
   private final double level;
+  private final @Nullable NeighbourComparison neighbours;
 
   LoioEvaluation(
       String application,
@@ -24,7 +26,9 @@ public final class LoioEvaluation {
       double[] averageRatioInterval,
       FeatureSet features,
       int slots,
-      double level) {
+      double level,
+      @Nullable NeighbourComparison neighbours) {
+    this.neighbours = neighbours;
     this.application = Objects.requireNonNull(application, "application");
     this.instances = List.copyOf(instances);
     this.averageRatioLow = averageRatioInterval[0];
@@ -104,6 +108,15 @@ public final class LoioEvaluation {
         .mapToDouble(HeldOutInstance::oracleMakespanRatio)
         .average()
         .orElse(Double.NaN);
+  }
+
+  /**
+   * The k-nearest-neighbour rule over the history store's similarity search, ratios averaged over
+   * the instances, or {@code null} unless asked for ({@link
+   * LeaveOneInstanceOut.Builder#storeNeighbours(int)}).
+   */
+  public @Nullable NeighbourComparison neighbours() {
+    return neighbours;
   }
 
   /** The features the model used. */

@@ -169,6 +169,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Nullable String latencyModel;
 
   @Option(
+      names = "--neighbours",
+      paramLabel = "store",
+      description =
+          "With --loio: also score k nearest neighbours (no gate) found by the embedded history"
+              + " store's HNSW search over every training task, next to the newest 512 per tool"
+              + " (the in-memory model's) and exact search, with the store's query time; the"
+              + " training tasks go to a store in a temp dir, deleted after.")
+  @Nullable String neighbours;
+
+  @Option(
+      names = "--neighbours-k",
+      paramLabel = "K",
+      defaultValue = "5",
+      description = "With --neighbours: neighbours (default: ${DEFAULT-VALUE}).")
+  int neighboursK;
+
+  @Option(
       names = "--json",
       paramLabel = "FILE",
       description = "Also write the figures as JSON to FILE.")
@@ -236,6 +253,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
           throw new BadInputException(
               "--loio cannot be combined with --html, --train-on or --format");
         }
+        int storeK = 0;
+        if (neighbours != null) {
+          if (!neighbours.equals("store")) {
+            throw new BadInputException(
+                "unknown value '" + neighbours + "' for --neighbours: expected store");
+          }
+          if (neighboursK < 1 || neighboursK > 1000) {
+            throw new BadInputException("--neighbours-k must be in [1, 1000], was " + neighboursK);
+          }
+          storeK = neighboursK;
+        }
         List<LoioEvaluation> evaluations =
             LoioRun.evaluate(
                 files,
@@ -245,6 +273,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 modelType,
                 machineFeature,
                 !noUnseenValueRule,
+                storeK,
                 progressShown(),
                 err);
         LoioReport.print(evaluations, features, out);
@@ -258,9 +287,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      if (machine != null || noUnseenValueRule) {
+      if (machine != null || noUnseenValueRule || neighbours != null) {
         throw new BadInputException(
-            "--machine and --no-unseen-value-rule are available only with --loio");
+            "--machine, --no-unseen-value-rule and --neighbours are available only with --loio");
       }
       if (modelType != null) {
         throw new BadInputException("--latency-model is available only with --loio");

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.HeldOutInstance;
 import dev.parallax.analysis.LoioEvaluation;
+import dev.parallax.analysis.NeighbourComparison;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The leave-one-instance-out evaluation ({@code parallax analyze --loio}) as text and as JSON:
@@ -77,6 +79,26 @@ final class LoioReport {
           e.makespanRatio(),
           e.slots(),
           e.oracleMakespanRatio());
+      NeighbourComparison n = e.neighbours();
+      if (n != null) {
+        out.printf(
+            Locale.ROOT,
+            "  k=%d nearest neighbours, no gate, ratio to the per-tool mean (%d%% interval):%n",
+            n.k(),
+            pct);
+        neighbourLine(out, "store (HNSW, all training tasks)", n.store());
+        neighbourLine(out, "in memory (newest 512 per tool)", n.inMemory());
+        neighbourLine(out, "exact (all training tasks)", n.exact());
+      }
+    }
+    if (evaluations.stream().anyMatch(e -> e.neighbours() != null)) {
+      out.printf(
+          Locale.ROOT,
+          "%nneighbours, averaged over applications: store %.3f, in memory (newest 512) %.3f,"
+              + " exact %.3f%n",
+          averageOver(evaluations, NeighbourComparison::store),
+          averageOver(evaluations, NeighbourComparison::inMemory),
+          averageOver(evaluations, NeighbourComparison::exact));
     }
     out.println();
     out.println(
@@ -84,6 +106,48 @@ final class LoioReport {
             + " instance (below 1: the model is better); '!' marks an interval entirely above 1;"
             + " mk/fifo and oracle: simulated makespan of learned and oracle priority over FIFO's.");
     out.flush();
+  }
+
+  private static void neighbourLine(PrintWriter out, String what, NeighbourComparison.Variant v) {
+    out.printf(
+        Locale.ROOT,
+        "    %-34s ratio %.3f [%.3f, %.3f], answered %3.0f%%, median query %.1f us%n",
+        what,
+        v.ratio(),
+        v.ratioLow(),
+        v.ratioHigh(),
+        100 * v.answered(),
+        v.medianQueryMicros());
+  }
+
+  private static double averageOver(
+      List<LoioEvaluation> evaluations,
+      java.util.function.Function<NeighbourComparison, NeighbourComparison.Variant> which) {
+    return evaluations.stream()
+        .map(LoioEvaluation::neighbours)
+        .filter(java.util.Objects::nonNull)
+        .mapToDouble(n -> which.apply(n).ratio())
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  private static void neighboursJson(ObjectNode parent, @Nullable NeighbourComparison n) {
+    if (n == null) {
+      return;
+    }
+    ObjectNode o = parent.putObject("neighbours");
+    o.put("k", n.k());
+    variantJson(o.putObject("store"), n.store());
+    variantJson(o.putObject("in_memory"), n.inMemory());
+    variantJson(o.putObject("exact"), n.exact());
+  }
+
+  private static void variantJson(ObjectNode o, NeighbourComparison.Variant v) {
+    number(o, "ratio", v.ratio());
+    o.putArray("ratio_interval").add(round(v.ratioLow())).add(round(v.ratioHigh()));
+    number(o, "answered_share", v.answered());
+    o.put("training_rows", v.rows());
+    number(o, "median_query_us", v.medianQueryMicros());
   }
 
   /** The JSON report of {@code evaluations}. */
@@ -121,6 +185,7 @@ final class LoioReport {
         number(o, "makespan_learned_over_fifo", h.makespanRatio());
         number(o, "makespan_oracle_over_fifo", h.oracleMakespanRatio());
         o.put("note", h.note());
+        neighboursJson(o, h.neighbours());
       }
       ObjectNode avg = app.putObject("average");
       avg.put("instances", e.instances().size());
@@ -135,6 +200,7 @@ final class LoioReport {
       number(avg, "model_used_share", e.answeredByModel());
       number(avg, "makespan_learned_over_fifo", e.makespanRatio());
       number(avg, "makespan_oracle_over_fifo", e.oracleMakespanRatio());
+      neighboursJson(avg, e.neighbours());
     }
     return root;
   }

@@ -45,7 +45,10 @@ final class LoioRun {
     return name == null ? dir.toString() : name.toString();
   }
 
-  /** Evaluates every application of {@code inputs}, drawing progress on {@code err} if asked. */
+  /**
+   * Evaluates every application of {@code inputs}, drawing progress on {@code err} if asked; with
+   * {@code storeNeighbours} above 0, also the store-backed neighbours with that k.
+   */
   static List<LoioEvaluation> evaluate(
       List<Path> inputs,
       int slots,
@@ -54,6 +57,7 @@ final class LoioRun {
       @Nullable LatencyModelType type,
       MachineFeature machine,
       boolean unseenValueRule,
+      int storeNeighbours,
       boolean showProgress,
       PrintWriter err) {
     Map<String, List<Path>> apps = applications(inputs);
@@ -65,7 +69,7 @@ final class LoioRun {
             bar.show(done, total, what);
           }
         };
-    LeaveOneInstanceOut loio =
+    LeaveOneInstanceOut.Builder builder =
         LeaveOneInstanceOut.builder()
             .slots(slots)
             .seed(seed)
@@ -73,8 +77,11 @@ final class LoioRun {
             .latencyModel(type)
             .machine(machine)
             .unseenValueRule(unseenValueRule)
-            .listener(listener)
-            .build();
+            .listener(listener);
+    if (storeNeighbours > 0) {
+      builder.storeNeighbours(storeNeighbours);
+    }
+    LeaveOneInstanceOut loio = builder.build();
     List<LoioEvaluation> evaluations = new ArrayList<>(apps.size());
     try {
       for (Map.Entry<String, List<Path>> app : apps.entrySet()) {

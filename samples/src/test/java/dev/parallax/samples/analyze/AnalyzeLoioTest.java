@@ -139,4 +139,52 @@ class AnalyzeLoioTest {
     assertThat(noLoio.status()).isEqualTo(2);
     assertThat(noLoio.err()).contains("--latency-model is available only with --loio");
   }
+
+  @Test
+  void loio_neighboursStore_printsAndWritesTheThreeSourcesOfNeighbours() throws IOException {
+    Path json = dir.resolve("neighbours.json");
+    Cli r =
+        Cli.run(
+            "analyze",
+            "--loio",
+            sra.toString(),
+            "--neighbours",
+            "store",
+            "--json",
+            json.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("k=5 nearest neighbours, no gate")
+        .contains("store (HNSW, all training tasks)")
+        .contains("in memory (newest 512 per tool)")
+        .contains("neighbours, averaged over applications");
+    JsonNode avg =
+        JsonReport.MAPPER.readTree(json.toFile()).path("applications").path(0).path("average");
+    JsonNode store = avg.path("neighbours").path("store");
+    assertThat(avg.path("neighbours").path("k").asInt()).isEqualTo(5);
+    assertThat(store.path("ratio").isNumber()).isTrue();
+    // 3 held-out instances, each trained on the other two (44 tasks)
+    assertThat(store.path("training_rows").asLong()).isEqualTo(3 * 44);
+    assertThat(store.path("ratio_interval")).hasSize(2);
+  }
+
+  @Test
+  void neighbours_badUse_exits2WithOneLine() {
+    Cli value = Cli.run("analyze", "--loio", sra.toString(), "--neighbours", "chroma");
+    assertThat(value.status()).isEqualTo(2);
+    assertThat(value.err()).contains("unknown value 'chroma' for --neighbours: expected store");
+    Cli k =
+        Cli.run(
+            "analyze", "--loio", sra.toString(), "--neighbours", "store", "--neighbours-k", "0");
+    assertThat(k.status()).isEqualTo(2);
+    assertThat(k.err()).contains("--neighbours-k must be in [1, 1000], was 0");
+    Cli noLoio =
+        Cli.run(
+            "analyze",
+            "--neighbours",
+            "store",
+            sra.resolve("srasearch-chameleon-10a-001.json").toString());
+    assertThat(noLoio.status()).isEqualTo(2);
+    assertThat(noLoio.err()).contains("--neighbours are available only with --loio");
+  }
 }

@@ -1,0 +1,137 @@
+package dev.parallax.storage.neighbours;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.storage.FeatureVectorizer;
+import dev.parallax.storage.InMemoryHistoryStore;
+import dev.parallax.storage.embedded.EmbeddedHistoryStore;
+import dev.parallax.storage.testing.TempFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StoreNeighboursTest {
+
+  private Path dir;
+
+  @AfterEach
+  void deleteDir() throws Exception {
+    if (dir != null) {
+      TempFiles.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void inMemoryStore_givesExactlyTheBruteForceAnswer() {
+    List<ExecutionRecord> history = NeighbourData.history(300, 7);
+    InMemoryHistoryStore store = new InMemoryHistoryStore(ToolScaledVectorizer.fit(history));
+    store.append(history);
+
+    StoreAgreement.assertAgrees(store, history, 5, 1.0);
+  }
+
+  @Test
+  void embeddedStore_hnswSearch_agreesWithBruteForce() throws Exception {
+    List<ExecutionRecord> history = NeighbourData.history(1500, 8);
+    dir = Files.createTempDirectory("parallax-neighbours");
+    try (EmbeddedHistoryStore store =
+        EmbeddedHistoryStore.open(dir.resolve("store"), ToolScaledVectorizer.fit(history))) {
+      store.append(history);
+
+      // HNSW (M 16, beam 64) misses a true neighbour for some queries in this dense data (1,500
+      // calls per tool, one or two features): the store's k-th is then a little farther
+      StoreAgreement.assertAgrees(store, history, 5, 0.5);
+      StoreAgreement.assertAgrees(store, history, 20, 0.5);
+    }
+  }
+
+  @Test
+  void readmeSnippet_estimatesFromTheEmbeddedStore() throws Exception {
+    dir = Files.createTempDirectory("parallax-neighbours-readme");
+    List<ExecutionRecord> history = NeighbourData.history(200, 5);
+
+    double seconds = estimateSeconds(history, dir.resolve("history"));
+
+    // fetch takes 1 ms per sqrt(byte) with 20% noise: about 0.045 s for 2,048 bytes
+    assertThat(seconds).isBetween(0.01, 0.1);
+  }
+
+  /** The README's snippet (docs-drafts/knnstore.md; docs' StoreNeighboursSnippet). */
+  static double estimateSeconds(List<ExecutionRecord> history, Path directory) {
+    // README:begin
+    ToolScaledVectorizer space = ToolScaledVectorizer.fit(history); // per-tool standardised log1p
+    try (EmbeddedHistoryStore store = EmbeddedHistoryStore.open(directory, space)) {
+      store.append(history);
+      StoreNeighbours neighbours = StoreNeighbours.of(store, 5); // off the call path: ~0.5 ms
+      StoreNeighbours.Estimate e = neighbours.estimate("fetch", Map.of("bytes", 2048.0));
+      // seconds: the mean log latency of the 5 nearest past "fetch" calls; NaN if none answers
+      return e.answered() ? Math.exp(e.logLatency()) : Double.NaN;
+    }
+    // README:end
+  }
+
+  @Test
+  void tiesAtTheKthDistance_areAllAveraged_beyondTheFirstQuerysSize() {
+    List<ExecutionRecord> history = new ArrayList<>();
+    // 100 identical calls (1 s to 100 s), more than the first query asks for, and farther ones
+    for (int i = 0; i < 100; i++) {
+      history.add(NeighbourData.record(i, "t", Map.of("x", 100.0), 1 + i));
+    }
+    for (int i = 0; i < 30; i++) {
+      history.add(NeighbourData.record(1000 + i, "t", Map.of("x", 1e6 + i), 0.001));
+    }
+    InMemoryHistoryStore store = new InMemoryHistoryStore(ToolScaledVectorizer.fit(history));
+    store.append(history);
+    double expected = 0;
+    for (int i = 0; i < 100; i++) {
+      expected += Math.log(1 + i);
+    }
+
+    StoreNeighbours.Estimate e = StoreNeighbours.of(store, 5).estimate("t", Map.of("x", 100.0));
+
+    assertThat(e.neighbours()).isEqualTo(100);
+    assertThat(e.logLatency()).isCloseTo(expected / 100, within(1e-9));
+    assertThat(e.kthDistanceSquared()).isZero();
+  }
+
+  @Test
+  void beyondTheReach_orWithFewerThanKRecords_noAnswer() {
+    List<ExecutionRecord> history = NeighbourData.history(40, 9);
+    InMemoryHistoryStore store = new InMemoryHistoryStore(ToolScaledVectorizer.fit(history));
+    store.append(history);
+    StoreNeighbours near = StoreNeighbours.of(store, 5).withReach(0.5);
+    Map<String, Double> far = Map.of("bytes", 1e12);
+
+    StoreNeighbours.Estimate farAway = near.estimate("fetch", far);
+    StoreNeighbours.Estimate unlimited = StoreNeighbours.of(store, 5).estimate("fetch", far);
+    StoreNeighbours.Estimate tooFew = StoreNeighbours.of(store, 41).estimate("fetch", far);
+
+    assertThat(farAway.answered()).isFalse();
+    assertThat(farAway.kthDistanceSquared()).isGreaterThan(0.5);
+    assertThat(unlimited.answered()).isTrue();
+    assertThat(tooFew.answered()).isFalse();
+    assertThat(tooFew.neighbours()).isEqualTo(40);
+  }
+
+  @Test
+  void aStoreWithAnotherVectorizer_isRejected() {
+    InMemoryHistoryStore store = new InMemoryHistoryStore(FeatureVectorizer.log1p(List.of("x")));
+
+    assertThatThrownBy(() -> StoreNeighbours.of(store, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ToolScaledVectorizer");
+    assertThatThrownBy(() -> StoreNeighbours.of(store, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("k must be");
+  }
+}
