@@ -57,8 +57,11 @@ import java.util.Locale;
  *     (a bounded queue that rejects) made the limit jump back into the rejecting levels every time
  *     the hold ended: each probe cost several levels' worth of failures instead of one.
  *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
- *     cut from (below it, it recovers at once); after any change the next `old limit` samples are
- *     skipped: they are the calls already in flight, describing the old limit.
+ *     cut from (below it, it recovers at once); after any change the next max(old, new limit)
+ *     samples are skipped: the calls already in flight describe the old limit, and after an increase
+ *     the calls started to fill the new slots record fewer calls in flight than they ran with (a
+ *     doubling from 8 to 16 records them at 9..16: the window's mean level, its throughput and so
+ *     its target came out about 15% low, cutting the limit it had just reached).
  * The limit stays within [minLimit, maxLimit].
  */
 
@@ -84,6 +87,12 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private static final int MIN_POOLED = 60;
   /* standard errors within which the target does not differ from the limit */
   private static final double Z_DECIDE = 1;
+  /*
+   * failed calls of a probe before it is abandoned at once, whatever the share: one alone is not a
+   * pattern (a stalled machine's timeout, a race in a server's admission) and is left to the
+   * window, which cuts in proportion to its failures; a second one is
+   */
+  private static final int RETREAT_FAILURES = 2;
 
   private final int minLimit;
   private final int maxLimit;
@@ -190,7 +199,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     if (failed && limit > lastGood && lastGood > 0 && inFlight > lastGood) {
       probeFailures++; // a call of the probe above the last good level (even while skipping)
-      if (probeFailures > dropTolerance * Math.max(minWindow, limit)) {
+      if (probeFailures >= RETREAT_FAILURES
+          && probeFailures > dropTolerance * Math.max(minWindow, limit)) {
         retreat(); // more than a full window would tolerate: do not wait for it
         return limit;
       }
@@ -257,6 +267,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     observe();
     lastGood = limit;
+    probeFailures = 0;
     if (limit >= failedAt) {
       failedAt = limit + 1; // this level works now
     }
@@ -364,7 +375,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       cutFrom = limit;
     }
     if (next != limit) {
-      skip = limit;
+      skip =
+          Math.max(limit, next); // the old limit's calls, and those that ramped up to the new one
       probeFailures = 0;
     }
     limit = next;
