@@ -47,10 +47,15 @@ import java.util.Locale;
  *     but not below the last level whose window had no failures, when that level is lower (fast
  *     rejections inflate the share; the level just below is known to work). Failures at or below
  *     that level mean it no longer works: it is forgotten and the share decides alone.
- *   - Above the last level without failures, failed calls started above that level, more than a
- *     full window tolerates, send the limit back to it at once, even while the samples of the old
- *     limit are being skipped: fast failures (a server rejecting at once) come back first and
- *     would otherwise fill a whole window, tens of failed calls for one probe.
+ *   - Above the last level without failures, failed calls started above that level, at least two
+ *     and more than a full window tolerates, send the limit back to it at once, even while the
+ *     samples of the old limit are being skipped: fast failures (a server rejecting at once) come
+ *     back first and would otherwise fill a whole window, tens of failed calls for one probe. One
+ *     failed call alone does not: on a loaded machine a stall times out a call at any level, and a
+ *     server's admission can race (a worker that has answered but not yet taken the next request
+ *     leaves its queue full for an instant); sent back at once from a doubling, the limit lost
+ *     half its level for a good part of a run. It is left to the window, which cuts by half its
+ *     failure share, at least one step.
  *   - Levels at or above the lowest level whose window failed are climbed one step a window (the
  *     additive increase of TCP's congestion avoidance), and a level whose window had no failures
  *     moves that bound above itself. Without it, a target above a hard bound the backend enforces
