@@ -47,18 +47,26 @@ import java.util.Locale;
  *     but not below the last level whose window had no failures, when that level is lower (fast
  *     rejections inflate the share; the level just below is known to work). Failures at or below
  *     that level mean it no longer works: it is forgotten and the share decides alone.
- *   - Above the last level without failures, failed calls started above that level, more than a
- *     full window tolerates, send the limit back to it at once, even while the samples of the old
- *     limit are being skipped: fast failures (a server rejecting at once) come back first and
- *     would otherwise fill a whole window, tens of failed calls for one probe.
+ *   - Above the last level without failures, failed calls started above that level, at least two
+ *     and more than a full window tolerates, send the limit back to it at once, even while the
+ *     samples of the old limit are being skipped: fast failures (a server rejecting at once) come
+ *     back first and would otherwise fill a whole window, tens of failed calls for one probe. One
+ *     failed call alone does not: on a loaded machine a stall times out a call at any level, and a
+ *     server's admission can race (a worker that has answered but not yet taken the next request
+ *     leaves its queue full for an instant); sent back at once from a doubling, the limit lost
+ *     half its level for a good part of a run. It is left to the window, which cuts by half its
+ *     failure share, at least one step.
  *   - Levels at or above the lowest level whose window failed are climbed one step a window (the
  *     additive increase of TCP's congestion avoidance), and a level whose window had no failures
  *     moves that bound above itself. Without it, a target above a hard bound the backend enforces
  *     (a bounded queue that rejects) made the limit jump back into the rejecting levels every time
  *     the hold ended: each probe cost several levels' worth of failures instead of one.
  *   - After a decrease, for holdWindows windows the limit does not grow back to the level it was
- *     cut from (below it, it recovers at once); after any change the next `old limit` samples are
- *     skipped: they are the calls already in flight, describing the old limit.
+ *     cut from (below it, it recovers at once); after any change the next max(old, new limit)
+ *     samples are skipped: the calls already in flight describe the old limit, and after an increase
+ *     the calls started to fill the new slots record fewer calls in flight than they ran with (a
+ *     doubling from 8 to 16 records them at 9..16: the window's mean level, its throughput and so
+ *     its target came out about 15% low, cutting the limit it had just reached).
  * The limit stays within [minLimit, maxLimit].
  */
 
@@ -84,6 +92,12 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private static final int MIN_POOLED = 60;
   /* standard errors within which the target does not differ from the limit */
   private static final double Z_DECIDE = 1;
+  /*
+   * failed calls of a probe before it is abandoned at once, whatever the share: one alone is not a
+   * pattern (a stalled machine's timeout, a race in a server's admission) and is left to the
+   * window, which cuts in proportion to its failures; a second one is
+   */
+  private static final int RETREAT_FAILURES = 2;
 
   private final int minLimit;
   private final int maxLimit;
@@ -190,7 +204,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     if (failed && limit > lastGood && lastGood > 0 && inFlight > lastGood) {
       probeFailures++; // a call of the probe above the last good level (even while skipping)
-      if (probeFailures > dropTolerance * Math.max(minWindow, limit)) {
+      if (probeFailures >= RETREAT_FAILURES
+          && probeFailures > dropTolerance * Math.max(minWindow, limit)) {
         retreat(); // more than a full window would tolerate: do not wait for it
         return limit;
       }
@@ -257,6 +272,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     observe();
     lastGood = limit;
+    probeFailures = 0;
     if (limit >= failedAt) {
       failedAt = limit + 1; // this level works now
     }
@@ -364,7 +380,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       cutFrom = limit;
     }
     if (next != limit) {
-      skip = limit;
+      skip =
+          Math.max(limit, next); // the old limit's calls, and those that ramped up to the new one
       probeFailures = 0;
     }
     limit = next;
