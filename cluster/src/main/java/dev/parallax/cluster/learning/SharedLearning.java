@@ -180,7 +180,10 @@ public final class SharedLearning implements ExecutionRecordSink, AutoCloseable 
     return n == null ? 0 : n.get();
   }
 
-  /** Model versions this member has trained and published. */
+  /**
+   * Model versions this member has trained and published (a publication counts from when it starts,
+   * so once any member has loaded a version, its trainer's count includes it).
+   */
   public long modelsPublished() {
     return published.get();
   }
@@ -286,8 +289,15 @@ public final class SharedLearning implements ExecutionRecordSink, AutoCloseable 
           files.put(f.getFileName().toString(), Files.readAllBytes(f));
         }
       }
-      models.executeOnKey(Names.MODEL_KEY, new PublishModel(me, at, files));
+      // counted before the publication: a member that has loaded this version (its listener may
+      // run before executeOnKey returns here) never sees the trainer's count behind it
       published.incrementAndGet();
+      try {
+        models.executeOnKey(Names.MODEL_KEY, new PublishModel(me, at, files));
+      } catch (Throwable e) {
+        published.decrementAndGet();
+        throw e;
+      }
     } catch (Throwable e) {
       fail("training and publishing a model", e);
     } finally {
