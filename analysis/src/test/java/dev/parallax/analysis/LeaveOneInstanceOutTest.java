@@ -62,6 +62,15 @@ class LeaveOneInstanceOutTest {
       assertThat(h.ratioHigh()).isGreaterThanOrEqualTo(h.ratio());
       assertThat(h.worseBeyondInterval()).isEqualTo(h.ratioLow() > 1);
       assertThat(h.makespans().oracle()).isPositive();
+      // no schedule, learned or oracle or FIFO, finishes before the lower bound
+      assertThat(h.makespans().fifo()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.makespans().learned()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.makespans().oracle()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.criticalPath());
+      assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.workPerSlot());
+      assertThat(h.fifoOverLowerBound()).isGreaterThanOrEqualTo(1);
+      assertThat(h.lowerBoundOverFifo()).isCloseTo(1 / h.fifoOverLowerBound(), within(1e-12));
+      assertThat(h.makespanGoalAttainable(0.97)).isEqualTo(h.lowerBoundOverFifo() <= 0.97);
       assertThat(h.makespanRatio())
           .isCloseTo(
               (double) h.makespans().learned().toNanos() / h.makespans().fifo().toNanos(),
@@ -70,6 +79,16 @@ class LeaveOneInstanceOutTest {
     assertThat(e.averageRatio())
         .isCloseTo(
             e.instances().stream().mapToDouble(HeldOutInstance::ratio).average().orElseThrow(),
+            within(1e-12));
+    assertThat(e.makespanGoalUnattainable(0.97))
+        .isEqualTo((int) e.instances().stream().filter(h -> h.lowerBoundOverFifo() > 0.97).count());
+    assertThat(e.makespanGoalUnattainable(0)).isEqualTo(e.instances().size());
+    assertThat(e.lowerBoundOverFifo())
+        .isCloseTo(
+            e.instances().stream()
+                .mapToDouble(HeldOutInstance::lowerBoundOverFifo)
+                .average()
+                .orElseThrow(),
             within(1e-12));
     assertThat(e.averageRatioLow()).isLessThanOrEqualTo(e.averageRatio());
     assertThat(e.averageRatioHigh()).isGreaterThanOrEqualTo(e.averageRatio());

@@ -33,7 +33,7 @@ final class LoioReport {
           e.rows());
       out.printf(
           Locale.ROOT,
-          "  %-48s %5s %7s %7s %7s %17s %6s %9s %9s%n",
+          "  %-48s %5s %7s %7s %7s %17s %6s %9s %9s %9s%n",
           "held-out instance",
           "rows",
           "model",
@@ -42,11 +42,12 @@ final class LoioReport {
           pct + "% interval",
           "model%",
           "mk/fifo@" + e.slots(),
-          "oracle");
+          "oracle",
+          "fifo/lb");
       for (HeldOutInstance h : e.instances()) {
         out.printf(
             Locale.ROOT,
-            "  %-48s %5d %7.3f %7.3f %7.3f   [%5.3f, %5.3f]%s %5.0f%% %9.3f %9.3f%n",
+            "  %-48s %5d %7.3f %7.3f %7.3f   [%5.3f, %5.3f]%s %5.0f%% %9.3f %9.3f %8.3f%s%n",
             Path.of(h.file()).getFileName(),
             h.rows(),
             h.modelMae(),
@@ -57,7 +58,9 @@ final class LoioReport {
             h.worseBeyondInterval() ? "!" : " ",
             100 * h.answeredByModel(),
             h.makespanRatio(),
-            h.oracleMakespanRatio());
+            h.oracleMakespanRatio(),
+            h.fifoOverLowerBound(),
+            h.makespanGoalAttainable(MAKESPAN_GOAL) ? " " : "x");
       }
       out.printf(
           Locale.ROOT,
@@ -77,13 +80,47 @@ final class LoioReport {
           e.makespanRatio(),
           e.slots(),
           e.oracleMakespanRatio());
+      out.printf(
+          Locale.ROOT,
+          "  makespan lower bound: FIFO %.3f x the bound on average (no scheduler below %.3f x"
+              + " FIFO); a makespan of %.2f x FIFO is %s%n",
+          e.fifoOverLowerBound(),
+          e.lowerBoundOverFifo(),
+          MAKESPAN_GOAL,
+          unattainable(e));
     }
     out.println();
     out.println(
         "ratio = model MAE / per-tool-mean MAE of ln(latency) on every task of the held-out"
             + " instance (below 1: the model is better); '!' marks an interval entirely above 1;"
-            + " mk/fifo and oracle: simulated makespan of learned and oracle priority over FIFO's.");
+            + " mk/fifo and oracle: simulated makespan of learned and oracle priority over FIFO's;"
+            + " fifo/lb: FIFO's makespan over a lower bound on any schedule's (critical path,"
+            + " work per slot, and chains before and after a set of tasks plus its work per slot);"
+            + " 'x' marks an instance where no scheduler can reach "
+            + MAKESPAN_GOAL
+            + " x FIFO (the bound is above it).");
     out.flush();
+  }
+
+  /**
+   * What the report checks makespans against: learned-priority makespan at most this times FIFO's
+   * (issue 14).
+   */
+  static final double MAKESPAN_GOAL = 0.97;
+
+  /** Where the goal is excluded by the lower bound, in words. */
+  private static String unattainable(LoioEvaluation e) {
+    int out = e.makespanGoalUnattainable(MAKESPAN_GOAL);
+    int n = e.instances().size();
+    if (out == 0) {
+      return "not excluded by the bound on any instance";
+    }
+    String where = out == n ? "all " + n : out + " of " + n;
+    String average =
+        e.lowerBoundOverFifo() > MAKESPAN_GOAL
+            ? ", nor on average: unattainable for this application"
+            : "";
+    return "unattainable by any scheduler on " + where + " instances" + average;
   }
 
   /** The JSON report of {@code evaluations}. */
@@ -120,6 +157,13 @@ final class LoioReport {
         number(simulated, "oracle", Figures.seconds(h.makespans().oracle()));
         number(o, "makespan_learned_over_fifo", h.makespanRatio());
         number(o, "makespan_oracle_over_fifo", h.oracleMakespanRatio());
+        ObjectNode bound = o.putObject("makespan_lower_bound_s");
+        number(bound, "value", Figures.seconds(h.lowerBound()));
+        number(bound, "critical_path", Figures.seconds(h.criticalPath()));
+        number(bound, "work_per_slot", Figures.seconds(h.workPerSlot()));
+        number(o, "makespan_fifo_over_lower_bound", h.fifoOverLowerBound());
+        number(o, "makespan_lower_bound_over_fifo", h.lowerBoundOverFifo());
+        o.put("makespan_goal_attainable", h.makespanGoalAttainable(MAKESPAN_GOAL));
         o.put("note", h.note());
       }
       ObjectNode avg = app.putObject("average");
@@ -135,6 +179,10 @@ final class LoioReport {
       number(avg, "model_used_share", e.answeredByModel());
       number(avg, "makespan_learned_over_fifo", e.makespanRatio());
       number(avg, "makespan_oracle_over_fifo", e.oracleMakespanRatio());
+      number(avg, "makespan_fifo_over_lower_bound", e.fifoOverLowerBound());
+      number(avg, "makespan_lower_bound_over_fifo", e.lowerBoundOverFifo());
+      avg.put("makespan_goal", MAKESPAN_GOAL);
+      avg.put("makespan_goal_unattainable_instances", e.makespanGoalUnattainable(MAKESPAN_GOAL));
     }
     return root;
   }
