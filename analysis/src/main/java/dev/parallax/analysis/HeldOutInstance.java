@@ -28,6 +28,7 @@ public final class HeldOutInstance {
   private final double answeredByModel;
   private final SimulatedMakespans makespans;
   private final MakespanBounds.Bounds bounds;
+  private final Duration bestKnown;
   private final String note;
   private final PairedErrors errors;
 
@@ -41,6 +42,7 @@ public final class HeldOutInstance {
       double answeredByModel,
       SimulatedMakespans makespans,
       MakespanBounds.Bounds bounds,
+      Duration bestKnown,
       String note,
       PairedErrors errors) {
     this.file = Objects.requireNonNull(file, "file");
@@ -54,6 +56,7 @@ public final class HeldOutInstance {
     this.answeredByModel = answeredByModel;
     this.makespans = Objects.requireNonNull(makespans, "makespans");
     this.bounds = Objects.requireNonNull(bounds, "bounds");
+    this.bestKnown = Objects.requireNonNull(bestKnown, "bestKnown");
     this.note = Objects.requireNonNull(note, "note");
     this.errors = Objects.requireNonNull(errors, "errors");
   }
@@ -166,6 +169,21 @@ public final class HeldOutInstance {
    */
   public double lowerBoundOverFifo() {
     return (double) bounds.lowerBound().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * The shortest makespan found for this instance at the evaluation's slots by searching
+   * list-scheduling priorities with the true durations (forward-backward improvement from the
+   * critical-path order, restarts with a fixed seed): a schedule that exists, so the smallest
+   * achievable makespan lies between {@link #lowerBound()} and this.
+   */
+  public Duration bestKnownMakespan() {
+    return bestKnown;
+  }
+
+  /** {@link #bestKnownMakespan()} over FIFO's makespan. */
+  public double bestKnownOverFifo() {
+    return (double) bestKnown.toNanos() / makespans.fifo().toNanos();
   }
 
   /**

@@ -169,6 +169,7 @@ public final class LeaveOneInstanceOut {
               model.answeredByModel(),
               makespans,
               MakespanBounds.of(input.runs(), slots),
+              ScheduleComparison.bestKnown(input, slots),
               model.note(),
               model.errors()));
     }

@@ -125,6 +125,14 @@ public final class LoioEvaluation {
         .orElse(Double.NaN);
   }
 
+  /** The instances' {@link HeldOutInstance#bestKnownOverFifo()}s averaged. */
+  public double bestKnownOverFifo() {
+    return instances.stream()
+        .mapToDouble(HeldOutInstance::bestKnownOverFifo)
+        .average()
+        .orElse(Double.NaN);
+  }
+
   /**
    * How many instances' lower bound excludes a makespan of {@code goal} x FIFO's: on those no
    * scheduler reaches the goal.

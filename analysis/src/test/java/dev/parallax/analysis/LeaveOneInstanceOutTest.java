@@ -66,6 +66,7 @@ class LeaveOneInstanceOutTest {
       assertThat(h.makespans().fifo()).isGreaterThanOrEqualTo(h.lowerBound());
       assertThat(h.makespans().learned()).isGreaterThanOrEqualTo(h.lowerBound());
       assertThat(h.makespans().oracle()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.bestKnownMakespan()).isGreaterThanOrEqualTo(h.lowerBound());
       assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.criticalPath());
       assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.workPerSlot());
       assertThat(h.fifoOverLowerBound()).isGreaterThanOrEqualTo(1);

@@ -85,6 +85,8 @@ class AnalyzeLoioTest {
           .isGreaterThanOrEqualTo(bound.path("value").asDouble());
       assertThat(in.path("makespan_fifo_over_lower_bound").asDouble()).isGreaterThanOrEqualTo(1);
       assertThat(in.path("makespan_goal_attainable").isBoolean()).isTrue();
+      assertThat(in.path("simulated_s").path("best_known").asDouble())
+          .isGreaterThanOrEqualTo(bound.path("value").asDouble());
     }
     JsonNode avg = apps.get(1).path("average");
     assertThat(avg.path("rows").asInt()).isEqualTo(44);
@@ -94,6 +96,7 @@ class AnalyzeLoioTest {
             "model_used_share",
             "makespan_learned_over_fifo",
             "worse_beyond_interval",
+            "makespan_best_known_over_fifo",
             "makespan_fifo_over_lower_bound",
             "makespan_lower_bound_over_fifo",
             "makespan_goal_unattainable_instances")) {
