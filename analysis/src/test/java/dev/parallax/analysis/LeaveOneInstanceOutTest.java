@@ -98,6 +98,30 @@ class LeaveOneInstanceOutTest {
   }
 
   @Test
+  void readmeDraftSnippet_makespanAgainstTheLowerBound() {
+    // the Java block of docs-drafts/makespan.md
+    List<String> lines = new ArrayList<>();
+    // README:begin
+    LoioEvaluation sra =
+        LeaveOneInstanceOut.builder().build().evaluate("srasearch", smallSraSearch());
+    for (HeldOutInstance h : sra.instances()) {
+      // no schedule at 4 slots finishes before h.lowerBound(): where FIFO is within 3% of it,
+      // 0.97 x FIFO is out of any scheduler's reach
+      lines.add(
+          "%s: FIFO %.3f x bound; learned %.3f, oracle %.3f, best known %.3f x FIFO; 0.97 reachable: %b"
+              .formatted(
+                  h.file(),
+                  h.fifoOverLowerBound(),
+                  h.makespanRatio(),
+                  h.oracleMakespanRatio(),
+                  h.bestKnownOverFifo(),
+                  h.makespanGoalAttainable(0.97)));
+    }
+    // README:end
+    assertThat(lines).hasSize(5).allMatch(l -> l.contains("0.97 reachable: "));
+  }
+
+  @Test
   void evaluate_isReproducible_forTheSameSeed() {
     List<Path> files = smallSraSearch().subList(0, 3);
     LeaveOneInstanceOut loio = LeaveOneInstanceOut.builder().seed(7).build();

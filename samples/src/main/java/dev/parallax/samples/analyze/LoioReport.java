@@ -118,15 +118,20 @@ final class LoioReport {
   private static String unattainable(LoioEvaluation e) {
     int out = e.makespanGoalUnattainable(MAKESPAN_GOAL);
     int n = e.instances().size();
-    if (out == 0) {
-      return "not excluded by the bound on any instance";
+    boolean onAverage = e.lowerBoundOverFifo() > MAKESPAN_GOAL;
+    if (onAverage) {
+      return String.format(
+          Locale.ROOT,
+          "unattainable for %s: the bound excludes it on %d of %d instances and on the average"
+              + " (%.4f)",
+          e.application(),
+          out,
+          n,
+          e.lowerBoundOverFifo());
     }
-    String where = out == n ? "all " + n : out + " of " + n;
-    String average =
-        e.lowerBoundOverFifo() > MAKESPAN_GOAL
-            ? ", nor on average: unattainable for this application"
-            : "";
-    return "unattainable by any scheduler on " + where + " instances" + average;
+    return out == 0
+        ? "not excluded by the bound on any instance"
+        : "excluded by the bound on " + out + " of " + n + " instances, not on the average";
   }
 
   /** The JSON report of {@code evaluations}. */
