@@ -1,6 +1,8 @@
 package dev.parallax.analysis;
 
+import dev.parallax.analysis.internal.MakespanBounds;
 import dev.parallax.analysis.internal.PairedErrors;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +28,8 @@ public final class HeldOutInstance {
   private final double ratioHigh;
   private final double answeredByModel;
   private final SimulatedMakespans makespans;
+  private final MakespanBounds.Bounds bounds;
+  private final Duration bestKnown;
   private final String note;
   private final PairedErrors errors;
   private final @Nullable NeighbourComparison neighbours;
@@ -39,6 +43,8 @@ public final class HeldOutInstance {
       double[] ratioInterval,
       double answeredByModel,
       SimulatedMakespans makespans,
+      MakespanBounds.Bounds bounds,
+      Duration bestKnown,
       String note,
       PairedErrors errors,
       @Nullable NeighbourComparison neighbours) {
@@ -53,6 +59,8 @@ public final class HeldOutInstance {
     this.ratioHigh = ratioInterval[1];
     this.answeredByModel = answeredByModel;
     this.makespans = Objects.requireNonNull(makespans, "makespans");
+    this.bounds = Objects.requireNonNull(bounds, "bounds");
+    this.bestKnown = Objects.requireNonNull(bestKnown, "bestKnown");
     this.note = Objects.requireNonNull(note, "note");
     this.errors = Objects.requireNonNull(errors, "errors");
   }
@@ -140,6 +148,62 @@ public final class HeldOutInstance {
    */
   public @Nullable NeighbourComparison neighbours() {
     return neighbours;
+  }
+
+  /**
+   * A lower bound on the makespan of any schedule of this instance at the evaluation's slots, with
+   * the true durations: the largest of {@link #criticalPath()}, {@link #workPerSlot()} and a window
+   * bound (for a set of tasks, the longest chain before any of them, plus their work per slot, plus
+   * the longest chain after any of them). No scheduler, whatever it knows, finishes sooner.
+   */
+  public Duration lowerBound() {
+    return bounds.lowerBound();
+  }
+
+  /** The longest chain of true durations through the instance's dependencies. */
+  public Duration criticalPath() {
+    return bounds.criticalPath();
+  }
+
+  /** The instance's total work (sum of true durations) divided by the slots. */
+  public Duration workPerSlot() {
+    return bounds.workPerSlot();
+  }
+
+  /** FIFO's makespan over {@link #lowerBound()}: how much room any scheduler has, at least 1. */
+  public double fifoOverLowerBound() {
+    return (double) makespans.fifo().toNanos() / bounds.lowerBound().toNanos();
+  }
+
+  /**
+   * {@link #lowerBound()} over FIFO's makespan: the smallest makespan ratio against FIFO that any
+   * scheduler could reach on this instance (the bound need not be reachable).
+   */
+  public double lowerBoundOverFifo() {
+    return (double) bounds.lowerBound().toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * The shortest makespan found for this instance at the evaluation's slots by searching
+   * list-scheduling priorities with the true durations (forward-backward improvement from the
+   * critical-path order, restarts with a fixed seed): a schedule that exists, so the smallest
+   * achievable makespan lies between {@link #lowerBound()} and this.
+   */
+  public Duration bestKnownMakespan() {
+    return bestKnown;
+  }
+
+  /** {@link #bestKnownMakespan()} over FIFO's makespan. */
+  public double bestKnownOverFifo() {
+    return (double) bestKnown.toNanos() / makespans.fifo().toNanos();
+  }
+
+  /**
+   * Whether a makespan of {@code goal} x FIFO's is not excluded by {@link #lowerBound()}; {@code
+   * false} means no scheduler can reach it on this instance.
+   */
+  public boolean makespanGoalAttainable(double goal) {
+    return lowerBoundOverFifo() <= goal;
   }
 
   /** Why the model was not trained or not used, or {@code ""}. */

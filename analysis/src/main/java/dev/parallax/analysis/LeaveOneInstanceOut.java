@@ -3,6 +3,7 @@ package dev.parallax.analysis;
 import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.analysis.internal.Categories;
 import dev.parallax.analysis.internal.LatencyModel;
+import dev.parallax.analysis.internal.MakespanBounds;
 import dev.parallax.analysis.internal.NeighbourEvaluation;
 import dev.parallax.analysis.internal.PairedErrors;
 import dev.parallax.analysis.internal.ScheduleComparison;
@@ -178,6 +179,8 @@ public final class LeaveOneInstanceOut {
               model.errors().ratioInterval(resamples, level, seed + i),
               model.answeredByModel(),
               makespans,
+              MakespanBounds.of(input.runs(), slots),
+              ScheduleComparison.bestKnown(input, slots),
               model.note(),
               model.errors(),
               neighbours));

@@ -119,6 +119,41 @@ public final class LoioEvaluation {
     return neighbours;
   }
 
+  /** The instances' {@link HeldOutInstance#fifoOverLowerBound()}s averaged. */
+  public double fifoOverLowerBound() {
+    return instances.stream()
+        .mapToDouble(HeldOutInstance::fifoOverLowerBound)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * The instances' {@link HeldOutInstance#lowerBoundOverFifo()}s averaged: no scheduler's average
+   * makespan ratio against FIFO can be lower.
+   */
+  public double lowerBoundOverFifo() {
+    return instances.stream()
+        .mapToDouble(HeldOutInstance::lowerBoundOverFifo)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  /** The instances' {@link HeldOutInstance#bestKnownOverFifo()}s averaged. */
+  public double bestKnownOverFifo() {
+    return instances.stream()
+        .mapToDouble(HeldOutInstance::bestKnownOverFifo)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * How many instances' lower bound excludes a makespan of {@code goal} x FIFO's: on those no
+   * scheduler reaches the goal.
+   */
+  public int makespanGoalUnattainable(double goal) {
+    return (int) instances.stream().filter(h -> !h.makespanGoalAttainable(goal)).count();
+  }
+
   /** The features the model used. */
   public FeatureSet features() {
     return features;

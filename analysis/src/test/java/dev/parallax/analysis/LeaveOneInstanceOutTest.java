@@ -62,6 +62,16 @@ class LeaveOneInstanceOutTest {
       assertThat(h.ratioHigh()).isGreaterThanOrEqualTo(h.ratio());
       assertThat(h.worseBeyondInterval()).isEqualTo(h.ratioLow() > 1);
       assertThat(h.makespans().oracle()).isPositive();
+      // no schedule, learned or oracle or FIFO, finishes before the lower bound
+      assertThat(h.makespans().fifo()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.makespans().learned()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.makespans().oracle()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.bestKnownMakespan()).isGreaterThanOrEqualTo(h.lowerBound());
+      assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.criticalPath());
+      assertThat(h.lowerBound()).isGreaterThanOrEqualTo(h.workPerSlot());
+      assertThat(h.fifoOverLowerBound()).isGreaterThanOrEqualTo(1);
+      assertThat(h.lowerBoundOverFifo()).isCloseTo(1 / h.fifoOverLowerBound(), within(1e-12));
+      assertThat(h.makespanGoalAttainable(0.97)).isEqualTo(h.lowerBoundOverFifo() <= 0.97);
       assertThat(h.makespanRatio())
           .isCloseTo(
               (double) h.makespans().learned().toNanos() / h.makespans().fifo().toNanos(),
@@ -71,10 +81,44 @@ class LeaveOneInstanceOutTest {
         .isCloseTo(
             e.instances().stream().mapToDouble(HeldOutInstance::ratio).average().orElseThrow(),
             within(1e-12));
+    assertThat(e.makespanGoalUnattainable(0.97))
+        .isEqualTo((int) e.instances().stream().filter(h -> h.lowerBoundOverFifo() > 0.97).count());
+    assertThat(e.makespanGoalUnattainable(0)).isEqualTo(e.instances().size());
+    assertThat(e.lowerBoundOverFifo())
+        .isCloseTo(
+            e.instances().stream()
+                .mapToDouble(HeldOutInstance::lowerBoundOverFifo)
+                .average()
+                .orElseThrow(),
+            within(1e-12));
     assertThat(e.averageRatioLow()).isLessThanOrEqualTo(e.averageRatio());
     assertThat(e.averageRatioHigh()).isGreaterThanOrEqualTo(e.averageRatio());
     // two steps per instance, the last one reporting all done
     assertThat(steps).last().isEqualTo("10/10");
+  }
+
+  @Test
+  void readmeDraftSnippet_makespanAgainstTheLowerBound() {
+    // the Java block of docs-drafts/makespan.md
+    List<String> lines = new ArrayList<>();
+    // README:begin
+    LoioEvaluation sra =
+        LeaveOneInstanceOut.builder().build().evaluate("srasearch", smallSraSearch());
+    for (HeldOutInstance h : sra.instances()) {
+      // no schedule at 4 slots finishes before h.lowerBound(): where FIFO is within 3% of it,
+      // 0.97 x FIFO is out of any scheduler's reach
+      lines.add(
+          "%s: FIFO %.3f x bound; learned %.3f, oracle %.3f, best known %.3f x FIFO; 0.97 reachable: %b"
+              .formatted(
+                  h.file(),
+                  h.fifoOverLowerBound(),
+                  h.makespanRatio(),
+                  h.oracleMakespanRatio(),
+                  h.bestKnownOverFifo(),
+                  h.makespanGoalAttainable(0.97)));
+    }
+    // README:end
+    assertThat(lines).hasSize(5).allMatch(l -> l.contains("0.97 reachable: "));
   }
 
   @Test

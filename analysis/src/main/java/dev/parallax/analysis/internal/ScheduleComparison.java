@@ -17,6 +17,9 @@ import java.time.Duration;
  */
 public final class ScheduleComparison {
 
+  /** Seed of the best-known search's random restarts. */
+  private static final long SEED = 42;
+
   private ScheduleComparison() {}
 
   /**
@@ -33,6 +36,22 @@ public final class ScheduleComparison {
     Duration oracle = makespan(input, slots, CriticalPathScheduling.using(Simulator.oracle()));
     afterEach.run();
     return new SimulatedMakespans(fifo, byModel, oracle);
+  }
+
+  /**
+   * The makespan of {@code input} on {@code slots} slots, summed over its runs, under the best
+   * priority a search finds with the true durations ({@link BestKnownSchedule}): how close to the
+   * lower bound a scheduler that knew every duration gets.
+   */
+  public static Duration bestKnown(TracedWorkflow input, int slots) {
+    Duration total = Duration.ZERO;
+    for (Workload run : input.runs()) {
+      SchedulingPolicy policy = BestKnownSchedule.forRun(run, slots, SEED);
+      try (Simulator simulator = Simulator.builder().slots(slots).scheduling(policy).build()) {
+        total = total.plus(simulator.run(run).makespan());
+      }
+    }
+    return total;
   }
 
   private static Duration makespan(TracedWorkflow input, int slots, SchedulingPolicy policy) {

@@ -57,6 +57,8 @@ class AnalyzeLoioTest {
         .contains("srasearch-chameleon-10a-002.json")
         .contains("learned-priority makespan")
         .contains("x FIFO at 4 slots")
+        .contains("fifo/lb")
+        .contains("makespan lower bound: FIFO ")
         .contains("JSON written to");
 
     JsonNode root = JsonReport.MAPPER.readTree(json.toFile());
@@ -75,12 +77,29 @@ class AnalyzeLoioTest {
       assertThat(in.path("mae_log_latency").path("per_tool_mean").isNumber()).isTrue();
       assertThat(in.path("ratio_interval")).hasSize(2);
       assertThat(in.path("simulated_s").path("fifo").isNumber()).isTrue();
+      JsonNode bound = in.path("makespan_lower_bound_s");
+      for (String field : List.of("value", "critical_path", "work_per_slot")) {
+        assertThat(bound.path(field).isNumber()).as(field).isTrue();
+      }
+      assertThat(in.path("simulated_s").path("fifo").asDouble())
+          .isGreaterThanOrEqualTo(bound.path("value").asDouble());
+      assertThat(in.path("makespan_fifo_over_lower_bound").asDouble()).isGreaterThanOrEqualTo(1);
+      assertThat(in.path("makespan_goal_attainable").isBoolean()).isTrue();
+      assertThat(in.path("simulated_s").path("best_known").asDouble())
+          .isGreaterThanOrEqualTo(bound.path("value").asDouble());
     }
     JsonNode avg = apps.get(1).path("average");
     assertThat(avg.path("rows").asInt()).isEqualTo(44);
     for (String field :
         List.of(
-            "ratio", "model_used_share", "makespan_learned_over_fifo", "worse_beyond_interval")) {
+            "ratio",
+            "model_used_share",
+            "makespan_learned_over_fifo",
+            "worse_beyond_interval",
+            "makespan_best_known_over_fifo",
+            "makespan_fifo_over_lower_bound",
+            "makespan_lower_bound_over_fifo",
+            "makespan_goal_unattainable_instances")) {
       assertThat(avg.path(field).isNumber()).as(field).isTrue();
     }
   }
