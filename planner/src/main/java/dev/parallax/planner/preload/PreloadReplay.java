@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * call take the same time. A preload is wasted when no real call of its session used it. Each
  * session starts with an empty cache and an empty context; one planner serves all the sessions in
  * order, like the planner of a cache that serves them one after another: its budgets and the live
- * precision of its rules carry over (a rule suspended in one session stays suspended until one of its preloads is used), and at the
- * end of a session its unused preloads are reported to the planner as misses.
+ * precision of its rules carry over (a rule suspended in one session keeps predicting in the shadow,
+ * and preloads again once those predictions come true often enough), and at the end of a session
+ * its unused preloads are reported to the planner as misses.
  */
 
 /**
@@ -75,6 +76,8 @@ public final class PreloadReplay {
    *     low (its share budget refused them)
    * @param suspendedRules the rules (in words) suspended at the end of the replay, sorted
    * @param byRule per rule (in words): {preloads started, preloads used}
+   * @param shadowPredicted predictions of suspended rules judged in the shadow (never started)
+   * @param shadowRight shadow predictions that came true (the session made that call)
    */
   public record Result(
       long calls,
@@ -89,7 +92,9 @@ public final class PreloadReplay {
       long skippedInFlight,
       long skippedSuspended,
       List<String> suspendedRules,
-      Map<String, long[]> byRule) {
+      Map<String, long[]> byRule,
+      long shadowPredicted,
+      long shadowRight) {
 
     /** Copies the collections. */
     public Result {
@@ -152,7 +157,9 @@ public final class PreloadReplay {
         planner.skippedInFlight(),
         planner.skippedSuspended(),
         planner.suspendedRules(),
-        byRule);
+        byRule,
+        planner.shadowPredicted(),
+        planner.shadowRight());
   }
 
   private static final class Entry {
