@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadRule;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,11 +85,12 @@ public final class PreloadLearning {
         }
       }
     }
+    List<Indexed> indexed = sessions.stream().map(Indexed::of).toList();
     List<Learned> rules = new ArrayList<>();
     for (Map.Entry<String, Set<PreloadTemplate>> e : candidates.entrySet()) {
       List<Learned> forTrigger = new ArrayList<>();
       for (PreloadTemplate template : e.getValue()) {
-        double[] counts = score(sessions, template, horizon, contextSize);
+        double[] counts = score(indexed, template, horizon, contextSize);
         long tries = (long) counts[0];
         long support = (long) counts[1];
         double probability = counts[2];
@@ -194,13 +194,10 @@ public final class PreloadLearning {
    * probability}: the average over them of the share of their occurrences after which it followed.
    */
   private static double[] score(
-      List<? extends List<ObservedCall>> sessions,
-      PreloadTemplate template,
-      int horizon,
-      int contextSize) {
+      List<Indexed> sessions, PreloadTemplate template, int horizon, int contextSize) {
     Map<String, double[]> byTrigger = new LinkedHashMap<>();
-    for (List<ObservedCall> session : sessions) {
-      List<String> keys = null;
+    for (Indexed indexed : sessions) {
+      List<ObservedCall> session = indexed.calls();
       for (int i = 0; i < session.size(); i++) {
         if (!session.get(i).tool().equals(template.trigger())) {
           continue;
@@ -210,15 +207,13 @@ public final class PreloadLearning {
         if (key == null) {
           continue;
         }
-        if (keys == null) {
-          keys = keys(session);
+        Integer first = indexed.positions().get(key);
+        if (first != null && first <= i) {
+          continue; // made already in this session: the result cache holds it
         }
-        if (new HashSet<>(keys.subList(0, i + 1)).contains(key)) {
-          continue;
-        }
-        double[] counts = byTrigger.computeIfAbsent(keys.get(i), k -> new double[2]);
+        double[] counts = byTrigger.computeIfAbsent(indexed.keys().get(i), k -> new double[2]);
         counts[0]++;
-        if (keys.subList(i + 1, Math.min(keys.size(), i + 1 + horizon)).contains(key)) {
+        if (first != null && first <= i + horizon) { // first made after i, within the horizon
           counts[1]++;
         }
       }
@@ -231,6 +226,24 @@ public final class PreloadLearning {
     }
     int tries = byTrigger.size();
     return new double[] {tries, support, tries == 0 ? 0 : shares / tries};
+  }
+
+  /**
+   * A session with the key of each call and, per key, the position of its first call, so that
+   * scoring a template asks "made before?" and "made within the horizon?" in constant time (a call
+   * not made up to i is first made after i).
+   */
+  private record Indexed(
+      List<ObservedCall> calls, List<String> keys, Map<String, Integer> positions) {
+
+    static Indexed of(List<ObservedCall> session) {
+      List<String> keys = PreloadLearning.keys(session);
+      Map<String, Integer> positions = new java.util.HashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        positions.putIfAbsent(keys.get(i), i);
+      }
+      return new Indexed(session, keys, positions);
+    }
   }
 
   private static List<String> keys(List<ObservedCall> session) {

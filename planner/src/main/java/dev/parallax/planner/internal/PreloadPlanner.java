@@ -134,7 +134,7 @@ public final class PreloadPlanner {
       if (!wanted.test(p)) {
         continue;
       }
-      if (!shareAllowsOneMore(p.rule())) {
+      if (!shareAllowsOneMore(ruleOf(p))) {
         skippedSuspended++;
         shadow(p);
         continue;
@@ -150,11 +150,22 @@ public final class PreloadPlanner {
       tokens -= 1;
       started++;
       pending.put(p, calls);
-      byRule.computeIfAbsent(p.rule(), r -> new long[3])[0]++;
+      byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
       start.add(p);
     }
     return start;
   }
+
+  /**
+   * The rule of a prediction without its learnt probability and counts ("after A: B{...}"), so that
+   * a rule keeps its ledger when the model is relearnt and its probability moves.
+   */
+  public static String ruleOf(PredictedCall p) {
+    return RULE_FIGURES.matcher(p.rule()).replaceFirst("");
+  }
+
+  private static final java.util.regex.Pattern RULE_FIGURES =
+      java.util.regex.Pattern.compile(" p=[0-9.]+ \\(\\d+/\\d+\\)$");
 
   private boolean shareAllowsOneMore(String rule) {
     long[] c = byRule.get(rule);
@@ -169,9 +180,9 @@ public final class PreloadPlanner {
     if (key == null || shadows.containsKey(key)) {
       return;
     }
-    shadows.put(key, new Shadow(p.rule(), calls));
+    shadows.put(key, new Shadow(ruleOf(p), calls));
     shadowPredicted++;
-    byRule.computeIfAbsent(p.rule(), r -> new long[3])[0]++;
+    byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
   }
 
   /** A real call that a shadow prediction named: the prediction came true. */
@@ -205,7 +216,7 @@ public final class PreloadPlanner {
       return; // already resolved
     }
     used++;
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[1]++;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[1]++;
     tokens = Math.min(options.burst(), tokens + 1);
   }
 
@@ -220,7 +231,7 @@ public final class PreloadPlanner {
   }
 
   private void miss(PredictedCall preload) {
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[2]++;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[2]++;
   }
 
   /** The session ended: its context is dropped and its pending preloads are misses. */
@@ -241,7 +252,7 @@ public final class PreloadPlanner {
       return;
     }
     started--;
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[0]--;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[0]--;
     tokens = Math.min(options.burst(), tokens + 1);
   }
 

@@ -1,6 +1,7 @@
 package dev.parallax.samples.bench.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadReplay;
 import dev.parallax.planner.preload.PreloadReplay.Result;
@@ -126,6 +127,12 @@ final class PreloadWorkload implements BenchWorkload {
   static final int FOLDS = 5;
 
   /**
+   * Held-out trajectories between two relearnings in the prequential replay (fixed beforehand, not
+   * tuned: a cache relearning its model every ten agent sessions).
+   */
+  static final int RELEARN_EVERY = 10;
+
+  /**
    * One direction: the threshold chosen by cross-validation on the learning trajectories, the model
    * learnt on all of them with it, and the replay of the held-out trajectories.
    */
@@ -134,7 +141,8 @@ final class PreloadWorkload implements BenchWorkload {
       PreloadModel model,
       Preloading options,
       Result result,
-      Map<String, Object> validation) {
+      Map<String, Object> validation,
+      Result prequential) {
 
     boolean goalsMet() {
       return result.waitSavedShare() >= GOAL_SAVED && result.wastedShare() <= GOAL_WASTE;
@@ -147,6 +155,9 @@ final class PreloadWorkload implements BenchWorkload {
       h.put("hit_rate", result.hitRate());
       h.put("min_confidence", minConfidence);
       h.put("goals_met", goalsMet());
+      h.put("prequential_wait_saved_share", prequential.waitSavedShare());
+      h.put("prequential_wasted_share", prequential.wastedShare());
+      h.put("prequential_hit_rate", prequential.hitRate());
       return h;
     }
 
@@ -172,8 +183,22 @@ final class PreloadWorkload implements BenchWorkload {
     double c = chooseConfidence(validation, learning, seed, latency, preloadable);
     PreloadModel model = learner(c).learn(sessions(learning));
     Preloading options = Preloading.builder().model(model).minProbability(c).build();
-    Result r = PreloadReplay.replay(steps(heldOut, seed, true), options, preloadable, latency);
-    return new Direction(c, model, options, r, validation);
+    List<List<Step>> replayed = steps(heldOut, seed, true);
+    Result r = PreloadReplay.replay(replayed, options, preloadable, latency);
+    List<List<ObservedCall>> history = sessions(learning);
+    Result prequential =
+        PreloadReplay.replay(
+            replayed,
+            options,
+            preloadable,
+            latency,
+            RELEARN_EVERY,
+            seen -> {
+              List<List<ObservedCall>> all = new ArrayList<>(history);
+              all.addAll(seen);
+              return learner(c).learn(all);
+            });
+    return new Direction(c, model, options, r, validation, prequential);
   }
 
   private static void sensitivity(
@@ -370,7 +395,7 @@ final class PreloadWorkload implements BenchWorkload {
     return f;
   }
 
-  static List<List<dev.parallax.planner.preload.ObservedCall>> sessions(List<Trajectory> ts) {
+  static List<List<ObservedCall>> sessions(List<Trajectory> ts) {
     return ts.stream().map(t -> t.calls().stream().map(Call::call).toList()).toList();
   }
 
