@@ -81,7 +81,14 @@ public final class PreloadLearning {
           }
           Set<PreloadTemplate> forA =
               candidates.computeIfAbsent(a.tool(), t -> new LinkedHashSet<>());
-          forA.addAll(explain(context, session.get(j)));
+          List<PreloadTemplate> explained = explain(context, session.get(j));
+          forA.addAll(explained);
+          if (i > 0) { // data flow, second-order too: only after the call that came before A
+            String previous = session.get(i - 1).tool();
+            explained.stream()
+                .filter(PreloadLearning::noConstant)
+                .forEach(t -> forA.add(t.after(previous)));
+          }
         }
       }
     }
@@ -103,7 +110,8 @@ public final class PreloadLearning {
                       template.describe(),
                       probability,
                       support,
-                      tries),
+                      tries,
+                      template.previous()),
                   template));
         }
       }
@@ -115,6 +123,15 @@ public final class PreloadLearning {
       rules.addAll(forTrigger.subList(0, Math.min(maxRulesPerTrigger, forTrigger.size())));
     }
     return rules;
+  }
+
+  /**
+   * Whether every argument of the template comes from the data (none is a constant): only those get
+   * a second-order variant. A constant under a narrower context mostly memorizes one conversation
+   * repeated (the same task tried again), not a pattern.
+   */
+  private static boolean noConstant(PreloadTemplate t) {
+    return t.arguments().values().stream().noneMatch(a -> a instanceof ArgSource.Constant);
   }
 
   /** The recent calls up to and including call {@code i}, at most {@code size}. */
@@ -175,7 +192,7 @@ public final class PreloadLearning {
       return;
     }
     if (at == options.size()) {
-      out.add(new PreloadTemplate(trigger, target, chosen));
+      out.add(new PreloadTemplate(trigger, target, chosen, null));
       return;
     }
     Map.Entry<String, List<ArgSource>> option = options.get(at);

@@ -185,19 +185,25 @@ final class PreloadWorkload implements BenchWorkload {
     Preloading options = Preloading.builder().model(model).minProbability(c).build();
     List<List<Step>> replayed = steps(heldOut, seed, true);
     Result r = PreloadReplay.replay(replayed, options, preloadable, latency);
-    List<List<ObservedCall>> history = sessions(learning);
+    // prequential: every RELEARN_EVERY held-out trajectories, the threshold is chosen again by the
+    // same cross-validation and the model relearnt, both on the learning half plus the held-out
+    // trajectories replayed so far (never on one not yet replayed)
+    List<Double> thresholds = new ArrayList<>();
     Result prequential =
         PreloadReplay.replay(
             replayed,
-            options,
+            Preloading.builder().model(model).minProbability(CONFIDENCES[0]).build(),
             preloadable,
             latency,
             RELEARN_EVERY,
             seen -> {
-              List<List<ObservedCall>> all = new ArrayList<>(history);
-              all.addAll(seen);
-              return learner(c).learn(all);
+              List<Trajectory> all = new ArrayList<>(learning);
+              all.addAll(heldOut.subList(0, seen.size()));
+              double cj = chooseConfidence(new LinkedHashMap<>(), all, seed, latency, preloadable);
+              thresholds.add(cj);
+              return learner(cj).learn(sessions(all));
             });
+    validation.put("prequential_thresholds", thresholds);
     return new Direction(c, model, options, r, validation, prequential);
   }
 
