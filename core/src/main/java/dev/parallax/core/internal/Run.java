@@ -579,6 +579,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       return;
     }
     node.cacheStatus = cacheStatus;
+    node.preloadHit = attempt.preloadHit;
     endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
     if (error == null) {
       finish(node, CallStatus.SUCCEEDED, value, null);
@@ -1157,6 +1158,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       return;
     }
     node.cacheStatus = isHedge ? ResultCache.Status.NOT_CACHED : cacheStatus;
+    node.preloadHit = !isHedge && attempt.preloadHit;
     endAttempt(node, attempt, Outcome.SUCCESS);
     cancelHedgeAttempt(
         node, other, "the other attempt of hedged call " + node.call.id() + " answered first");
@@ -1632,6 +1634,11 @@ public final class Run implements OpenRun, SerialInbox.Effects {
               .finalAttempt(last)
               .inFlight(inFlightAtStart)
               .cacheHit(attempt > 0 && !hedge && node.cacheStatus == ResultCache.Status.HIT)
+              .preloadHit(
+                  attempt > 0
+                      && !hedge
+                      && node.cacheStatus == ResultCache.Status.HIT
+                      && node.preloadHit)
               .hedged(node.hedgeTool != null)
               .hedge(hedge)
               .fallbackFrom(tool.equals(calledTool) ? null : calledTool)

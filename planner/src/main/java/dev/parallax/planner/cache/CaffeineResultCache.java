@@ -317,11 +317,9 @@ public final class CaffeineResultCache implements ResultCache {
 
   private Lookup hit(CanonicalKey key, @Nullable Object value) {
     Preloader p = preloader;
-    if (p != null) {
-      p.claim(key);
-    }
+    boolean preloaded = p != null && p.claim(key);
     metrics.hit(key.tool());
-    return new Lookup(value, Status.HIT);
+    return new Lookup(value, Status.HIT, preloaded);
   }
 
   private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {

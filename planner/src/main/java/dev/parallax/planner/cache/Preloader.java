@@ -165,11 +165,15 @@ final class Preloader implements ExecutionListener {
     }
   }
 
-  /** A real call got a HIT under {@code key}: if a preload put it there, count it once. */
-  void claim(CanonicalKey key) {
+  /**
+   * A real call got a HIT under {@code key}: if a preload put it there, count it once. Returns
+   * whether the value came from a preload (the first real call to use it: later ones are plain hits
+   * of a stored value).
+   */
+  boolean claim(CanonicalKey key) {
     Mark mark = marks.remove(key);
     if (mark == null) {
-      return;
+      return false;
     }
     hits.increment();
     hitCounter.add(1, Attributes.of(ToolSpanAttributes.TOOL_NAME, key.tool()));
@@ -177,6 +181,7 @@ final class Preloader implements ExecutionListener {
       planner.used(mark.prediction);
     }
     Span.current().setAttribute(Preloading.PRELOAD_HIT, true);
+    return true;
   }
 
   /** Interrupts every preload no real call has used yet. */

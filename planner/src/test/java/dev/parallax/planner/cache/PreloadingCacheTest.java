@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
@@ -212,6 +213,43 @@ class PreloadingCacheTest {
         .filteredOn(s -> s.getName().equals("execute_tool get_reservation"))
         .singleElement()
         .satisfies(s -> assertThat(s.getAttributes().get(Preloading.PRELOAD_HIT)).isTrue());
+  }
+
+  @Test
+  void realCallAnsweredByAPreload_isMarkedInItsRecord_andALaterRepeatIsAPlainHit()
+      throws Exception {
+    CaffeineResultCache cache = cache();
+    List<ExecutionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .timeSource(new VirtualTime())
+            .resultCache(cache)
+            .listener(cache.preloadListener())
+            .recordSink(records::add)
+            .build()) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      release.countDown();
+      executor.executeSequential(
+          List.of(
+              registry.call("r1", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"),
+              registry.call("r2", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+    }
+
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("r1"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isTrue())
+        .satisfies(r -> assertThat(r.cacheHit()).isTrue());
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("r2"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isFalse())
+        .satisfies(r -> assertThat(r.cacheHit()).isTrue());
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("u"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isFalse());
   }
 
   @Test
