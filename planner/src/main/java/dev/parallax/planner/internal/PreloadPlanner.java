@@ -256,6 +256,18 @@ public final class PreloadPlanner {
     tokens = Math.min(options.burst(), tokens + 1);
   }
 
+  /**
+   * A preload returned by {@link #afterCall} was cancelled to let real calls have the capacity: it
+   * says nothing of its rule (it counts neither as started nor as missed for it), but its token is
+   * spent.
+   */
+  public void cancelled(PredictedCall preload) {
+    if (pending.remove(preload) == null) {
+      return;
+    }
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[0]--;
+  }
+
   /** The rules (in words) their share budget refuses now, sorted. */
   public List<String> suspendedRules() {
     Set<String> out = new TreeSet<>();
