@@ -22,7 +22,11 @@ import java.util.function.Predicate;
  *    kept: "result/reservations/0"), the element after one of A's arguments in a list of a recent
  *    result (the agent walking a list: reservation after reservation), or, failing those, the
  *    constant itself. Each combination of explanations (at most MAX_TEMPLATES_PER_PAIR) is a
- *    candidate template "after A: B(args from these sources)".
+ *    candidate template "after A: B(args from these sources)"; one whose arguments all come from
+ *    the data (no constant) is also a second-order candidate "after A that followed P: B(...)", P
+ *    the tool of the call before A (an agent walking a list continues more often once it walks
+ *    than after its first step). Constants get no second-order variant: under a narrower context
+ *    they mostly memorize one conversation repeated.
  * 2. Scoring. Each candidate is applied to every call of its trigger tool in the history. An
  *    application that yields a call already made earlier in the session does not count (the result
  *    cache holds it already; preloading it would cost nothing and gain nothing). Otherwise it is a
