@@ -12,6 +12,7 @@ import dev.parallax.docs.snippets.FacadeSnippet;
 import dev.parallax.docs.snippets.FallbacksSnippet;
 import dev.parallax.docs.snippets.HedgingSnippet;
 import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
+import dev.parallax.docs.snippets.PreloadRecordsSnippet;
 import dev.parallax.docs.snippets.PreloadingSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
@@ -107,6 +108,11 @@ class RunnableSnippetsTest {
   @Test
   void thePredictedReservationIsPreloaded_soTheAgentsCallIsAHit() {
     assertThat(new PreloadingSnippet().run()).isTrue();
+  }
+
+  @Test
+  void theRecordOfTheCallAnsweredByThePreload_isMarked() {
+    assertThat(new PreloadRecordsSnippet().run()).containsExactly("2");
   }
 
   @Test

@@ -24,6 +24,15 @@ public interface ExecutionListener {
   /** A call's dependencies are met (or it has none) and it waits for a slot. */
   default void onQueued(PendingCall call) {}
 
+  /**
+   * A call has to wait for capacity: when it became ready the run had more ready calls than free
+   * slots under its {@code maxConcurrency} (one of them waits; which one is the scheduling policy's
+   * choice), or the admission control refused it. May be told more than once for a call; not told
+   * while ready calls fit the free slots, nor for the calls of a sequence waiting their turn.
+   * Default: nothing.
+   */
+  default void onWaitingForCapacity(PendingCall call) {}
+
   /** An attempt of a call started. */
   default void onStarted(PendingCall call, int attempt) {}
 

@@ -73,6 +73,10 @@ final class Attempt extends SerialInbox.Event
   private @Nullable Object value;
   private @Nullable Throwable error;
   private ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
+
+  /** Whether the cache answered with a preloaded value; written before the end is reported. */
+  boolean preloadHit;
+
   long endNanos;
 
   // the sample's outcome and end, set inside a run event when the slot is released
@@ -184,6 +188,7 @@ final class Attempt extends SerialInbox.Event
             ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
             value = lookup.value();
             cacheStatus = lookup.status();
+            preloadHit = lookup.preloaded() && lookup.hit();
           }
         } finally {
           scope.close();

@@ -67,6 +67,8 @@ final class CallNode implements PendingCall {
   /** How the last attempt's value was obtained from the result cache. */
   ResultCache.Status cacheStatus = ResultCache.Status.NOT_CACHED;
 
+  boolean preloadHit;
+
   @Nullable Prediction prediction;
 
   /** Whether {@link #prediction} was asked for already: the predictor is asked once per call. */

@@ -124,6 +124,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
   private List<Attempt> toStart;
   private List<Runnable> effects = new ArrayList<>();
   private final ReadyQueue<CallNode> ready;
+
+  /** Calls offered to the ready queue and not yet polled (some may have ended meanwhile). */
+  private int offeredNotPolled;
+
   private final Admission admission;
 
   /** Why the run cannot work at all (its queue or admission could not be opened), or null. */
@@ -579,6 +583,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       return;
     }
     node.cacheStatus = cacheStatus;
+    node.preloadHit = attempt.preloadHit;
     endAttempt(node, attempt, error == null ? Outcome.SUCCESS : Outcome.FAILURE);
     if (error == null) {
       finish(node, CallStatus.SUCCEEDED, value, null);
@@ -756,6 +761,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     offer(node);
     if (hasListeners && node.state == CallNode.State.READY) {
       fire(l -> l.onQueued(node));
+      // more ready than free slots (in a sequence the next call waits its turn, not for capacity)
+      if (!sequential && inFlight + offeredNotPolled > maxConcurrency) {
+        fire(l -> l.onWaitingForCapacity(node));
+      }
     }
   }
 
@@ -800,6 +809,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
     try {
       ready.add(node);
+      offeredNotPolled++;
     } catch (Throwable e) {
       queueFailed("add", e);
     }
@@ -831,6 +841,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       CallNode node;
       try {
         node = ready.poll(); // typed: a queue can only return the calls it was given
+        if (node != null) {
+          offeredNotPolled--;
+        }
       } catch (Throwable e) { // a raw-typed queue returning anything else fails the cast here
         queueFailed("poll", e);
         return;
@@ -878,6 +891,9 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       }
       if (!admitted) {
         node.state = CallNode.State.REFUSED;
+        if (hasListeners) {
+          fire(l -> l.onWaitingForCapacity(node));
+        }
         refused.computeIfAbsent(node.tool.name(), k -> new ArrayDeque<>()).add(node);
         refusedCount++;
         continue;
@@ -1157,6 +1173,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
       return;
     }
     node.cacheStatus = isHedge ? ResultCache.Status.NOT_CACHED : cacheStatus;
+    node.preloadHit = !isHedge && attempt.preloadHit;
     endAttempt(node, attempt, Outcome.SUCCESS);
     cancelHedgeAttempt(
         node, other, "the other attempt of hedged call " + node.call.id() + " answered first");
@@ -1632,6 +1649,11 @@ public final class Run implements OpenRun, SerialInbox.Effects {
               .finalAttempt(last)
               .inFlight(inFlightAtStart)
               .cacheHit(attempt > 0 && !hedge && node.cacheStatus == ResultCache.Status.HIT)
+              .preloadHit(
+                  attempt > 0
+                      && !hedge
+                      && node.cacheStatus == ResultCache.Status.HIT
+                      && node.preloadHit)
               .hedged(node.hedgeTool != null)
               .hedge(hedge)
               .fallbackFrom(tool.equals(calledTool) ? null : calledTool)

@@ -38,6 +38,7 @@ public final class ExecutionRecord {
   private final Duration queueWait;
   private final int inFlight;
   private final boolean cacheHit;
+  private final boolean preloadHit;
   private final boolean hedge;
   private final boolean hedged;
   private final @Nullable String fallbackFrom;
@@ -63,6 +64,7 @@ public final class ExecutionRecord {
     this.queueWait = b.queueWait;
     this.inFlight = b.inFlight;
     this.cacheHit = b.cacheHit;
+    this.preloadHit = b.preloadHit;
     this.hedge = b.hedge;
     this.hedged = b.hedged;
     this.fallbackFrom = b.fallbackFrom;
@@ -172,6 +174,15 @@ public final class ExecutionRecord {
   }
 
   /**
+   * Whether the value came from a speculative preload: a call the result cache started on a
+   * prediction before the agent asked (see {@code dev.parallax.planner.preload.Preloading}), which
+   * this call found stored or joined while it ran. Implies {@link #cacheHit()}.
+   */
+  public boolean preloadHit() {
+    return preloadHit;
+  }
+
+  /**
    * Whether this attempt was a hedge: a second attempt started while the call's first still ran
    * (see {@link dev.parallax.core.policy.HedgePolicy}). The attempt that answered a hedged call is
    * the one whose record is {@linkplain #finalAttempt() final} and succeeded; the other ends {@code
@@ -246,6 +257,7 @@ public final class ExecutionRecord {
         && finalAttempt == r.finalAttempt
         && inFlight == r.inFlight
         && cacheHit == r.cacheHit
+        && preloadHit == r.preloadHit
         && hedge == r.hedge
         && hedged == r.hedged
         && tool.equals(r.tool)
@@ -284,6 +296,7 @@ public final class ExecutionRecord {
         queueWait,
         inFlight,
         cacheHit,
+        preloadHit,
         hedge,
         hedged,
         fallbackFrom,
@@ -326,6 +339,8 @@ public final class ExecutionRecord {
         + inFlight
         + ", cacheHit="
         + cacheHit
+        + ", preloadHit="
+        + preloadHit
         + ", hedge="
         + hedge
         + ", hedged="
@@ -364,6 +379,7 @@ public final class ExecutionRecord {
     private Duration queueWait = Duration.ZERO;
     private int inFlight;
     private boolean cacheHit;
+    private boolean preloadHit;
     private boolean hedge;
     private boolean hedged;
     private @Nullable String fallbackFrom;
@@ -391,6 +407,7 @@ public final class ExecutionRecord {
       queueWait = r.queueWait;
       inFlight = r.inFlight;
       cacheHit = r.cacheHit;
+      preloadHit = r.preloadHit;
       hedge = r.hedge;
       hedged = r.hedged;
       fallbackFrom = r.fallbackFrom;
@@ -502,6 +519,16 @@ public final class ExecutionRecord {
     /** Whether the value came from the result cache; default {@code false}. */
     public Builder cacheHit(boolean cacheHit) {
       this.cacheHit = cacheHit;
+      return this;
+    }
+
+    /**
+     * Whether the value came from a speculative preload; default {@code false}. Sets {@link
+     * #cacheHit} too if true.
+     */
+    public Builder preloadHit(boolean preloadHit) {
+      this.preloadHit = preloadHit;
+      this.cacheHit |= preloadHit;
       return this;
     }
 

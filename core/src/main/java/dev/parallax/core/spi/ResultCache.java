@@ -28,11 +28,18 @@ public interface ResultCache {
    *
    * @param value the value
    * @param status whether it came from the cache
+   * @param preloaded whether a hit's value was computed by a speculative preload (a call started on
+   *     a prediction, before the agent asked); always {@code false} for a miss
    */
-  record Lookup(@Nullable Object value, Status status) {
+  record Lookup(@Nullable Object value, Status status, boolean preloaded) {
     /** Checks the fields. */
     public Lookup {
       java.util.Objects.requireNonNull(status, "status");
+    }
+
+    /** A lookup whose value no preload computed. */
+    public Lookup(@Nullable Object value, Status status) {
+      this(value, status, false);
     }
 
     /** Whether the value came from the cache. */

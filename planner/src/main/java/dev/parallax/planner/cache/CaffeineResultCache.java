@@ -118,7 +118,31 @@ public final class CaffeineResultCache implements ResultCache {
   private final Map<CanonicalKey, CompletableFuture<Outcome>> running = new ConcurrentHashMap<>();
 
   /** The computations started by {@link #preload}, until they end or are detached. */
-  private final Map<CanonicalKey, CompletableFuture<Outcome>> preloads = new ConcurrentHashMap<>();
+  private final Map<CanonicalKey, PreloadFuture> preloads = new ConcurrentHashMap<>();
+
+  /**
+   * The future of a preload's computation, with who owns it: still speculative (it may be
+   * cancelled), joined by a real call (it is no longer speculative and runs on, whatever asks to
+   * cancel it), or cancelled (no real call may join it any more). Joining and cancelling race on
+   * one compare-and-set, so a real call never waits on a cancelled preload.
+   */
+  static final class PreloadFuture extends CompletableFuture<Outcome> {
+    private static final int SPECULATIVE = 0;
+    private static final int JOINED = 1;
+    private static final int CANCELLED = 2;
+    private final java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger(SPECULATIVE);
+
+    /** A real call joins: true unless the preload was cancelled first. */
+    boolean joinFlight() {
+      return state.compareAndSet(SPECULATIVE, JOINED) || state.get() == JOINED;
+    }
+
+    /** Cancels the preload: true unless a real call joined it first (or it was cancelled). */
+    boolean cancelSpeculative() {
+      return state.compareAndSet(SPECULATIVE, CANCELLED);
+    }
+  }
 
   private final AtomicLong generation = new AtomicLong();
   private final boolean weighValues;
@@ -161,6 +185,17 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   private Lookup find(PendingCall call, Object input, Callable<?> tool) throws Exception {
+    while (true) {
+      Lookup found = findOnce(call, input, tool);
+      if (found != null) {
+        return found;
+      }
+    }
+  }
+
+  /** One try of {@link #find}; {@code null} if it met a cancelled preload (try again). */
+  private @Nullable Lookup findOnce(PendingCall call, Object input, Callable<?> tool)
+      throws Exception {
     ToolSpec spec = call.tool().spec();
     if (!spec.cacheable() || !spec.idempotent()) {
       return new Lookup(tool.call(), Status.NOT_CACHED);
@@ -179,6 +214,10 @@ public final class CaffeineResultCache implements ResultCache {
     CompletableFuture<Outcome> mine = new CompletableFuture<>();
     CompletableFuture<Outcome> shared = running.putIfAbsent(key, mine);
     if (shared != null) {
+      if (shared instanceof PreloadFuture preload && !preload.joinFlight()) {
+        running.remove(key, preload); // cancelled while we looked: help detach it, try again
+        return null;
+      }
       onJoin.run();
       return hit(key, await(shared));
     }
@@ -235,9 +274,9 @@ public final class CaffeineResultCache implements ResultCache {
   /**
    * Cancels the preloads no real call has used yet: their tools are interrupted and see {@link
    * dev.parallax.core.tool.ToolContext#isCancelled()}; nothing of theirs is stored. Calls made
-   * after this method returns run the tool themselves; a real call that had already joined a
-   * preload gets its failure, like any shared computation that fails. Does nothing when preloading
-   * is off.
+   * after this method returns run the tool themselves. A preload a real call already joined is no
+   * longer speculative and runs on (joining and cancelling race on one compare-and-set: a real call
+   * never waits on a cancelled preload). Does nothing when preloading is off.
    */
   public void cancelPreloads() {
     Preloader p = preloader;
@@ -248,8 +287,10 @@ public final class CaffeineResultCache implements ResultCache {
 
   /**
    * The listener that lets preloads yield to real calls: while a real call is queued for capacity
-   * no preload starts. Add it to the executor ({@code ToolExecutor.builder().listener(...)}); the
-   * facade does. A listener that ignores everything when preloading is off.
+   * no preload starts, and when a real call has to wait for capacity the running preloads no real
+   * call joined are cancelled ({@link PreloadStats#cancelledForCapacity()}). Add it to the executor
+   * ({@code ToolExecutor.builder().listener(...)}); the facade does. A listener that ignores
+   * everything when preloading is off.
    */
   public ExecutionListener preloadListener() {
     Preloader p = preloader;
@@ -279,7 +320,7 @@ public final class CaffeineResultCache implements ResultCache {
     if (values.getIfPresent(key) != null) {
       return null;
     }
-    CompletableFuture<Outcome> mine = new CompletableFuture<>();
+    PreloadFuture mine = new PreloadFuture();
     if (running.putIfAbsent(key, mine) != null) {
       return null;
     }
@@ -315,13 +356,31 @@ public final class CaffeineResultCache implements ResultCache {
     }
   }
 
+  /**
+   * Cancels the preload running under the key, unless a real call joined it: then (or when no
+   * preload runs there) returns {@code false} and changes nothing. On {@code true} the preload is
+   * detached ({@link #detachPreload}); the caller interrupts its thread.
+   */
+  boolean cancelPreload(CanonicalKey key) {
+    PreloadFuture future = preloads.get(key);
+    if (future == null || !future.cancelSpeculative()) {
+      return false;
+    }
+    preloads.remove(key, future);
+    running.remove(key, future);
+    return true;
+  }
+
+  /** Whether a preload's computation runs under the key (joined or not). */
+  boolean preloadRunning(CanonicalKey key) {
+    return preloads.containsKey(key);
+  }
+
   private Lookup hit(CanonicalKey key, @Nullable Object value) {
     Preloader p = preloader;
-    if (p != null) {
-      p.claim(key);
-    }
+    boolean preloaded = p != null && p.claim(key);
     metrics.hit(key.tool());
-    return new Lookup(value, Status.HIT);
+    return new Lookup(value, Status.HIT, preloaded);
   }
 
   private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {

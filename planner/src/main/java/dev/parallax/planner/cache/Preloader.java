@@ -49,8 +49,12 @@ import org.jspecify.annotations.Nullable;
  * Only tools seen in a real call that are cacheable and idempotent can be preloaded (the cache needs
  * the Tool object to run; it never runs a tool with side effects). Predicted arguments are converted
  * to the tool's input type with Jackson (a Map for Object). No preload starts while real calls are
- * queued for capacity (tracked through the listener the executor calls). cancelAll() interrupts the
- * preloads no real call has joined yet.
+ * queued for capacity (tracked through the listener the executor calls), and when a real call has
+ * to wait for capacity (onWaitingForCapacity) the running preloads are cancelled. A preload's future
+ * is SPECULATIVE until a real call joins it (JOINED: it runs on, nothing cancels it) or it is
+ * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh); the two race on
+ * one compare-and-set, so a real call never waits on a cancelled preload. cancelAll() interrupts
+ * the preloads no real call has joined yet.
  *
  * Everything here runs inside a guard: a failure is logged naming the seam, counted, and never
  * reaches the real call.
@@ -92,6 +96,7 @@ final class Preloader implements ExecutionListener {
   private final LongAdder failed = new LongAdder();
   private final LongAdder skippedYield = new LongAdder();
   private final LongAdder seamFailures = new LongAdder();
+  private final LongAdder cancelledForCapacity = new LongAdder();
   private final Tracer tracer;
   private final LongCounter startedCounter;
   private final LongCounter hitCounter;
@@ -165,11 +170,15 @@ final class Preloader implements ExecutionListener {
     }
   }
 
-  /** A real call got a HIT under {@code key}: if a preload put it there, count it once. */
-  void claim(CanonicalKey key) {
+  /**
+   * A real call got a HIT under {@code key}: if a preload put it there, count it once. Returns
+   * whether the value came from a preload (the first real call to use it: later ones are plain hits
+   * of a stored value).
+   */
+  boolean claim(CanonicalKey key) {
     Mark mark = marks.remove(key);
     if (mark == null) {
-      return;
+      return false;
     }
     hits.increment();
     hitCounter.add(1, Attributes.of(ToolSpanAttributes.TOOL_NAME, key.tool()));
@@ -177,16 +186,42 @@ final class Preloader implements ExecutionListener {
       planner.used(mark.prediction);
     }
     Span.current().setAttribute(Preloading.PRELOAD_HIT, true);
+    return true;
   }
 
-  /** Interrupts every preload no real call has used yet. */
+  /**
+   * Interrupts every preload no real call has used yet; a running preload a real call joined runs
+   * on (it is no longer speculative).
+   */
   void cancelAll() {
     for (Map.Entry<CanonicalKey, Mark> e : marks.entrySet()) {
-      if (marks.remove(e.getKey(), e.getValue())) {
-        cache.detachPreload(e.getKey());
+      CanonicalKey key = e.getKey();
+      if (cache.preloadRunning(key) && !cache.cancelPreload(key)) {
+        continue; // joined by a real call (or it just ended)
+      }
+      if (marks.remove(key, e.getValue())) {
+        cache.detachPreload(key);
         e.getValue().cancel();
         synchronized (planner) {
           planner.missed(e.getValue().prediction);
+        }
+      }
+    }
+  }
+
+  /**
+   * Real calls wait for capacity: interrupts the preloads running now that no real call joined, so
+   * that speculative work yields the backends to them. A preload a real call joined runs on; a
+   * stored one stays. A preload cancelled so does not count against its rule (it was not wrong,
+   * only in the way), but its token is spent.
+   */
+  void cancelRunning() {
+    for (Map.Entry<CanonicalKey, Mark> e : marks.entrySet()) {
+      if (cache.cancelPreload(e.getKey()) && marks.remove(e.getKey(), e.getValue())) {
+        e.getValue().cancel();
+        cancelledForCapacity.increment();
+        synchronized (planner) {
+          planner.cancelled(e.getValue().prediction);
         }
       }
     }
@@ -217,7 +252,8 @@ final class Preloader implements ExecutionListener {
         flight,
         seamFailures.sum(),
         suspended,
-        rules);
+        rules,
+        cancelledForCapacity.sum());
   }
 
   private boolean wanted(PredictedCall p) {
@@ -301,6 +337,19 @@ final class Preloader implements ExecutionListener {
   @Override
   public void onQueued(PendingCall call) {
     waiting.add(call.runId() + '\u0000' + call.callId());
+  }
+
+  @Override
+  public void onWaitingForCapacity(PendingCall call) {
+    try {
+      cancelRunning();
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(
+          Level.WARNING,
+          "cancelling preloads for call " + call.callId() + " waiting for capacity failed",
+          e);
+    }
   }
 
   @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadRule;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +22,11 @@ import java.util.function.Predicate;
  *    kept: "result/reservations/0"), the element after one of A's arguments in a list of a recent
  *    result (the agent walking a list: reservation after reservation), or, failing those, the
  *    constant itself. Each combination of explanations (at most MAX_TEMPLATES_PER_PAIR) is a
- *    candidate template "after A: B(args from these sources)".
+ *    candidate template "after A: B(args from these sources)"; one whose arguments all come from
+ *    the data (no constant) is also a second-order candidate "after A that followed P: B(...)", P
+ *    the tool of the call before A (an agent walking a list continues more often once it walks
+ *    than after its first step). Constants get no second-order variant: under a narrower context
+ *    they mostly memorize one conversation repeated.
  * 2. Scoring. Each candidate is applied to every call of its trigger tool in the history. An
  *    application that yields a call already made earlier in the session does not count (the result
  *    cache holds it already; preloading it would cost nothing and gain nothing). Otherwise it is a
@@ -82,15 +85,23 @@ public final class PreloadLearning {
           }
           Set<PreloadTemplate> forA =
               candidates.computeIfAbsent(a.tool(), t -> new LinkedHashSet<>());
-          forA.addAll(explain(context, session.get(j)));
+          List<PreloadTemplate> explained = explain(context, session.get(j));
+          forA.addAll(explained);
+          if (i > 0) { // data flow, second-order too: only after the call that came before A
+            String previous = session.get(i - 1).tool();
+            explained.stream()
+                .filter(PreloadLearning::noConstant)
+                .forEach(t -> forA.add(t.after(previous)));
+          }
         }
       }
     }
+    List<Indexed> indexed = sessions.stream().map(Indexed::of).toList();
     List<Learned> rules = new ArrayList<>();
     for (Map.Entry<String, Set<PreloadTemplate>> e : candidates.entrySet()) {
       List<Learned> forTrigger = new ArrayList<>();
       for (PreloadTemplate template : e.getValue()) {
-        double[] counts = score(sessions, template, horizon, contextSize);
+        double[] counts = score(indexed, template, horizon, contextSize);
         long tries = (long) counts[0];
         long support = (long) counts[1];
         double probability = counts[2];
@@ -103,7 +114,8 @@ public final class PreloadLearning {
                       template.describe(),
                       probability,
                       support,
-                      tries),
+                      tries,
+                      template.previous()),
                   template));
         }
       }
@@ -115,6 +127,15 @@ public final class PreloadLearning {
       rules.addAll(forTrigger.subList(0, Math.min(maxRulesPerTrigger, forTrigger.size())));
     }
     return rules;
+  }
+
+  /**
+   * Whether every argument of the template comes from the data (none is a constant): only those get
+   * a second-order variant. A constant under a narrower context mostly memorizes one conversation
+   * repeated (the same task tried again), not a pattern.
+   */
+  private static boolean noConstant(PreloadTemplate t) {
+    return t.arguments().values().stream().noneMatch(a -> a instanceof ArgSource.Constant);
   }
 
   /** The recent calls up to and including call {@code i}, at most {@code size}. */
@@ -175,7 +196,7 @@ public final class PreloadLearning {
       return;
     }
     if (at == options.size()) {
-      out.add(new PreloadTemplate(trigger, target, chosen));
+      out.add(new PreloadTemplate(trigger, target, chosen, null));
       return;
     }
     Map.Entry<String, List<ArgSource>> option = options.get(at);
@@ -194,13 +215,10 @@ public final class PreloadLearning {
    * probability}: the average over them of the share of their occurrences after which it followed.
    */
   private static double[] score(
-      List<? extends List<ObservedCall>> sessions,
-      PreloadTemplate template,
-      int horizon,
-      int contextSize) {
+      List<Indexed> sessions, PreloadTemplate template, int horizon, int contextSize) {
     Map<String, double[]> byTrigger = new LinkedHashMap<>();
-    for (List<ObservedCall> session : sessions) {
-      List<String> keys = null;
+    for (Indexed indexed : sessions) {
+      List<ObservedCall> session = indexed.calls();
       for (int i = 0; i < session.size(); i++) {
         if (!session.get(i).tool().equals(template.trigger())) {
           continue;
@@ -210,15 +228,13 @@ public final class PreloadLearning {
         if (key == null) {
           continue;
         }
-        if (keys == null) {
-          keys = keys(session);
+        Integer first = indexed.positions().get(key);
+        if (first != null && first <= i) {
+          continue; // made already in this session: the result cache holds it
         }
-        if (new HashSet<>(keys.subList(0, i + 1)).contains(key)) {
-          continue;
-        }
-        double[] counts = byTrigger.computeIfAbsent(keys.get(i), k -> new double[2]);
+        double[] counts = byTrigger.computeIfAbsent(indexed.keys().get(i), k -> new double[2]);
         counts[0]++;
-        if (keys.subList(i + 1, Math.min(keys.size(), i + 1 + horizon)).contains(key)) {
+        if (first != null && first <= i + horizon) { // first made after i, within the horizon
           counts[1]++;
         }
       }
@@ -231,6 +247,24 @@ public final class PreloadLearning {
     }
     int tries = byTrigger.size();
     return new double[] {tries, support, tries == 0 ? 0 : shares / tries};
+  }
+
+  /**
+   * A session with the key of each call and, per key, the position of its first call, so that
+   * scoring a template asks "made before?" and "made within the horizon?" in constant time (a call
+   * not made up to i is first made after i).
+   */
+  private record Indexed(
+      List<ObservedCall> calls, List<String> keys, Map<String, Integer> positions) {
+
+    static Indexed of(List<ObservedCall> session) {
+      List<String> keys = PreloadLearning.keys(session);
+      Map<String, Integer> positions = new java.util.HashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        positions.putIfAbsent(keys.get(i), i);
+      }
+      return new Indexed(session, keys, positions);
+    }
   }
 
   private static List<String> keys(List<ObservedCall> session) {

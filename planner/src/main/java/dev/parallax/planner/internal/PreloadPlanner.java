@@ -31,10 +31,21 @@ import java.util.function.Predicate;
  *    1 - maxWasteShare, less 2 / started. Preloads still running or stored count as unused until a
  *    real call uses them, so the bound holds at every instant, whatever the model and the data:
  *    summed over the rules, wasted <= maxWasteShare x started + 2 x (rules that fired). A rule the
- *    budget refuses is suspended: it preloads again only when one of its pending preloads is used.
- *    Per rule, not for all rules together: a rule learnt on data that does not hold here stops
- *    itself, not the rules that do hold. (A significance test on each rule's precision, tried
- *    first, never fired before this budget did: the budget is the stricter of the two.)
+ *    budget refuses is suspended. Per rule, not for all rules together: a rule learnt on data that
+ *    does not hold here stops itself, not the rules that do hold. (A significance test on each
+ *    rule's precision, tried first, never fired before this budget did: the budget is the stricter
+ *    of the two.)
+ * 3. Re-admission on shadow evidence. A suspended rule keeps predicting, in the shadow: each
+ *    prediction its budget refuses is remembered (its key, no call, no token) and judged like a
+ *    preload: right when the session's real calls make that exact call within MISS_AFTER_CALLS
+ *    calls, wrong otherwise. Shadow predictions count in the rule's ledger like preloads (started;
+ *    used when right), so the ledger measures the rule's live precision over all its predictions,
+ *    run or not, and the rule preloads again as soon as that precision is back above
+ *    1 - maxWasteShare (less 2 / predictions). Without this a suspended rule stayed suspended for
+ *    good (it started nothing, so nothing of it could ever be used), and one bad session early on
+ *    lost a rule that held on the sessions after it. The bound becomes, per rule, unused preloads
+ *    <= RULE_ALLOWANCE + maxWasteShare x (preloads + shadow predictions): a shadow prediction that
+ *    came true buys a quarter of a wasted preload, exactly as a used preload does.
  *
  * A preload is pending until a real call uses it or the caller reports it missed (failed,
  * cancelled, its session ended); pending preloads older than MISS_AFTER_CALLS real calls are
@@ -61,7 +72,15 @@ public final class PreloadPlanner {
   private final Preloading options;
   private final Deque<ObservedCall> context = new ArrayDeque<>();
   private final Map<PredictedCall, Long> pending = new IdentityHashMap<>();
+
+  /** Per rule: {started (preloads and shadow predictions), used (or came true), missed}. */
   private final Map<String, long[]> byRule = new HashMap<>();
+
+  /** Shadow predictions not yet judged: key of the predicted call, its rule, real calls then. */
+  private final Map<String, Shadow> shadows = new HashMap<>();
+
+  private record Shadow(String rule, long at) {}
+
   private PreloadModel model;
   private double tokens;
   private long calls;
@@ -70,6 +89,8 @@ public final class PreloadPlanner {
   private long skippedBudget;
   private long skippedInFlight;
   private long skippedSuspended;
+  private long shadowPredicted;
+  private long shadowRight;
 
   /** A planner with a full budget and an empty context. */
   public PreloadPlanner(Preloading options) {
@@ -96,6 +117,7 @@ public final class PreloadPlanner {
       ObservedCall call, int inFlight, Predicate<PredictedCall> wanted) {
     calls++;
     expire();
+    judgeShadows(call);
     context.addLast(call);
     while (context.size() > model.contextSize()) {
       context.removeFirst();
@@ -112,8 +134,9 @@ public final class PreloadPlanner {
       if (!wanted.test(p)) {
         continue;
       }
-      if (!shareAllowsOneMore(p.rule())) {
+      if (!shareAllowsOneMore(ruleOf(p))) {
         skippedSuspended++;
+        shadow(p);
         continue;
       }
       if (inFlight + start.size() >= options.maxInFlight()) {
@@ -127,11 +150,22 @@ public final class PreloadPlanner {
       tokens -= 1;
       started++;
       pending.put(p, calls);
-      byRule.computeIfAbsent(p.rule(), r -> new long[3])[0]++;
+      byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
       start.add(p);
     }
     return start;
   }
+
+  /**
+   * The rule of a prediction without its learnt probability and counts ("after A: B{...}"), so that
+   * a rule keeps its ledger when the model is relearnt and its probability moves.
+   */
+  public static String ruleOf(PredictedCall p) {
+    return RULE_FIGURES.matcher(p.rule()).replaceFirst("");
+  }
+
+  private static final java.util.regex.Pattern RULE_FIGURES =
+      java.util.regex.Pattern.compile(" p=[0-9.]+ \\(\\d+/\\d+\\)$");
 
   private boolean shareAllowsOneMore(String rule) {
     long[] c = byRule.get(rule);
@@ -140,8 +174,33 @@ public final class PreloadPlanner {
     return unused + 1 <= RULE_ALLOWANCE + options.maxWasteShare() * (ruleStarted + 1);
   }
 
+  /** Remembers a prediction its rule's budget refused, to judge it against the next calls. */
+  private void shadow(PredictedCall p) {
+    String key = PreloadTemplate.key(p.tool(), p.arguments());
+    if (key == null || shadows.containsKey(key)) {
+      return;
+    }
+    shadows.put(key, new Shadow(ruleOf(p), calls));
+    shadowPredicted++;
+    byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
+  }
+
+  /** A real call that a shadow prediction named: the prediction came true. */
+  private void judgeShadows(ObservedCall call) {
+    if (shadows.isEmpty()) {
+      return;
+    }
+    String key = PreloadTemplate.key(call.tool(), call.arguments());
+    Shadow s = key == null ? null : shadows.remove(key);
+    if (s != null) {
+      shadowRight++;
+      byRule.computeIfAbsent(s.rule(), r -> new long[3])[1]++;
+    }
+  }
+
   /** Resolves as misses the preloads that waited {@link #MISS_AFTER_CALLS} real calls in vain. */
   private void expire() {
+    shadows.values().removeIf(s -> calls - s.at() > MISS_AFTER_CALLS);
     List<PredictedCall> expired = new ArrayList<>();
     for (Map.Entry<PredictedCall, Long> e : pending.entrySet()) {
       if (calls - e.getValue() > MISS_AFTER_CALLS) {
@@ -157,7 +216,7 @@ public final class PreloadPlanner {
       return; // already resolved
     }
     used++;
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[1]++;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[1]++;
     tokens = Math.min(options.burst(), tokens + 1);
   }
 
@@ -172,12 +231,13 @@ public final class PreloadPlanner {
   }
 
   private void miss(PredictedCall preload) {
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[2]++;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[2]++;
   }
 
   /** The session ended: its context is dropped and its pending preloads are misses. */
   public void endSession() {
     context.clear();
+    shadows.clear();
     for (PredictedCall p : List.copyOf(pending.keySet())) {
       missed(p);
     }
@@ -192,8 +252,20 @@ public final class PreloadPlanner {
       return;
     }
     started--;
-    byRule.computeIfAbsent(preload.rule(), r -> new long[3])[0]--;
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[0]--;
     tokens = Math.min(options.burst(), tokens + 1);
+  }
+
+  /**
+   * A preload returned by {@link #afterCall} was cancelled to let real calls have the capacity: it
+   * says nothing of its rule (it counts neither as started nor as missed for it), but its token is
+   * spent.
+   */
+  public void cancelled(PredictedCall preload) {
+    if (pending.remove(preload) == null) {
+      return;
+    }
+    byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[0]--;
   }
 
   /** The rules (in words) their share budget refuses now, sorted. */
@@ -205,6 +277,16 @@ public final class PreloadPlanner {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** Predictions a suspended rule made in the shadow (judged, never started). */
+  public long shadowPredicted() {
+    return shadowPredicted;
+  }
+
+  /** Shadow predictions that came true (the session made that call). */
+  public long shadowRight() {
+    return shadowRight;
   }
 
   /** Predictions not preloaded because the token bucket was empty. */

@@ -19,17 +19,34 @@ import org.jspecify.annotations.Nullable;
  * @param trigger the tool whose call fires it
  * @param target the predicted call's tool
  * @param arguments the source of each argument, by name
+ * @param previous the tool of the call just before the trigger for the template to apply (a
+ *     second-order rule: "after B that followed A"), or {@code null} whatever came before
  */
 public record PreloadTemplate(
-    String trigger, String target, SortedMap<String, ArgSource> arguments) {
+    String trigger,
+    String target,
+    SortedMap<String, ArgSource> arguments,
+    @Nullable String previous) {
 
   /** Copies the arguments. */
   public PreloadTemplate {
     arguments = new TreeMap<>(arguments);
   }
 
-  /** The predicted arguments, or {@code null} if a source has no value in this context. */
+  /** The same template, applying only when the trigger followed a call of {@code tool}. */
+  public PreloadTemplate after(String tool) {
+    return new PreloadTemplate(trigger, target, arguments, tool);
+  }
+
+  /**
+   * The predicted arguments, or {@code null} if a source has no value in this context or the call
+   * before the trigger is not of {@link #previous}.
+   */
   public @Nullable ObjectNode instantiate(List<ObservedCall> context) {
+    if (previous != null
+        && (context.size() < 2 || !context.get(context.size() - 2).tool().equals(previous))) {
+      return null;
+    }
     ObjectNode args = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, ArgSource> e : arguments.entrySet()) {
       JsonNode value = e.getValue().resolve(context);

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parallax.planner.internal.PreloadPlanner;
 import dev.parallax.planner.internal.PreloadTemplate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * call take the same time. A preload is wasted when no real call of its session used it. Each
  * session starts with an empty cache and an empty context; one planner serves all the sessions in
  * order, like the planner of a cache that serves them one after another: its budgets and the live
- * precision of its rules carry over (a rule suspended in one session stays suspended until one of its preloads is used), and at the
- * end of a session its unused preloads are reported to the planner as misses.
+ * precision of its rules carry over (a rule suspended in one session keeps predicting in the shadow,
+ * and preloads again once those predictions come true often enough), and at the end of a session
+ * its unused preloads are reported to the planner as misses.
  */
 
 /**
@@ -75,6 +78,8 @@ public final class PreloadReplay {
    *     low (its share budget refused them)
    * @param suspendedRules the rules (in words) suspended at the end of the replay, sorted
    * @param byRule per rule (in words): {preloads started, preloads used}
+   * @param shadowPredicted predictions of suspended rules judged in the shadow (never started)
+   * @param shadowRight shadow predictions that came true (the session made that call)
    */
   public record Result(
       long calls,
@@ -89,7 +94,9 @@ public final class PreloadReplay {
       long skippedInFlight,
       long skippedSuspended,
       List<String> suspendedRules,
-      Map<String, long[]> byRule) {
+      Map<String, long[]> byRule,
+      long shadowPredicted,
+      long shadowRight) {
 
     /** Copies the collections. */
     public Result {
@@ -128,16 +135,51 @@ public final class PreloadReplay {
       Preloading options,
       Predicate<String> preloadable,
       BiFunction<String, JsonNode, Duration> latency) {
+    return replay(sessions, options, preloadable, latency, Integer.MAX_VALUE, seen -> null);
+  }
+
+  /**
+   * Replays the sessions prequentially (test, then train), as a cache whose model is relearnt while
+   * it runs: before session {@code j} with {@code j} a positive multiple of {@code every}, the
+   * model is replaced by {@code relearn} applied to the calls of sessions {@code 0..j-1} (replayed
+   * already); so no session is ever predicted by a model that learnt from it. The planner's budgets
+   * and the live ledgers of its rules carry over a relearning (a rule is the same rule whatever its
+   * learnt probability).
+   *
+   * @param every how many sessions between relearnings; {@link Integer#MAX_VALUE} never relearns
+   * @param relearn the new model from the sessions replayed so far (typically learnt from them and
+   *     the history the first model learnt from); {@code null} keeps the current model
+   * @throws IllegalArgumentException if {@code every} is not positive
+   */
+  public static Result replay(
+      List<? extends List<Step>> sessions,
+      Preloading options,
+      Predicate<String> preloadable,
+      BiFunction<String, JsonNode, Duration> latency,
+      int every,
+      Function<List<List<ObservedCall>>, @Nullable PreloadModel> relearn) {
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(preloadable, "preloadable");
     Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(relearn, "relearn");
+    if (every < 1) {
+      throw new IllegalArgumentException("every must be at least 1, was " + every);
+    }
     long[] totals = new long[10];
     Map<String, long[]> byRule = new java.util.TreeMap<>();
     PreloadPlanner planner = new PreloadPlanner(options);
+    List<List<ObservedCall>> seen = new ArrayList<>();
     for (List<Step> session : sessions) {
+      if (!seen.isEmpty() && seen.size() % every == 0) {
+        PreloadModel model = relearn.apply(List.copyOf(seen));
+        if (model != null) {
+          planner.model(model);
+        }
+      }
       play(session, null, preloadable, latency, totals, byRule);
       play(session, planner, preloadable, latency, totals, byRule);
+      seen.add(session.stream().map(Step::call).toList());
     }
     return new Result(
         totals[0],
@@ -152,7 +194,9 @@ public final class PreloadReplay {
         planner.skippedInFlight(),
         planner.skippedSuspended(),
         planner.suspendedRules(),
-        byRule);
+        byRule,
+        planner.shadowPredicted(),
+        planner.shadowRight());
   }
 
   private static final class Entry {
@@ -195,7 +239,7 @@ public final class PreloadReplay {
         } else if (entry.preload != null && !entry.used) {
           entry.used = true;
           totals[4]++;
-          byRule.computeIfAbsent(entry.preload.rule(), r -> new long[2])[1]++;
+          byRule.computeIfAbsent(PreloadPlanner.ruleOf(entry.preload), r -> new long[2])[1]++;
           planner.used(entry.preload);
         }
       } else {
@@ -226,7 +270,7 @@ public final class PreloadReplay {
         String k = PreloadTemplate.key(p.tool(), p.arguments());
         cache.put(k, new Entry(now + latency.apply(p.tool(), p.arguments()).toNanos(), p));
         totals[3]++;
-        byRule.computeIfAbsent(p.rule(), r -> new long[2])[0]++;
+        byRule.computeIfAbsent(PreloadPlanner.ruleOf(p), r -> new long[2])[0]++;
       }
     }
     if (preloading) {

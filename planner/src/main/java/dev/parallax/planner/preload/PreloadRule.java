@@ -2,6 +2,7 @@ package dev.parallax.planner.preload;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One learned rule, for explanation: after a call of {@code trigger}, a call of {@code target} with
@@ -16,6 +17,8 @@ import java.util.Objects;
  *     after which the predicted call followed
  * @param support distinct trigger calls after which the predicted call followed at least once
  * @param tries distinct trigger calls after which the rule predicted a call not yet made
+ * @param previous for a second-order rule, the tool of the call just before the trigger (the rule
+ *     applies only after that sequence); {@code null} for a rule that applies whatever came before
  */
 public record PreloadRule(
     String trigger,
@@ -23,7 +26,8 @@ public record PreloadRule(
     Map<String, String> arguments,
     double probability,
     long support,
-    long tries) {
+    long tries,
+    @Nullable String previous) {
 
   /** Checks and copies the fields. */
   public PreloadRule {
@@ -32,12 +36,23 @@ public record PreloadRule(
     arguments = Map.copyOf(arguments);
   }
 
+  /** A rule that applies whatever came before the trigger. */
+  public PreloadRule(
+      String trigger,
+      String target,
+      Map<String, String> arguments,
+      double probability,
+      long support,
+      long tries) {
+    this(trigger, target, arguments, probability, support, tries, null);
+  }
+
   @Override
   public String toString() {
     return String.format(
         java.util.Locale.ROOT,
         "after %s: %s%s p=%.2f (%d/%d)",
-        trigger,
+        previous == null ? trigger : previous + " then " + trigger,
         target,
         new java.util.TreeMap<>(arguments),
         probability,

@@ -16,6 +16,8 @@ package dev.parallax.planner.preload;
  * @param skippedSuspended predictions not preloaded because their rule's live precision was too low
  *     (its share budget refused them; see {@link Preloading})
  * @param suspendedRules the rules suspended now, in words, sorted
+ * @param cancelledForCapacity running preloads cancelled because real calls waited for capacity
+ *     (counted in {@code failed} too); a preload a real call had joined is never cancelled
  */
 public record PreloadStats(
     long started,
@@ -26,11 +28,36 @@ public record PreloadStats(
     long skippedInFlight,
     long seamFailures,
     long skippedSuspended,
-    java.util.List<String> suspendedRules) {
+    java.util.List<String> suspendedRules,
+    long cancelledForCapacity) {
 
   /** Copies the list. */
   public PreloadStats {
     suspendedRules = java.util.List.copyOf(suspendedRules);
+  }
+
+  /** Counts without preloads cancelled for capacity. */
+  public PreloadStats(
+      long started,
+      long hits,
+      long failed,
+      long skippedYield,
+      long skippedBudget,
+      long skippedInFlight,
+      long seamFailures,
+      long skippedSuspended,
+      java.util.List<String> suspendedRules) {
+    this(
+        started,
+        hits,
+        failed,
+        skippedYield,
+        skippedBudget,
+        skippedInFlight,
+        seamFailures,
+        skippedSuspended,
+        suspendedRules,
+        0);
   }
 
   /** Preloads not (yet) used by a real call: {@code started - hits}. */

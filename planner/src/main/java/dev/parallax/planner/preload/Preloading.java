@@ -23,20 +23,28 @@ import java.util.Objects;
  * agent used gives its token back, every real call earns {@link Builder#wastePerCall} tokens, and
  * the bucket holds at most {@link Builder#burst} (it starts full). So preloads nobody used number
  * at most {@code burst + wastePerCall x real calls}. At most {@link Builder#maxInFlight} preloads
- * run at once, and none starts while a real call is queued for capacity.
+ * run at once, none starts while a real call is queued for capacity, and when a real call has to
+ * wait for capacity the running preloads no real call joined are cancelled (a joined one runs on).
+ *
+ * <p><b>Records and spans.</b> Preloads run in spans {@code preload {tool}} marked {@link
+ * #PRELOAD}; a real call answered by a preload has {@link #PRELOAD_HIT} on its span and {@code
+ * preloadHit} on its {@code ExecutionRecord}.
  *
  * <p><b>Live precision per rule.</b> A second bound holds per rule, whatever the model and the
  * traffic: a rule's preload starts only if, counting it and every preload of the rule not yet used
  * as wasted, {@code unused <= 2 + maxWasteShare x started} ({@link Builder#maxWasteShare}, default
- * 0.25); in all, {@code wasted <= maxWasteShare x started + 2 x rules}. A rule learnt on history
- * that does not hold on today's traffic is suspended after a few misses (until one of its pending
- * preloads is used) and leaves the rules that do hold alone; {@link PreloadStats#suspendedRules()}
- * names the rules suspended now.
+ * 0.25). A rule learnt on history that does not hold on today's traffic is suspended after a few
+ * misses and leaves the rules that do hold alone; {@link PreloadStats#suspendedRules()} names the
+ * rules suspended now. A suspended rule keeps predicting in the shadow (no call, no token): each
+ * prediction counts as started, and as used when the agent makes that very call soon after, so the
+ * rule preloads again once its live precision over all its predictions is back; per rule, {@code
+ * unused <= 2 + maxWasteShare x (started + shadow predictions)}.
  *
  * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
  * with many agent sessions at once in one cache, rules reading recent results see their calls
  * interleaved. The model is given, not learned while running: learn it from past sessions with
- * {@link PreloadModel#learner()}. Calls whose input Jackson cannot write as JSON are not observed.
+ * {@link PreloadModel#learner()} ({@link PreloadReplay} measures relearning it every few sessions,
+ * prequentially). Calls whose input Jackson cannot write as JSON are not observed.
  *
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
  */

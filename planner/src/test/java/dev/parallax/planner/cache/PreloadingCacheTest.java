@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
@@ -215,6 +216,43 @@ class PreloadingCacheTest {
   }
 
   @Test
+  void realCallAnsweredByAPreload_isMarkedInItsRecord_andALaterRepeatIsAPlainHit()
+      throws Exception {
+    CaffeineResultCache cache = cache();
+    List<ExecutionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .timeSource(new VirtualTime())
+            .resultCache(cache)
+            .listener(cache.preloadListener())
+            .recordSink(records::add)
+            .build()) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      release.countDown();
+      executor.executeSequential(
+          List.of(
+              registry.call("r1", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"),
+              registry.call("r2", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+    }
+
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("r1"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isTrue())
+        .satisfies(r -> assertThat(r.cacheHit()).isTrue());
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("r2"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isFalse())
+        .satisfies(r -> assertThat(r.cacheHit()).isTrue());
+    assertThat(records)
+        .filteredOn(r -> r.callId().equals("u"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.preloadHit()).isFalse());
+  }
+
+  @Test
   void realCallDuringThePreload_joinsIt_andTheToolRunsOnce() throws Exception {
     CountDownLatch joined = new CountDownLatch(1);
     CaffeineResultCache cache =
@@ -294,5 +332,106 @@ class PreloadingCacheTest {
     }
     assertThat(reservationRuns).hasValue(0);
     assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, List.of()));
+  }
+
+  /** Blocks until released: two of its calls in a run limited to one keep the second waiting. */
+  private final CountDownLatch slowRelease = new CountDownLatch(1);
+
+  private final Tool<JsonNode, String> slow =
+      Tools.named("slow")
+          .function(
+              (args, ctx) -> {
+                slowRelease.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                return "slow";
+              });
+
+  /** An executor whose runs run one call at a time; {@code waiting} counts capacity waits. */
+  private ToolExecutor oneAtATime(CaffeineResultCache cache, CountDownLatch waiting) {
+    return ToolExecutor.builder()
+        .maxConcurrency(1)
+        .resultCache(cache)
+        .listener(cache.preloadListener()) // first: it has acted when the next listener hears
+        .listener(
+            new dev.parallax.core.event.ExecutionListener() {
+              @Override
+              public void onWaitingForCapacity(dev.parallax.core.spi.PendingCall call) {
+                waiting.countDown();
+              }
+            })
+        .build();
+  }
+
+  private dev.parallax.core.call.ExecutionPlan twoSlowCalls() {
+    ToolRegistry slowOnes = ToolRegistry.of(slow);
+    return dev.parallax.core.call.ExecutionPlan.parallel(
+        List.of(slowOnes.call("s1", "slow", "{}"), slowOnes.call("s2", "slow", "{}")));
+  }
+
+  @Test
+  void realCallWaitingForCapacity_cancelsARunningPreload_andItsRuleIsNotBlamed() throws Exception {
+    CaffeineResultCache cache = cache();
+    CountDownLatch waiting = new CountDownLatch(1);
+    try (ToolExecutor executor = oneAtATime(cache, waiting)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the preload started");
+
+      var busy = executor.start(twoSlowCalls()); // s2 waits for s1's slot
+      await(waiting, "a real call waited for capacity");
+      await(interrupted, "the running preload was interrupted");
+      slowRelease.countDown();
+      busy.result().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+      // the real call finds nothing under way: it runs the tool itself
+      release.countDown();
+      CallResult<?> real =
+          executor
+              .executeSequential(
+                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+              .results()
+              .get(0);
+      assertThat(real.value()).isEqualTo("reservation R-zoe");
+      assertThat(real.cacheHit()).isFalse();
+      assertThat(reservationRuns).hasValue(2);
+      PreloadStats stats = cache.preloadStats();
+      assertThat(stats.cancelledForCapacity()).isEqualTo(1);
+      assertThat(stats.hits()).isZero();
+      assertThat(stats.suspendedRules()).isEmpty();
+    }
+  }
+
+  @Test
+  void preloadJoinedByARealCall_runsOnWhenAnotherCallWaitsForCapacity() throws Exception {
+    CountDownLatch joined = new CountDownLatch(1);
+    CaffeineResultCache cache =
+        CaffeineResultCache.builder()
+            .onJoin(joined::countDown)
+            .preloading(Preloading.builder().model(model()).tools(getReservation).build())
+            .build();
+    CountDownLatch waiting = new CountDownLatch(1);
+    try (ToolExecutor executor = oneAtATime(cache, waiting)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the preload started");
+      var real =
+          executor.start(
+              dev.parallax.core.call.ExecutionPlan.sequential(
+                  List.of(
+                      registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"))));
+      await(joined, "the real call joined the preload");
+
+      var busy = executor.start(twoSlowCalls());
+      await(waiting, "another real call waited for capacity (the preloader has acted on it)");
+      release.countDown();
+      CallResult<?> result = real.result().get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0);
+      slowRelease.countDown();
+      busy.result().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+      // regression: cancelling a preload a real call had joined failed that real call
+      assertThat(result.status()).isEqualTo(dev.parallax.core.call.CallStatus.SUCCEEDED);
+      assertThat(result.value()).isEqualTo("reservation R-zoe");
+      assertThat(interrupted.getCount()).isEqualTo(1); // the joined preload was never interrupted
+      assertThat(reservationRuns).hasValue(1);
+      assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+      assertThat(cache.preloadStats().hits()).isEqualTo(1);
+    }
   }
 }

@@ -45,6 +45,9 @@ public final class ChromaRecords {
     m.put("queue_wait_ns", r.queueWait().toNanos());
     m.put("in_flight", r.inFlight());
     m.put("cache_hit", r.cacheHit());
+    if (r.preloadHit()) {
+      m.put("preload_hit", true);
+    }
     putIf(m, "fallback_from", r.fallbackFrom());
     if (r.predictedLatency() != null) {
       m.put("predicted_latency_ns", r.predictedLatency().toNanos());
@@ -101,6 +104,7 @@ public final class ChromaRecords {
         .queueWait(Duration.ofNanos(m.path("queue_wait_ns").asLong()))
         .inFlight(m.path("in_flight").asInt())
         .cacheHit(m.path("cache_hit").asBoolean())
+        .preloadHit(m.path("preload_hit").asBoolean())
         .fallbackFrom(text(m, "fallback_from"))
         .predictedLatency(
             m.has("predicted_latency_ns")

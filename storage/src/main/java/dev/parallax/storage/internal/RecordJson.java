@@ -46,6 +46,9 @@ public final class RecordJson {
     n.put("queueWaitNs", r.queueWait().toNanos());
     n.put("inFlight", r.inFlight());
     n.put("cacheHit", r.cacheHit());
+    if (r.preloadHit()) {
+      n.put("preloadHit", true);
+    }
     if (r.fallbackFrom() != null) {
       n.put("fallbackFrom", r.fallbackFrom());
     }
@@ -121,6 +124,7 @@ public final class RecordJson {
         .queueWait(Duration.ofNanos(n.path("queueWaitNs").asLong()))
         .inFlight(n.path("inFlight").asInt())
         .cacheHit(n.path("cacheHit").asBoolean())
+        .preloadHit(n.path("preloadHit").asBoolean())
         .fallbackFrom(text(n, "fallbackFrom"))
         .predictedLatency(
             n.has("predictedLatencyNs")

@@ -48,6 +48,7 @@ public final class Records {
         .queueWait(Duration.ofNanos(20_000 + n))
         .inFlight((int) (n % 4))
         .cacheHit(n % 6 == 0)
+        .preloadHit(n % 12 == 0)
         .fallbackFrom(n % 8 == 0 ? "other-tool" : null)
         .predictedLatency(n % 2 == 0 ? Duration.ofMillis(3) : null)
         .predictedSuccess(n % 2 == 0 ? 0.875 : null)

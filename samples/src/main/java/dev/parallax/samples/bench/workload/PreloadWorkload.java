@@ -1,6 +1,7 @@
 package dev.parallax.samples.bench.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadReplay;
 import dev.parallax.planner.preload.PreloadReplay.Result;
@@ -24,7 +25,9 @@ import java.util.function.Predicate;
 /**
  * Speculative preloading on real agent trajectories (τ-bench airline, GPT-4o): the model learns on
  * the trajectories of tasks 0-24 and the trajectories of tasks 25-49 are replayed turn by turn in
- * virtual time, with and without preloading.
+ * virtual time, with and without preloading; and the other way round. Each direction is replayed
+ * twice: with the model learnt once on the learning half, and prequentially (test then train,
+ * relearning every {@value #RELEARN_EVERY} held-out trajectories from those already replayed).
  */
 /*
  * Figures (held-out half, summed over its trajectories):
@@ -99,6 +102,9 @@ final class PreloadWorkload implements BenchWorkload {
         Map.of("wait_saved_share_at_least", GOAL_SAVED, "wasted_share_at_most", GOAL_WASTE));
     fields.put("goals_met", ab.goalsMet());
     fields.put("goals_met_both_directions", ab.goalsMet() && ba.goalsMet());
+    fields.put(
+        "goals_met_both_directions_prequential",
+        ab.prequentialGoalsMet() && ba.prequentialGoalsMet());
     fields.put("min_confidence", ab.minConfidence());
     fields.put("max_waste_share", options.maxWasteShare());
     Map<String, Object> headline = new LinkedHashMap<>();
@@ -121,9 +127,19 @@ final class PreloadWorkload implements BenchWorkload {
     return result(fields, main, heldOut);
   }
 
+  static boolean met(Result r) {
+    return r.waitSavedShare() >= GOAL_SAVED && r.wastedShare() <= GOAL_WASTE;
+  }
+
   static final double GOAL_SAVED = 0.20;
   static final double GOAL_WASTE = 0.25;
   static final int FOLDS = 5;
+
+  /**
+   * Held-out trajectories between two relearnings in the prequential replay (fixed beforehand, not
+   * tuned: a cache relearning its model every ten agent sessions).
+   */
+  static final int RELEARN_EVERY = 10;
 
   /**
    * One direction: the threshold chosen by cross-validation on the learning trajectories, the model
@@ -134,10 +150,15 @@ final class PreloadWorkload implements BenchWorkload {
       PreloadModel model,
       Preloading options,
       Result result,
-      Map<String, Object> validation) {
+      Map<String, Object> validation,
+      Result prequential) {
 
     boolean goalsMet() {
-      return result.waitSavedShare() >= GOAL_SAVED && result.wastedShare() <= GOAL_WASTE;
+      return met(result);
+    }
+
+    boolean prequentialGoalsMet() {
+      return met(prequential);
     }
 
     Map<String, Object> headline() {
@@ -147,6 +168,10 @@ final class PreloadWorkload implements BenchWorkload {
       h.put("hit_rate", result.hitRate());
       h.put("min_confidence", minConfidence);
       h.put("goals_met", goalsMet());
+      h.put("prequential_wait_saved_share", prequential.waitSavedShare());
+      h.put("prequential_wasted_share", prequential.wastedShare());
+      h.put("prequential_hit_rate", prequential.hitRate());
+      h.put("prequential_goals_met", prequentialGoalsMet());
       return h;
     }
 
@@ -158,6 +183,16 @@ final class PreloadWorkload implements BenchWorkload {
       d.put("skipped_suspended", result.skippedSuspended());
       d.put("skipped_budget", result.skippedBudget());
       d.put("min_confidence_cross_validation", validation);
+      Map<String, Object> p = figures(prequential, model);
+      p.remove("rules"); // relearnt along the way: the first model's rules are above
+      p.put("relearn_every_trajectories", RELEARN_EVERY);
+      p.put("goals_met", prequentialGoalsMet());
+      p.put("suspended_rules", prequential.suspendedRules());
+      p.put("shadow_predictions", prequential.shadowPredicted());
+      p.put("shadow_predictions_right", prequential.shadowRight());
+      d.put("prequential", p);
+      d.put("shadow_predictions", result.shadowPredicted());
+      d.put("shadow_predictions_right", result.shadowRight());
       return d;
     }
   }
@@ -172,8 +207,28 @@ final class PreloadWorkload implements BenchWorkload {
     double c = chooseConfidence(validation, learning, seed, latency, preloadable);
     PreloadModel model = learner(c).learn(sessions(learning));
     Preloading options = Preloading.builder().model(model).minProbability(c).build();
-    Result r = PreloadReplay.replay(steps(heldOut, seed, true), options, preloadable, latency);
-    return new Direction(c, model, options, r, validation);
+    List<List<Step>> replayed = steps(heldOut, seed, true);
+    Result r = PreloadReplay.replay(replayed, options, preloadable, latency);
+    // prequential: every RELEARN_EVERY held-out trajectories, the threshold is chosen again by the
+    // same cross-validation and the model relearnt, both on the learning half plus the held-out
+    // trajectories replayed so far (never on one not yet replayed)
+    List<Double> thresholds = new ArrayList<>();
+    Result prequential =
+        PreloadReplay.replay(
+            replayed,
+            Preloading.builder().model(model).minProbability(CONFIDENCES[0]).build(),
+            preloadable,
+            latency,
+            RELEARN_EVERY,
+            seen -> {
+              List<Trajectory> all = new ArrayList<>(learning);
+              all.addAll(heldOut.subList(0, seen.size()));
+              double cj = chooseConfidence(new LinkedHashMap<>(), all, seed, latency, preloadable);
+              thresholds.add(cj);
+              return learner(cj).learn(sessions(all));
+            });
+    validation.put("prequential_thresholds", thresholds);
+    return new Direction(c, model, options, r, validation, prequential);
   }
 
   private static void sensitivity(
@@ -227,7 +282,12 @@ final class PreloadWorkload implements BenchWorkload {
         "threshold (min_confidence) chosen per direction by grouped 5-fold cross-validation on the"
             + " learning half only (max wait saved with wasted <= 25%); online guard: a rule's"
             + " preload starts only if its unused preloads (pending included) stay <= 2 + 0.25 x"
-            + " its preloads started");
+            + " (its preloads started + its shadow predictions while suspended; a suspended rule"
+            + " is re-admitted when its shadow predictions come true); rules first- and"
+            + " second-order (after B that followed A). prequential: the held-out half replayed in"
+            + " file order, test then train: every 10 trajectories the threshold is re-chosen by"
+            + " the same CV and the model relearnt on the learning half plus the held-out"
+            + " trajectories already replayed");
 
     double gaps = gapMillis(heldOut);
     Map<String, PolicyFigures> policies = new LinkedHashMap<>();
@@ -370,7 +430,7 @@ final class PreloadWorkload implements BenchWorkload {
     return f;
   }
 
-  static List<List<dev.parallax.planner.preload.ObservedCall>> sessions(List<Trajectory> ts) {
+  static List<List<ObservedCall>> sessions(List<Trajectory> ts) {
     return ts.stream().map(t -> t.calls().stream().map(Call::call).toList()).toList();
   }
 
