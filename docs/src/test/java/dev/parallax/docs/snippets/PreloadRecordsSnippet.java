@@ -14,7 +14,7 @@ public class PreloadRecordsSnippet extends Fixtures {
   /** Runs the snippet; the ids of the calls whose records say a preload answered them. */
   public List<String> run() {
     PreloadModel model = PreloadModel.learner().learn(pastSessions());
-    // README block for the lead (add the README:begin marker here when the README shows it)
+    // README:begin
     List<ExecutionRecord> records = new CopyOnWriteArrayList<>();
     try (Parallax parallax =
         Parallax.builder()
@@ -29,7 +29,7 @@ public class PreloadRecordsSnippet extends Fixtures {
     }
     List<String> preloaded =
         records.stream().filter(ExecutionRecord::preloadHit).map(ExecutionRecord::callId).toList();
-    // end of the README block (README:end marker here)
+    // README:end
     return preloaded;
   }
 }
