@@ -21,7 +21,12 @@ import java.util.Locale;
  *     share of successes s, and the relative standard error e of T. Its throughput is N × s / T.
  *   - Xmax is the highest lower bound X × (1 − e) of the last 8 windows: a maximum, so a limit below
  *     the knee does not hide the capacity, over a sliding window of windows, so it forgets a lost
- *     capacity within 8 windows. Failures do not count as served work.
+ *     capacity within 8 windows. Failures do not count as served work. A window past the knee (its
+ *     mean latency minus one standard error above (1 + tolerance) × R0, and not cut for failures)
+ *     is not hiding anything: it measures the capacity itself, and the remembered capacities above
+ *     its upper bound X × (1 + 2e) are forgotten at once. Without it a lost capacity stayed for 8
+ *     windows, which near a stale target grow up to windowGrowth times (quick retreats record none):
+ *     after a server lost half its workers the limit aimed at the old knee for seconds.
  *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured. Each
  *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
  *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
