@@ -21,7 +21,12 @@ import java.util.Locale;
  *     share of successes s, and the relative standard error e of T. Its throughput is N × s / T.
  *   - Xmax is the highest lower bound X × (1 − e) of the last 8 windows: a maximum, so a limit below
  *     the knee does not hide the capacity, over a sliding window of windows, so it forgets a lost
- *     capacity within 8 windows. Failures do not count as served work.
+ *     capacity within 8 windows. Failures do not count as served work. A window past the knee (its
+ *     mean latency minus one standard error above (1 + tolerance) × R0, and not cut for failures)
+ *     is not hiding anything: it measures the capacity itself, and the remembered capacities above
+ *     its upper bound X × (1 + 2e) are forgotten at once. Without it a lost capacity stayed for 8
+ *     windows, which near a stale target grow up to windowGrowth times (quick retreats record none):
+ *     after a server lost half its workers the limit aimed at the old knee for seconds.
  *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured. Each
  *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
  *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
@@ -92,6 +97,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private static final int MIN_POOLED = 60;
   /* standard errors within which the target does not differ from the limit */
   private static final double Z_DECIDE = 1;
+  /* standard errors above a window's throughput beyond which it refutes a remembered capacity */
+  private static final double Z_REFUTE = 2;
   /*
    * failed calls of a probe before it is abandoned at once, whatever the share: one alone is not a
    * pattern (a stalled machine's timeout, a race in a server's admission) and is left to the
@@ -251,18 +258,22 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       }
       failedAt = Math.min(failedAt, limit);
       startup = false;
-      observe();
+      observe(false); // overload wastes capacity: its throughput refutes nothing
       change(next);
       return;
     }
     boolean used = 2 * window.maxInFlight >= limit;
     if (!used) {
-      observe(); // the callers kept the limit from binding: its throughput says nothing of it
+      observe(false); // the callers kept the limit from binding: its throughput says nothing of it
       change(limit);
       return;
     }
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
-    double target = (1 + tolerance) * knee();
+    double reference = reference();
+    // past the knee (latency clearly above the target's): the window measures the capacity itself
+    boolean saturated =
+        window.sum / window.n * (1 - Z_DECIDE * error) > (1 + tolerance) * reference;
+    double target = (1 + tolerance) * capacity(saturated) * reference;
     if (Double.isNaN(target)) {
       return; // nothing succeeded yet: no figure to aim at
     }
@@ -270,7 +281,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     if (unclear && !last) {
       return; // let the window grow
     }
-    observe();
+    observe(saturated);
     lastGood = limit;
     probeFailures = 0;
     if (limit >= failedAt) {
@@ -296,11 +307,19 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     change((int) Math.round(next));
   }
 
-  /** Adds the window's throughput and, when measured, its no-load latency bound. */
-  private void observe() {
+  /**
+   * Adds the window's throughput and, when measured, its no-load latency bound. A window past the
+   * knee ({@code saturated}) measures the capacity itself: it first forgets the remembered
+   * capacities its throughput's upper bound refutes (a capacity the backend no longer has).
+   */
+  private void observe(boolean saturated) {
     double meanInFlight = window.inFlightSum / window.n;
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
     double throughput = meanInFlight * window.successes / window.sum; // N × s / T
+    if (saturated) {
+      double refuted = throughput * (1 + Z_REFUTE * error);
+      capacity.removeIf(x -> x > refuted);
+    }
     capacity.addLast(throughput * Math.max(0, 1 - error));
     while (capacity.size() > CAPACITY_WINDOWS) {
       capacity.removeFirst();
@@ -312,16 +331,22 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
   }
 
-  /** Xmax × R0 from what has been observed, including the current window. */
-  private double knee() {
+  /**
+   * Xmax from what has been observed, including the current window; a {@code saturated} window
+   * leaves out the remembered capacities its throughput refutes (see {@link #observe}).
+   */
+  private double capacity(boolean saturated) {
     double meanInFlight = window.inFlightSum / window.n;
     double throughput = meanInFlight * window.successes / window.sum;
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
     double xmax = throughput * Math.max(0, 1 - error);
+    double refuted = saturated ? throughput * (1 + Z_REFUTE * error) : Double.POSITIVE_INFINITY;
     for (double x : capacity) {
-      xmax = Math.max(xmax, x);
+      if (x <= refuted) {
+        xmax = Math.max(xmax, x);
+      }
     }
-    return xmax * reference();
+    return xmax;
   }
 
   /**

@@ -230,6 +230,45 @@ class AdaptiveLimitTest {
     assertThat(l.limit()).isEqualTo((int) Math.round(1.25 * knee));
   }
 
+  /**
+   * The bug seen on the loopback HTTP server (issue 14, item 6): after the server lost half its
+   * workers, the capacity measured before (the highest throughput of the last 8 windows) stayed
+   * until 8 more windows had passed — quick retreats from rejected probes record no window, and a
+   * window whose target is within its noise of the limit grows up to 8 times — so the limit kept
+   * aiming at the old knee. A window past the knee measures the capacity itself: a remembered
+   * capacity above its throughput's upper bound is forgotten at once. Exponential service times (as
+   * on the server); before the fix the limit took 573 to 1,924 calls to come down to 7 on these
+   * seeds (once never within 5,000), after it 21 to 128.
+   */
+  @Test
+  void capacityHalves_staleCapacityIsForgotten_limitFollowsTheNewKneeWithinAFewWindows() {
+    for (long seed = 1; seed <= 10; seed++) {
+      AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+      Random random = new Random(seed);
+      int workers = 8;
+      int queue = 8; // above workers + queue in flight, the server rejects at once
+      int calls = -1;
+      for (int i = 0; i < 25_000 && calls < 0; i++) {
+        if (i == 20_000) {
+          assertThat(l.limit()).as("seed %d: limit before halving (knee 8)", seed).isBetween(9, 16);
+          workers = 4; // the knee is now 4
+        }
+        int n = l.limit();
+        boolean rejected = n > workers + queue && random.nextInt(n) >= workers + queue;
+        double service = -Math.log(1 - random.nextDouble()); // exponential, mean 1
+        long latency =
+            rejected ? REF / 20 : (long) (REF * Math.max(1, (double) n / workers) * service);
+        l.onSample(latency, n, rejected, 0);
+        if (i >= 20_000 && l.limit() <= 7) {
+          calls = i - 20_000 + 1;
+        }
+      }
+      assertThat(calls)
+          .as("seed %d: calls until the limit followed the new knee", seed)
+          .isBetween(1, 300);
+    }
+  }
+
   @Test
   void nonPositiveLatency_isIgnored() {
     AdaptiveLimit l = limit(10);
