@@ -68,13 +68,12 @@ class StoreNeighboursTest {
             .open()) {
       store.append(history);
 
-      double[] k5 = StoreAgreement.assertAgrees(store, history, 5, 0.0);
-      double[] k20 = StoreAgreement.assertAgrees(store, history, 20, 0.0);
-      System.out.println(
-          "HNSW-only agreement k=5 "
-              + java.util.Arrays.toString(k5)
-              + " k=20 "
-              + java.util.Arrays.toString(k20));
+      // Lucene's graph over these few-dimensional features is nearly a chain (see ExactNearest):
+      // 78% of the k = 5 and 62.5% of the k = 20 answers equal brute force's here (one segment).
+      // No floor on that share is a property of the design, so none is asserted; the bounds that
+      // are (never nearer than the truth, mean |difference| of log latency below 0.05) are.
+      StoreAgreement.assertAgrees(store, history, 5, 0.0);
+      StoreAgreement.assertAgrees(store, history, 20, 0.0);
     }
   }
 
