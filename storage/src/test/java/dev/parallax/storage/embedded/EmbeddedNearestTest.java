@@ -9,6 +9,7 @@ import dev.parallax.storage.Neighbor;
 import dev.parallax.storage.testing.Records;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -66,18 +67,17 @@ class EmbeddedNearestTest {
       for (int q = 0; q < 60; q++) {
         float[] v = {random.nextInt(32) - 1, random.nextInt(5), (float) random.nextGaussian()};
         for (String tool : new String[] {null, "a", "b", "nobody"}) {
+          // every record of the tool by its exact distance: a returned record must be one of them
+          Map<ExecutionRecord, Double> all = new HashMap<>();
+          for (Neighbor n : reference.nearest(v, 3000, tool)) {
+            all.put(n.record(), n.distance());
+          }
           for (int k : new int[] {1, 5, 64, 3000}) {
             List<Neighbor> got = store.nearest(v, k, tool);
             List<Neighbor> want = reference.nearest(v, k, tool);
             assertThat(distances(got)).as("k=%d tool=%s", k, tool).isEqualTo(distances(want));
             for (Neighbor n : got) {
-              assertThat(tool == null || n.record().tool().equals(tool)).isTrue();
-              assertThat(n.record())
-                  .isIn(
-                      reference.nearest(v, 3000, tool).stream()
-                          .filter(r -> r.distance() == n.distance())
-                          .map(Neighbor::record)
-                          .toList());
+              assertThat(all.get(n.record())).as("%s", n).isEqualTo(n.distance());
             }
           }
         }
