@@ -173,9 +173,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "store",
       description =
           "With --loio: also score k nearest neighbours (no gate) found by the embedded history"
-              + " store's HNSW search over every training task, next to the newest 512 per tool"
-              + " (the in-memory model's) and exact search, with the store's query time; the"
-              + " training tasks go to a store in a temp dir, deleted after.")
+              + " store's search (exact up to 20,000 tasks per tool) over every training task,"
+              + " next to the newest 512 per tool (the in-memory model's) and exact search, with"
+              + " the store's query time; the training tasks go to a store in a temp dir, deleted"
+              + " after.")
   @Nullable String neighbours;
 
   @Option(

@@ -101,7 +101,7 @@ final class LoioReport {
             "  k=%d nearest neighbours, no gate, ratio to the per-tool mean (%d%% interval):%n",
             n.k(),
             pct);
-        neighbourLine(out, "store (HNSW, all training tasks)", n.store());
+        neighbourLine(out, "store (Lucene, all training tasks)", n.store());
         neighbourLine(out, "in memory (newest 512 per tool)", n.inMemory());
         neighbourLine(out, "exact (all training tasks)", n.exact());
       }

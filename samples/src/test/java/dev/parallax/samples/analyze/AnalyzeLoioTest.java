@@ -174,7 +174,7 @@ class AnalyzeLoioTest {
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("k=5 nearest neighbours, no gate")
-        .contains("store (HNSW, all training tasks)")
+        .contains("store (Lucene, all training tasks)")
         .contains("in memory (newest 512 per tool)")
         .contains("neighbours, averaged over applications");
     JsonNode avg =

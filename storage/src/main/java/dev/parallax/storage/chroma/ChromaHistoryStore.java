@@ -60,6 +60,7 @@ public final class ChromaHistoryStore implements ExecutionHistoryStore {
   private static final Pattern NAME =
       Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{1,510}[a-zA-Z0-9]");
   private static final int DELETE_CHUNK = 1000;
+  private static final int UPSERT_CHUNK = 1000;
 
   private final ChromaClient client;
   private final String tenant;
@@ -124,21 +125,28 @@ public final class ChromaHistoryStore implements ExecutionHistoryStore {
   @Override
   public AppendResult append(List<ExecutionRecord> records) {
     Batches.Split split = Batches.prepare(records, vectorizer, maxStringChars);
-    if (!split.accepted().isEmpty()) {
-      ObjectNode body = ChromaClient.object();
-      ArrayNode ids = body.putArray("ids");
-      ArrayNode embeddings = body.putArray("embeddings");
-      ArrayNode metadatas = body.putArray("metadatas");
-      ArrayNode documents = body.putArray("documents");
-      for (PreparedRecord p : split.accepted()) {
-        ids.add(p.id());
-        ChromaClient.addVector(embeddings, p.vector());
-        metadatas.add(ChromaRecords.metadata(p.record()));
-        documents.add(ChromaRecords.document(p.record()));
-      }
-      client.post(path(), "/upsert", body);
+    List<PreparedRecord> accepted = split.accepted();
+    // Chroma refuses a larger upsert (its SQLite statement would exceed the variable limit: 6,000
+    // records failed with "too many SQL variables"), so a large batch goes in several requests
+    for (int from = 0; from < accepted.size(); from += UPSERT_CHUNK) {
+      upsert(accepted.subList(from, Math.min(accepted.size(), from + UPSERT_CHUNK)));
     }
-    return new AppendResult(split.accepted().size(), split.rejected());
+    return new AppendResult(accepted.size(), split.rejected());
+  }
+
+  private void upsert(List<PreparedRecord> chunk) {
+    ObjectNode body = ChromaClient.object();
+    ArrayNode ids = body.putArray("ids");
+    ArrayNode embeddings = body.putArray("embeddings");
+    ArrayNode metadatas = body.putArray("metadatas");
+    ArrayNode documents = body.putArray("documents");
+    for (PreparedRecord p : chunk) {
+      ids.add(p.id());
+      ChromaClient.addVector(embeddings, p.vector());
+      metadatas.add(ChromaRecords.metadata(p.record()));
+      documents.add(ChromaRecords.document(p.record()));
+    }
+    client.post(path(), "/upsert", body);
   }
 
   private static ObjectNode where(@Nullable String tool, Instant from, Instant to) {

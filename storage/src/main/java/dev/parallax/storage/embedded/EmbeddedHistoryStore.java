@@ -38,10 +38,14 @@ import org.jspecify.annotations.Nullable;
  * dev.parallax.storage.BufferedHistoryWriter} in front keeps the records (in memory, then spilled)
  * and retries until then.
  *
- * <p>Scans return records by start time, then id. Nearest-neighbour search is approximate, like any
- * HNSW index; distances are exact for the records it returns. One process at a time may open a
- * directory (Lucene's lock file); the store remembers the vector dimension it was created with and
- * refuses to open with another.
+ * <p>Scans return records by start time, then id. {@link #nearest Nearest-neighbour search} is
+ * exact while at most {@link Builder#exactSearchLimit(int) exactSearchLimit} records (default
+ * 20,000) match the query's tool (or the whole store, without a tool): it scans their vectors and
+ * returns the true k nearest, ties at equal distance in index order. Beyond that it searches the
+ * HNSW graph, which is approximate and on few-dimensional call features misses true neighbours
+ * often (a fifth of the k = 5 queries on the storage tests' data); distances are exact for the
+ * records it returns either way. One process at a time may open a directory (Lucene's lock file);
+ * the store remembers the vector dimension it was created with and refuses to open with another.
  *
  * <p>Thread-safe. Build it with {@link #builder(Path, FeatureVectorizer)}; the builder is not
  * thread-safe.
@@ -55,7 +59,8 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
   private EmbeddedHistoryStore(Builder b) throws IOException {
     this.vectorizer = b.vectorizer;
     this.maxStringChars = b.maxStringChars;
-    this.lucene = new LuceneHistory(b.directory, vectorizer, b.ramBufferMb, b.wrap);
+    this.lucene =
+        new LuceneHistory(b.directory, vectorizer, b.ramBufferMb, b.exactSearchLimit, b.wrap);
   }
 
   /**
@@ -146,6 +151,7 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
     private final FeatureVectorizer vectorizer;
     private int maxStringChars = Batches.DEFAULT_MAX_STRING_CHARS;
     private double ramBufferMb = 32;
+    private int exactSearchLimit = LuceneHistory.DEFAULT_EXACT_LIMIT;
     private UnaryOperator<Directory> wrap = UnaryOperator.identity();
 
     private Builder(Path directory, FeatureVectorizer vectorizer) {
@@ -168,6 +174,22 @@ public final class EmbeddedHistoryStore implements ExecutionHistoryStore {
         throw new IllegalArgumentException("ramBufferMb must be >= 1, was " + ramBufferMb);
       }
       this.ramBufferMb = ramBufferMb;
+      return this;
+    }
+
+    /**
+     * Up to how many matching records (those of the queried tool, or all) {@link
+     * EmbeddedHistoryStore#nearest} scans exactly rather than searching the HNSW graph (default
+     * 20,000; 0: always the graph). A scan costs about one distance per matching record.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder exactSearchLimit(int exactSearchLimit) {
+      if (exactSearchLimit < 0) {
+        throw new IllegalArgumentException(
+            "exactSearchLimit must be >= 0, was " + exactSearchLimit);
+      }
+      this.exactSearchLimit = exactSearchLimit;
       return this;
     }
 

@@ -66,7 +66,9 @@ import org.jspecify.annotations.Nullable;
  * record as JSON, stored). Writes replace by id, then commit (fsync) and refresh the near-real-time
  * searcher, so a write that returned is durable and visible. After a tragic error (a full disk, an
  * out-of-memory) closed Lucene's writer, the next write reopens it from the last commit, so the
- * store recovers once the disk has room again. Internal: may change at any time.
+ * store recovers once the disk has room again. Nearest-neighbour queries scan the matching vectors
+ * exactly up to a limit of matching records and search the HNSW graph beyond it (see {@code
+ * ExactNearest} for why). Internal: may change at any time.
  */
 public final class LuceneHistory implements Closeable {
 
@@ -97,7 +99,11 @@ public final class LuceneHistory implements Closeable {
   private static final TieredMergePolicy MERGES =
       new TieredMergePolicy().setSegmentsPerTier(20).setFloorSegmentMB(64);
 
+  /** Default of {@link #exactLimit()}. */
+  public static final int DEFAULT_EXACT_LIMIT = 20_000;
+
   private final Path path;
+  private final int exactLimit;
   private final FeatureVectorizer vectorizer;
   private final double ramBufferMb;
   private final Directory directory;
@@ -111,16 +117,25 @@ public final class LuceneHistory implements Closeable {
   /** Opens or creates the index in {@code path}. */
   public LuceneHistory(Path path, FeatureVectorizer vectorizer, double ramBufferMb)
       throws IOException {
-    this(path, vectorizer, ramBufferMb, UnaryOperator.identity());
+    this(path, vectorizer, ramBufferMb, DEFAULT_EXACT_LIMIT, UnaryOperator.identity());
   }
 
   /**
    * Opens or creates the index in {@code path}, reading and writing it through {@code wrap} of its
-   * file-system directory (tests inject faults there: a full disk).
+   * file-system directory (tests inject faults there: a full disk); {@link #nearest} scans exactly
+   * up to {@code exactLimit} matching records.
    */
   public LuceneHistory(
-      Path path, FeatureVectorizer vectorizer, double ramBufferMb, UnaryOperator<Directory> wrap)
+      Path path,
+      FeatureVectorizer vectorizer,
+      double ramBufferMb,
+      int exactLimit,
+      UnaryOperator<Directory> wrap)
       throws IOException {
+    if (exactLimit < 0) {
+      throw new IllegalArgumentException("exactLimit must be >= 0, was " + exactLimit);
+    }
+    this.exactLimit = exactLimit;
     this.path = path;
     this.vectorizer = vectorizer;
     this.ramBufferMb = ramBufferMb;
@@ -356,11 +371,25 @@ public final class LuceneHistory implements Closeable {
     return RecordJson.fromBytes(json.bytes, json.offset, json.length);
   }
 
-  /** The {@code k} nearest records, nearest first, with exact distances. */
+  /**
+   * The {@code k} nearest records, nearest first (ties by index order), with exact distances: a
+   * scan of every candidate vector when at most {@link #exactLimit()} records match {@code tool}
+   * (or the whole index without a tool), an HNSW search otherwise (see the class comment).
+   */
   public List<Neighbor> nearest(float[] vector, int k, @Nullable String tool) throws IOException {
     Query filter = tool == null ? null : new TermQuery(new Term(TOOL, tool));
     return withSearcher(
         searcher -> {
+          int candidates =
+              filter == null ? searcher.getIndexReader().numDocs() : searcher.count(filter);
+          if (candidates <= exactLimit) {
+            StoredFields stored = searcher.storedFields();
+            List<Neighbor> result = new ArrayList<>();
+            for (ExactNearest.Hit hit : ExactNearest.search(searcher, VECTOR, filter, vector, k)) {
+              result.add(new Neighbor(read(stored, hit.doc()), Math.sqrt(hit.squaredDistance())));
+            }
+            return result;
+          }
           TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
           StoredFields stored = searcher.storedFields();
           List<Neighbor> result = new ArrayList<>();
@@ -373,14 +402,17 @@ public final class LuceneHistory implements Closeable {
         });
   }
 
+  /**
+   * Up to how many matching records {@link #nearest} scans exactly rather than searching the HNSW
+   * graph.
+   */
+  public int exactLimit() {
+    return exactLimit;
+  }
+
   /** Euclidean distance. */
   public static double distance(float[] a, float[] b) {
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = (double) a[i] - b[i];
-      sum += d * d;
-    }
-    return Math.sqrt(sum);
+    return Math.sqrt(ExactNearest.squared(a, b));
   }
 
   /** How many records are stored. */

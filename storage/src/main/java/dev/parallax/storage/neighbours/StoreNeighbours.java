@@ -23,8 +23,10 @@ import java.util.Objects;
  *     none if the tool has fewer than k stored records or the k-th squared distance exceeds the
  *     reach (positive infinity unless set).
  *
- * An approximate index (Lucene's HNSW, Chroma's) may miss a true neighbour now and then; the answer
- * is then the mean over a slightly farther set.
+ * The embedded store answers exactly while a tool has at most its exact-search limit of records
+ * (20,000 by default), so the answer is then brute force's. An approximate index (the embedded
+ * store's HNSW graph beyond that limit, Chroma's) may miss a true neighbour; the answer is then the
+ * mean over a slightly farther set.
  */
 /**
  * Estimates a call's log latency from its k nearest neighbours among the stored history of its
@@ -55,7 +57,8 @@ public final class StoreNeighbours {
    * Fewest records the first query asks for (the k nearest are kept): an HNSW search keeps as many
    * candidates as it is asked for, and a wider beam is the usual way to raise its recall. (On the
    * storage tests' data, 1,500 calls per tool with one or two features, it made no measurable
-   * difference: 78% of k = 5 answers equal brute force's with 5 candidates and with 64.)
+   * difference to the embedded store's graph search: 78% of k = 5 answers equal brute force's with
+   * 5 candidates and with 64. That store now scans exactly below its exact-search limit.)
    */
   public static final int MIN_CANDIDATES = 64;
 

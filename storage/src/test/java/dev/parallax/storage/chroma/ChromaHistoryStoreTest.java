@@ -4,6 +4,8 @@ import static dev.parallax.storage.testing.Records.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.storage.AppendResult;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryQuery;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +62,18 @@ class ChromaHistoryStoreTest extends HistoryStoreContract {
         .database("contract")
         .namespace("test-" + COLLECTIONS.incrementAndGet())
         .build();
+  }
+
+  /** Regression: one upsert of 6,000 records failed ("too many SQL variables" in Chroma). */
+  @Test
+  void append_moreRecordsThanOneChromaRequestTakes_storesEveryRecord() {
+    List<ExecutionRecord> many =
+        LongStream.range(0, 6000).mapToObj(n -> record(n, "bulk")).toList();
+
+    AppendResult result = store.append(many);
+
+    assertThat(result.accepted()).isEqualTo(6000);
+    assertThat(store.count()).isEqualTo(6000);
   }
 
   @Test

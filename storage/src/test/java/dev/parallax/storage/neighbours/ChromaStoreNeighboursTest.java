@@ -28,7 +28,13 @@ class ChromaStoreNeighboursTest {
               .build();
       store.append(history);
 
-      StoreAgreement.assertAgrees(store, history, 5, 0.5);
+      // Chroma searches its HNSW index (hnswlib): no exactness is guaranteed. Measured on this
+      // data: every k = 5 and k = 20 answer equal to brute force's (also with 1,500 calls per
+      // tool). The floor of 90% was set after seeing that figure; it leaves room for Chroma's
+      // graph build, which need not be the same from run to run. The other bounds (never nearer
+      // than the truth, mean |difference| below 0.05) are the design's, see StoreAgreement.
+      StoreAgreement.assertAgrees(store, history, 5, 0.9);
+      StoreAgreement.assertAgrees(store, history, 20, 0.9);
     } finally {
       TempFiles.deleteTree(dir);
     }

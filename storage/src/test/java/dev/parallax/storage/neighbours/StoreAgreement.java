@@ -13,8 +13,9 @@ import java.util.Map;
  * misses: every query answered; the store's k-th neighbour never nearer than the true k-th (an
  * approximate search can only miss, not invent, a near record: a vector space or a filter other
  * than brute force's would break this); at least {@code exactShare} of the answers equal to brute
- * force's; and the mean absolute difference of log latency below 0.05 (the noise of the data is 0.2
- * to 0.3).
+ * force's (1.0 for an exact search: every answer); and the mean absolute difference of log latency
+ * below 0.05 (the noise of the data is 0.2 to 0.3 per record, so a miss that swaps one of k
+ * neighbours for a slightly farther one moves their mean by a fraction of that).
  */
 final class StoreAgreement {
 

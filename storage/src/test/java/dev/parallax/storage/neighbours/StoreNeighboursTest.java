@@ -40,18 +40,40 @@ class StoreNeighboursTest {
     StoreAgreement.assertAgrees(store, history, 5, 1.0);
   }
 
+  /**
+   * Regression: only 78% of the k = 5 answers equalled brute force's, because the HNSW graph Lucene
+   * builds over few-dimensional call features is nearly a chain and its search missed strictly
+   * nearer records (see ExactNearest). Below its exact-search limit the store now scans.
+   */
   @Test
-  void embeddedStore_hnswSearch_agreesWithBruteForce() throws Exception {
+  void embeddedStore_fewDimensionalFeatures_equalsBruteForce_notOnlyFourInFive() throws Exception {
     List<ExecutionRecord> history = NeighbourData.history(1500, 8);
     dir = Files.createTempDirectory("parallax-neighbours");
     try (EmbeddedHistoryStore store =
         EmbeddedHistoryStore.open(dir.resolve("store"), ToolScaledVectorizer.fit(history))) {
       store.append(history);
 
-      // HNSW (M 16, beam 64) misses a true neighbour for some queries in this dense data (1,500
-      // calls per tool, one or two features): the store's k-th is then a little farther
-      StoreAgreement.assertAgrees(store, history, 5, 0.5);
-      StoreAgreement.assertAgrees(store, history, 20, 0.5);
+      StoreAgreement.assertAgrees(store, history, 5, 1.0);
+      StoreAgreement.assertAgrees(store, history, 20, 1.0);
+    }
+  }
+
+  @Test
+  void embeddedStore_graphSearchOnly_agreesWithinItsMisses() throws Exception {
+    List<ExecutionRecord> history = NeighbourData.history(1500, 8);
+    dir = Files.createTempDirectory("parallax-neighbours-hnsw");
+    try (EmbeddedHistoryStore store =
+        EmbeddedHistoryStore.builder(dir.resolve("store"), ToolScaledVectorizer.fit(history))
+            .exactSearchLimit(0)
+            .open()) {
+      store.append(history);
+
+      // Lucene's graph over these few-dimensional features is nearly a chain (see ExactNearest):
+      // 78% of the k = 5 and 62.5% of the k = 20 answers equal brute force's here (one segment).
+      // No floor on that share is a property of the design, so none is asserted; the bounds that
+      // are (never nearer than the truth, mean |difference| of log latency below 0.05) are.
+      StoreAgreement.assertAgrees(store, history, 5, 0.0);
+      StoreAgreement.assertAgrees(store, history, 20, 0.0);
     }
   }
 
