@@ -212,7 +212,11 @@ public final class LatencyModel {
     return "";
   }
 
-  private static ExecutionRecord record(
+  /**
+   * The record a simulated call of {@code instance} (the run id; {@code ""} for none) would have
+   * left, its features filtered by {@code hidden}.
+   */
+  static ExecutionRecord record(
       SimulatedCall call, String instance, int index, HexFormat hex, Predicate<String> hidden) {
     return ExecutionRecord.builder()
         .tool(call.tool())

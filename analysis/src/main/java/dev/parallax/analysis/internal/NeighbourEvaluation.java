@@ -1,6 +1,5 @@
 package dev.parallax.analysis.internal;
 
-import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.planner.sim.SimulatedCall;
 import dev.parallax.storage.ExecutionHistoryStore;
@@ -13,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -101,7 +99,7 @@ public final class NeighbourEvaluation {
     HexFormat hex = HexFormat.of();
     List<ExecutionRecord> records = new ArrayList<>(training.size());
     for (int i = 0; i < training.size(); i++) {
-      records.add(record(training.get(i), i, hex, hidden));
+      records.add(LatencyModel.record(training.get(i), "", i, hex, hidden)); // "": no run
     }
     Map<String, double[]> sums = new HashMap<>();
     double all = 0;
@@ -211,25 +209,6 @@ public final class NeighbourEvaluation {
     }
     Collections.reverse(newest);
     return newest;
-  }
-
-  private static ExecutionRecord record(
-      SimulatedCall call, int index, HexFormat hex, Predicate<String> hidden) {
-    return ExecutionRecord.builder()
-        .tool(call.tool())
-        .callId(call.id())
-        .traceId("0".repeat(32))
-        .spanId(hex.toHexDigits((long) index + 1))
-        .start(Instant.EPOCH.plusMillis(index))
-        .duration(call.duration())
-        .status(call.succeeds() ? CallStatus.SUCCEEDED : CallStatus.FAILED)
-        .errorType(call.succeeds() ? null : "failed")
-        .attempts(1)
-        .queueWait(Duration.ZERO)
-        .inFlight(0)
-        .cacheHit(false)
-        .features(UnseenValueRule.visible(call.features(), hidden))
-        .build();
   }
 
   private static double log(Duration d) {
