@@ -135,6 +135,9 @@ class ParallaxSharedLearningTest {
   /** Polls a condition that other members' events make true; the test's timeout bounds it. */
   private static void await(BooleanSupplier condition) {
     while (!condition.getAsBoolean()) {
+      if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+        throw new AssertionError("interrupted while waiting");
+      }
       LockSupport.parkNanos(10_000_000);
     }
   }

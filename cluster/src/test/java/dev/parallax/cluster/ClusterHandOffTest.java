@@ -102,6 +102,9 @@ class ClusterHandOffTest {
         // the test cannot hook into that listener)
         ClusterAdmission admissionA = (ClusterAdmission) a.admissionControl();
         while (!admissionA.othersWaitingSeen("slow")) {
+          if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+            throw new AssertionError("interrupted while waiting");
+          }
           LockSupport.parkNanos(5_000_000);
         }
         gates.get("a0").countDown(); // a0 ends while B waits: its permit goes back, not to a1
@@ -138,6 +141,9 @@ class ClusterHandOffTest {
         if (started.get(id).getCount() == 0) {
           return id;
         }
+      }
+      if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+        throw new AssertionError("interrupted while waiting");
       }
       LockSupport.parkNanos(1_000_000);
     }

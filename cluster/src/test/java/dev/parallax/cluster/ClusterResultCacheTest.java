@@ -59,6 +59,9 @@ class ClusterResultCacheTest {
             onC.executeParallelAsync(List.of(ToolCall.of("3", search, "q")));
         // both others wait for A's computation (polled: no event says a lookup is waiting)
         while (b.cacheCounters().get("waits") < 1 || c.cacheCounters().get("waits") < 1) {
+          if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+            throw new AssertionError("interrupted while waiting");
+          }
           LockSupport.parkNanos(5_000_000);
         }
         release.countDown();
@@ -156,6 +159,9 @@ class ClusterResultCacheTest {
         CompletableFuture<RunResult> waiting =
             b.executeParallelAsync(List.of(ToolCall.of("2", onSurvivor, "q")));
         while (survivor.cacheCounters().get("waits") < 1) {
+          if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+            throw new AssertionError("interrupted while waiting");
+          }
           LockSupport.parkNanos(5_000_000);
         }
         doomed.hazelcast().getLifecycleService().terminate(); // its claim goes with it

@@ -57,6 +57,9 @@ final class TestMembers implements AutoCloseable {
    */
   static void awaitSafe(ParallaxCluster member) {
     while (!member.hazelcast().getPartitionService().isClusterSafe()) {
+      if (Thread.interrupted()) { // the test's timeout: fail instead of polling on
+        throw new AssertionError("interrupted while waiting");
+      }
       LockSupport.parkNanos(10_000_000);
     }
   }

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.ringbuffer.impl.RingbufferService;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
@@ -104,7 +105,12 @@ public final class SharedLearning implements ExecutionRecordSink, AutoCloseable 
     if (current != null) {
       load(current);
     }
-    this.topicListener = records.addMessageListener(new RecordListener());
+    // the first record to hear, fixed now: with "from the next record" (-1) the listener reads the
+    // tail only when its runner starts, asynchronously, and records published meanwhile were lost
+    // (a member whose calls ran at once after start could leave the trainer short of a training)
+    long first =
+        hz.getRingbuffer(RingbufferService.TOPIC_RB_PREFIX + Names.RECORDS).tailSequence() + 1;
+    this.topicListener = records.addMessageListener(new RecordListener(first));
     this.membershipListener = hz.getCluster().addMembershipListener(new Handover());
   }
 
@@ -194,6 +200,12 @@ public final class SharedLearning implements ExecutionRecordSink, AutoCloseable 
   }
 
   private final class RecordListener implements ReliableMessageListener<SharedRecord> {
+    private final long first;
+
+    RecordListener(long first) {
+      this.first = first;
+    }
+
     @Override
     public void onMessage(Message<SharedRecord> message) {
       try {
@@ -211,7 +223,7 @@ public final class SharedLearning implements ExecutionRecordSink, AutoCloseable 
 
     @Override
     public long retrieveInitialSequence() {
-      return -1; // from the next record published
+      return first; // every record published since this member started learning
     }
 
     @Override
