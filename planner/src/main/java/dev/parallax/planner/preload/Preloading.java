@@ -47,11 +47,28 @@ import org.jspecify.annotations.Nullable;
  * rule preloads again once its live precision over all its predictions is back; per rule, {@code
  * unused <= 2 + maxWasteShare x (started + shadow predictions)}.
  *
- * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
- * with many agent sessions at once in one cache, rules reading recent results see their calls
- * interleaved. The model is given, not learned while running: learn it from past sessions with
- * {@link PreloadModel#learner()} ({@link PreloadReplay} measures relearning it every few sessions,
- * prequentially). Calls whose input Jackson cannot write as JSON are not observed.
+ * <p><b>One context per agent session.</b> The model predicts from the recent calls of the call's
+ * own session only ({@link Builder#sessionKey}: by default the OpenTelemetry baggage entry {@value
+ * #SESSION_BAGGAGE} where the run was started, else the run id), so that one conversation's calls
+ * never predict from another's. The budget and the rules' live precision are shared by all
+ * sessions. A session without calls for {@link Builder#sessionIdle} (default five minutes), or
+ * pushed out by {@link Builder#maxSessions} (default 10,000), ends: its context is dropped and its
+ * preloads not yet used count as misses of their rules.
+ *
+ * <p><b>Live learning</b> (off by default; {@link Builder#learnLive}): the cache keeps the calls of
+ * the sessions that ended (the last {@link Builder#learnWindow}) and relearns the model from them
+ * in the background every few finished sessions; {@link PreloadStats#modelVersion()} and {@link
+ * PreloadStats#sessionsLearnt()} tell which model is in use.
+ *
+ * <p><b>Limitations.</b> Without baggage or a key function, a session is one run: an integration
+ * that makes one run per turn (LangChain4j, Spring AI) gives each turn its own context unless the
+ * caller puts the conversation's id in the baggage entry {@value #SESSION_BAGGAGE} (or gives a key
+ * function). A session ends only when idle or pushed out (there is no "session over" signal), so
+ * live learning sees a session {@code sessionIdle} after its last call; a session's calls are kept
+ * for learning from its first {@value Builder#MAX_CALLS_LEARNT_PER_SESSION}. Relearning starts from
+ * the defaults of {@link PreloadModel#learner()} (or from {@link Builder#learner}), not from the
+ * options the given model was learnt with (a model does not carry them), and learns from the
+ * sessions this cache served only. Calls whose input Jackson cannot write as JSON are not observed.
  *
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
  */
