@@ -236,10 +236,9 @@ final class Preloader implements ExecutionListener {
     }
   }
 
+  /** Called inside Caffeine's computation of the key: takes no lock (the planner's neither). */
   private Session newSession() {
-    synchronized (planner) {
-      return new Session(planner.newSession(), live != null);
-    }
+    return new Session(planner.newSession(), live != null);
   }
 
   /** The call's session key: the options' function, the run id if it returns null or throws. */

@@ -146,7 +146,7 @@ public final class PreloadPlanner {
     return afterCall(single, call, inFlight, wanted);
   }
 
-  /** A new session with an empty context. */
+  /** A new session with an empty context; reads no state of the planner (needs no lock). */
   public Session newSession() {
     return new Session();
   }
