@@ -68,8 +68,9 @@ import org.jspecify.annotations.Nullable;
  * bounded in size and expiring after `sessionIdle` without calls (the cache's ticker), maps each
  * key to its Session: the planner's per-session state (context, shadows, pending preloads) and, with
  * live learning, the session's calls. The model predicts from the calls of the call's own session
- * only; the budget and the rules' ledgers stay shared. A session removed from `sessions` (idle,
- * pushed out, or dropped by invalidation) ends: the planner drops its context and counts its pending
+ * only; the budget and the rules' ledgers stay shared. A session removed from `sessions` (idle or
+ * pushed out; invalidating the result cache leaves sessions alone) ends: the planner drops its
+ * context and counts its pending
  * preloads as misses, and live learning gets its calls. Removal runs on the thread doing Caffeine's
  * maintenance (Runnable::run), never blocking for long: relearning runs on its own executor. A call
  * that finds its session ended between the lookup and the planner's lock looks it up again.

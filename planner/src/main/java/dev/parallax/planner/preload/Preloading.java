@@ -65,9 +65,10 @@ import org.jspecify.annotations.Nullable;
  * caller puts the conversation's id in the baggage entry {@value #SESSION_BAGGAGE} (or gives a key
  * function). A session ends only when idle or pushed out (there is no "session over" signal), so
  * live learning sees a session {@code sessionIdle} after its last call; a session's calls are kept
- * for learning from its first {@value Builder#MAX_CALLS_LEARNT_PER_SESSION}. Relearning starts from
- * the defaults of {@link PreloadModel#learner()} (or from {@link Builder#learner}), not from the
- * options the given model was learnt with (a model does not carry them), and learns from the
+ * for learning from its first {@value Builder#MAX_CALLS_LEARNT_PER_SESSION} (arguments and results
+ * as JSON, in memory: the kept sessions are bounded in number, not in bytes). Relearning starts
+ * from the defaults of {@link PreloadModel#learner()} (or from {@link Builder#learner}), not from
+ * the options the given model was learnt with (a model does not carry them), and learns from the
  * sessions this cache served only. Calls whose input Jackson cannot write as JSON are not observed.
  *
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
