@@ -219,8 +219,10 @@ public final class ParallaxBuilder {
    * dev.parallax.planner.preload.PreloadModel} predicts with enough confidence are started early
    * into the default Caffeine result cache, so that the agent's real call is a hit. Only tools
    * declared idempotent and cacheable are ever preloaded; a budget bounds unused preloads, and no
-   * preload starts while real calls wait for capacity. Default off. To read the cache's {@link
-   * CaffeineResultCache#preloadStats()}, build the cache with {@link
+   * preload starts while real calls wait for capacity. Each agent session (the baggage entry {@code
+   * session.id} where a run starts, else the run) predicts from its own calls only, and the model
+   * can be relearnt live ({@link Preloading.Builder#learnLive}). Default off. To read the cache's
+   * {@link CaffeineResultCache#preloadStats()}, build the cache with {@link
    * dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to {@link
    * #resultCache} instead.
    *

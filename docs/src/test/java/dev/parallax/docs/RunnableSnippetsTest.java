@@ -13,6 +13,7 @@ import dev.parallax.docs.snippets.FallbacksSnippet;
 import dev.parallax.docs.snippets.HedgingSnippet;
 import dev.parallax.docs.snippets.LeaveOneInstanceOutSnippet;
 import dev.parallax.docs.snippets.PreloadRecordsSnippet;
+import dev.parallax.docs.snippets.PreloadSessionsSnippet;
 import dev.parallax.docs.snippets.PreloadingSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
@@ -108,6 +109,13 @@ class RunnableSnippetsTest {
   @Test
   void thePredictedReservationIsPreloaded_soTheAgentsCallIsAHit() {
     assertThat(new PreloadingSnippet().run()).isTrue();
+  }
+
+  @Test
+  void aConversationsTurnsShareOnePreloadContext_andTheModelIsTheGivenOne() {
+    var stats = new PreloadSessionsSnippet().run();
+    assertThat(stats.hits()).isEqualTo(1);
+    assertThat(stats.modelVersion()).isZero();
   }
 
   @Test

@@ -297,8 +297,11 @@ public final class CaffeineResultCache implements ResultCache {
     return p == null ? new ExecutionListener() {} : p;
   }
 
-  void preloading(Preloading options, OpenTelemetry openTelemetry) {
-    this.preloader = new Preloader(this, options, openTelemetry);
+  void preloading(
+      Preloading options,
+      OpenTelemetry openTelemetry,
+      com.github.benmanes.caffeine.cache.Ticker ticker) {
+    this.preloader = new Preloader(this, options, openTelemetry, ticker);
   }
 
   /** Whether a value is stored or being computed under the key. */

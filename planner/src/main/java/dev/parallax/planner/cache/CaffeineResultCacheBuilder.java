@@ -185,7 +185,7 @@ public final class CaffeineResultCacheBuilder {
     CaffeineResultCache cache =
         new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
     if (preloading != null) {
-      cache.preloading(preloading, openTelemetry);
+      cache.preloading(preloading, openTelemetry, ticker);
     }
     return cache;
   }

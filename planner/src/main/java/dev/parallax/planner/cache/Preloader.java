@@ -2,6 +2,10 @@ package dev.parallax.planner.cache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.spi.PendingCall;
@@ -10,6 +14,7 @@ import dev.parallax.core.tool.ToolContext;
 import dev.parallax.core.tool.ToolSpec;
 import dev.parallax.core.trace.ToolSpanAttributes;
 import dev.parallax.planner.internal.CanonicalKey;
+import dev.parallax.planner.internal.LiveLearning;
 import dev.parallax.planner.internal.PreloadPlanner;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PredictedCall;
@@ -23,11 +28,13 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,6 +62,18 @@ import org.jspecify.annotations.Nullable;
  * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh); the two race on
  * one compare-and-set, so a real call never waits on a cancelled preload. cancelAll() interrupts
  * the preloads no real call has joined yet.
+ *
+ * One context per agent session. The options' session key function names the session of each
+ * call (by default the baggage entry session.id, else the run id); `sessions`, a Caffeine cache
+ * bounded in size and expiring after `sessionIdle` without calls (the cache's ticker), maps each
+ * key to its Session: the planner's per-session state (context, shadows, pending preloads) and, with
+ * live learning, the session's calls. The model predicts from the calls of the call's own session
+ * only; the budget and the rules' ledgers stay shared. A session removed from `sessions` (idle or
+ * pushed out; invalidating the result cache leaves sessions alone) ends: the planner drops its
+ * context and counts its pending
+ * preloads as misses, and live learning gets its calls. Removal runs on the thread doing Caffeine's
+ * maintenance (Runnable::run), never blocking for long: relearning runs on its own executor. A call
+ * that finds its session ended between the lookup and the planner's lock looks it up again.
  *
  * Everything here runs inside a guard: a failure is logged naming the seam, counted, and never
  * reaches the real call.
@@ -97,14 +116,65 @@ final class Preloader implements ExecutionListener {
   private final LongAdder skippedYield = new LongAdder();
   private final LongAdder seamFailures = new LongAdder();
   private final LongAdder cancelledForCapacity = new LongAdder();
+  private final LongAdder sessionsEnded = new LongAdder();
+  private final Preloading options;
+  private final Cache<Object, Session> sessions;
+  private final @Nullable LiveLearning live;
   private final Tracer tracer;
   private final LongCounter startedCounter;
   private final LongCounter hitCounter;
 
-  Preloader(CaffeineResultCache cache, Preloading options, OpenTelemetry openTelemetry) {
+  /** One agent session: the planner's state of it and, with live learning, its calls. */
+  static final class Session {
+    final PreloadPlanner.Session state;
+    final @Nullable List<ObservedCall> calls;
+    boolean ended; // guarded by the planner
+
+    Session(PreloadPlanner.Session state, boolean keepCalls) {
+      this.state = state;
+      this.calls = keepCalls ? new ArrayList<>() : null;
+    }
+  }
+
+  Preloader(
+      CaffeineResultCache cache, Preloading options, OpenTelemetry openTelemetry, Ticker ticker) {
     this.cache = cache;
+    this.options = options;
     this.planner = new PreloadPlanner(options);
     options.tools().forEach(t -> tools.put(t.name(), t));
+    this.sessions =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .expireAfterAccess(options.sessionIdle())
+            .maximumSize(options.maxSessions())
+            .removalListener(
+                (@Nullable Object key, @Nullable Session session, RemovalCause cause) -> {
+                  if (session != null && cause != RemovalCause.REPLACED) {
+                    endSession(session);
+                  }
+                })
+            .build();
+    if (options.learnEverySessions() > 0) {
+      Executor executor = options.learnExecutor();
+      this.live =
+          new LiveLearning(
+              options.learnEverySessions(),
+              options.learnWindow(),
+              options.learner(),
+              options.learnerGiven(),
+              tools::containsKey,
+              executor != null
+                  ? executor
+                  : r -> Thread.ofVirtual().name("parallax-preload-learning").start(r),
+              model -> {
+                synchronized (planner) {
+                  planner.model(model);
+                }
+              });
+    } else {
+      this.live = null;
+    }
     this.tracer = openTelemetry.getTracer(CacheMetrics.SCOPE);
     var meter = openTelemetry.getMeter(CacheMetrics.SCOPE);
     this.startedCounter =
@@ -133,9 +203,19 @@ final class Preloader implements ExecutionListener {
       if (observed == null) {
         return; // an input Jackson cannot write as JSON: nothing to learn or predict from
       }
-      List<PredictedCall> start;
-      synchronized (planner) {
-        start = planner.afterCall(observed, inFlight.get(), this::wanted);
+      Object key = sessionKey(call);
+      List<PredictedCall> start = null;
+      for (int tries = 0; start == null; tries++) {
+        Session session = sessions.get(key, k -> newSession());
+        synchronized (planner) {
+          if (!session.ended || tries >= 2) { // ended meanwhile: look the key up again
+            if (session.calls != null
+                && session.calls.size() < Preloading.Builder.MAX_CALLS_LEARNT_PER_SESSION) {
+              session.calls.add(observed);
+            }
+            start = planner.afterCall(session.state, observed, inFlight.get(), this::wanted);
+          }
+        }
       }
       for (PredictedCall p : start) {
         if (!launch(p)) {
@@ -154,6 +234,51 @@ final class Preloader implements ExecutionListener {
               + call.tool().name()
               + "'; the call is not affected",
           e);
+    }
+  }
+
+  /** Called inside Caffeine's computation of the key: takes no lock (the planner's neither). */
+  private Session newSession() {
+    return new Session(planner.newSession(), live != null);
+  }
+
+  /** The call's session key: the options' function, the run id if it returns null or throws. */
+  private Object sessionKey(PendingCall call) {
+    try {
+      Object key = options.sessionKey().apply(call);
+      return key != null ? key : call.runId();
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(
+          Level.WARNING,
+          "the preload session key function failed for call "
+              + call.callId()
+              + "; its run id is used",
+          e);
+      return call.runId();
+    }
+  }
+
+  /** A session left `sessions`: its context goes, its preloads not used are misses. */
+  private void endSession(Session session) {
+    try {
+      List<ObservedCall> calls;
+      synchronized (planner) {
+        if (session.ended) {
+          return;
+        }
+        session.ended = true;
+        planner.endSession(session.state);
+        calls = session.calls == null ? null : List.copyOf(session.calls);
+      }
+      sessionsEnded.increment();
+      LiveLearning l = live;
+      if (l != null && calls != null) {
+        l.sessionEnded(calls);
+      }
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(Level.WARNING, "ending a preload session failed", e);
     }
   }
 
@@ -233,6 +358,9 @@ final class Preloader implements ExecutionListener {
   }
 
   PreloadStats stats() {
+    sessions.cleanUp(); // ends the sessions idle past the bound now
+    LiveLearning l = live;
+    LiveLearning.Installed installed = l == null ? new LiveLearning.Installed(0, 0) : l.installed();
     long budget;
     long flight;
     long suspended;
@@ -253,7 +381,11 @@ final class Preloader implements ExecutionListener {
         seamFailures.sum(),
         suspended,
         rules,
-        cancelledForCapacity.sum());
+        cancelledForCapacity.sum(),
+        sessionsEnded.sum(),
+        installed.version(),
+        installed.sessions(),
+        l == null ? 0 : l.failures());
   }
 
   private boolean wanted(PredictedCall p) {

@@ -70,16 +70,44 @@ public final class PreloadPlanner {
   static final int RULE_ALLOWANCE = 2;
 
   private final Preloading options;
-  private final Deque<ObservedCall> context = new ArrayDeque<>();
-  private final Map<PredictedCall, Long> pending = new IdentityHashMap<>();
+
+  /**
+   * The session of {@link #afterCall(ObservedCall, int, Predicate)} (one context for all calls).
+   */
+  private final Session single = new Session();
+
+  /** Preloads not yet resolved, each with the session whose call predicted it. */
+  private final Map<PredictedCall, Session> pending = new IdentityHashMap<>();
 
   /** Per rule: {started (preloads and shadow predictions), used (or came true), missed}. */
   private final Map<String, long[]> byRule = new HashMap<>();
 
-  /** Shadow predictions not yet judged: key of the predicted call, its rule, real calls then. */
-  private final Map<String, Shadow> shadows = new HashMap<>();
-
   private record Shadow(String rule, long at) {}
+
+  /**
+   * One agent session's state: its recent calls (the model's context), its shadow predictions and
+   * its pending preloads, with its own count of real calls (a preload waits for MISS_AFTER_CALLS
+   * calls of its own session). Created by {@link #newSession()}; used under the planner's lock.
+   */
+  public static final class Session {
+    private final Deque<ObservedCall> context = new ArrayDeque<>();
+
+    /** Shadow predictions not yet judged: key of the predicted call, its rule, real calls then. */
+    private final Map<String, Shadow> shadows = new HashMap<>();
+
+    /** This session's pending preloads, with its real calls when each was started. */
+    private final Map<PredictedCall, Long> pending = new IdentityHashMap<>();
+
+    private long calls;
+    private boolean ended;
+
+    private Session() {}
+
+    /** Real calls of the session seen so far. */
+    public long calls() {
+      return calls;
+    }
+  }
 
   private PreloadModel model;
   private double tokens;
@@ -115,9 +143,27 @@ public final class PreloadPlanner {
    */
   public List<PredictedCall> afterCall(
       ObservedCall call, int inFlight, Predicate<PredictedCall> wanted) {
+    return afterCall(single, call, inFlight, wanted);
+  }
+
+  /** A new session with an empty context; reads no state of the planner (needs no lock). */
+  public Session newSession() {
+    return new Session();
+  }
+
+  /**
+   * Same as {@link #afterCall(ObservedCall, int, Predicate)} for one of several sessions: only the
+   * calls of {@code session} form the context the model predicts from; the budget and the rules'
+   * ledgers are shared by all sessions. A session already ended is started afresh.
+   */
+  public List<PredictedCall> afterCall(
+      Session session, ObservedCall call, int inFlight, Predicate<PredictedCall> wanted) {
+    session.ended = false;
     calls++;
-    expire();
-    judgeShadows(call);
+    session.calls++;
+    expire(session);
+    judgeShadows(session, call);
+    Deque<ObservedCall> context = session.context;
     context.addLast(call);
     while (context.size() > model.contextSize()) {
       context.removeFirst();
@@ -136,7 +182,7 @@ public final class PreloadPlanner {
       }
       if (!shareAllowsOneMore(ruleOf(p))) {
         skippedSuspended++;
-        shadow(p);
+        shadow(session, p);
         continue;
       }
       if (inFlight + start.size() >= options.maxInFlight()) {
@@ -149,7 +195,8 @@ public final class PreloadPlanner {
       }
       tokens -= 1;
       started++;
-      pending.put(p, calls);
+      pending.put(p, session);
+      session.pending.put(p, session.calls);
       byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
       start.add(p);
     }
@@ -175,23 +222,23 @@ public final class PreloadPlanner {
   }
 
   /** Remembers a prediction its rule's budget refused, to judge it against the next calls. */
-  private void shadow(PredictedCall p) {
+  private void shadow(Session session, PredictedCall p) {
     String key = PreloadTemplate.key(p.tool(), p.arguments());
-    if (key == null || shadows.containsKey(key)) {
+    if (key == null || session.shadows.containsKey(key)) {
       return;
     }
-    shadows.put(key, new Shadow(ruleOf(p), calls));
+    session.shadows.put(key, new Shadow(ruleOf(p), session.calls));
     shadowPredicted++;
     byRule.computeIfAbsent(ruleOf(p), r -> new long[3])[0]++;
   }
 
   /** A real call that a shadow prediction named: the prediction came true. */
-  private void judgeShadows(ObservedCall call) {
-    if (shadows.isEmpty()) {
+  private void judgeShadows(Session session, ObservedCall call) {
+    if (session.shadows.isEmpty()) {
       return;
     }
     String key = PreloadTemplate.key(call.tool(), call.arguments());
-    Shadow s = key == null ? null : shadows.remove(key);
+    Shadow s = key == null ? null : session.shadows.remove(key);
     if (s != null) {
       shadowRight++;
       byRule.computeIfAbsent(s.rule(), r -> new long[3])[1]++;
@@ -199,11 +246,12 @@ public final class PreloadPlanner {
   }
 
   /** Resolves as misses the preloads that waited {@link #MISS_AFTER_CALLS} real calls in vain. */
-  private void expire() {
-    shadows.values().removeIf(s -> calls - s.at() > MISS_AFTER_CALLS);
+  private void expire(Session session) {
+    long now = session.calls;
+    session.shadows.values().removeIf(s -> now - s.at() > MISS_AFTER_CALLS);
     List<PredictedCall> expired = new ArrayList<>();
-    for (Map.Entry<PredictedCall, Long> e : pending.entrySet()) {
-      if (calls - e.getValue() > MISS_AFTER_CALLS) {
+    for (Map.Entry<PredictedCall, Long> e : session.pending.entrySet()) {
+      if (now - e.getValue() > MISS_AFTER_CALLS) {
         expired.add(e.getKey());
       }
     }
@@ -212,7 +260,7 @@ public final class PreloadPlanner {
 
   /** A preload returned by {@link #afterCall} was used by a real call: its token comes back. */
   public void used(PredictedCall preload) {
-    if (pending.remove(preload) == null) {
+    if (!resolve(preload)) {
       return; // already resolved
     }
     used++;
@@ -225,9 +273,19 @@ public final class PreloadPlanner {
    * It counts as a miss of its rule (and stays counted as unused).
    */
   public void missed(PredictedCall preload) {
-    if (pending.remove(preload) != null) {
+    if (resolve(preload)) {
       miss(preload);
     }
+  }
+
+  /** Takes a preload out of the pending ones; false if it was resolved already. */
+  private boolean resolve(PredictedCall preload) {
+    Session session = pending.remove(preload);
+    if (session == null) {
+      return false;
+    }
+    session.pending.remove(preload);
+    return true;
   }
 
   private void miss(PredictedCall preload) {
@@ -236,9 +294,21 @@ public final class PreloadPlanner {
 
   /** The session ended: its context is dropped and its pending preloads are misses. */
   public void endSession() {
-    context.clear();
-    shadows.clear();
-    for (PredictedCall p : List.copyOf(pending.keySet())) {
+    endSession(single);
+  }
+
+  /**
+   * The session ended: its context is dropped and its pending preloads are misses (a preload
+   * another session uses later still counts as used). Ending a session twice does nothing more.
+   */
+  public void endSession(Session session) {
+    if (session.ended) {
+      return;
+    }
+    session.ended = true;
+    session.context.clear();
+    session.shadows.clear();
+    for (PredictedCall p : List.copyOf(session.pending.keySet())) {
       missed(p);
     }
   }
@@ -248,7 +318,7 @@ public final class PreloadPlanner {
    * neither as started nor for its rule.
    */
   public void notStarted(PredictedCall preload) {
-    if (pending.remove(preload) == null) {
+    if (!resolve(preload)) {
       return;
     }
     started--;
@@ -262,7 +332,7 @@ public final class PreloadPlanner {
    * spent.
    */
   public void cancelled(PredictedCall preload) {
-    if (pending.remove(preload) == null) {
+    if (!resolve(preload)) {
       return;
     }
     byRule.computeIfAbsent(ruleOf(preload), r -> new long[3])[0]--;

@@ -18,6 +18,13 @@ package dev.parallax.planner.preload;
  * @param suspendedRules the rules suspended now, in words, sorted
  * @param cancelledForCapacity running preloads cancelled because real calls waited for capacity
  *     (counted in {@code failed} too); a preload a real call had joined is never cancelled
+ * @param sessionsEnded agent sessions that ended (idle past {@link Preloading#sessionIdle()} or
+ *     pushed out by {@link Preloading#maxSessions()})
+ * @param modelVersion the model in use: 0 the one given, n after the n-th live relearning ({@link
+ *     Preloading.Builder#learnLive})
+ * @param sessionsLearnt the finished sessions the model in use was relearnt from; 0 for the given
+ *     model
+ * @param relearnFailures live relearnings that failed (logged; the model before stayed)
  */
 public record PreloadStats(
     long started,
@@ -29,11 +36,44 @@ public record PreloadStats(
     long seamFailures,
     long skippedSuspended,
     java.util.List<String> suspendedRules,
-    long cancelledForCapacity) {
+    long cancelledForCapacity,
+    long sessionsEnded,
+    long modelVersion,
+    long sessionsLearnt,
+    long relearnFailures) {
 
   /** Copies the list. */
   public PreloadStats {
     suspendedRules = java.util.List.copyOf(suspendedRules);
+  }
+
+  /** Counts without sessions nor live learning. */
+  public PreloadStats(
+      long started,
+      long hits,
+      long failed,
+      long skippedYield,
+      long skippedBudget,
+      long skippedInFlight,
+      long seamFailures,
+      long skippedSuspended,
+      java.util.List<String> suspendedRules,
+      long cancelledForCapacity) {
+    this(
+        started,
+        hits,
+        failed,
+        skippedYield,
+        skippedBudget,
+        skippedInFlight,
+        seamFailures,
+        skippedSuspended,
+        suspendedRules,
+        cancelledForCapacity,
+        0,
+        0,
+        0,
+        0);
   }
 
   /** Counts without preloads cancelled for capacity. */

@@ -1,14 +1,21 @@
 package dev.parallax.planner.preload;
 
+import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolSpec;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of speculative preloading: after each finished call, the calls the {@linkplain
@@ -40,11 +47,29 @@ import java.util.Objects;
  * rule preloads again once its live precision over all its predictions is back; per rule, {@code
  * unused <= 2 + maxWasteShare x (started + shadow predictions)}.
  *
- * <p><b>Limitations.</b> A cache keeps one context (its recent calls) for all the runs it serves:
- * with many agent sessions at once in one cache, rules reading recent results see their calls
- * interleaved. The model is given, not learned while running: learn it from past sessions with
- * {@link PreloadModel#learner()} ({@link PreloadReplay} measures relearning it every few sessions,
- * prequentially). Calls whose input Jackson cannot write as JSON are not observed.
+ * <p><b>One context per agent session.</b> The model predicts from the recent calls of the call's
+ * own session only ({@link Builder#sessionKey}: by default the OpenTelemetry baggage entry {@value
+ * #SESSION_BAGGAGE} where the run was started, else the run id), so that one conversation's calls
+ * never predict from another's. The budget and the rules' live precision are shared by all
+ * sessions. A session without calls for {@link Builder#sessionIdle} (default five minutes), or
+ * pushed out by {@link Builder#maxSessions} (default 10,000), ends: its context is dropped and its
+ * preloads not yet used count as misses of their rules.
+ *
+ * <p><b>Live learning</b> (off by default; {@link Builder#learnLive}): the cache keeps the calls of
+ * the sessions that ended (the last {@link Builder#learnWindow}) and relearns the model from them
+ * in the background every few finished sessions; {@link PreloadStats#modelVersion()} and {@link
+ * PreloadStats#sessionsLearnt()} tell which model is in use.
+ *
+ * <p><b>Limitations.</b> Without baggage or a key function, a session is one run: an integration
+ * that makes one run per turn (LangChain4j, Spring AI) gives each turn its own context unless the
+ * caller puts the conversation's id in the baggage entry {@value #SESSION_BAGGAGE} (or gives a key
+ * function). A session ends only when idle or pushed out (there is no "session over" signal), so
+ * live learning sees a session {@code sessionIdle} after its last call; a session's calls are kept
+ * for learning from its first {@value Builder#MAX_CALLS_LEARNT_PER_SESSION} (arguments and results
+ * as JSON, in memory: the kept sessions are bounded in number, not in bytes). Relearning starts
+ * from the defaults of {@link PreloadModel#learner()} (or from {@link Builder#learner}), not from
+ * the options the given model was learnt with (a model does not carry them), and learns from the
+ * sessions this cache served only. Calls whose input Jackson cannot write as JSON are not observed.
  *
  * <p>Built with {@link #builder()}; the builder is not thread-safe, the options are immutable.
  */
@@ -69,6 +94,40 @@ public final class Preloading {
   private final int burst;
   private final double maxWasteShare;
   private final List<Tool<?, ?>> tools;
+  private final Function<? super PendingCall, ? extends @Nullable Object> sessionKey;
+  private final Duration sessionIdle;
+  private final int maxSessions;
+  private final int learnEverySessions;
+  private final int learnWindow;
+  private final Supplier<PreloadModel.Learner> learner;
+  private final @Nullable Executor learnExecutor;
+  private final boolean customLearner;
+
+  /**
+   * The name of the OpenTelemetry baggage entry the default {@linkplain Builder#sessionKey session
+   * key} reads: {@code session.id}, as in OpenTelemetry's semantic conventions for sessions.
+   */
+  public static final String SESSION_BAGGAGE = "session.id";
+
+  /**
+   * A session key that reads the baggage entry {@code entry} of the OpenTelemetry context current
+   * where the call's run was started (the executor carries the submitting thread's context into the
+   * run), and falls back to the call's run id when the entry is absent or blank.
+   *
+   * <pre>{@code
+   * try (Scope s = Baggage.current().toBuilder().put("session.id", conversationId).build()
+   *     .makeCurrent()) {
+   *   executor.execute(plan); // this turn's calls share the conversation's preload context
+   * }
+   * }</pre>
+   */
+  public static Function<PendingCall, Object> sessionFromBaggage(String entry) {
+    Objects.requireNonNull(entry, "entry");
+    return call -> {
+      String value = Baggage.current().getEntryValue(entry);
+      return value == null || value.isBlank() ? call.runId() : value;
+    };
+  }
 
   private Preloading(Builder b) {
     this.tools = List.copyOf(b.tools.values());
@@ -79,6 +138,14 @@ public final class Preloading {
     this.wastePerCall = b.wastePerCall;
     this.burst = b.burst;
     this.maxWasteShare = b.maxWasteShare;
+    this.sessionKey = b.sessionKey;
+    this.sessionIdle = b.sessionIdle;
+    this.maxSessions = b.maxSessions;
+    this.learnEverySessions = b.learnEverySessions;
+    this.learnWindow = b.learnWindow;
+    this.learner = b.learner;
+    this.learnExecutor = b.learnExecutor;
+    this.customLearner = b.customLearner;
   }
 
   /** Starts a builder with the defaults listed on its methods. */
@@ -129,19 +196,64 @@ public final class Preloading {
     return burst;
   }
 
+  /** What identifies the agent session of a call; see {@link Builder#sessionKey}. */
+  public Function<? super PendingCall, ? extends @Nullable Object> sessionKey() {
+    return sessionKey;
+  }
+
+  /** How long a session may stay without calls before it ends. */
+  public Duration sessionIdle() {
+    return sessionIdle;
+  }
+
+  /** Most sessions whose context is kept at once. */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /** Finished sessions between two relearnings of the model; 0 when live learning is off. */
+  public int learnEverySessions() {
+    return learnEverySessions;
+  }
+
+  /** Most finished sessions kept to relearn from (the most recent). */
+  public int learnWindow() {
+    return learnWindow;
+  }
+
+  /** Makes the learner of each relearning. */
+  public Supplier<PreloadModel.Learner> learner() {
+    return learner;
+  }
+
+  /** Whether {@link #learner()} was given (else its targets are set to the preloadable tools). */
+  public boolean learnerGiven() {
+    return customLearner;
+  }
+
+  /** Where relearning runs, or {@code null} for a new virtual thread each time. */
+  public @Nullable Executor learnExecutor() {
+    return learnExecutor;
+  }
+
   @Override
   public String toString() {
     return String.format(
         Locale.ROOT,
         "Preloading[rules=%d, minProbability=%s, maxPerCall=%d, maxInFlight=%d, wastePerCall=%s,"
-            + " burst=%d, maxWasteShare=%s]",
+            + " burst=%d, maxWasteShare=%s, sessionIdle=%s, maxSessions=%d,"
+            + " learnEverySessions=%d, learnWindow=%d]",
         model.rules().size(),
         minProbability,
         maxPerCall,
         maxInFlight,
         wastePerCall,
         burst,
-        maxWasteShare);
+        maxWasteShare,
+        sessionIdle,
+        maxSessions,
+        learnEverySessions,
+        learnWindow);
   }
 
   /** Builds {@link Preloading} options. Not thread-safe. */
@@ -171,8 +283,30 @@ public final class Preloading {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private double wastePerCall = DEFAULT_WASTE_PER_CALL;
     private int burst = DEFAULT_BURST;
+
+    /** Default {@link #sessionIdle}: five minutes. */
+    public static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(5);
+
+    /** Default {@link #maxSessions}. */
+    public static final int DEFAULT_MAX_SESSIONS = 10_000;
+
+    /** Default {@link #learnWindow}. */
+    public static final int DEFAULT_LEARN_WINDOW = 500;
+
+    /** Most calls of one session kept to relearn from (its first ones). */
+    public static final int MAX_CALLS_LEARNT_PER_SESSION = 1_000;
+
     private double maxWasteShare = DEFAULT_MAX_WASTE_SHARE;
     private final Map<String, Tool<?, ?>> tools = new LinkedHashMap<>();
+    private Function<? super PendingCall, ? extends @Nullable Object> sessionKey =
+        sessionFromBaggage(SESSION_BAGGAGE);
+    private Duration sessionIdle = DEFAULT_SESSION_IDLE;
+    private int maxSessions = DEFAULT_MAX_SESSIONS;
+    private int learnEverySessions;
+    private int learnWindow = DEFAULT_LEARN_WINDOW;
+    private Supplier<PreloadModel.Learner> learner = PreloadModel::learner;
+    private @Nullable Executor learnExecutor;
+    private boolean customLearner;
 
     private Builder() {}
 
@@ -293,6 +427,102 @@ public final class Preloading {
             "maxWasteShare must be in (0, 1], was " + String.format(Locale.ROOT, "%s", share));
       }
       this.maxWasteShare = share;
+      return this;
+    }
+
+    /**
+     * What identifies the agent session of a call: the calls with one key form one context, the
+     * only calls the model predicts from after a call of that session (so that one conversation's
+     * calls never predict from another's, nor carry its ids into a preload). Default {@link
+     * #sessionFromBaggage sessionFromBaggage}{@code (}{@link #SESSION_BAGGAGE}{@code )}: the
+     * baggage entry {@code session.id} where the run was started, else the run id (one run, one
+     * session). The function is called on the call's thread, with the run's OpenTelemetry context
+     * current, after the call; a {@code null} key means the run id. If it throws, the failure is
+     * logged and counted in {@link PreloadStats#seamFailures()} and the run id is used.
+     */
+    public Builder sessionKey(Function<? super PendingCall, ? extends @Nullable Object> key) {
+      this.sessionKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /**
+     * How long a session may stay without calls before it ends (its context is dropped, its
+     * preloads not yet used count as misses, and live learning counts it finished); default five
+     * minutes. Measured with the cache's ticker. Ended sessions are noticed during the cache's
+     * work, not on time.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder sessionIdle(Duration idle) {
+      Objects.requireNonNull(idle, "idle");
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("sessionIdle must be positive, was " + idle);
+      }
+      this.sessionIdle = idle;
+      return this;
+    }
+
+    /**
+     * Most sessions whose context is kept at once; beyond, the least recently used sessions end
+     * early (as if idle). Default 10,000.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxSessions(int sessions) {
+      this.maxSessions = positive("maxSessions", sessions);
+      return this;
+    }
+
+    /**
+     * Turns live learning on: the cache keeps the calls of the sessions it serves (the last {@link
+     * #learnWindow} finished sessions, the first {@link #MAX_CALLS_LEARNT_PER_SESSION} calls of
+     * each) and relearns the model from them in the background every {@code everySessions} finished
+     * sessions (a session finishes when idle past {@link #sessionIdle} or pushed out by {@link
+     * #maxSessions}). Relearning never runs on a real call's thread, at most one runs at a time,
+     * and the new model replaces the old one atomically (the rules' live ledgers carry over); a
+     * relearning that fails is logged and counted ({@link PreloadStats#relearnFailures()}) and the
+     * old model stays. The model given to {@link #model} serves until the first relearning. Default
+     * 0: off, the model is the given one for good.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder learnLive(int everySessions) {
+      if (everySessions < 0) {
+        throw new IllegalArgumentException(
+            "learnLive needs a number of sessions >= 0, was " + everySessions);
+      }
+      this.learnEverySessions = everySessions;
+      return this;
+    }
+
+    /**
+     * Most finished sessions live learning keeps and relearns from, the most recent; default 500.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder learnWindow(int sessions) {
+      this.learnWindow = positive("learnWindow", sessions);
+      return this;
+    }
+
+    /**
+     * Makes the learner of each live relearning, with its options; default {@link
+     * PreloadModel#learner()} with its defaults and its {@linkplain PreloadModel.Learner#targets
+     * targets} set to the tools the cache may preload. A learner given here is used as it comes:
+     * set its targets. Called once per relearning, in the background.
+     */
+    public Builder learner(Supplier<PreloadModel.Learner> learner) {
+      this.learner = Objects.requireNonNull(learner, "learner");
+      this.customLearner = true;
+      return this;
+    }
+
+    /**
+     * Where live relearning runs; default a new virtual thread for each relearning. At most one
+     * relearning is handed to it at a time.
+     */
+    public Builder learnExecutor(Executor executor) {
+      this.learnExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

@@ -18,6 +18,8 @@ import dev.parallax.planner.preload.Preloading;
 import dev.parallax.samples.bench.workload.TauBenchTrajectories;
 import dev.parallax.samples.bench.workload.TauBenchTrajectories.Call;
 import dev.parallax.samples.bench.workload.TauBenchTrajectories.Trajectory;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.context.Scope;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +139,13 @@ public final class PreloadScenario {
     CaffeineResultCache cache = cacheBuilder.build();
     ToolRegistry registry = ToolRegistry.of(new ArrayList<>(tools.values()));
     long waited = 0;
-    try (Parallax p = parallax.get().resultCache(cache).warmStart(false).build()) {
+    // one call per run, all of one agent session: the baggage entry session.id says so
+    try (Parallax p = parallax.get().resultCache(cache).warmStart(false).build();
+        Scope session =
+            Baggage.current().toBuilder()
+                .put(Preloading.SESSION_BAGGAGE, "demo-session")
+                .build()
+                .makeCurrent()) {
       int i = 0;
       for (Call c : calls) {
         CallResult<?> r =
