@@ -11,16 +11,12 @@ import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 
-/**
- * Preloading with one context per conversation and a model relearnt while it runs. The markers are
- * README-draft: the lead turns them into README markers when the block goes into the README (see
- * docs-drafts/preload5.md); until then ReadmeSnippetsTest treats this file as a fixture.
- */
+/** Preloading with one context per conversation and a model relearnt while it runs. */
 public class PreloadSessionsSnippet extends Fixtures {
 
   /** Runs the snippet; the preload stats after one conversation of two turns. */
   public PreloadStats run() {
-    // README-draft:begin
+    // README:begin
     CaffeineResultCache cache =
         CaffeineResultCache.builder()
             .preloading(
@@ -46,7 +42,7 @@ public class PreloadSessionsSnippet extends Fixtures {
             List.of(airlineTools.call("2", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
       }
       PreloadStats stats = cache.preloadStats(); // hits 1; modelVersion 0 until a relearning
-      // README-draft:end
+      // README:end
       return stats;
     }
   }
