@@ -82,7 +82,10 @@ final class PreloadWorkload implements BenchWorkload {
     BiFunction<String, JsonNode, Duration> latency = latency(seed);
     Predicate<String> preloadable = TauBenchTrajectories.READ_ONLY::contains;
     boolean reduced = context.sizes().learningRecords() < Sizes.full().learningRecords();
-    context.progress().phase("learn on one half (threshold by 5-fold CV), replay the other", 4);
+    int splits = reduced ? PreloadSplits.QUICK_SPLITS : PreloadSplits.SPLITS;
+    context
+        .progress()
+        .phase("learn on one half (threshold by 5-fold CV), replay the other", 4 + splits);
 
     Direction ab = direction(first, second, seed, latency, preloadable);
     context.progress().step();
@@ -120,6 +123,19 @@ final class PreloadWorkload implements BenchWorkload {
     fields.put("suspended_rules", main.suspendedRules());
     fields.put("halves_swapped", figures(ba.result(), ba.model()));
     fields.put("no_gap", figures(noGap, model));
+    List<PreloadSplits.Half> halves =
+        PreloadSplits.run(all, splits, seed, latency, preloadable, context.progress()::step);
+    Map<String, Object> overSplits = new LinkedHashMap<>();
+    overSplits.put("prequential", PreloadSplits.summary(halves, PreloadSplits.Half::prequential));
+    overSplits.put("learnt_once", PreloadSplits.summary(halves, PreloadSplits.Half::once));
+    fields.put("preload_over_splits", overSplits);
+    fields.put("preload_splits", PreloadSplits.perHalf(halves));
+    fields.put(
+        "splits_method",
+        splits
+            + " seeded random splits of the 50 tasks into halves of 25 (all trials of a task in one"
+            + " half), each replayed both ways with the method of the primary direction; medians"
+            + " and ranges over the held-out halves (not independent: a description of spread)");
     if (!reduced) { // --quick: the main figures only
       sensitivity(fields, first, heldOut, ab, latency, preloadable);
     }
