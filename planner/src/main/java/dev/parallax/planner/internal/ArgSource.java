@@ -37,10 +37,15 @@ public sealed interface ArgSource {
   }
 
   /** A scalar of the trigger's arguments, at a JSON pointer. */
-  record FromArguments(String pointer) implements ArgSource {
+  record FromArguments(String pointer, JsonPointer compiled) implements ArgSource {
+    /** The source at {@code pointer} (compiled once: resolving runs for every try in learning). */
+    public FromArguments(String pointer) {
+      this(pointer, JsonPointer.compile(pointer));
+    }
+
     @Override
     public @Nullable JsonNode resolve(List<ObservedCall> context) {
-      return scalar(last(context).arguments().at(JsonPointer.compile(pointer)));
+      return scalar(last(context).arguments().at(compiled));
     }
 
     @Override
@@ -50,11 +55,16 @@ public sealed interface ArgSource {
   }
 
   /** A scalar of the trigger's result, at a JSON pointer. */
-  record FromResult(String pointer) implements ArgSource {
+  record FromResult(String pointer, JsonPointer compiled) implements ArgSource {
+    /** The source at {@code pointer} (compiled once: resolving runs for every try in learning). */
+    public FromResult(String pointer) {
+      this(pointer, JsonPointer.compile(pointer));
+    }
+
     @Override
     public @Nullable JsonNode resolve(List<ObservedCall> context) {
       JsonNode result = last(context).result();
-      return result == null ? null : scalar(result.at(JsonPointer.compile(pointer)));
+      return result == null ? null : scalar(result.at(compiled));
     }
 
     @Override
@@ -67,10 +77,15 @@ public sealed interface ArgSource {
    * The element after the trigger's argument {@code pointer} in a list of scalars of a recent
    * result (the most recent result holding that value with a successor wins).
    */
-  record Successor(String pointer) implements ArgSource {
+  record Successor(String pointer, JsonPointer compiled) implements ArgSource {
+    /** The source at {@code pointer} (compiled once: resolving runs for every try in learning). */
+    public Successor(String pointer) {
+      this(pointer, JsonPointer.compile(pointer));
+    }
+
     @Override
     public @Nullable JsonNode resolve(List<ObservedCall> context) {
-      JsonNode value = scalar(last(context).arguments().at(JsonPointer.compile(pointer)));
+      JsonNode value = scalar(last(context).arguments().at(compiled));
       if (value == null) {
         return null;
       }

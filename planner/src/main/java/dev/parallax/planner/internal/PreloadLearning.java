@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadRule;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Learning which calls follow which.
@@ -99,9 +103,12 @@ public final class PreloadLearning {
     List<Indexed> indexed = sessions.stream().map(Indexed::of).toList();
     List<Learned> rules = new ArrayList<>();
     for (Map.Entry<String, Set<PreloadTemplate>> e : candidates.entrySet()) {
+      List<PreloadTemplate> templates = new ArrayList<>(e.getValue());
+      double[][] scores = score(indexed, e.getKey(), templates, horizon, contextSize);
       List<Learned> forTrigger = new ArrayList<>();
-      for (PreloadTemplate template : e.getValue()) {
-        double[] counts = score(indexed, template, horizon, contextSize);
+      for (int t = 0; t < templates.size(); t++) {
+        PreloadTemplate template = templates.get(t);
+        double[] counts = scores[t];
         long tries = (long) counts[0];
         long support = (long) counts[1];
         double probability = counts[2];
@@ -208,64 +215,95 @@ public final class PreloadLearning {
   }
 
   /**
-   * Scores the template: {@code [tries, support, probability]} counted per distinct trigger call
-   * (tool and arguments), so that a session repeated many times (the same user asking again) counts
-   * once. {@code tries}: distinct trigger calls after which the template predicted a call not yet
-   * made; {@code support}: those after which the predicted call followed at least once; {@code
-   * probability}: the average over them of the share of their occurrences after which it followed.
+   * Scores the templates of one trigger tool, each {@code [tries, support, probability]} counted
+   * per distinct trigger call (tool and arguments), so that a session repeated many times (the same
+   * user asking again) counts once. {@code tries}: distinct trigger calls after which the template
+   * predicted a call not yet made; {@code support}: those after which the predicted call followed
+   * at least once; {@code probability}: the average over them of the share of their occurrences
+   * after which it followed.
    */
-  private static double[] score(
-      List<Indexed> sessions, PreloadTemplate template, int horizon, int contextSize) {
-    Map<String, double[]> byTrigger = new LinkedHashMap<>();
+  private static double[][] score(
+      List<Indexed> sessions,
+      String trigger,
+      List<PreloadTemplate> templates,
+      int horizon,
+      int contextSize) {
+    List<Map<String, double[]>> byTrigger = new ArrayList<>(templates.size());
+    for (int t = 0; t < templates.size(); t++) {
+      byTrigger.add(new LinkedHashMap<>());
+    }
     for (Indexed indexed : sessions) {
       List<ObservedCall> session = indexed.calls();
       for (int i = 0; i < session.size(); i++) {
-        if (!session.get(i).tool().equals(template.trigger())) {
+        if (!session.get(i).tool().equals(trigger)) {
           continue;
         }
-        ObjectNode args = template.instantiate(context(session, i, contextSize));
-        String key = args == null ? null : PreloadTemplate.key(template.target(), args);
-        if (key == null) {
-          continue;
-        }
-        Integer first = indexed.positions().get(key);
-        if (first != null && first <= i) {
-          continue; // made already in this session: the result cache holds it
-        }
-        double[] counts = byTrigger.computeIfAbsent(indexed.keys().get(i), k -> new double[2]);
-        counts[0]++;
-        if (first != null && first <= i + horizon) { // first made after i, within the horizon
-          counts[1]++;
+        List<ObservedCall> context = context(session, i, contextSize);
+        // the templates of a trigger share their sources: resolve each once per trigger call
+        Map<ArgSource, Optional<JsonNode>> resolved = new HashMap<>();
+        Function<ArgSource, @Nullable JsonNode> resolve =
+            source ->
+                resolved
+                    .computeIfAbsent(source, s -> Optional.ofNullable(s.resolve(context)))
+                    .orElse(null);
+        for (int t = 0; t < templates.size(); t++) {
+          PreloadTemplate template = templates.get(t);
+          ObjectNode args = template.instantiate(context, resolve);
+          if (args == null) {
+            continue;
+          }
+          Integer first = indexed.positions().get(new CallId(template.target(), args));
+          if (first != null && first <= i) {
+            continue; // made already in this session: the result cache holds it
+          }
+          double[] counts =
+              byTrigger.get(t).computeIfAbsent(indexed.keys().get(i), k -> new double[2]);
+          counts[0]++;
+          if (first != null && first <= i + horizon) { // first made after i, within the horizon
+            counts[1]++;
+          }
         }
       }
     }
-    double support = 0;
-    double shares = 0;
-    for (double[] counts : byTrigger.values()) {
-      support += counts[1] > 0 ? 1 : 0;
-      shares += counts[1] / counts[0];
+    double[][] out = new double[templates.size()][];
+    for (int t = 0; t < templates.size(); t++) {
+      double support = 0;
+      double shares = 0;
+      for (double[] counts : byTrigger.get(t).values()) {
+        support += counts[1] > 0 ? 1 : 0;
+        shares += counts[1] / counts[0];
+      }
+      int tries = byTrigger.get(t).size();
+      out[t] = new double[] {tries, support, tries == 0 ? 0 : shares / tries};
     }
-    int tries = byTrigger.size();
-    return new double[] {tries, support, tries == 0 ? 0 : shares / tries};
+    return out;
   }
 
   /**
-   * A session with the key of each call and, per key, the position of its first call, so that
-   * scoring a template asks "made before?" and "made within the horizon?" in constant time (a call
-   * not made up to i is first made after i).
+   * A session with the key of each call and, per call (tool and arguments), the position of its
+   * first call, so that scoring a template asks "made before?" and "made within the horizon?" in
+   * constant time (a call not made up to i is first made after i).
    */
   private record Indexed(
-      List<ObservedCall> calls, List<String> keys, Map<String, Integer> positions) {
+      List<ObservedCall> calls, List<String> keys, Map<CallId, Integer> positions) {
 
     static Indexed of(List<ObservedCall> session) {
       List<String> keys = PreloadLearning.keys(session);
-      Map<String, Integer> positions = new java.util.HashMap<>();
-      for (int i = 0; i < keys.size(); i++) {
-        positions.putIfAbsent(keys.get(i), i);
+      Map<CallId, Integer> positions = new java.util.HashMap<>();
+      for (int i = 0; i < session.size(); i++) {
+        positions.putIfAbsent(new CallId(session.get(i).tool(), session.get(i).arguments()), i);
       }
       return new Indexed(session, keys, positions);
     }
   }
+
+  /**
+   * A call's identity for scoring: the tool and the arguments compared as JSON trees (object
+   * members in any order, like the canonical key of {@link PreloadTemplate#key}, without writing
+   * the text: scoring looks a call up for every try). Trees parsed alike compare as their canonical
+   * texts do.
+   */
+  private record CallId(String tool, JsonNode arguments) {}
 
   private static List<String> keys(List<ObservedCall> session) {
     List<String> keys = new ArrayList<>(session.size());

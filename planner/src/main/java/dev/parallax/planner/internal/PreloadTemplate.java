@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,13 +44,22 @@ public record PreloadTemplate(
    * before the trigger is not of {@link #previous}.
    */
   public @Nullable ObjectNode instantiate(List<ObservedCall> context) {
+    return instantiate(context, source -> source.resolve(context));
+  }
+
+  /**
+   * As {@link #instantiate(List)}, each source's value given by {@code resolve} (which may remember
+   * the values of the sources of one context, shared by many templates).
+   */
+  @Nullable ObjectNode instantiate(
+      List<ObservedCall> context, Function<ArgSource, @Nullable JsonNode> resolve) {
     if (previous != null
         && (context.size() < 2 || !context.get(context.size() - 2).tool().equals(previous))) {
       return null;
     }
     ObjectNode args = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, ArgSource> e : arguments.entrySet()) {
-      JsonNode value = e.getValue().resolve(context);
+      JsonNode value = resolve.apply(e.getValue());
       if (value == null) {
         return null;
       }

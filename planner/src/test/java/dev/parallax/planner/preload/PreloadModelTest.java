@@ -101,6 +101,38 @@ class PreloadModelTest {
   }
 
   @Test
+  void learn_argumentsWithMembersInAnotherOrder_countAsTheSameCall() {
+    // the real searches name their members origin first; the predicted ones are built in name
+    // order: the same call all the same (compared as JSON trees, as canonical keys compare)
+    List<List<ObservedCall>> sessions = new ArrayList<>();
+    for (int u = 0; u < 6; u++) {
+      String from = "A" + u;
+      String to = "B" + u;
+      sessions.add(
+          List.of(
+              Sessions.call(
+                  "get_reservation",
+                  "{\"reservation_id\":\"R" + u + "\"}",
+                  "{\"origin\":\"" + from + "\",\"destination\":\"" + to + "\"}"),
+              Sessions.call(
+                  "search", "{\"origin\":\"" + from + "\",\"destination\":\"" + to + "\"}", "[]")));
+    }
+
+    PreloadModel model = PreloadModel.learner().learn(sessions);
+
+    assertThat(model.rules())
+        .anySatisfy(
+            r -> {
+              assertThat(r.target()).isEqualTo("search");
+              assertThat(r.arguments())
+                  .containsEntry("origin", "result/origin")
+                  .containsEntry("destination", "result/destination");
+              assertThat(r.support()).isEqualTo(6);
+              assertThat(r.probability()).isEqualTo(1.0);
+            });
+  }
+
+  @Test
   void invalidOptions_failWithTheBadValue() {
     assertThatThrownBy(() -> PreloadModel.learner().minConfidence(0))
         .isInstanceOf(IllegalArgumentException.class)

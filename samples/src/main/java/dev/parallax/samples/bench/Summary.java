@@ -34,7 +34,8 @@ final class Summary {
           "mae_log_latency",
           "latency_vs_per_tool_mean",
           "auc",
-          "preload_by_direction");
+          "preload_by_direction",
+          "preload_over_splits");
 
   private Summary() {}
 

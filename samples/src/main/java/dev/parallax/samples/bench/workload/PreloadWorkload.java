@@ -82,7 +82,10 @@ final class PreloadWorkload implements BenchWorkload {
     BiFunction<String, JsonNode, Duration> latency = latency(seed);
     Predicate<String> preloadable = TauBenchTrajectories.READ_ONLY::contains;
     boolean reduced = context.sizes().learningRecords() < Sizes.full().learningRecords();
-    context.progress().phase("learn on one half (threshold by 5-fold CV), replay the other", 4);
+    int splits = reduced ? PreloadSplits.QUICK_SPLITS : PreloadSplits.SPLITS;
+    context
+        .progress()
+        .phase("learn on one half (threshold by 5-fold CV), replay the other", 4 + splits);
 
     Direction ab = direction(first, second, seed, latency, preloadable);
     context.progress().step();
@@ -120,8 +123,27 @@ final class PreloadWorkload implements BenchWorkload {
     fields.put("suspended_rules", main.suspendedRules());
     fields.put("halves_swapped", figures(ba.result(), ba.model()));
     fields.put("no_gap", figures(noGap, model));
+    List<PreloadSplits.Half> halves =
+        PreloadSplits.run(all, splits, seed, latency, preloadable, context.progress()::step);
+    Map<String, Object> overSplits = new LinkedHashMap<>();
+    overSplits.put("prequential", PreloadSplits.summary(halves, PreloadSplits.Half::prequential));
+    overSplits.put("learnt_once", PreloadSplits.summary(halves, PreloadSplits.Half::once));
+    fields.put("preload_over_splits", overSplits);
+    fields.put("preload_splits", PreloadSplits.perHalf(halves));
+    fields.put(
+        "splits_method",
+        splits
+            + " seeded random splits of the 50 tasks into halves of 25 (all trials of a task in one"
+            + " half), each replayed both ways with the method of the primary direction; medians"
+            + " and ranges over the held-out halves (not independent: a description of spread)");
     if (!reduced) { // --quick: the main figures only
       sensitivity(fields, first, heldOut, ab, latency, preloadable);
+      Map<String, Object> every = new LinkedHashMap<>();
+      every.put(
+          "learn_tasks_0_24_replay_25_49", everySession(first, second, seed, latency, preloadable));
+      every.put(
+          "learn_tasks_25_49_replay_0_24", everySession(second, first, seed, latency, preloadable));
+      fields.put("prequential_relearn_every_trajectory", every);
     }
     context.progress().step();
     return result(fields, main, heldOut);
@@ -229,6 +251,56 @@ final class PreloadWorkload implements BenchWorkload {
             });
     validation.put("prequential_thresholds", thresholds);
     return new Direction(c, model, options, r, validation, prequential);
+  }
+
+  /**
+   * The held-out half replayed prequentially with the model relearnt before every trajectory (not
+   * every {@value #RELEARN_EVERY}); the threshold is re-chosen by the same cross-validation every
+   * {@value #RELEARN_EVERY} trajectories as in the primary method (the cross-validation costs five
+   * learnings). Reports the figures and the cost: relearnings and their mean wall time (noisy: a
+   * shared machine).
+   */
+  static Map<String, Object> everySession(
+      List<Trajectory> learning,
+      List<Trajectory> heldOut,
+      long seed,
+      BiFunction<String, JsonNode, Duration> latency,
+      Predicate<String> preloadable) {
+    double[] threshold = {
+      chooseConfidence(new LinkedHashMap<>(), learning, seed, latency, preloadable)
+    };
+    long[] cost = new long[2]; // relearnings, nanos
+    Result r =
+        PreloadReplay.replay(
+            steps(heldOut, seed, true),
+            Preloading.builder()
+                .model(learner(threshold[0]).learn(sessions(learning)))
+                .minProbability(CONFIDENCES[0])
+                .build(),
+            preloadable,
+            latency,
+            1,
+            seen -> {
+              List<Trajectory> all = new ArrayList<>(learning);
+              all.addAll(heldOut.subList(0, seen.size()));
+              if (seen.size() % RELEARN_EVERY == 0) {
+                threshold[0] =
+                    chooseConfidence(new LinkedHashMap<>(), all, seed, latency, preloadable);
+              }
+              long t0 = System.nanoTime();
+              PreloadModel m = learner(threshold[0]).learn(sessions(all));
+              cost[0]++;
+              cost[1] += System.nanoTime() - t0;
+              return m;
+            });
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("wait_saved_share", r.waitSavedShare());
+    f.put("wasted_share", r.wastedShare());
+    f.put("hit_rate", r.hitRate());
+    f.put("goals_met", met(r));
+    f.put("relearnings", cost[0]);
+    f.put("relearn_ms_mean", cost[0] == 0 ? 0 : cost[1] / 1e6 / cost[0]);
+    return f;
   }
 
   private static void sensitivity(
