@@ -241,6 +241,10 @@ class ToolPolicyConformanceTest {
       Started started =
           h.start(mode, calls(probe, 0, 1), plan -> plan.withFailureMode(FailureMode.CONTINUE));
       probe.awaitStarts(1);
+      // the hit's lookup runs on its own thread: under load it may not have returned yet when the
+      // miss starts, and advancing the clock then would time it out (seen at load 8); the hit must
+      // end before any virtual time passes
+      h.events.await("succeeded probe-0");
 
       h.clock().advance(timeout);
       RunResult run = started.result();
