@@ -219,10 +219,12 @@ public final class ParallaxBuilder {
    * dev.parallax.planner.preload.PreloadModel} predicts with enough confidence are started early
    * into the default Caffeine result cache, so that the agent's real call is a hit. Only tools
    * declared idempotent and cacheable are ever preloaded; a budget bounds unused preloads, and no
-   * preload starts while real calls wait for capacity. Each agent session (the baggage entry {@code
-   * session.id} where a run starts, else the run) predicts from its own calls only, and the model
-   * can be relearnt live ({@link Preloading.Builder#learnLive}). Default off. To read the cache's
-   * {@link CaffeineResultCache#preloadStats()}, build the cache with {@link
+   * preload starts while real calls wait for capacity. With {@link #adaptiveConcurrency} or {@link
+   * #admissionControl}, every preload takes a permit of that admission control before it starts (a
+   * tool at its limit is not preloaded). Each agent session (the baggage entry {@code session.id}
+   * where a run starts, else the run) predicts from its own calls only, and the model can be
+   * relearnt live ({@link Preloading.Builder#learnLive}). Default off. To read the cache's {@link
+   * CaffeineResultCache#preloadStats()}, build the cache with {@link
    * dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to {@link
    * #resultCache} instead.
    *
@@ -437,10 +439,16 @@ public final class ParallaxBuilder {
       owned.push(() -> Parallax.flush(given, Duration.ofSeconds(10)));
     }
 
+    AdmissionControl control =
+        admission != null
+            ? admission
+            : adaptiveConcurrency
+                ? AdaptiveAdmissionControl.builder().reference(model).build()
+                : null;
     ResultCache results =
         cluster != null
             ? cluster.resultCache()
-            : cache != null ? cache : defaultCache(traces.openTelemetry());
+            : cache != null ? cache : defaultCache(traces.openTelemetry(), control);
     if (results instanceof CaffeineResultCache caffeine) {
       b.listener(caffeine.preloadListener()); // preloads yield to queued calls; no-op when off
     }
@@ -461,20 +469,22 @@ public final class ParallaxBuilder {
     if (hedging != null) {
       b.hedging(hedging);
     }
-    if (admission != null) {
-      b.admissionControl(admission);
-    } else if (adaptiveConcurrency) {
-      b.admissionControl(AdaptiveAdmissionControl.builder().reference(model).build());
+    if (control != null) {
+      b.admissionControl(control);
     }
     ToolExecutor executor = b.build();
     return new Parallax(
         executor, traces, model, shared, store, writer, modelDirectory, warm, owned);
   }
 
-  private CaffeineResultCache defaultCache(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+  private CaffeineResultCache defaultCache(
+      io.opentelemetry.api.OpenTelemetry openTelemetry, @Nullable AdmissionControl control) {
     CaffeineResultCacheBuilder c = CaffeineResultCache.builder().openTelemetry(openTelemetry);
     if (preloading != null) {
       c.preloading(preloading);
+      if (control != null) {
+        c.preloadAdmission(control); // preloads count against the executor's shared limits
+      }
     }
     return c.build();
   }

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
+import dev.parallax.core.spi.Admission;
+import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.AttemptSample;
+import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
@@ -16,6 +20,7 @@ import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,6 +111,39 @@ class ParallaxPreloadingOptionTest {
         .singleElement()
         .hasToString(
             "after get_user: get_reservation{reservation_id=result/reservations/0} p=1.00 (10/10)");
+  }
+
+  @Test
+  void preloads_takeThePermitsOfTheExecutorsAdmissionControl() throws Exception {
+    List<String> acquired = new CopyOnWriteArrayList<>();
+    AdmissionControl recording =
+        (runId, capacityAvailable) ->
+            new Admission() {
+              @Override
+              public boolean tryAcquire(PendingCall call) {
+                acquired.add(call.tool().name() + (runId.startsWith("preload-") ? " preload" : ""));
+                return true;
+              }
+
+              @Override
+              public void release(PendingCall call, AttemptSample sample) {}
+            };
+    try (Parallax parallax =
+        Parallax.builder()
+            .admissionControl(recording)
+            .preloading(
+                Preloading.builder()
+                    .model(PreloadModel.learner().learn(pastSessions()))
+                    .tools(getReservation)
+                    .build())
+            .warmStart(false)
+            .build()) {
+      parallax
+          .executor()
+          .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+      assertThat(reservationRan.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(acquired).containsExactly("get_user", "get_reservation preload");
   }
 
   @Test

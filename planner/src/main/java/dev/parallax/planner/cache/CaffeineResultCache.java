@@ -2,6 +2,7 @@ package dev.parallax.planner.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ResultCache;
 import dev.parallax.core.tool.ToolSpec;
@@ -300,8 +301,9 @@ public final class CaffeineResultCache implements ResultCache {
   void preloading(
       Preloading options,
       OpenTelemetry openTelemetry,
-      com.github.benmanes.caffeine.cache.Ticker ticker) {
-    this.preloader = new Preloader(this, options, openTelemetry, ticker);
+      com.github.benmanes.caffeine.cache.Ticker ticker,
+      @Nullable AdmissionControl admission) {
+    this.preloader = new Preloader(this, options, openTelemetry, ticker, admission);
   }
 
   /** Whether a value is stored or being computed under the key. */

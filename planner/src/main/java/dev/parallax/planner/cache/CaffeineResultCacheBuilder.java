@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.planner.internal.CanonicalKey;
 import dev.parallax.planner.preload.Preloading;
 import io.opentelemetry.api.OpenTelemetry;
@@ -35,6 +36,7 @@ public final class CaffeineResultCacheBuilder {
   private OpenTelemetry openTelemetry = OpenTelemetry.noop();
   private Runnable onJoin = () -> {};
   private @Nullable Preloading preloading;
+  private @Nullable AdmissionControl preloadAdmission;
 
   CaffeineResultCacheBuilder() {}
 
@@ -158,6 +160,22 @@ public final class CaffeineResultCacheBuilder {
     return this;
   }
 
+  /**
+   * Makes every preload take a permit of this admission control — give the one the executor uses
+   * ({@code ToolExecutor.Builder.admissionControl}, for example an {@code
+   * AdaptiveAdmissionControl}) — before it starts, as a run of its own with one call, and give it
+   * back when its body ends. Limits shared across runs (adaptive limits, a cluster's permits) then
+   * count preloads like real calls, and a tool at its limit is not preloaded (counted in {@link
+   * dev.parallax.planner.preload.PreloadStats#skippedYield()}). Limits counted within one run (the
+   * executor's {@code toolConcurrency}) cannot see preloads. Default: none, preloads are bounded
+   * only by {@link Preloading}'s own limits. The facade sets it to the executor's admission
+   * control.
+   */
+  public CaffeineResultCacheBuilder preloadAdmission(AdmissionControl admission) {
+    this.preloadAdmission = Objects.requireNonNull(admission, "admission");
+    return this;
+  }
+
   /** Builds the cache. The builder may be used again; later changes do not affect this cache. */
   public CaffeineResultCache build() {
     Map<String, Duration> perTool = Map.copyOf(timeToLive);
@@ -185,7 +203,7 @@ public final class CaffeineResultCacheBuilder {
     CaffeineResultCache cache =
         new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
     if (preloading != null) {
-      cache.preloading(preloading, openTelemetry, ticker);
+      cache.preloading(preloading, openTelemetry, ticker, preloadAdmission);
     }
     return cache;
   }

@@ -8,6 +8,8 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolContext;
@@ -116,6 +118,8 @@ final class Preloader implements ExecutionListener {
   private final LongAdder skippedYield = new LongAdder();
   private final LongAdder seamFailures = new LongAdder();
   private final LongAdder cancelledForCapacity = new LongAdder();
+  private final Ticker ticker;
+  private final @Nullable AdmissionControl admission;
   private final LongAdder sessionsEnded = new LongAdder();
   private final Preloading options;
   private final Cache<Object, Session> sessions;
@@ -137,8 +141,14 @@ final class Preloader implements ExecutionListener {
   }
 
   Preloader(
-      CaffeineResultCache cache, Preloading options, OpenTelemetry openTelemetry, Ticker ticker) {
+      CaffeineResultCache cache,
+      Preloading options,
+      OpenTelemetry openTelemetry,
+      Ticker ticker,
+      @Nullable AdmissionControl admission) {
     this.cache = cache;
+    this.ticker = ticker;
+    this.admission = admission;
     this.options = options;
     this.planner = new PreloadPlanner(options);
     options.tools().forEach(t -> tools.put(t.name(), t));
@@ -409,15 +419,34 @@ final class Preloader implements ExecutionListener {
     Object input = input(tool, p);
     CanonicalKey key = CanonicalKey.of(p.tool(), input);
     String id = "preload-" + ids.incrementAndGet();
+    PreloadPermit permit = null;
+    if (admission != null) {
+      permit = PreloadPermit.take(admission, id, tool, input);
+      if (permit == null) {
+        skippedYield.increment(); // the tool is at its limit: real calls come first
+        return false;
+      }
+    }
     PreloadContext context = new PreloadContext(id);
     Mark mark = new Mark(context, p);
     Callable<?> body = () -> tool.call(input, context);
     // registered before the computation is visible, so that a real call joining it claims it
     marks.put(key, mark);
     inFlight.incrementAndGet();
-    Thread thread =
-        cache.preload(key, body, computation -> () -> runTraced(p, id, key, mark, computation));
+    PreloadPermit held = permit;
+    Thread thread;
+    try {
+      thread =
+          cache.preload(
+              key, body, computation -> () -> runTraced(p, id, key, mark, held, computation));
+    } catch (RuntimeException | Error e) {
+      release(held, key, mark, 0);
+      inFlight.decrementAndGet();
+      marks.remove(key, mark);
+      throw e;
+    }
     if (thread == null) {
+      release(held, key, mark, 0);
       inFlight.decrementAndGet();
       marks.remove(key, mark);
       return false;
@@ -429,7 +458,14 @@ final class Preloader implements ExecutionListener {
   }
 
   @SuppressWarnings("try") // the scope only makes the span current for the body
-  private void runTraced(PredictedCall p, String id, CanonicalKey key, Mark mark, Runnable body) {
+  private void runTraced(
+      PredictedCall p,
+      String id,
+      CanonicalKey key,
+      Mark mark,
+      @Nullable PreloadPermit permit,
+      Runnable body) {
+    long start = ticker.read();
     Span span =
         tracer
             .spanBuilder("preload " + p.tool())
@@ -442,6 +478,7 @@ final class Preloader implements ExecutionListener {
     try (var scope = span.makeCurrent()) {
       body.run();
     } finally {
+      release(permit, key, mark, ticker.read() - start);
       inFlight.decrementAndGet();
       if (!cache.stores(key)) {
         failed.increment();
@@ -452,6 +489,25 @@ final class Preloader implements ExecutionListener {
         }
       }
       span.end();
+    }
+  }
+
+  /** Gives a preload's permit back (if it took one), as success if its value is stored. */
+  private void release(@Nullable PreloadPermit permit, CanonicalKey key, Mark mark, long nanos) {
+    if (permit == null) {
+      return;
+    }
+    try {
+      permit.release(
+          cache.stores(key)
+              ? AttemptSample.Outcome.SUCCESS
+              : mark.context.cancelled
+                  ? AttemptSample.Outcome.CANCELLED
+                  : AttemptSample.Outcome.FAILURE,
+          nanos);
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(Level.WARNING, "the admission control failed to release a preload's permit", e);
     }
   }
 

@@ -8,7 +8,8 @@ package dev.parallax.planner.preload;
  * @param hits real calls answered by a preloaded entry (stored, or by joining it while it ran);
  *     each preload counts at most once
  * @param failed preloads whose tool threw or that were cancelled; nothing was stored
- * @param skippedYield predictions not preloaded because real calls were queued for capacity
+ * @param skippedYield predictions not preloaded because real calls were queued for capacity, or
+ *     because the admission control given to the cache refused the preload a permit
  * @param skippedBudget predictions not preloaded because the waste budget was empty
  * @param skippedInFlight predictions not preloaded because {@code maxInFlight} preloads ran
  * @param seamFailures calls after which preloading itself failed (logged; the call was not

@@ -32,6 +32,12 @@ import org.jspecify.annotations.Nullable;
  * at most {@code burst + wastePerCall x real calls}. At most {@link Builder#maxInFlight} preloads
  * run at once, none starts while a real call is queued for capacity, and when a real call has to
  * wait for capacity the running preloads no real call joined are cancelled (a joined one runs on).
+ * With {@code CaffeineResultCacheBuilder.preloadAdmission} (the facade sets it to the executor's
+ * admission control), each preload also takes a permit of that admission control, as a run of its
+ * own, and gives it back when its body ends: limits shared across runs (adaptive limits, a
+ * cluster's permits) count preloads like real calls, and a tool at its limit is not preloaded.
+ * Since a real call asks for its permit before it looks in the cache, a real call refused because
+ * its own preload holds the last permit cancels that preload and runs the tool itself.
  *
  * <p><b>Records and spans.</b> Preloads run in spans {@code preload {tool}} marked {@link
  * #PRELOAD}; a real call answered by a preload has {@link #PRELOAD_HIT} on its span and {@code

@@ -1,0 +1,248 @@
+package dev.parallax.planner.cache;
+
+import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
+import static dev.parallax.planner.cache.CacheTesting.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parallax.core.call.CallResult;
+import dev.parallax.core.call.RunResult;
+import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.spi.Admission;
+import dev.parallax.core.spi.AdmissionControl;
+import dev.parallax.core.spi.AttemptSample;
+import dev.parallax.core.spi.PendingCall;
+import dev.parallax.core.time.VirtualTime;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolRegistry;
+import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.preload.ObservedCall;
+import dev.parallax.planner.preload.PreloadModel;
+import dev.parallax.planner.preload.Preloading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Preloads take a permit of the executor's admission control: a limit shared across runs counts
+ * them like real calls, and a tool at its limit is not preloaded.
+ */
+@Timeout(60)
+class PreloadAdmissionTest {
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  /**
+   * A per-tool limit shared by every run (what an adaptive limit or a cluster's permits are): a
+   * release wakes every run that was refused, as the real ones do.
+   */
+  static final class SharedToolLimits implements AdmissionControl {
+    final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    final List<String> released = new CopyOnWriteArrayList<>();
+    final Set<Runnable> refused = ConcurrentHashMap.newKeySet();
+    final Semaphore reservationReleases = new Semaphore(0);
+    final int limit;
+
+    SharedToolLimits(int limit) {
+      this.limit = limit;
+    }
+
+    int inFlight(String tool) {
+      return inFlight.computeIfAbsent(tool, t -> new AtomicInteger()).get();
+    }
+
+    @Override
+    public Admission open(String runId, Runnable capacityAvailable) {
+      return new Admission() {
+        @Override
+        public boolean tryAcquire(PendingCall call) {
+          AtomicInteger n = inFlight.computeIfAbsent(call.tool().name(), t -> new AtomicInteger());
+          while (true) {
+            int now = n.get();
+            if (now >= limit) {
+              refused.add(capacityAvailable);
+              return false;
+            }
+            if (n.compareAndSet(now, now + 1)) {
+              return true;
+            }
+          }
+        }
+
+        @Override
+        public void release(PendingCall call, AttemptSample sample) {
+          inFlight.get(sample.tool()).decrementAndGet();
+          released.add(call.runId() + " " + sample.tool() + " " + sample.outcome());
+          if (sample.tool().equals("get_reservation")) {
+            reservationReleases.release();
+          }
+          List<Runnable> wake = List.copyOf(refused);
+          refused.removeAll(wake);
+          wake.forEach(Runnable::run);
+        }
+
+        @Override
+        public void close() {
+          refused.remove(capacityAvailable);
+        }
+      };
+    }
+  }
+
+  private final AtomicInteger reservationRuns = new AtomicInteger();
+  private final CountDownLatch reservationStarted = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  private final Tool<JsonNode, JsonNode> getUser =
+      Tools.named("get_user")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) ->
+                  json(
+                      "{\"reservations\":[\"R-"
+                          + args.get("user_id").asText()
+                          + "\"],\"user\":"
+                          + args.get("user_id")
+                          + "}"));
+
+  /** Blocks until released; counts its runs. */
+  private final Tool<JsonNode, String> getReservation =
+      Tools.named("get_reservation")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) -> {
+                reservationRuns.incrementAndGet();
+                reservationStarted.countDown();
+                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                return "reservation " + args.get("reservation_id").asText();
+              });
+
+  private final ToolRegistry registry = ToolRegistry.of(getUser, getReservation);
+
+  @AfterEach
+  void close() {
+    release.countDown();
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** Ten users, each looked up, then their first reservation. */
+  private static PreloadModel model() {
+    List<List<ObservedCall>> sessions = new ArrayList<>();
+    for (int u = 0; u < 10; u++) {
+      String r = "\"R-u" + u + "\"";
+      sessions.add(
+          List.of(
+              new ObservedCall(
+                  "get_user",
+                  json("{\"user_id\":\"u" + u + "\"}"),
+                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
+              new ObservedCall(
+                  "get_reservation",
+                  json("{\"reservation_id\":" + r + "}"),
+                  json("\"reservation\""))));
+    }
+    return PreloadModel.learner().learn(sessions);
+  }
+
+  private static CaffeineResultCache cache(Preloading preloading, AdmissionControl admission) {
+    return CaffeineResultCache.builder().preloading(preloading).preloadAdmission(admission).build();
+  }
+
+  private static ToolExecutor executor(CaffeineResultCache cache, AdmissionControl admission) {
+    return ToolExecutor.builder()
+        .timeSource(new VirtualTime())
+        .resultCache(cache)
+        .admissionControl(admission)
+        .listener(cache.preloadListener())
+        .build();
+  }
+
+  private Preloading preloading() {
+    return Preloading.builder().model(model()).tools(getReservation).build();
+  }
+
+  @Test
+  void preload_holdsAPermitOfTheSharedLimitWhileItRuns_andGivesItBack() throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    try (ToolExecutor executor = executor(cache, limits)) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      assertThat(limits.inFlight("get_reservation")).as("the preload holds the permit").isOne();
+
+      release.countDown();
+      assertThat(limits.reservationReleases.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("the preload gave its permit back when its body returned")
+          .isTrue();
+      assertThat(limits.released)
+          .filteredOn(r -> r.contains("get_reservation"))
+          .containsExactly("preload-1 get_reservation SUCCESS");
+      assertThat(limits.inFlight("get_reservation")).isZero();
+
+      CallResult<?> real =
+          executor
+              .executeSequential(
+                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+              .results()
+              .get(0);
+
+      assertThat(real.cacheHit()).isTrue();
+      assertThat(reservationRuns).hasValue(1);
+    }
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+
+  @Test
+  void toolAtItsSharedLimit_isNotPreloaded_andTheRealCallStillRuns() throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    try (ToolExecutor executor = executor(cache, limits)) {
+      // a real lookup of another reservation holds the tool's only permit
+      CompletableFuture<RunResult> busy =
+          executor.executeSequentialAsync(
+              List.of(registry.call("b", "get_reservation", "{\"reservation_id\":\"R-bob\"}")));
+      await(reservationStarted, "the real reservation lookup started");
+
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+
+      assertThat(cache.preloadStats().started()).as("refused by the shared limit").isZero();
+      assertThat(cache.preloadStats().skippedYield()).isOne();
+      assertThat(limits.inFlight("get_reservation")).isOne();
+      release.countDown();
+      assertThat(busy.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0).value())
+          .isEqualTo("reservation R-bob");
+      CallResult<?> real =
+          executor
+              .executeSequential(
+                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+              .results()
+              .get(0);
+      assertThat(real.value()).isEqualTo("reservation R-zoe");
+      assertThat(real.cacheHit()).isFalse();
+    }
+    assertThat(reservationRuns).hasValue(2);
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+}
