@@ -92,7 +92,7 @@ public final class Trace {
               case "vegas8" -> vegas(8);
               case "vegasdef" -> vegas(0);
               case "vegas4" -> vegas(4);
-              case "V3", "V5", "V6", "HEAD" -> variant(name);
+              case "V3", "V5", "V6" -> variant(name);
               default -> Limiter.fixed(Integer.parseInt(name.substring(5)));
             };
         Logging l = new Logging(inner);

@@ -24,28 +24,20 @@ import java.util.Locale;
  *     capacity within 8 windows. Failures do not count as served work. A window past the knee (its
  *     mean latency minus one standard error above (1 + tolerance) × R0, and not cut for failures)
  *     is not hiding anything: it measures the capacity itself, and the remembered capacities above
- *     the upper bounds X × (1 + 2e) of two such windows in a row are forgotten. Without it a lost
- *     capacity stayed for 8 windows, which near a stale target grow up to windowGrowth times (quick
- *     retreats record none): after a server lost half its workers the limit aimed at the old knee
- *     for seconds. Two windows, because one is not a pattern: a client stalled for one window (a
- *     loaded machine) makes its latency rise and its throughput fall as a lost capacity does, and
- *     one window refuting on its own cut the limit by up to half, below the knee, on the loopback
- *     HTTP server. The first refuting window is decided at once (not grown), so a real loss costs
- *     one window more. Windows short of the knee, cut for failures or not binding, neither refute
- *     nor break the pair.
+ *     its upper bound X × (1 + 2e) are forgotten at once. Without it a lost capacity stayed for 8
+ *     windows, which near a stale target grow up to windowGrowth times (quick retreats record none):
+ *     after a server lost half its workers the limit aimed at the old knee for seconds.
  *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured. Each
  *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
  *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
- *     increase; a window above the lowest level whose mean latency is above R0 does not re-measure
- *     (see remeasures: it may be a queue). R0 is the lowest upper confidence bound (mean + 2
- *     standard errors) of the pooled latency of its levels up to some level, over pools of at
- *     least 60 samples (the whole envelope while it has fewer). So R0 remembers what low
- *     concurrency showed while the limit stays above it (a standing queue at the target cannot
- *     raise R0: no creep), and re-measures it as the limit comes back down (a backend whose no-load
- *     latency rose is cut down to the lowest level measured, then re-measured, instead of the
- *     limit walking down to its minimum). Pooling and the upper bound keep one lucky fast window
- *     from setting R0 too low: the failure of the previous design, whose first 30 samples could
- *     put R0 at 60% of the truth and starve it.
+ *     increase. R0 is the lowest upper confidence bound (mean + 2 standard errors) of the pooled
+ *     latency of its levels up to some level, over pools of at least 60 samples (the whole
+ *     envelope while it has fewer). So R0 remembers what low concurrency showed while the limit
+ *     stays above it (a standing queue at the target cannot raise R0: no creep), and re-measures it
+ *     as soon as the limit comes back down to that level (a backend whose no-load latency rose is
+ *     cut once, then re-measured, instead of the limit walking down to its minimum). Pooling and
+ *     the upper bound keep one lucky fast window from setting R0 too low: the failure of the
+ *     previous design, whose first 30 samples could put R0 at 60% of the truth and starve it.
  *   - Start. Until the first decrease, a window whose target lies above the limit doubles it (TCP's
  *     slow start): below the knee every window would ask for more anyway, one doubling at a time
  *     reaches it in a few windows instead of a few dozen.
@@ -130,11 +122,6 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int probeFailures;
   private int lastGood;
   private boolean startup = true;
-  /*
-   * the upper bound of the throughput of the last decided window past the knee (infinity before
-   * one): a remembered capacity is forgotten only when two such windows in a row refute it
-   */
-  private double previousRefutation = Double.POSITIVE_INFINITY;
 
   private int limit;
   private final Window window = new Window();
@@ -271,13 +258,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       }
       failedAt = Math.min(failedAt, limit);
       startup = false;
-      observe(Double.POSITIVE_INFINITY); // overload wastes capacity: it refutes nothing
+      observe(false); // overload wastes capacity: its throughput refutes nothing
       change(next);
       return;
     }
     boolean used = 2 * window.maxInFlight >= limit;
     if (!used) {
-      observe(Double.POSITIVE_INFINITY); // the limit did not bind: its throughput says nothing
+      observe(false); // the callers kept the limit from binding: its throughput says nothing of it
       change(limit);
       return;
     }
@@ -286,23 +273,15 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     // past the knee (latency clearly above the target's): the window measures the capacity itself
     boolean saturated =
         window.sum / window.n * (1 - Z_DECIDE * error) > (1 + tolerance) * reference;
-    // what this window's throughput refutes, confirmed by the previous window's (see observe)
-    double bound = saturated ? throughputOf() * (1 + Z_REFUTE * error) : Double.POSITIVE_INFINITY;
-    double refuted = Math.max(bound, previousRefutation);
-    double target = (1 + tolerance) * capacity(refuted) * reference;
+    double target = (1 + tolerance) * capacity(saturated) * reference;
     if (Double.isNaN(target)) {
       return; // nothing succeeded yet: no figure to aim at
     }
     boolean unclear = Math.abs(target - limit) <= Z_DECIDE * error * limit;
-    // a refutation that waits for the next window's confirmation: do not grow this one
-    boolean pending = refuted > bound && bound < remembered();
-    if (unclear && !last && !pending) {
+    if (unclear && !last) {
       return; // let the window grow
     }
-    observe(refuted);
-    if (saturated) {
-      previousRefutation = bound; // a window short of the knee neither refutes nor confirms
-    }
+    observe(saturated);
     lastGood = limit;
     probeFailures = 0;
     if (limit >= failedAt) {
@@ -328,36 +307,24 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     change((int) Math.round(next));
   }
 
-  /** The highest remembered capacity, 0 if none. */
-  private double remembered() {
-    double xmax = 0;
-    for (double x : capacity) {
-      xmax = Math.max(xmax, x);
-    }
-    return xmax;
-  }
-
-  /** The window's throughput, N × s / T. */
-  private double throughputOf() {
-    return window.inFlightSum / window.n * window.successes / window.sum;
-  }
-
   /**
-   * Adds the window's throughput and, when measured, its no-load latency bound. First it forgets
-   * the remembered capacities above {@code refuted}: capacities the backend no longer has, as the
-   * upper bounds of the throughputs of this window and the previous one, both past the knee, say
-   * (infinite when either was not).
+   * Adds the window's throughput and, when measured, its no-load latency bound. A window past the
+   * knee ({@code saturated}) measures the capacity itself: it first forgets the remembered
+   * capacities its throughput's upper bound refutes (a capacity the backend no longer has).
    */
-  private void observe(double refuted) {
+  private void observe(boolean saturated) {
     double meanInFlight = window.inFlightSum / window.n;
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
-    double throughput = throughputOf();
-    capacity.removeIf(x -> x > refuted);
+    double throughput = meanInFlight * window.successes / window.sum; // N × s / T
+    if (saturated) {
+      double refuted = throughput * (1 + Z_REFUTE * error);
+      capacity.removeIf(x -> x > refuted);
+    }
     capacity.addLast(throughput * Math.max(0, 1 - error));
     while (capacity.size() > CAPACITY_WINDOWS) {
       capacity.removeFirst();
     }
-    if (suppliedCount == 0 && window.successes > 0 && remeasures()) {
+    if (suppliedCount == 0 && window.successes > 0) {
       envelope.removeIf(entry -> entry[0] >= meanInFlight);
       envelope.add(
           new double[] {meanInFlight, window.successes, window.successSum, window.successSquares});
@@ -365,12 +332,15 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   }
 
   /**
-   * Xmax from what has been observed, including the current window, leaving out the remembered
-   * capacities above {@code refuted} (see {@link #observe}).
+   * Xmax from what has been observed, including the current window; a {@code saturated} window
+   * leaves out the remembered capacities its throughput refutes (see {@link #observe}).
    */
-  private double capacity(double refuted) {
+  private double capacity(boolean saturated) {
+    double meanInFlight = window.inFlightSum / window.n;
+    double throughput = meanInFlight * window.successes / window.sum;
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
-    double xmax = throughputOf() * Math.max(0, 1 - error);
+    double xmax = throughput * Math.max(0, 1 - error);
+    double refuted = saturated ? throughput * (1 + Z_REFUTE * error) : Double.POSITIVE_INFINITY;
     for (double x : capacity) {
       if (x <= refuted) {
         xmax = Math.max(xmax, x);
@@ -388,9 +358,6 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private double reference() {
     if (suppliedCount > 0) {
       return suppliedSum / suppliedCount;
-    }
-    if (!remeasures()) {
-      return envelopeReference();
     }
     double meanInFlight = window.inFlightSum / window.n;
     double n = 0;
@@ -420,41 +387,6 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       best = Math.min(best, upperBound(n, sum, squares));
     }
     return best;
-  }
-
-  /**
-   * Whether the window may re-measure the no-load latency: at or below the lowest level measured,
-   * or with a mean latency not above the envelope's R0. Above that level a slower window may be a
-   * queue (a backend that lost capacity) as well as a no-load latency that rose; the cut it causes
-   * brings the limit down, and only the lowest level tells them apart (BBR's ProbeRTT, by the
-   * limit's own cuts). Without it, windows at the old knee that were by chance within tolerance
-   * replaced their level's entry one after the other and walked R0 up.
-   */
-  private boolean remeasures() {
-    if (envelope.isEmpty() || window.inFlightSum / window.n <= envelope.get(0)[0]) {
-      return true;
-    }
-    return window.sum / window.n <= envelopeReference();
-  }
-
-  /** R0 from the envelope alone (see {@link #reference}); infinite when it is empty. */
-  private double envelopeReference() {
-    double r = Double.POSITIVE_INFINITY;
-    double n = 0;
-    double sum = 0;
-    double squares = 0;
-    for (double[] entry : envelope) {
-      n += entry[1];
-      sum += entry[2];
-      squares += entry[3];
-      if (n >= MIN_POOLED) {
-        r = Math.min(r, upperBound(n, sum, squares));
-      }
-    }
-    if (Double.isInfinite(r) && n > 0) {
-      r = upperBound(n, sum, squares);
-    }
-    return r;
   }
 
   private static double upperBound(double n, double sum, double squares) {
