@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Instruments runs of the adaptive limit and Vegas on the loopback HTTP backend with the bench's
- * settings (8 workers, queue 8, 20 ms, 250 ms timeout; 4 s runs, 1 s warm-up) on seeds the bench
+ * settings (8 workers, queue 8, 20 ms, 250 ms timeout; runs of 4 s with 1 s warm-up, twice the full bench's) on seeds the bench
  * does not use: every sample is logged (start, latency, in flight, failed, limit after it), then
  * summarised per 100 ms bin and per phase. Usage: {@code [VARIANTS=adaptive,vegas8,fixed12,V5]
  * java -Dbase=2000 Trace SEEDS [detail]}; a variant {@code X} other than the named ones loads a
