@@ -269,7 +269,9 @@ public final class CaffeineResultCache implements ResultCache {
    */
   public PreloadStats preloadStats() {
     Preloader p = preloader;
-    return p == null ? new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of()) : p.stats();
+    return p == null
+        ? new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of(), 0, 0, 0, 0, 0)
+        : p.stats();
   }
 
   /**

@@ -48,59 +48,6 @@ public record PreloadStats(
     suspendedRules = java.util.List.copyOf(suspendedRules);
   }
 
-  /** Counts without sessions nor live learning. */
-  public PreloadStats(
-      long started,
-      long hits,
-      long failed,
-      long skippedYield,
-      long skippedBudget,
-      long skippedInFlight,
-      long seamFailures,
-      long skippedSuspended,
-      java.util.List<String> suspendedRules,
-      long cancelledForCapacity) {
-    this(
-        started,
-        hits,
-        failed,
-        skippedYield,
-        skippedBudget,
-        skippedInFlight,
-        seamFailures,
-        skippedSuspended,
-        suspendedRules,
-        cancelledForCapacity,
-        0,
-        0,
-        0,
-        0);
-  }
-
-  /** Counts without preloads cancelled for capacity. */
-  public PreloadStats(
-      long started,
-      long hits,
-      long failed,
-      long skippedYield,
-      long skippedBudget,
-      long skippedInFlight,
-      long seamFailures,
-      long skippedSuspended,
-      java.util.List<String> suspendedRules) {
-    this(
-        started,
-        hits,
-        failed,
-        skippedYield,
-        skippedBudget,
-        skippedInFlight,
-        seamFailures,
-        skippedSuspended,
-        suspendedRules,
-        0);
-  }
-
   /** Preloads not (yet) used by a real call: {@code started - hits}. */
   public long unused() {
     return started - hits;

@@ -198,7 +198,7 @@ class PreloadingCacheTest {
       assertThat(real.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
       assertThat(cache.preloadStats())
-          .isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0, 0, List.of()));
+          .isEqualTo(new PreloadStats(1, 1, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0, 0));
       assertThat(cancelRuns).hasValue(0);
     }
     // the preload's span ends on its own thread, after the real call got the value: wait for it
@@ -331,7 +331,8 @@ class PreloadingCacheTest {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
     }
     assertThat(reservationRuns).hasValue(0);
-    assertThat(cache.preloadStats()).isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, List.of()));
+    assertThat(cache.preloadStats())
+        .isEqualTo(new PreloadStats(0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, 0, 0, 0));
   }
 
   /** Blocks until released: two of its calls in a run limited to one keep the second waiting. */
