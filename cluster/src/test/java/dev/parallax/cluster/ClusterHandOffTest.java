@@ -45,9 +45,12 @@ class ClusterHandOffTest {
         }
       }
       Map<String, Long> counters = member.admissionCounters();
-      // two round trips take the two permits; every later call starts on a finished call's permit
-      assertThat(counters.get("granted")).isEqualTo(2);
-      assertThat(counters.get("handedOff")).isEqualTo(18);
+      // at most two round trips grant permits, and at least 18 calls start on a finished call's
+      // permit. Exactly 2 + 18 when both permits are granted before a call ends; under load the
+      // first call may end first and hand its permit on (then 1 + 19, or 2 + 19 when the second
+      // permit arrives after the last call started and goes back unused)
+      assertThat(counters.get("granted")).isBetween(1L, 2L);
+      assertThat(counters.get("handedOff")).isBetween(18L, 19L);
       assertThat(gauge.max.get()).isLessThanOrEqualTo(2);
       assertThat(member.permitsHeld("search")).isZero(); // given back when the run ended
     }
