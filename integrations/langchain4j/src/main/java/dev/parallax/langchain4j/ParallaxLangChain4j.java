@@ -58,6 +58,15 @@ import org.jspecify.annotations.Nullable;
  * result whose text tells the model what happened; the other calls of the turn keep their results.
  * A tool name the model invents is left to LangChain4j's hallucinated-tool-name strategy.
  *
+ * <p><b>Conversations.</b> Each turn's run starts under the OpenTelemetry baggage entry {@code
+ * session.id} = the invocation's chat memory id (its {@code @MemoryId} argument, or {@code
+ * "default"}, LangChain4j's id of the one memory of a service without {@code @MemoryId}), unless
+ * the caller's context holds a {@code session.id} already (the caller's wins). Preloading in the
+ * planner's result cache keys its context by that entry, so the turns of one conversation share a
+ * preload context and two conversations do not. A service without {@code @MemoryId} is one
+ * conversation to LangChain4j and so one session to preloading; set {@code session.id} yourself to
+ * split it.
+ *
  * <p>Thread-safe; one instance may serve any number of AI services and invocations. The Parallax
  * executor stays the caller's: close it when done.
  */
@@ -229,7 +238,11 @@ public final class ParallaxLangChain4j {
       guarded(
           "a model response",
           event,
-          () -> turns.response(event.invocationContext().invocationId(), parallaxCalls(event)));
+          () ->
+              turns.response(
+                  event.invocationContext().invocationId(),
+                  event.invocationContext().chatMemoryId(),
+                  parallaxCalls(event)));
     }
   }
 

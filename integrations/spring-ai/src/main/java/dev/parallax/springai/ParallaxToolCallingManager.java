@@ -1,5 +1,6 @@
 package dev.parallax.springai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ExecutionPlan;
 import dev.parallax.core.call.ToolCall;
@@ -8,6 +9,8 @@ import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolSpec;
 import dev.parallax.springai.internal.CallbackTool;
 import dev.parallax.springai.internal.FailureMessages;
+import dev.parallax.springai.internal.JsonCallbackTool;
+import dev.parallax.springai.internal.SessionBaggage;
 import dev.parallax.springai.internal.ToolCallBudget;
 import dev.parallax.springai.internal.ToolNames;
 import dev.parallax.springai.internal.UnknownTool;
@@ -25,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
@@ -81,11 +85,22 @@ import org.springframework.ai.tool.resolution.ToolCallbackResolver;
  *   <li>A tool is retried only if the executor's retry policy says so, and only if it is declared
  *       {@link Builder#idempotent idempotent}; its result is reused from the executor's result
  *       cache only if it is declared {@link Builder#cacheable cacheable} (the cache key is the tool
- *       name and the JSON arguments; the request's tool context is not part of it).
+ *       name and the JSON arguments, canonical when they are a JSON object: member order and white
+ *       space do not matter; the request's tool context is not part of it). The callback always
+ *       gets the model's own argument text.
  *   <li>Spring AI 2.0.1's per-turn tool call limits apply with the same defaults (40 calls per
  *       tool, 150 in all, counted since the last user message) and messages; see {@link
  *       Builder#maxCallsPerTool(int)}.
  * </ul>
+ *
+ * <p>Conversations: when the request's tool context holds {@link ChatMemory#CONVERSATION_ID}
+ * ({@code chatClient.prompt()...toolContext(Map.of(ChatMemory.CONVERSATION_ID, id))}), the run
+ * starts under the OpenTelemetry baggage entry {@code session.id} = that id (its string form),
+ * unless the caller's context holds a {@code session.id} already (the caller's wins). Preloading in
+ * the planner's result cache keys its context by that entry, so the turns of one conversation share
+ * a preload context and two conversations do not. (Spring AI's chat memory advisors read the id
+ * from the advisor context, which a {@code ToolCallingManager} does not see: put it in the tool
+ * context too.)
  *
  * <p>Call ids: a Parallax call takes the id the model gave it; when the model gave none, or the
  * same one twice, the call is named {@code call-N} (N its position) in Parallax, and the tool
@@ -239,11 +254,25 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
                 convention,
                 parent);
       }
-      calls.add(ToolCall.of(ids.get(i), tool, arguments));
+      JsonNode object =
+          tool instanceof CallbackTool c && c.spec().cacheable()
+              ? JsonCallbackTool.object(arguments)
+              : null;
+      calls.add(
+          object != null
+              ? ToolCall.of(
+                  ids.get(i), JsonCallbackTool.of((CallbackTool) tool, arguments, object), object)
+              : ToolCall.of(ids.get(i), tool, arguments));
     }
 
+    // the run starts under session.id = the conversation id (unless the caller set its own), so
+    // that preloading keeps one context per conversation across its turns
     List<CallResult<?>> results =
-        calls.isEmpty() ? List.of() : executor.execute(ExecutionPlan.parallel(calls)).results();
+        calls.isEmpty()
+            ? List.of()
+            : SessionBaggage.with(
+                conversationId(toolContext),
+                () -> executor.execute(ExecutionPlan.parallel(calls)).results());
 
     List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>(requested.size());
     RuntimeException processorFailure = null;
@@ -366,6 +395,11 @@ public final class ParallaxToolCallingManager implements ToolCallingManager, Aut
       }
     }
     return new ToolContext(Map.of());
+  }
+
+  /** The conversation id in the request's tool context, or null. */
+  private static @Nullable Object conversationId(ToolContext toolContext) {
+    return toolContext.getContext().get(ChatMemory.CONVERSATION_ID);
   }
 
   /** The model's ids when they are all present and distinct, else {@code call-N} where needed. */

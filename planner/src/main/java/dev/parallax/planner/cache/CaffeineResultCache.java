@@ -289,6 +289,27 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   /**
+   * Ends the preload session under {@code key} now, without waiting for {@link
+   * Preloading.Builder#sessionIdle}: its context is dropped, its preloads no real call used yet
+   * count as misses (they are not cancelled: a value they store stays in the cache, and a real call
+   * that uses it later still counts as a preload hit), and live learning counts the session as
+   * ended ({@link PreloadStats#sessionsEnded()}). A later call with the same key starts a new
+   * session with an empty context. For a backend that knows when a conversation is over.
+   *
+   * <p>The key is what {@link Preloading.Builder#sessionKey} gives for the session's calls: by
+   * default the baggage entry {@value Preloading#SESSION_BAGGAGE} (the conversation's id, as the
+   * LangChain4j and Spring AI integrations set it), else the run id. Thread-safe; a call of that
+   * session running at the same time lands in either the ended session or the new one.
+   *
+   * @return whether a session under the key was open (false also when preloading is off)
+   */
+  public boolean endSession(Object key) {
+    java.util.Objects.requireNonNull(key, "key");
+    Preloader p = preloader;
+    return p != null && p.endSession(key);
+  }
+
+  /**
    * The listener that lets preloads yield to real calls: while a real call is queued for capacity
    * no preload starts, and when a real call has to wait for capacity the running preloads no real
    * call joined are cancelled ({@link PreloadStats#cancelledForCapacity()}). Add it to the executor

@@ -269,6 +269,14 @@ final class Preloader implements ExecutionListener {
     }
   }
 
+  /**
+   * Ends the session under {@code key} now, as if it had gone idle: returns whether one was open.
+   * Removing it from `sessions` runs the removal listener on this thread (Runnable::run).
+   */
+  boolean endSession(Object key) {
+    return sessions.asMap().remove(key) != null;
+  }
+
   /** A session left `sessions`: its context goes, its preloads not used are misses. */
   private void endSession(Session session) {
     try {

@@ -1,5 +1,6 @@
 package dev.parallax.langchain4j.internal;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.ToolArgumentsException;
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * A LangChain4j tool as a Parallax tool. Its input is the call's arguments as JSON (checked by
  * Parallax against the tool's schema before it runs); the original request and LangChain4j's
  * invocation context, which the LangChain4j executor needs, travel beside the call in {@link
- * #inFlight}, keyed by run and call id. What the LangChain4j executor throws is unwrapped, so that
- * Parallax's retry policy sees the tool's own exception. Internal; may change at any time.
+ * #inFlight}, keyed by run and call id; a call the adapter did not make (a preload) runs with a
+ * request rebuilt from its arguments and no invocation context. What the LangChain4j executor
+ * throws is unwrapped, so that Parallax's retry policy sees the tool's own exception. Internal; may
+ * change at any time.
  */
 public final class LangChain4jTool implements Tool<JsonNode, ToolExecutionResult> {
 
@@ -74,12 +77,16 @@ public final class LangChain4jTool implements Tool<JsonNode, ToolExecutionResult
   public ToolExecutionResult call(JsonNode arguments, ToolContext context) throws Exception {
     Pending pending = inFlight.get(context.runId() + '/' + context.callId());
     if (pending == null) {
-      throw new IllegalStateException(
-          "call "
-              + context.callId()
-              + " of tool '"
-              + spec.name()
-              + "' was not made by the adapter");
+      // not made by the adapter (a preload of the result cache, or a direct Parallax call): the
+      // request is rebuilt from the arguments, and there is no LangChain4j invocation context
+      pending =
+          new Pending(
+              ToolExecutionRequest.builder()
+                  .id(context.callId())
+                  .name(spec.name())
+                  .arguments(arguments.toString())
+                  .build(),
+              null);
     }
     ToolExecutionResult result;
     try {
@@ -97,7 +104,25 @@ public final class LangChain4jTool implements Tool<JsonNode, ToolExecutionResult
     if (result.isError()) {
       throw new ReportedError(spec.name(), result);
     }
-    return result;
+    return new JsonViewResult(result);
+  }
+
+  /**
+   * LangChain4j's result, whose JSON form (Jackson) is the tool method's own return value rather
+   * than the result object's one bean property ({@code {"error":false}}): preloading in the result
+   * cache learns from results as JSON (an id in one call's result that the next call takes).
+   */
+  public static final class JsonViewResult extends ToolExecutionResult {
+    JsonViewResult(ToolExecutionResult result) {
+      super(result.toBuilder());
+    }
+
+    /** The tool's return value, else the result's text. */
+    @JsonValue
+    public @Nullable Object json() {
+      Object value = result();
+      return value != null ? value : resultText();
+    }
   }
 
   private static Exception unwrap(ToolExecutionException e) {

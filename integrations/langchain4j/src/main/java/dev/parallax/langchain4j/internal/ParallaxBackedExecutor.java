@@ -48,6 +48,7 @@ public final class ParallaxBackedExecutor implements ToolExecutor {
       submitted =
           turns.submit(
               key,
+              context == null ? null : context.chatMemoryId(),
               request.id() == null ? "" : request.id(),
               (runId, callId) -> {
                 ToolCall<?, ?> call = registry.call(callId, tool.name(), arguments);

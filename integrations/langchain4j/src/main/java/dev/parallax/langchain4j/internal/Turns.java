@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Which Parallax run a LangChain4j tool call belongs to.
@@ -25,6 +26,10 @@ import java.util.concurrent.CompletableFuture;
  * its calls is unfinished: calls that overlap still share a run, but a very fast call may end
  * its run before a sibling arrives. The end of the invocation (completed or failed) completes
  * whatever is left.
+ *
+ * A turn's run is opened under the OpenTelemetry baggage entry session.id = the invocation's chat
+ * memory id (when the caller set no session.id of its own), so that preloading keeps one context
+ * per conversation across its turns and invocations instead of one per run.
  *
  * Runs are keyed by LangChain4j's invocation id. All state is guarded by this object's monitor;
  * the monitor is held while a call is submitted so that a run is never completed between a
@@ -75,14 +80,16 @@ public final class Turns {
   }
 
   /**
-   * Submits a call to the current turn of the invocation ({@code key}), opening one if needed.
+   * Submits a call to the current turn of the invocation ({@code key}), opening one if needed under
+   * the session of the chat memory id ({@code null}: the caller's context as it is).
    *
    * @param wantedId the model's id of the call; made unique within the run if it is not
    */
-  public synchronized Submitted submit(Object key, String wantedId, CallFactory factory) {
+  public synchronized Submitted submit(
+      Object key, @Nullable Object memoryId, String wantedId, CallFactory factory) {
     Turn turn = current.get(key);
     if (turn == null) {
-      turn = new Turn(key, executor.open());
+      turn = new Turn(key, open(memoryId));
       current.put(key, turn);
     }
     String id = uniqueId(turn, wantedId);
@@ -103,14 +110,14 @@ public final class Turns {
    * The model answered in the invocation ({@code key}) with this many calls of Parallax tools: the
    * current turn holds that many calls.
    */
-  public synchronized void response(Object key, int parallaxCalls) {
+  public synchronized void response(Object key, @Nullable Object memoryId, int parallaxCalls) {
     sawResponses = true;
     if (parallaxCalls == 0) {
       return;
     }
     Turn turn = current.get(key);
     if (turn == null) {
-      turn = new Turn(key, executor.open());
+      turn = new Turn(key, open(memoryId));
       current.put(key, turn);
     }
     turn.expected = parallaxCalls;
@@ -136,6 +143,11 @@ public final class Turns {
   /** Turns in progress (for tests and diagnostics). */
   public synchronized int open() {
     return current.size();
+  }
+
+  /** Opens a run under the conversation's session (unless the caller set its own). */
+  private OpenRun open(@Nullable Object memoryId) {
+    return SessionBaggage.with(memoryId, executor::open);
   }
 
   private void maybeComplete(Turn turn) {
