@@ -11,7 +11,7 @@ import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 
 /**
- * The README draft on conversations as preload sessions (compiled; the Spring AI and LangChain4j
+ * Conversations as preload sessions with Spring AI (compiled; the Spring AI and LangChain4j
  * modules' {@code ConversationSessionsTest} run the same against scripted chat models).
  */
 public class ConversationSessionsSnippet extends Fixtures {
@@ -24,7 +24,7 @@ public class ConversationSessionsSnippet extends Fixtures {
   }
 
   String ask(ParallaxToolCallingManager manager, CaffeineResultCache cache, String conversationId) {
-    // README-draft:begin
+    // README:begin
     ChatClient chatClient =
         ChatClient.builder(
                 chatModel,
@@ -43,7 +43,7 @@ public class ConversationSessionsSnippet extends Fixtures {
             .content();
     // ... when the user closes the chat: end its preload session now, not after sessionIdle
     cache.endSession(conversationId);
-    // README-draft:end
+    // README:end
     return answer;
   }
 }
