@@ -12,10 +12,12 @@ import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
 import dev.parallax.storage.HistoryQuery;
+import dev.parallax.telemetry.ParallaxTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +118,41 @@ class ParallaxPreloadRecordsTest {
       // the model learnt the tool from the preload alone: its baseline answers, not the prior
       assertThat(parallax.predictor().predict(CallFeatures.of(preload)).source())
           .isEqualTo(AdaptivePredictor.BASELINE);
+    }
+  }
+
+  @Test
+  void ownCache_givenTheTelemetrysRecords_preloadRecordsReachTheHistory() throws Exception {
+    PreloadModel model = PreloadModel.learner().learn(pastSessions());
+    CountDownLatch preloadSeen = new CountDownLatch(1);
+    // README:begin
+    ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
+    CaffeineResultCache cache =
+        CaffeineResultCache.builder()
+            .openTelemetry(telemetry.openTelemetry())
+            .preloading(Preloading.builder().model(model).tools(getReservation).build())
+            .preloadRecords(telemetry.records()) // preloads' records: history, metrics, model
+            .build();
+    try (telemetry;
+        Parallax parallax = Parallax.builder().telemetry(telemetry).resultCache(cache).build()) {
+      // README:end
+      try (AutoCloseable watch =
+          telemetry.subscribe(
+              r -> {
+                if (r.preload()) {
+                  preloadSeen.countDown();
+                }
+              })) {
+        parallax
+            .executor()
+            .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+        assertThat(preloadSeen.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(parallax.flushHistory(Duration.ofSeconds(30))).isTrue();
+      assertThat(parallax.history().scan(HistoryQuery.forTool("get_reservation")).records())
+          .singleElement()
+          .satisfies(r -> assertThat(r.preload()).isTrue());
+      assertThat(cache.preloadStats().seamFailures()).isZero();
     }
   }
 }
