@@ -223,10 +223,12 @@ public final class ParallaxBuilder {
    * #admissionControl}, every preload takes a permit of that admission control before it starts (a
    * tool at its limit is not preloaded). Each agent session (the baggage entry {@code session.id}
    * where a run starts, else the run) predicts from its own calls only, and the model can be
-   * relearnt live ({@link Preloading.Builder#learnLive}). Default off. To read the cache's {@link
-   * CaffeineResultCache#preloadStats()}, build the cache with {@link
-   * dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to {@link
-   * #resultCache} instead.
+   * relearnt live ({@link Preloading.Builder#learnLive}). Each preload leaves an execution record
+   * of its own ({@code preload=true}) that reaches the metrics, the model and the history like a
+   * real call's ({@link dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloadRecords}).
+   * Default off. To read the cache's {@link CaffeineResultCache#preloadStats()}, build the cache
+   * with {@link dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to
+   * {@link #resultCache} instead.
    *
    * @throws IllegalStateException at {@link #build()} if {@link #resultCache} or {@link #cluster}
    *     is also set
@@ -448,7 +450,7 @@ public final class ParallaxBuilder {
     ResultCache results =
         cluster != null
             ? cluster.resultCache()
-            : cache != null ? cache : defaultCache(traces.openTelemetry(), control);
+            : cache != null ? cache : defaultCache(traces, control);
     if (results instanceof CaffeineResultCache caffeine) {
       b.listener(caffeine.preloadListener()); // preloads yield to queued calls; no-op when off
     }
@@ -478,10 +480,12 @@ public final class ParallaxBuilder {
   }
 
   private CaffeineResultCache defaultCache(
-      io.opentelemetry.api.OpenTelemetry openTelemetry, @Nullable AdmissionControl control) {
-    CaffeineResultCacheBuilder c = CaffeineResultCache.builder().openTelemetry(openTelemetry);
+      ParallaxTelemetry traces, @Nullable AdmissionControl control) {
+    CaffeineResultCacheBuilder c =
+        CaffeineResultCache.builder().openTelemetry(traces.openTelemetry());
     if (preloading != null) {
-      c.preloading(preloading);
+      // preloads' records go where the executor's go: metrics, model, history writer
+      c.preloading(preloading).preloadRecords(traces.records());
       if (control != null) {
         c.preloadAdmission(control); // preloads count against the executor's shared limits
       }

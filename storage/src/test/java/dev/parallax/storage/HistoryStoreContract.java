@@ -99,6 +99,22 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void append_preloadRecord_readsBackMarkedAsPreload_andOthersNot() {
+    ExecutionRecord preload =
+        record(3, "get_reservation").toBuilder().callId("preload-1").runId("preload-1").build();
+    ExecutionRecord real = record(4, "get_reservation");
+    assertThat(preload.preload()).isTrue();
+
+    store.append(List.of(preload, real));
+
+    assertThat(scanAll(HistoryQuery.all()))
+        .containsExactlyInAnyOrder(preload, real)
+        .filteredOn(ExecutionRecord::preload)
+        .extracting(ExecutionRecord::callId)
+        .containsExactly("preload-1");
+  }
+
+  @Test
   void append_sameRecordTwice_storesItOnce() {
     store.append(records(0, 5, "search"));
     AppendResult again = store.append(records(0, 8, "search"));

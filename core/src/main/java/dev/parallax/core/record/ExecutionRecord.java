@@ -39,6 +39,7 @@ public final class ExecutionRecord {
   private final int inFlight;
   private final boolean cacheHit;
   private final boolean preloadHit;
+  private final boolean preload;
   private final boolean hedge;
   private final boolean hedged;
   private final @Nullable String fallbackFrom;
@@ -65,6 +66,7 @@ public final class ExecutionRecord {
     this.inFlight = b.inFlight;
     this.cacheHit = b.cacheHit;
     this.preloadHit = b.preloadHit;
+    this.preload = b.preload;
     this.hedge = b.hedge;
     this.hedged = b.hedged;
     this.fallbackFrom = b.fallbackFrom;
@@ -183,6 +185,18 @@ public final class ExecutionRecord {
   }
 
   /**
+   * Whether this is the record of a speculative preload itself: a real execution of the tool that
+   * the result cache started on a prediction, before any agent asked for it, outside every run (see
+   * {@code dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloadRecords}). Its call id and
+   * run id are the preload's own ({@code preload-N}); whether a real call later used its value is
+   * not known when the record is made (the real call's record says so: {@link #preloadHit()}).
+   * Default {@code false}; records stored before this field existed read as {@code false}.
+   */
+  public boolean preload() {
+    return preload;
+  }
+
+  /**
    * Whether this attempt was a hedge: a second attempt started while the call's first still ran
    * (see {@link dev.parallax.core.policy.HedgePolicy}). The attempt that answered a hedged call is
    * the one whose record is {@linkplain #finalAttempt() final} and succeeded; the other ends {@code
@@ -258,6 +272,7 @@ public final class ExecutionRecord {
         && inFlight == r.inFlight
         && cacheHit == r.cacheHit
         && preloadHit == r.preloadHit
+        && preload == r.preload
         && hedge == r.hedge
         && hedged == r.hedged
         && tool.equals(r.tool)
@@ -297,6 +312,7 @@ public final class ExecutionRecord {
         inFlight,
         cacheHit,
         preloadHit,
+        preload,
         hedge,
         hedged,
         fallbackFrom,
@@ -341,6 +357,7 @@ public final class ExecutionRecord {
         + cacheHit
         + ", preloadHit="
         + preloadHit
+        + (preload ? ", preload=true" : "")
         + ", hedge="
         + hedge
         + ", hedged="
@@ -380,6 +397,7 @@ public final class ExecutionRecord {
     private int inFlight;
     private boolean cacheHit;
     private boolean preloadHit;
+    private boolean preload;
     private boolean hedge;
     private boolean hedged;
     private @Nullable String fallbackFrom;
@@ -408,6 +426,7 @@ public final class ExecutionRecord {
       inFlight = r.inFlight;
       cacheHit = r.cacheHit;
       preloadHit = r.preloadHit;
+      preload = r.preload;
       hedge = r.hedge;
       hedged = r.hedged;
       fallbackFrom = r.fallbackFrom;
@@ -529,6 +548,15 @@ public final class ExecutionRecord {
     public Builder preloadHit(boolean preloadHit) {
       this.preloadHit = preloadHit;
       this.cacheHit |= preloadHit;
+      return this;
+    }
+
+    /**
+     * Whether this is the record of a speculative preload itself (see {@link
+     * ExecutionRecord#preload()}); default {@code false}.
+     */
+    public Builder preload(boolean preload) {
+      this.preload = preload;
       return this;
     }
 

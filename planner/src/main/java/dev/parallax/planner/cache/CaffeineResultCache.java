@@ -2,6 +2,7 @@ package dev.parallax.planner.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.spi.ResultCache;
@@ -325,8 +326,9 @@ public final class CaffeineResultCache implements ResultCache {
       Preloading options,
       OpenTelemetry openTelemetry,
       com.github.benmanes.caffeine.cache.Ticker ticker,
-      @Nullable AdmissionControl admission) {
-    this.preloader = new Preloader(this, options, openTelemetry, ticker, admission);
+      @Nullable AdmissionControl admission,
+      @Nullable ExecutionRecordSink records) {
+    this.preloader = new Preloader(this, options, openTelemetry, ticker, admission, records);
   }
 
   /** Whether a value is stored or being computed under the key. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.planner.internal.CanonicalKey;
 import dev.parallax.planner.preload.Preloading;
@@ -37,6 +38,7 @@ public final class CaffeineResultCacheBuilder {
   private Runnable onJoin = () -> {};
   private @Nullable Preloading preloading;
   private @Nullable AdmissionControl preloadAdmission;
+  private @Nullable ExecutionRecordSink preloadRecords;
 
   CaffeineResultCacheBuilder() {}
 
@@ -176,6 +178,38 @@ public final class CaffeineResultCacheBuilder {
     return this;
   }
 
+  /**
+   * Gives every preload's {@link dev.parallax.core.record.ExecutionRecord} to this sink — give the
+   * one the executor uses ({@code ToolExecutor.Builder.recordSink}), so that the history, the
+   * metrics and the latency model see what preloading ran and cost. Default: none, preloads leave
+   * no record (only their span). The facade sets it to the executor's record sink.
+   *
+   * <p>A preload leaves one record when its tool's call ends, on the preload's own thread and after
+   * its span ended (so a slow sink never delays a real call waiting for the value): {@linkplain
+   * dev.parallax.core.record.ExecutionRecord#preload() preload} {@code true}; the preload's id
+   * ({@code preload-N}) as both call id and run id (a preload is a run of its own with one call and
+   * one attempt, in flight 1); the tool's {@linkplain dev.parallax.core.tool.Tool#features
+   * features} of the input, as a real call's record has; the duration of the tool's call on the
+   * cache's {@linkplain #ticker ticker}; the preload span's trace and span ids when tracing is on;
+   * status {@code SUCCEEDED} when the tool returned (even if the preload was cancelled meanwhile
+   * and its value not kept), {@code CANCELLED} when it ended by throwing after the preload was
+   * cancelled (the duration is then only how long it ran), else {@code FAILED}. Whether a real call
+   * used the value is not known then and is not in this record: the real call's own record says so
+   * ({@code preloadHit}). No prediction and no raw arguments are recorded.
+   *
+   * <p>The latency model learns from these records by default: they are real executions of the tool
+   * with real inputs, and the real call a preload answered is a cache hit that the model ignores,
+   * so without them every preloaded execution would be lost to it. An {@code AdaptivePredictor}
+   * treats a cancelled preload as it treats a cancelled real attempt: a censored sample that only
+   * pushes the upper estimate up, never an average. A sink that throws is logged naming the seam
+   * and counted in {@link dev.parallax.planner.preload.PreloadStats#seamFailures()}; the preload
+   * and the real calls are not affected. Without {@link #preloading} this option does nothing.
+   */
+  public CaffeineResultCacheBuilder preloadRecords(ExecutionRecordSink sink) {
+    this.preloadRecords = Objects.requireNonNull(sink, "sink");
+    return this;
+  }
+
   /** Builds the cache. The builder may be used again; later changes do not affect this cache. */
   public CaffeineResultCache build() {
     Map<String, Duration> perTool = Map.copyOf(timeToLive);
@@ -203,7 +237,7 @@ public final class CaffeineResultCacheBuilder {
     CaffeineResultCache cache =
         new CaffeineResultCache(values, weighValues, new CacheMetrics(openTelemetry), onJoin);
     if (preloading != null) {
-      cache.preloading(preloading, openTelemetry, ticker, preloadAdmission);
+      cache.preloading(preloading, openTelemetry, ticker, preloadAdmission, preloadRecords);
     }
     return cache;
   }

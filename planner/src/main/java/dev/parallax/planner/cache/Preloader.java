@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.event.ExecutionListener;
+import dev.parallax.core.record.ExecutionRecordSink;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
@@ -127,6 +128,7 @@ final class Preloader implements ExecutionListener {
   private final Tracer tracer;
   private final LongCounter startedCounter;
   private final LongCounter hitCounter;
+  private final @Nullable PreloadRecords records;
 
   /** One agent session: the planner's state of it and, with live learning, its calls. */
   static final class Session {
@@ -145,8 +147,10 @@ final class Preloader implements ExecutionListener {
       Preloading options,
       OpenTelemetry openTelemetry,
       Ticker ticker,
-      @Nullable AdmissionControl admission) {
+      @Nullable AdmissionControl admission,
+      @Nullable ExecutionRecordSink records) {
     this.cache = cache;
+    this.records = records == null ? null : new PreloadRecords(records, ticker);
     this.ticker = ticker;
     this.admission = admission;
     this.options = options;
@@ -437,7 +441,12 @@ final class Preloader implements ExecutionListener {
     }
     PreloadContext context = new PreloadContext(id);
     Mark mark = new Mark(context, p);
-    Callable<?> body = () -> tool.call(input, context);
+    PreloadRecords.Ran ran = new PreloadRecords.Ran();
+    PreloadRecords recorder = records;
+    Callable<?> body =
+        recorder == null
+            ? () -> tool.call(input, context)
+            : recorder.timed(tool, input, context, ran);
     // registered before the computation is visible, so that a real call joining it claims it
     marks.put(key, mark);
     inFlight.incrementAndGet();
@@ -446,7 +455,16 @@ final class Preloader implements ExecutionListener {
     try {
       thread =
           cache.preload(
-              key, body, computation -> () -> runTraced(p, id, key, mark, held, computation));
+              key,
+              body,
+              computation ->
+                  () -> {
+                    try {
+                      runTraced(p, id, key, mark, held, computation);
+                    } finally {
+                      record(recorder, tool, input, id, ran, context);
+                    }
+                  });
     } catch (RuntimeException | Error e) {
       release(held, key, mark, 0);
       inFlight.decrementAndGet();
@@ -497,6 +515,32 @@ final class Preloader implements ExecutionListener {
         }
       }
       span.end();
+    }
+  }
+
+  /** Hands the preload's record to the sink, if one is set; whatever it throws is counted. */
+  private void record(
+      @Nullable PreloadRecords recorder,
+      Tool<Object, ?> tool,
+      Object input,
+      String id,
+      PreloadRecords.Ran ran,
+      PreloadContext context) {
+    if (recorder == null) {
+      return;
+    }
+    try {
+      recorder.emit(tool, input, id, ran, context.cancelled);
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(
+          Level.WARNING,
+          "the preload record sink failed for "
+              + id
+              + " of tool '"
+              + tool.name()
+              + "'; the preload and the real calls are not affected",
+          e);
     }
   }
 

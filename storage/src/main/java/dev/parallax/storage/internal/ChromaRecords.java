@@ -48,6 +48,9 @@ public final class ChromaRecords {
     if (r.preloadHit()) {
       m.put("preload_hit", true);
     }
+    if (r.preload()) {
+      m.put("preload", true);
+    }
     putIf(m, "fallback_from", r.fallbackFrom());
     if (r.predictedLatency() != null) {
       m.put("predicted_latency_ns", r.predictedLatency().toNanos());
@@ -105,6 +108,7 @@ public final class ChromaRecords {
         .inFlight(m.path("in_flight").asInt())
         .cacheHit(m.path("cache_hit").asBoolean())
         .preloadHit(m.path("preload_hit").asBoolean())
+        .preload(m.path("preload").asBoolean())
         .fallbackFrom(text(m, "fallback_from"))
         .predictedLatency(
             m.has("predicted_latency_ns")

@@ -49,6 +49,9 @@ public final class RecordJson {
     if (r.preloadHit()) {
       n.put("preloadHit", true);
     }
+    if (r.preload()) {
+      n.put("preload", true);
+    }
     if (r.fallbackFrom() != null) {
       n.put("fallbackFrom", r.fallbackFrom());
     }
@@ -125,6 +128,7 @@ public final class RecordJson {
         .inFlight(n.path("inFlight").asInt())
         .cacheHit(n.path("cacheHit").asBoolean())
         .preloadHit(n.path("preloadHit").asBoolean())
+        .preload(n.path("preload").asBoolean())
         .fallbackFrom(text(n, "fallbackFrom"))
         .predictedLatency(
             n.has("predictedLatencyNs")

@@ -49,6 +49,7 @@ public final class Records {
         .inFlight((int) (n % 4))
         .cacheHit(n % 6 == 0)
         .preloadHit(n % 12 == 0)
+        .preload(n % 12 == 3)
         .fallbackFrom(n % 8 == 0 ? "other-tool" : null)
         .predictedLatency(n % 2 == 0 ? Duration.ofMillis(3) : null)
         .predictedSuccess(n % 2 == 0 ? 0.875 : null)

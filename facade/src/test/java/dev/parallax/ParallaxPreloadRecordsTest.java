@@ -1,0 +1,158 @@
+package dev.parallax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.CallFeatures;
+import dev.parallax.core.call.CallStatus;
+import dev.parallax.core.record.ExecutionRecord;
+import dev.parallax.core.tool.Tool;
+import dev.parallax.core.tool.ToolRegistry;
+import dev.parallax.core.tool.Tools;
+import dev.parallax.planner.cache.CaffeineResultCache;
+import dev.parallax.planner.preload.ObservedCall;
+import dev.parallax.planner.preload.PreloadModel;
+import dev.parallax.planner.preload.Preloading;
+import dev.parallax.storage.HistoryQuery;
+import dev.parallax.telemetry.ParallaxTelemetry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * With the facade's {@code preloading(...)}, a preload's record goes where the executor's records
+ * go: the history and the latency model (which otherwise never sees a preloaded execution: the real
+ * call it answered is a cache hit, ignored).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ParallaxPreloadRecordsTest {
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  private final Tool<JsonNode, JsonNode> getUser =
+      Tools.named("get_user")
+          .idempotent(true)
+          .cacheable(true)
+          .function(
+              (args, ctx) ->
+                  json("{\"reservations\":[\"R-" + args.get("user_id").asText() + "\"]}"));
+
+  private final Tool<JsonNode, String> getReservation =
+      Tools.named("get_reservation")
+          .idempotent(true)
+          .cacheable(true)
+          .function((args, ctx) -> "reservation " + args.get("reservation_id").asText());
+
+  private final ToolRegistry tools = ToolRegistry.of(getUser, getReservation);
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static List<List<ObservedCall>> pastSessions() {
+    List<List<ObservedCall>> sessions = new ArrayList<>();
+    for (int u = 0; u < 10; u++) {
+      sessions.add(
+          List.of(
+              new ObservedCall(
+                  "get_user",
+                  json("{\"user_id\":\"u" + u + "\"}"),
+                  json("{\"reservations\":[\"R-u" + u + "\"]}")),
+              new ObservedCall(
+                  "get_reservation",
+                  json("{\"reservation_id\":\"R-u" + u + "\"}"),
+                  json("\"reservation R-u" + u + "\""))));
+    }
+    return sessions;
+  }
+
+  @Test
+  void preloadRecord_reachesTheHistoryAndTheLatencyModel() throws Exception {
+    AtomicReference<ExecutionRecord> preloadRecord = new AtomicReference<>();
+    CountDownLatch preloadSeen = new CountDownLatch(1);
+    try (Parallax parallax =
+        Parallax.builder()
+            .preloading(
+                Preloading.builder()
+                    .model(PreloadModel.learner().learn(pastSessions()))
+                    .tools(getReservation)
+                    .build())
+            .warmStart(false)
+            .build()) {
+      // subscribed after the model and the history writer: they got a record before this does
+      try (AutoCloseable watch =
+          parallax
+              .telemetry()
+              .subscribe(
+                  r -> {
+                    if (r.preload()) {
+                      preloadRecord.set(r);
+                      preloadSeen.countDown();
+                    }
+                  })) {
+        parallax
+            .executor()
+            .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+        assertThat(preloadSeen.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(parallax.flushHistory(Duration.ofSeconds(30))).isTrue();
+
+      ExecutionRecord preload = preloadRecord.get();
+      assertThat(preload.tool()).isEqualTo("get_reservation");
+      assertThat(preload.status()).isEqualTo(CallStatus.SUCCEEDED);
+      assertThat(preload.callId()).startsWith("preload-");
+      assertThat(parallax.history().scan(HistoryQuery.forTool("get_reservation")).records())
+          .containsExactly(preload);
+      // the model learnt the tool from the preload alone: its baseline answers, not the prior
+      assertThat(parallax.predictor().predict(CallFeatures.of(preload)).source())
+          .isEqualTo(AdaptivePredictor.BASELINE);
+    }
+  }
+
+  @Test
+  void ownCache_givenTheTelemetrysRecords_preloadRecordsReachTheHistory() throws Exception {
+    PreloadModel model = PreloadModel.learner().learn(pastSessions());
+    CountDownLatch preloadSeen = new CountDownLatch(1);
+    // README:begin
+    ParallaxTelemetry telemetry = ParallaxTelemetry.builder().build();
+    CaffeineResultCache cache =
+        CaffeineResultCache.builder()
+            .openTelemetry(telemetry.openTelemetry())
+            .preloading(Preloading.builder().model(model).tools(getReservation).build())
+            .preloadRecords(telemetry.records()) // preloads' records: history, metrics, model
+            .build();
+    try (telemetry;
+        Parallax parallax = Parallax.builder().telemetry(telemetry).resultCache(cache).build()) {
+      // README:end
+      try (AutoCloseable watch =
+          telemetry.subscribe(
+              r -> {
+                if (r.preload()) {
+                  preloadSeen.countDown();
+                }
+              })) {
+        parallax
+            .executor()
+            .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+        assertThat(preloadSeen.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(parallax.flushHistory(Duration.ofSeconds(30))).isTrue();
+      assertThat(parallax.history().scan(HistoryQuery.forTool("get_reservation")).records())
+          .singleElement()
+          .satisfies(r -> assertThat(r.preload()).isTrue());
+      assertThat(cache.preloadStats().seamFailures()).isZero();
+    }
+  }
+}
