@@ -12,8 +12,9 @@ package dev.parallax.planner.preload;
  *     because the admission control given to the cache refused the preload a permit
  * @param skippedBudget predictions not preloaded because the waste budget was empty
  * @param skippedInFlight predictions not preloaded because {@code maxInFlight} preloads ran
- * @param seamFailures calls after which preloading itself failed (logged; the call was not
- *     affected)
+ * @param seamFailures failures of preloading itself or of code it calls (after a call, the session
+ *     key function, the preload record sink, giving back a permit); each logged, no real call
+ *     affected
  * @param skippedSuspended predictions not preloaded because their rule's live precision was too low
  *     (its share budget refused them; see {@link Preloading})
  * @param suspendedRules the rules suspended now, in words, sorted
