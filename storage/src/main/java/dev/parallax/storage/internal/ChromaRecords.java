@@ -51,6 +51,12 @@ public final class ChromaRecords {
     if (r.preload()) {
       m.put("preload", true);
     }
+    if (r.hedge()) {
+      m.put("hedge", true);
+    }
+    if (r.hedged()) {
+      m.put("hedged", true);
+    }
     putIf(m, "fallback_from", r.fallbackFrom());
     if (r.predictedLatency() != null) {
       m.put("predicted_latency_ns", r.predictedLatency().toNanos());
@@ -109,6 +115,8 @@ public final class ChromaRecords {
         .cacheHit(m.path("cache_hit").asBoolean())
         .preloadHit(m.path("preload_hit").asBoolean())
         .preload(m.path("preload").asBoolean())
+        .hedge(m.path("hedge").asBoolean())
+        .hedged(m.path("hedged").asBoolean())
         .fallbackFrom(text(m, "fallback_from"))
         .predictedLatency(
             m.has("predicted_latency_ns")

@@ -52,6 +52,12 @@ public final class RecordJson {
     if (r.preload()) {
       n.put("preload", true);
     }
+    if (r.hedge()) {
+      n.put("hedge", true);
+    }
+    if (r.hedged()) {
+      n.put("hedged", true);
+    }
     if (r.fallbackFrom() != null) {
       n.put("fallbackFrom", r.fallbackFrom());
     }
@@ -129,6 +135,8 @@ public final class RecordJson {
         .cacheHit(n.path("cacheHit").asBoolean())
         .preloadHit(n.path("preloadHit").asBoolean())
         .preload(n.path("preload").asBoolean())
+        .hedge(n.path("hedge").asBoolean())
+        .hedged(n.path("hedged").asBoolean())
         .fallbackFrom(text(n, "fallbackFrom"))
         .predictedLatency(
             n.has("predictedLatencyNs")
