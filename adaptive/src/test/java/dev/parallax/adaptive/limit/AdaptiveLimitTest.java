@@ -270,37 +270,6 @@ class AdaptiveLimitTest {
   }
 
   /**
-   * The dip seen on the loopback HTTP server on a loaded machine (issue 14, item 6): the client
-   * stalled for about one window (every call finishing in it took longer), that one window past the
-   * knee refuted every remembered capacity, and the limit was cut by up to half (13 to 7) with the
-   * backend unchanged, then climbed back one step a window for most of a second. A remembered
-   * capacity is now forgotten only when two windows in a row refute it.
-   */
-  @Test
-  void clientStallOfOneWindow_backendUnchanged_limitIsNotCutBelowTheKnee() {
-    for (long seed = 1; seed <= 10; seed++) {
-      AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
-      Random random = new Random(seed);
-      int workers = 8;
-      int stallAt = 20_000;
-      int lowest = Integer.MAX_VALUE;
-      for (int i = 0; i < 23_000; i++) {
-        int n = l.limit();
-        double service = -Math.log(1 - random.nextDouble()); // exponential, mean 1
-        double stall = i >= stallAt && i < stallAt + 30 ? 3 : 1; // one window's calls, 3x slower
-        long latency = (long) (REF * stall * Math.max(1, (double) n / workers) * service);
-        l.onSample(latency, n, false, 0);
-        if (i >= stallAt) {
-          lowest = Math.min(lowest, l.limit());
-        }
-      }
-      assertThat(lowest)
-          .as("seed %d: lowest limit after the stall (knee 8)", seed)
-          .isGreaterThanOrEqualTo(workers);
-    }
-  }
-
-  /**
    * What the full bench showed of the candidate that let only the lowest level raise R0 (issue 14,
    * item 6; one repeat in five collapsed to half the goodput): on the loopback HTTP server R0
    * includes the client's own overhead, which rises with the machine's load. Here the no-load
