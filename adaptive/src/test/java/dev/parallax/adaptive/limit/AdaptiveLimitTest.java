@@ -269,6 +269,51 @@ class AdaptiveLimitTest {
     }
   }
 
+  /**
+   * What the full bench showed of the candidate that let only the lowest level raise R0 (issue 14,
+   * item 6; one repeat in five collapsed to half the goodput): on the loopback HTTP server R0
+   * includes the client's own overhead, which rises with the machine's load. Here the no-load
+   * latency doubles mid-run (a delay outside the backend's 8 workers: the knee rises from 8 to 16)
+   * and the backend's capacity does not change. The windows past the old knee look like a lost
+   * capacity; a probe at half the limit tells them apart, and the limit must settle at or above the
+   * new knee instead of walking down.
+   */
+  @Test
+  void noLoadLatencyDoubles_capacityUnchanged_limitFollowsTheRisingKneeInsteadOfCollapsing() {
+    for (long seed = 1; seed <= 10; seed++) {
+      AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+      Random random = new Random(seed);
+      int workers = 8;
+      double delay = 0; // in units of the service time, outside the workers
+      int lowest = Integer.MAX_VALUE;
+      long sum = 0;
+      int count = 0;
+      for (int i = 0; i < 40_000; i++) {
+        if (i == 20_000) {
+          delay = 1; // the knee is now 16
+        }
+        int n = l.limit();
+        double service = -Math.log(1 - random.nextDouble()); // exponential, mean 1
+        long latency = (long) (REF * Math.max(1 + delay, (double) n / workers) * service);
+        l.onSample(latency, n, false, 0);
+        if (i >= 20_000) {
+          lowest = Math.min(lowest, l.limit());
+        }
+        if (i >= 30_000) {
+          sum += l.limit();
+          count++;
+        }
+      }
+      double mean = (double) sum / count;
+      assertThat(mean)
+          .as("seed %d: mean limit once settled after the rise (new knee 16)", seed)
+          .isBetween(16.0, 1.5 * 1.25 * 16);
+      assertThat(lowest)
+          .as("seed %d: lowest limit after the rise (old knee 8)", seed)
+          .isGreaterThanOrEqualTo(workers / 2);
+    }
+  }
+
   @Test
   void nonPositiveLatency_isIgnored() {
     AdaptiveLimit l = limit(10);
