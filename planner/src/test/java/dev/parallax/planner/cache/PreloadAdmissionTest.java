@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
@@ -243,6 +244,112 @@ class PreloadAdmissionTest {
       assertThat(real.cacheHit()).isFalse();
     }
     assertThat(reservationRuns).hasValue(2);
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+
+  /** Opens when the real call with the given id starts an attempt. */
+  private static ExecutionListener startOf(String callId, CountDownLatch started) {
+    return new ExecutionListener() {
+      @Override
+      public void onStarted(PendingCall call, int attempt) {
+        if (call.callId().equals(callId)) {
+          started.countDown();
+        }
+      }
+    };
+  }
+
+  /**
+   * Regression: a real call refused because its own preload held the tool's last permit cancelled
+   * that preload (it asked for its permit before it looked in the cache), and ran the tool again.
+   */
+  @Test
+  void realCallRefusedBecauseItsOwnPreloadHoldsTheLastPermit_joinsThePreload_doesNotCancelIt()
+      throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    CountDownLatch realStarted = new CountDownLatch(1);
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .timeSource(new VirtualTime())
+            .resultCache(cache)
+            .admissionControl(limits)
+            .listener(cache.preloadListener())
+            .listener(startOf("r", realStarted))
+            .build()) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      assertThat(limits.inFlight("get_reservation")).as("the preload holds the permit").isOne();
+
+      CompletableFuture<RunResult> real =
+          executor.executeParallelAsync(
+              List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+      await(realStarted, "the real call started (joined the preload)");
+      release.countDown();
+      CallResult<?> result = real.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0);
+
+      assertThat(result.value()).isEqualTo("reservation R-zoe");
+      assertThat(result.cacheHit()).as("answered by its preload").isTrue();
+      assertThat(reservationRuns).as("the tool ran once, for the preload").hasValue(1);
+      assertThat(cache.preloadStats().hits()).isOne();
+      assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+      assertThat(limits.released)
+          .as("only the preload took (and gave back) a permit")
+          .filteredOn(r -> r.contains("get_reservation"))
+          .containsExactly("preload-1 get_reservation SUCCESS");
+    }
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+
+  /**
+   * Regression, the run's own slots: a real call queued behind another call of its run (more ready
+   * calls than slots) cancelled its own preload while it waited; it now leaves it running and joins
+   * it when its turn comes.
+   */
+  @Test
+  void realCallWaitingForASlotOfItsRun_leavesItsOwnPreloadRunning_andJoinsIt() throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    CountDownLatch realStarted = new CountDownLatch(1);
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    CountDownLatch slowRelease = new CountDownLatch(1);
+    Tool<JsonNode, String> slow =
+        Tools.named("slow")
+            .function(
+                (args, ctx) -> {
+                  slowStarted.countDown();
+                  slowRelease.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                  return "slow";
+                });
+    ToolRegistry tools = ToolRegistry.of(getUser, getReservation, slow);
+    try (ToolExecutor executor =
+        ToolExecutor.builder()
+            .timeSource(new VirtualTime())
+            .maxConcurrency(1)
+            .resultCache(cache)
+            .admissionControl(limits)
+            .listener(cache.preloadListener())
+            .listener(startOf("r", realStarted))
+            .build()) {
+      executor.executeSequential(List.of(tools.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+
+      CompletableFuture<RunResult> run =
+          executor.executeParallelAsync(
+              List.of(
+                  tools.call("s", "slow", "{}"),
+                  tools.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+      await(slowStarted, "the first call of the run took its only slot");
+      slowRelease.countDown();
+      await(realStarted, "the real call started (joined the preload)");
+      release.countDown();
+      CallResult<?> result = run.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(1);
+
+      assertThat(result.value()).isEqualTo("reservation R-zoe");
+      assertThat(result.cacheHit()).isTrue();
+      assertThat(reservationRuns).hasValue(1);
+      assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+    }
     assertThat(limits.inFlight("get_reservation")).isZero();
   }
 }
