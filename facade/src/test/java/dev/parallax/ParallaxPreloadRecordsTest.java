@@ -21,6 +21,7 @@ import dev.parallax.telemetry.ParallaxTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -153,6 +154,74 @@ class ParallaxPreloadRecordsTest {
           .singleElement()
           .satisfies(r -> assertThat(r.preload()).isTrue());
       assertThat(cache.preloadStats().seamFailures()).isZero();
+    }
+  }
+
+  /**
+   * Regression: sinks added with {@code executor(b -> b.recordSink(...))} did not receive preload
+   * records (only the telemetry's {@code records()} did).
+   */
+  @Test
+  void preloadRecord_reachesEverySinkAddedThroughTheExecutorOptions() throws Exception {
+    List<ExecutionRecord> mine = new CopyOnWriteArrayList<>();
+    CountDownLatch preloadSeen = new CountDownLatch(1);
+    CountDownLatch telemetrySaw = new CountDownLatch(1);
+    try (Parallax parallax =
+            Parallax.builder()
+                .preloading(
+                    Preloading.builder()
+                        .model(PreloadModel.learner().learn(pastSessions()))
+                        .tools(getReservation)
+                        .build())
+                .warmStart(false)
+                .executor(
+                    b ->
+                        b.recordSink(
+                                r -> {
+                                  if (r.preload()) {
+                                    throw new IllegalStateException(
+                                        "a sink that fails on preloads");
+                                  }
+                                })
+                            .recordSink(
+                                r -> {
+                                  mine.add(r);
+                                  if (r.preload()) {
+                                    preloadSeen.countDown();
+                                  }
+                                }))
+                .build();
+        AutoCloseable watch =
+            parallax
+                .telemetry()
+                .subscribe(
+                    r -> {
+                      if (r.preload()) {
+                        telemetrySaw.countDown();
+                      }
+                    })) {
+      parallax
+          .executor()
+          .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+
+      assertThat(preloadSeen.await(30, TimeUnit.SECONDS)).as("the user's sink").isTrue();
+      assertThat(telemetrySaw.await(30, TimeUnit.SECONDS)).as("the telemetry, still").isTrue();
+      assertThat(mine)
+          .filteredOn(ExecutionRecord::preload)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.tool()).isEqualTo("get_reservation");
+                assertThat(r.status()).isEqualTo(CallStatus.SUCCEEDED);
+                assertThat(r.callId()).startsWith("preload-");
+              });
+      assertThat(mine)
+          .filteredOn(r -> !r.preload())
+          .extracting(ExecutionRecord::tool)
+          .containsExactly("get_user");
+      assertThat(parallax.executor().recordSinkFailures())
+          .as("the failing sink, counted where the executor counts its sinks' failures")
+          .isOne();
     }
   }
 }
