@@ -12,19 +12,26 @@ import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
+import dev.parallax.core.trace.ToolSpanAttributes;
 import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
 import dev.parallax.storage.HistoryQuery;
 import dev.parallax.telemetry.ParallaxTelemetry;
+import dev.parallax.telemetry.metrics.ToolMetrics;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -222,6 +229,67 @@ class ParallaxPreloadRecordsTest {
       assertThat(parallax.executor().recordSinkFailures())
           .as("the failing sink, counted where the executor counts its sinks' failures")
           .isOne();
+    }
+  }
+
+  /**
+   * The tool metrics tell preloads apart: a preload's duration carries {@code
+   * parallax.preload=true}; the agent's own calls (the real call the preload answered included) do
+   * not. Real OpenTelemetry SDK, in-memory metric reader.
+   */
+  @Test
+  void preloadMetrics_carryParallaxPreloadTrue_throughTheFacade() throws Exception {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    CountDownLatch preloadSeen = new CountDownLatch(1);
+    try (ParallaxTelemetry telemetry = ParallaxTelemetry.builder().metricReader(reader).build();
+        Parallax parallax =
+            Parallax.builder()
+                .telemetry(telemetry)
+                .preloading(
+                    Preloading.builder()
+                        .model(PreloadModel.learner().learn(pastSessions()))
+                        .tools(getReservation)
+                        .build())
+                .warmStart(false)
+                .build();
+        AutoCloseable watch =
+            telemetry.subscribe(
+                r -> {
+                  if (r.preload()) {
+                    preloadSeen.countDown(); // its metrics were recorded before it was queued
+                  }
+                })) {
+      parallax
+          .executor()
+          .executeSequential(List.of(tools.call("1", "get_user", "{\"user_id\":\"zoe\"}")));
+      assertThat(preloadSeen.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(
+              parallax
+                  .executor()
+                  .executeSequential(
+                      List.of(tools.call("2", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
+                  .results()
+                  .get(0)
+                  .cacheHit())
+          .isTrue();
+      // the real call's record reached the metrics when the executor handed it to the telemetry
+      Map<Attributes, Long> durations =
+          reader.collectAllMetrics().stream()
+              .filter(m -> m.getName().equals(ToolMetrics.DURATION))
+              .flatMap(m -> m.getHistogramData().getPoints().stream())
+              .collect(
+                  Collectors.toMap(
+                      HistogramPointData::getAttributes, HistogramPointData::getCount));
+
+      assertThat(ToolMetrics.PRELOAD).isEqualTo(Preloading.PRELOAD);
+      assertThat(durations)
+          .containsOnly(
+              Map.entry(Attributes.of(ToolSpanAttributes.TOOL_NAME, "get_user"), 1L),
+              Map.entry(
+                  Attributes.of(
+                      ToolSpanAttributes.TOOL_NAME, "get_reservation", ToolMetrics.PRELOAD, true),
+                  1L),
+              Map.entry(Attributes.of(ToolSpanAttributes.TOOL_NAME, "get_reservation"), 1L));
     }
   }
 }
