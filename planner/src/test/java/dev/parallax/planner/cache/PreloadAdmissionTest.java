@@ -2,11 +2,10 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.cache.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.RunResult;
 import dev.parallax.core.event.ExecutionListener;
@@ -19,10 +18,7 @@ import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.preload.ObservedCall;
-import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +39,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class PreloadAdmissionTest {
-
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /**
    * A per-tool limit shared by every run (what an adaptive limit or a cluster's permits are): a
@@ -103,35 +97,14 @@ class PreloadAdmissionTest {
     }
   }
 
-  private final AtomicInteger reservationRuns = new AtomicInteger();
-  private final CountDownLatch reservationStarted = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
+  /** get_reservation blocks until released and counts its runs. */
+  private final PreloadFixture.Held held = new PreloadFixture.Held();
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json(
-                      "{\"reservations\":[\"R-"
-                          + args.get("user_id").asText()
-                          + "\"],\"user\":"
-                          + args.get("user_id")
-                          + "}"));
-
-  /** Blocks until released; counts its runs. */
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationStarted.countDown();
-                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                return "reservation " + args.get("reservation_id").asText();
-              });
+  private final AtomicInteger reservationRuns = held.runs;
+  private final CountDownLatch reservationStarted = held.started;
+  private final CountDownLatch release = held.release;
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation(held);
 
   private final ToolRegistry registry = ToolRegistry.of(getUser, getReservation);
 
@@ -140,44 +113,21 @@ class PreloadAdmissionTest {
     release.countDown();
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  /** Ten users, each looked up, then their first reservation. */
-  private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      String r = "\"R-u" + u + "\"";
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":" + r + "}"),
-                  json("\"reservation\""))));
-    }
-    return PreloadModel.learner().learn(sessions);
-  }
-
   private static CaffeineResultCache cache(Preloading preloading, AdmissionControl admission) {
     return CaffeineResultCache.builder().preloading(preloading).preloadAdmission(admission).build();
   }
 
   private static ToolExecutor executor(CaffeineResultCache cache, AdmissionControl admission) {
+    return executorBuilder(cache, admission).build();
+  }
+
+  private static ToolExecutor.Builder executorBuilder(
+      CaffeineResultCache cache, AdmissionControl admission) {
     return ToolExecutor.builder()
         .timeSource(new VirtualTime())
         .resultCache(cache)
         .admissionControl(admission)
-        .listener(cache.preloadListener())
-        .build();
+        .listener(cache.preloadListener());
   }
 
   private Preloading preloading() {
@@ -270,13 +220,7 @@ class PreloadAdmissionTest {
     CaffeineResultCache cache = cache(preloading(), limits);
     CountDownLatch realStarted = new CountDownLatch(1);
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(new VirtualTime())
-            .resultCache(cache)
-            .admissionControl(limits)
-            .listener(cache.preloadListener())
-            .listener(startOf("r", realStarted))
-            .build()) {
+        executorBuilder(cache, limits).listener(startOf("r", realStarted)).build()) {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
       await(reservationStarted, "the predicted reservation lookup started early");
       assertThat(limits.inFlight("get_reservation")).as("the preload holds the permit").isOne();
@@ -323,12 +267,8 @@ class PreloadAdmissionTest {
                 });
     ToolRegistry tools = ToolRegistry.of(getUser, getReservation, slow);
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(new VirtualTime())
+        executorBuilder(cache, limits)
             .maxConcurrency(1)
-            .resultCache(cache)
-            .admissionControl(limits)
-            .listener(cache.preloadListener())
             .listener(startOf("r", realStarted))
             .build()) {
       executor.executeSequential(List.of(tools.call("u", "get_user", "{\"user_id\":\"zoe\"}")));

@@ -2,11 +2,10 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.cache.PreloadFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
@@ -27,7 +26,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +40,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class PreloadingCacheTest {
-
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final CountDownLatch preloadSpanEnded = new CountDownLatch(1);
@@ -81,42 +77,17 @@ class PreloadingCacheTest {
     };
   }
 
-  private final AtomicInteger reservationRuns = new AtomicInteger();
   private final AtomicInteger cancelRuns = new AtomicInteger();
-  private final CountDownLatch reservationStarted = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch interrupted = new CountDownLatch(1);
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json(
-                      "{\"reservations\":[\"R-"
-                          + args.get("user_id").asText()
-                          + "\"],\"user\":"
-                          + args.get("user_id")
-                          + "}"));
+  /** get_reservation blocks until released and counts its runs. */
+  private final PreloadFixture.Held held = new PreloadFixture.Held();
 
-  /** Blocks until released; counts its runs. */
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationStarted.countDown();
-                try {
-                  release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  interrupted.countDown();
-                  throw e;
-                }
-                return "reservation " + args.get("reservation_id").asText();
-              });
+  private final AtomicInteger reservationRuns = held.runs;
+  private final CountDownLatch reservationStarted = held.started;
+  private final CountDownLatch release = held.release;
+  private final CountDownLatch interrupted = held.interrupted;
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation(held);
 
   /** Has side effects: must never be preloaded. */
   private final Tool<JsonNode, String> cancel =
@@ -135,30 +106,11 @@ class PreloadingCacheTest {
     otel.close();
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
   /** Ten users, each looked up, then their first reservation, then cancelled. */
   private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      String r = "\"R-u" + u + "\"";
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":" + r + "}"),
-                  json("\"reservation\"")),
-              new ObservedCall("cancel", json("{\"reservation_id\":" + r + "}"), json("\"ok\""))));
+    List<List<ObservedCall>> sessions = PreloadFixture.pastSessions();
+    for (List<ObservedCall> calls : sessions) {
+      calls.add(new ObservedCall("cancel", calls.get(1).arguments(), json("\"ok\"")));
     }
     return PreloadModel.learner().learn(sessions);
   }
