@@ -1,22 +1,20 @@
 package dev.parallax;
 
+import static dev.parallax.planner.testing.PreloadFixture.pastSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
 import dev.parallax.core.trace.ToolSpanAttributes;
 import dev.parallax.planner.cache.CaffeineResultCache;
-import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import dev.parallax.storage.HistoryQuery;
 import dev.parallax.telemetry.ParallaxTelemetry;
 import dev.parallax.telemetry.metrics.ToolMetrics;
@@ -24,7 +22,6 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,62 +40,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ParallaxPreloadRecordsTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json("{\"reservations\":[\"R-" + args.get("user_id").asText() + "\"]}"));
-
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function((args, ctx) -> "reservation " + args.get("reservation_id").asText());
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation();
 
   private final ToolRegistry tools = ToolRegistry.of(getUser, getReservation);
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  private static List<List<ObservedCall>> pastSessions() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[\"R-u" + u + "\"]}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":\"R-u" + u + "\"}"),
-                  json("\"reservation R-u" + u + "\""))));
-    }
-    return sessions;
+  /** Preloads get_reservation after get_user, as the past sessions did. */
+  private Preloading preloading() {
+    return Preloading.builder()
+        .model(PreloadModel.learner().learn(pastSessions()))
+        .tools(getReservation)
+        .build();
   }
 
   @Test
   void preloadRecord_reachesTheHistoryAndTheLatencyModel() throws Exception {
     AtomicReference<ExecutionRecord> preloadRecord = new AtomicReference<>();
     CountDownLatch preloadSeen = new CountDownLatch(1);
-    try (Parallax parallax =
-        Parallax.builder()
-            .preloading(
-                Preloading.builder()
-                    .model(PreloadModel.learner().learn(pastSessions()))
-                    .tools(getReservation)
-                    .build())
-            .warmStart(false)
-            .build()) {
+    try (Parallax parallax = Parallax.builder().preloading(preloading()).warmStart(false).build()) {
       // subscribed after the model and the history writer: they got a record before this does
       try (AutoCloseable watch =
           parallax
@@ -175,11 +134,7 @@ class ParallaxPreloadRecordsTest {
     CountDownLatch telemetrySaw = new CountDownLatch(1);
     try (Parallax parallax =
             Parallax.builder()
-                .preloading(
-                    Preloading.builder()
-                        .model(PreloadModel.learner().learn(pastSessions()))
-                        .tools(getReservation)
-                        .build())
+                .preloading(preloading())
                 .warmStart(false)
                 .executor(
                     b ->
@@ -245,11 +200,7 @@ class ParallaxPreloadRecordsTest {
         Parallax parallax =
             Parallax.builder()
                 .telemetry(telemetry)
-                .preloading(
-                    Preloading.builder()
-                        .model(PreloadModel.learner().learn(pastSessions()))
-                        .tools(getReservation)
-                        .build())
+                .preloading(preloading())
                 .warmStart(false)
                 .build();
         AutoCloseable watch =

@@ -2,7 +2,7 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
-import static dev.parallax.planner.cache.PreloadFixture.model;
+import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +19,7 @@ import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

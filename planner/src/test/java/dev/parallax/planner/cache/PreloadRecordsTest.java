@@ -1,8 +1,8 @@
 package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.await;
-import static dev.parallax.planner.cache.PreloadFixture.json;
-import static dev.parallax.planner.cache.PreloadFixture.model;
+import static dev.parallax.planner.testing.PreloadFixture.json;
+import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +15,7 @@ import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;

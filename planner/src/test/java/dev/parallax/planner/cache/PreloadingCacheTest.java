@@ -2,7 +2,7 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
-import static dev.parallax.planner.cache.PreloadFixture.json;
+import static dev.parallax.planner.testing.PreloadFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +17,7 @@ import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadStats;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;

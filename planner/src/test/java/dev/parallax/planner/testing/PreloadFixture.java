@@ -1,4 +1,4 @@
-package dev.parallax.planner.cache;
+package dev.parallax.planner.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
