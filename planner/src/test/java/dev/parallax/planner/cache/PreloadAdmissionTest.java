@@ -2,6 +2,7 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
 import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +15,6 @@ import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
@@ -124,11 +124,7 @@ class PreloadAdmissionTest {
 
   private static ToolExecutor.Builder executorBuilder(
       CaffeineResultCache cache, AdmissionControl admission) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .admissionControl(admission)
-        .listener(cache.preloadListener());
+    return PreloadFixture.executorFor(cache).admissionControl(admission);
   }
 
   private Preloading preloading() {
@@ -154,11 +150,8 @@ class PreloadAdmissionTest {
       assertThat(limits.inFlight("get_reservation")).isZero();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
 
       assertThat(real.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
@@ -186,11 +179,8 @@ class PreloadAdmissionTest {
       assertThat(busy.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0).value())
           .isEqualTo("reservation R-bob");
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isFalse();
     }

@@ -1,6 +1,7 @@
 package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
 import static dev.parallax.planner.testing.PreloadFixture.json;
 import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +12,6 @@ import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.record.ExecutionRecordSink;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.planner.preload.Preloading;
@@ -103,12 +103,7 @@ class PreloadRecordsTest {
   }
 
   private static ToolExecutor executor(CaffeineResultCache cache, ExecutionRecordSink records) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .recordSink(records)
-        .build();
+    return PreloadFixture.executorFor(cache).recordSink(records).build();
   }
 
   /** The first call of the session: get_user(zoe); the model predicts get_reservation(R-zoe). */
@@ -117,11 +112,8 @@ class PreloadRecordsTest {
   }
 
   private CallResult<?> reservationOfZoe(ToolExecutor executor) {
-    return executor
-        .executeSequential(
-            List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-        .results()
-        .get(0);
+    return callAlone(
+        executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
   }
 
   @Test

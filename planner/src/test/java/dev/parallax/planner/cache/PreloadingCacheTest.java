@@ -2,6 +2,7 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
 import static dev.parallax.planner.testing.PreloadFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
@@ -124,12 +124,7 @@ class PreloadingCacheTest {
   }
 
   private ToolExecutor executor(CaffeineResultCache cache) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .openTelemetry(otel)
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .build();
+    return PreloadFixture.executorFor(cache).openTelemetry(otel).build();
   }
 
   @Test
@@ -141,11 +136,8 @@ class PreloadingCacheTest {
       release.countDown();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
 
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isTrue();
@@ -174,12 +166,7 @@ class PreloadingCacheTest {
     CaffeineResultCache cache = cache();
     List<ExecutionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(new VirtualTime())
-            .resultCache(cache)
-            .listener(cache.preloadListener())
-            .recordSink(records::add)
-            .build()) {
+        PreloadFixture.executorFor(cache).recordSink(records::add).build()) {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
       await(reservationStarted, "the predicted reservation lookup started early");
       release.countDown();
@@ -243,11 +230,8 @@ class PreloadingCacheTest {
       release.countDown();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(reservationRuns).hasValue(2);
       assertThat(cache.preloadStats().started()).isEqualTo(1);
@@ -338,11 +322,8 @@ class PreloadingCacheTest {
       // the real call finds nothing under way: it runs the tool itself
       release.countDown();
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isFalse();
       assertThat(reservationRuns).hasValue(2);

@@ -3,7 +3,9 @@ package dev.parallax.planner.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
@@ -167,6 +169,11 @@ public final class PreloadFixture {
       }
       afterRelease.run();
     }
+  }
+
+  /** Runs one call alone in a sequential run of the executor; returns its result. */
+  public static CallResult<?> callAlone(ToolExecutor executor, ToolCall<?, ?> call) {
+    return executor.executeSequential(List.of(call)).results().get(0);
   }
 
   /**
