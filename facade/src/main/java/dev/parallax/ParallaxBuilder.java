@@ -31,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -221,14 +222,17 @@ public final class ParallaxBuilder {
    * declared idempotent and cacheable are ever preloaded; a budget bounds unused preloads, and no
    * preload starts while real calls wait for capacity. With {@link #adaptiveConcurrency} or {@link
    * #admissionControl}, every preload takes a permit of that admission control before it starts (a
-   * tool at its limit is not preloaded). Each agent session (the baggage entry {@code session.id}
-   * where a run starts, else the run) predicts from its own calls only, and the model can be
-   * relearnt live ({@link Preloading.Builder#learnLive}). Each preload leaves an execution record
-   * of its own ({@code preload=true}) that reaches the metrics, the model and the history like a
-   * real call's ({@link dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloadRecords}).
-   * Default off. To read the cache's {@link CaffeineResultCache#preloadStats()}, build the cache
-   * with {@link dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to
-   * {@link #resultCache} instead.
+   * tool at its limit is not preloaded; a real call refused because its own preload holds that
+   * permit waits for the preload instead of cancelling it). Each agent session (the baggage entry
+   * {@code session.id} where a run starts, else the run) predicts from its own calls only, and the
+   * model can be relearnt live ({@link Preloading.Builder#learnLive}). Each preload leaves an
+   * execution record of its own ({@code preload=true}) that goes where the executor's records go:
+   * the metrics (marked {@code parallax.preload=true}), the model, the history and every sink added
+   * with {@code executor(b -> b.recordSink(...))} ({@link ToolExecutor#recordSinks()}; a failing
+   * sink is counted in {@link ToolExecutor#recordSinkFailures()}). Default off. To read the cache's
+   * {@link CaffeineResultCache#preloadStats()}, build the cache with {@link
+   * dev.parallax.planner.cache.CaffeineResultCacheBuilder#preloading} and give it to {@link
+   * #resultCache} instead.
    *
    * @throws IllegalStateException at {@link #build()} if {@link #resultCache} or {@link #cluster}
    *     is also set
@@ -447,10 +451,12 @@ public final class ParallaxBuilder {
             : adaptiveConcurrency
                 ? AdaptiveAdmissionControl.builder().reference(model).build()
                 : null;
+    // preloads' records go where the executor's go once it is built (no preload runs before)
+    AtomicReference<@Nullable ToolExecutor> built = new AtomicReference<>();
     ResultCache results =
         cluster != null
             ? cluster.resultCache()
-            : cache != null ? cache : defaultCache(traces, control);
+            : cache != null ? cache : defaultCache(traces, control, built);
     if (results instanceof CaffeineResultCache caffeine) {
       b.listener(caffeine.preloadListener()); // preloads yield to queued calls; no-op when off
     }
@@ -475,17 +481,28 @@ public final class ParallaxBuilder {
       b.admissionControl(control);
     }
     ToolExecutor executor = b.build();
+    built.set(executor);
     return new Parallax(
         executor, traces, model, shared, store, writer, modelDirectory, warm, owned);
   }
 
   private CaffeineResultCache defaultCache(
-      ParallaxTelemetry traces, @Nullable AdmissionControl control) {
+      ParallaxTelemetry traces,
+      @Nullable AdmissionControl control,
+      AtomicReference<@Nullable ToolExecutor> executor) {
     CaffeineResultCacheBuilder c =
         CaffeineResultCache.builder().openTelemetry(traces.openTelemetry());
     if (preloading != null) {
-      // preloads' records go where the executor's go: metrics, model, history writer
-      c.preloading(preloading).preloadRecords(traces.records());
+      // preloads' records go where the executor's go: metrics, model, history writer, and every
+      // sink added through executor(b -> b.recordSink(...)); failures counted by the executor
+      c.preloading(preloading)
+          .preloadRecords(
+              record -> {
+                ToolExecutor e = executor.get();
+                if (e != null) {
+                  e.recordSinks().accept(record);
+                }
+              });
       if (control != null) {
         c.preloadAdmission(control); // preloads count against the executor's shared limits
       }

@@ -1,11 +1,10 @@
 package dev.parallax;
 
+import static dev.parallax.planner.testing.PreloadFixture.pastSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
@@ -13,12 +12,10 @@ import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.cache.CaffeineResultCache;
-import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
-import java.util.ArrayList;
+import dev.parallax.planner.testing.PreloadFixture;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -31,57 +28,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ParallaxPreloadingOptionTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-
   private final AtomicInteger reservationRuns = new AtomicInteger();
   private final CountDownLatch reservationRan = new CountDownLatch(1);
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json("{\"reservations\":[\"R-" + args.get("user_id").asText() + "\"]}"));
-
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
   private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationRan.countDown();
-                return "reservation " + args.get("reservation_id").asText();
-              });
+      PreloadFixture.getReservation(
+          () -> {
+            reservationRuns.incrementAndGet();
+            reservationRan.countDown();
+          });
 
   private final ToolRegistry tools = ToolRegistry.of(getUser, getReservation);
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  /** Past sessions: a user looked up, then their first reservation. */
-  private static List<List<ObservedCall>> pastSessions() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[\"R-u" + u + "\"]}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":\"R-u" + u + "\"}"),
-                  json("\"reservation R-u" + u + "\""))));
-    }
-    return sessions;
-  }
 
   @Test
   void preloading_predictedCallRunsEarly_andTheRealCallIsAHit() throws Exception {

@@ -257,6 +257,19 @@ public final class ToolExecutor implements AutoCloseable {
   }
 
   /**
+   * The executor's {@linkplain Builder#recordSink record sinks} as one sink: it hands a record to
+   * each of them, in the order added, each in isolation, as the executor does with its own records
+   * (what a sink throws is logged, counted in {@link #recordSinkFailures()} and ignored; this sink
+   * never throws). For records of work done beside the executor that belong where its records go,
+   * such as a result cache's speculative preloads. Does nothing when no sink was added.
+   * Thread-safe.
+   */
+  public ExecutionRecordSink recordSinks() {
+    RecordSinks sinks = settings.records();
+    return sinks::emit;
+  }
+
+  /**
    * Hedges started so far by this executor's runs ({@link Builder#hedging}); 0 when calls are not
    * hedged.
    */

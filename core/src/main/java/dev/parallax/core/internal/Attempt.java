@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +47,12 @@ final class Attempt extends SerialInbox.Event
 
   /** Whether this attempt is a hedge: it bypasses the result cache. Set before it starts. */
   boolean hedge;
+
+  /**
+   * The cache's lookup that waits for work under way, for an attempt started without an admission
+   * permit ({@link ResultCache#joinRefused}); null for an ordinary attempt. Set before it starts.
+   */
+  @Nullable Callable<ResultCache.Lookup> joined;
 
   /** How the run gave up on this attempt (timeout, cancel), or null; set inside run events. */
   AttemptSample.@Nullable Outcome abandonedAs;
@@ -182,10 +189,14 @@ final class Attempt extends SerialInbox.Event
         Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
         try {
           ResultCache cache = node.run.settings().cache();
-          if (cache == ResultCache.NONE || hedge) { // a hedge would join the first's flight
-            value = tool.call(input, this);
+          Callable<ResultCache.Lookup> join = joined;
+          if (join == null && (cache == ResultCache.NONE || hedge)) { // a hedge would join
+            value = tool.call(input, this); // the first's flight
           } else {
-            ResultCache.Lookup lookup = cache.lookup(node, input, () -> tool.call(input, this));
+            ResultCache.Lookup lookup =
+                join != null
+                    ? Objects.requireNonNull(join.call(), "the cache's join gave no lookup")
+                    : cache.lookup(node, input, () -> tool.call(input, this));
             value = lookup.value();
             cacheStatus = lookup.status();
             preloadHit = lookup.preloaded() && lookup.hit();

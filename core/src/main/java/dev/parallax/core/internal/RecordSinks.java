@@ -36,7 +36,8 @@ public final class RecordSinks {
     return failures.get();
   }
 
-  void emit(ExecutionRecord record) {
+  /** Hands the record to every sink, each in isolation; never throws. */
+  public void emit(ExecutionRecord record) {
     for (ExecutionRecordSink sink : sinks) {
       try {
         sink.accept(record);

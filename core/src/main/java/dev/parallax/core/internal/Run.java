@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -890,6 +891,11 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         continue;
       }
       if (!admitted) {
+        Callable<ResultCache.Lookup> joined = joinInsteadOfWaiting(node);
+        if (joined != null) { // its result is under way (its own preload): no permit needed
+          launch(node, joined);
+          continue;
+        }
         node.state = CallNode.State.REFUSED;
         if (hasListeners) {
           fire(l -> l.onWaitingForCapacity(node));
@@ -898,11 +904,32 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         refusedCount++;
         continue;
       }
-      launch(node);
+      launch(node, null);
     }
   }
 
-  private void launch(CallNode node) {
+  /**
+   * A refused call whose result the cache is already computing (a preload holding the permit the
+   * call was refused): the lookup that waits for it, or null. A throwing cache offers nothing.
+   */
+  private @Nullable Callable<ResultCache.Lookup> joinInsteadOfWaiting(CallNode node) {
+    ResultCache cache = settings.cache();
+    if (cache == ResultCache.NONE) {
+      return null;
+    }
+    try {
+      return cache.joinRefused(node, node.input());
+    } catch (Throwable e) {
+      Guard.log(LOG, "the result cache threw offering to answer refused call " + node, e);
+      return null;
+    }
+  }
+
+  /**
+   * Starts the call's next attempt; {@code joined}: instead of the cache's lookup, a lookup that
+   * waits for work under way, run without an admission permit.
+   */
+  private void launch(CallNode node, @Nullable Callable<ResultCache.Lookup> joined) {
     inFlight++;
     node.state = CallNode.State.RUNNING;
     node.attempt++;
@@ -940,6 +967,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
             now,
             inFlight,
             attemptDeadline == Long.MAX_VALUE ? null : instantAt(attemptDeadline));
+    attempt.joined = joined;
     node.current = attempt;
     toStart.add(attempt); // first: if what follows throws, the attempt still starts and reports
     if (timeout != null) { // null also when too long to count in nanoseconds: no timeout
@@ -1219,8 +1247,10 @@ public final class Run implements OpenRun, SerialInbox.Effects {
     }
     try {
       // the attempt is the sample (no allocation); it names the tool that ran, which after a
-      // fallback is not the call's
-      admission.release(node, attempt.released(outcome, now()));
+      // fallback is not the call's; an attempt that joined work under way took no permit
+      if (attempt.joined == null) {
+        admission.release(node, attempt.released(outcome, now()));
+      }
     } catch (Throwable e) {
       Guard.log(LOG, "admission control threw on release; ignored", e);
     }

@@ -57,4 +57,23 @@ public interface ResultCache {
    * @throws Exception what {@code tool} threw
    */
   Lookup lookup(PendingCall call, Object input, Callable<?> tool) throws Exception;
+
+  /**
+   * Offers to answer a call the admission control has just refused, without a permit: when the
+   * call's result is already being computed by work that holds a permit of its own (a speculative
+   * preload of the same call), the call waits for that work instead of waiting for capacity —
+   * capacity that this very work may hold. The executor then starts the call's attempt without a
+   * permit (nothing is released for it either) and runs the returned lookup in place of {@link
+   * #lookup} on the attempt's thread. Called on the run's event thread, only for refused calls: it
+   * must not block, and the lookup it returns must never run the tool. The default offers nothing.
+   *
+   * @param call the refused call
+   * @param input its resolved input
+   * @return the lookup to run instead of {@link #lookup} (it waits for the joined work and returns
+   *     its value as a {@link Status#HIT HIT}, or throws what that work threw), or {@code null} to
+   *     let the call wait for capacity
+   */
+  default @Nullable Callable<Lookup> joinRefused(PendingCall call, Object input) {
+    return null;
+  }
 }

@@ -16,7 +16,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.parallax.core.exec.ToolExecutor;
-import dev.parallax.langchain4j.internal.SessionBaggage;
+import dev.parallax.core.trace.SessionBaggage;
 import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.trace.SessionBaggage;
 import dev.parallax.planner.cache.CaffeineResultCache;
 import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
-import dev.parallax.springai.internal.SessionBaggage;
 import dev.parallax.springai.testing.ScriptedChatModel;
 import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.api.baggage.Baggage;

@@ -235,6 +235,47 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   /**
+   * Joins the call's own preload when the admission control refused the call because that preload
+   * holds the tool's permit: a call whose result a preload is computing waits for it (single
+   * flight, a {@link ResultCache.Status#HIT HIT} counted as a preload hit) instead of waiting for
+   * capacity and cancelling the preload. The preload is joined here, on the run's thread, so
+   * nothing cancels it any more; a preload cancelled first is not joined ({@code null}: the call
+   * waits for capacity as before). Only running preloads are joined; a stored value needs no join
+   * (the call gets a permit once the preload gave its back, and hits).
+   *
+   * @return a lookup that waits for the preload and never runs the tool, or {@code null}
+   */
+  @Override
+  public @Nullable Callable<Lookup> joinRefused(PendingCall call, Object input) {
+    if (preloads.isEmpty()) {
+      return null; // the common case costs no key
+    }
+    ToolSpec spec = call.tool().spec();
+    if (!spec.cacheable() || !spec.idempotent()) {
+      return null;
+    }
+    CanonicalKey key;
+    try {
+      key = CanonicalKey.of(spec.name(), input);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    PreloadFuture preload = preloads.get(key);
+    if (preload == null || !preload.joinFlight()) {
+      return null;
+    }
+    onJoin.run();
+    return () -> {
+      Lookup lookup = hit(key, await(preload));
+      Preloader p = preloader;
+      if (p != null) {
+        p.afterCall(call, input, lookup.value());
+      }
+      return lookup;
+    };
+  }
+
+  /**
    * Drops every stored result and forgets the computations under way: their callers still get their
    * results, but those results are not stored, and new calls start afresh.
    */

@@ -60,7 +60,10 @@ import org.jspecify.annotations.Nullable;
  * the Tool object to run; it never runs a tool with side effects). Predicted arguments are converted
  * to the tool's input type with Jackson (a Map for Object). No preload starts while real calls are
  * queued for capacity (tracked through the listener the executor calls), and when a real call has
- * to wait for capacity (onWaitingForCapacity) the running preloads are cancelled. A preload's future
+ * to wait for capacity (onWaitingForCapacity) the running preloads are cancelled, except the one
+ * computing that call's own result: a real call refused because its own preload holds the tool's
+ * permit joins the preload instead (CaffeineResultCache.joinRefused, asked by the executor before
+ * the call waits), so a preload never loses its permit to the very call it serves. A preload's future
  * is SPECULATIVE until a real call joins it (JOINED: it runs on, nothing cancels it) or it is
  * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh); the two race on
  * one compare-and-set, so a real call never waits on a cancelled preload. cancelAll() interrupts
@@ -359,11 +362,16 @@ final class Preloader implements ExecutionListener {
   /**
    * Real calls wait for capacity: interrupts the preloads running now that no real call joined, so
    * that speculative work yields the backends to them. A preload a real call joined runs on; a
-   * stored one stays. A preload cancelled so does not count against its rule (it was not wrong,
-   * only in the way), but its token is spent.
+   * stored one stays, and so does the preload of the waiting call's own result ({@code own}): the
+   * call joins it when its turn comes ({@link CaffeineResultCache#joinRefused}). A preload
+   * cancelled so does not count against its rule (it was not wrong, only in the way), but its token
+   * is spent.
    */
-  void cancelRunning() {
+  void cancelRunning(@Nullable CanonicalKey own) {
     for (Map.Entry<CanonicalKey, Mark> e : marks.entrySet()) {
+      if (e.getKey().equals(own)) {
+        continue; // the waiting call's own result: it joins this preload when its turn comes
+      }
       if (cache.cancelPreload(e.getKey()) && marks.remove(e.getKey(), e.getValue())) {
         e.getValue().cancel();
         cancelledForCapacity.increment();
@@ -582,13 +590,29 @@ final class Preloader implements ExecutionListener {
   @Override
   public void onWaitingForCapacity(PendingCall call) {
     try {
-      cancelRunning();
+      if (!marks.isEmpty()) {
+        cancelRunning(keyOf(call));
+      }
     } catch (Throwable e) {
       seamFailures.increment();
       LOG.log(
           Level.WARNING,
           "cancelling preloads for call " + call.callId() + " waiting for capacity failed",
           e);
+    }
+  }
+
+  /** The cache key of a real call, or null if it has none (not cacheable, no JSON input). */
+  private static @Nullable CanonicalKey keyOf(PendingCall call) {
+    ToolSpec spec = call.tool().spec();
+    Object input = call.call().input();
+    if (!spec.cacheable() || !spec.idempotent() || input == null) {
+      return null;
+    }
+    try {
+      return CanonicalKey.of(spec.name(), input);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -111,9 +111,10 @@ public final class Preloading {
 
   /**
    * The name of the OpenTelemetry baggage entry the default {@linkplain Builder#sessionKey session
-   * key} reads: {@code session.id}, as in OpenTelemetry's semantic conventions for sessions.
+   * key} reads: {@code session.id}, as in OpenTelemetry's semantic conventions for sessions (the
+   * entry the integrations set with {@link dev.parallax.core.trace.SessionBaggage#with}).
    */
-  public static final String SESSION_BAGGAGE = "session.id";
+  public static final String SESSION_BAGGAGE = dev.parallax.core.trace.SessionBaggage.ENTRY;
 
   /**
    * A session key that reads the baggage entry {@code entry} of the OpenTelemetry context current

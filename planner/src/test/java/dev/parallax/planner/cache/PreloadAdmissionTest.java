@@ -2,26 +2,24 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
+import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.RunResult;
+import dev.parallax.core.event.ExecutionListener;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.spi.Admission;
 import dev.parallax.core.spi.AdmissionControl;
 import dev.parallax.core.spi.AttemptSample;
 import dev.parallax.core.spi.PendingCall;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.preload.ObservedCall;
-import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
-import java.util.ArrayList;
+import dev.parallax.planner.testing.PreloadFixture;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,8 +40,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class PreloadAdmissionTest {
-
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /**
    * A per-tool limit shared by every run (what an adaptive limit or a cluster's permits are): a
@@ -102,35 +98,14 @@ class PreloadAdmissionTest {
     }
   }
 
-  private final AtomicInteger reservationRuns = new AtomicInteger();
-  private final CountDownLatch reservationStarted = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
+  /** get_reservation blocks until released and counts its runs. */
+  private final PreloadFixture.Held held = new PreloadFixture.Held();
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json(
-                      "{\"reservations\":[\"R-"
-                          + args.get("user_id").asText()
-                          + "\"],\"user\":"
-                          + args.get("user_id")
-                          + "}"));
-
-  /** Blocks until released; counts its runs. */
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationStarted.countDown();
-                release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                return "reservation " + args.get("reservation_id").asText();
-              });
+  private final AtomicInteger reservationRuns = held.runs;
+  private final CountDownLatch reservationStarted = held.started;
+  private final CountDownLatch release = held.release;
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation(held);
 
   private final ToolRegistry registry = ToolRegistry.of(getUser, getReservation);
 
@@ -139,44 +114,17 @@ class PreloadAdmissionTest {
     release.countDown();
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  /** Ten users, each looked up, then their first reservation. */
-  private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      String r = "\"R-u" + u + "\"";
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":" + r + "}"),
-                  json("\"reservation\""))));
-    }
-    return PreloadModel.learner().learn(sessions);
-  }
-
   private static CaffeineResultCache cache(Preloading preloading, AdmissionControl admission) {
     return CaffeineResultCache.builder().preloading(preloading).preloadAdmission(admission).build();
   }
 
   private static ToolExecutor executor(CaffeineResultCache cache, AdmissionControl admission) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .admissionControl(admission)
-        .listener(cache.preloadListener())
-        .build();
+    return executorBuilder(cache, admission).build();
+  }
+
+  private static ToolExecutor.Builder executorBuilder(
+      CaffeineResultCache cache, AdmissionControl admission) {
+    return PreloadFixture.executorFor(cache).admissionControl(admission);
   }
 
   private Preloading preloading() {
@@ -202,11 +150,8 @@ class PreloadAdmissionTest {
       assertThat(limits.inFlight("get_reservation")).isZero();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
 
       assertThat(real.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
@@ -234,15 +179,108 @@ class PreloadAdmissionTest {
       assertThat(busy.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0).value())
           .isEqualTo("reservation R-bob");
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isFalse();
     }
     assertThat(reservationRuns).hasValue(2);
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+
+  /** Opens when the real call with the given id starts an attempt. */
+  private static ExecutionListener startOf(String callId, CountDownLatch started) {
+    return new ExecutionListener() {
+      @Override
+      public void onStarted(PendingCall call, int attempt) {
+        if (call.callId().equals(callId)) {
+          started.countDown();
+        }
+      }
+    };
+  }
+
+  /**
+   * Regression: a real call refused because its own preload held the tool's last permit cancelled
+   * that preload (it asked for its permit before it looked in the cache), and ran the tool again.
+   */
+  @Test
+  void realCallRefusedBecauseItsOwnPreloadHoldsTheLastPermit_joinsThePreload_doesNotCancelIt()
+      throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    CountDownLatch realStarted = new CountDownLatch(1);
+    try (ToolExecutor executor =
+        executorBuilder(cache, limits).listener(startOf("r", realStarted)).build()) {
+      executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+      assertThat(limits.inFlight("get_reservation")).as("the preload holds the permit").isOne();
+
+      CompletableFuture<RunResult> real =
+          executor.executeParallelAsync(
+              List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+      await(realStarted, "the real call started (joined the preload)");
+      release.countDown();
+      CallResult<?> result = real.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(0);
+
+      assertThat(result.value()).isEqualTo("reservation R-zoe");
+      assertThat(result.cacheHit()).as("answered by its preload").isTrue();
+      assertThat(reservationRuns).as("the tool ran once, for the preload").hasValue(1);
+      assertThat(cache.preloadStats().hits()).isOne();
+      assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+      assertThat(limits.released)
+          .as("only the preload took (and gave back) a permit")
+          .filteredOn(r -> r.contains("get_reservation"))
+          .containsExactly("preload-1 get_reservation SUCCESS");
+    }
+    assertThat(limits.inFlight("get_reservation")).isZero();
+  }
+
+  /**
+   * Regression, the run's own slots: a real call queued behind another call of its run (more ready
+   * calls than slots) cancelled its own preload while it waited; it now leaves it running and joins
+   * it when its turn comes.
+   */
+  @Test
+  void realCallWaitingForASlotOfItsRun_leavesItsOwnPreloadRunning_andJoinsIt() throws Exception {
+    SharedToolLimits limits = new SharedToolLimits(1);
+    CaffeineResultCache cache = cache(preloading(), limits);
+    CountDownLatch realStarted = new CountDownLatch(1);
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    CountDownLatch slowRelease = new CountDownLatch(1);
+    Tool<JsonNode, String> slow =
+        Tools.named("slow")
+            .function(
+                (args, ctx) -> {
+                  slowStarted.countDown();
+                  slowRelease.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                  return "slow";
+                });
+    ToolRegistry tools = ToolRegistry.of(getUser, getReservation, slow);
+    try (ToolExecutor executor =
+        executorBuilder(cache, limits)
+            .maxConcurrency(1)
+            .listener(startOf("r", realStarted))
+            .build()) {
+      executor.executeSequential(List.of(tools.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
+      await(reservationStarted, "the predicted reservation lookup started early");
+
+      CompletableFuture<RunResult> run =
+          executor.executeParallelAsync(
+              List.of(
+                  tools.call("s", "slow", "{}"),
+                  tools.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")));
+      await(slowStarted, "the first call of the run took its only slot");
+      slowRelease.countDown();
+      await(realStarted, "the real call started (joined the preload)");
+      release.countDown();
+      CallResult<?> result = run.get(WAIT_SECONDS, TimeUnit.SECONDS).results().get(1);
+
+      assertThat(result.value()).isEqualTo("reservation R-zoe");
+      assertThat(result.cacheHit()).isTrue();
+      assertThat(reservationRuns).hasValue(1);
+      assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+    }
     assertThat(limits.inFlight("get_reservation")).isZero();
   }
 }

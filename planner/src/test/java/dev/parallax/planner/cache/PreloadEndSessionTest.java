@@ -1,30 +1,16 @@
 package dev.parallax.planner.cache;
 
-import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
+import static dev.parallax.planner.testing.PreloadFixture.Flights.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.exec.ToolExecutor;
-import dev.parallax.core.time.VirtualTime;
-import dev.parallax.core.tool.Tool;
-import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.preload.ObservedCall;
-import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
-import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.context.Scope;
-import java.util.ArrayList;
+import dev.parallax.planner.testing.PreloadFixture;
+import dev.parallax.planner.testing.PreloadFixture.Flights;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,78 +22,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PreloadEndSessionTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-
-  private final Semaphore preloadRuns = new Semaphore(0);
-
-  private final Tool<JsonNode, JsonNode> listFlights =
-      Tools.named("list_flights")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  JSON.valueToTree(Map.of("flights", flights(args.get("day").asText()))));
-
-  private final Tool<JsonNode, JsonNode> getFlight =
-      Tools.named("get_flight")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                if (ctx.runId().equals("preload")) {
-                  preloadRuns.release();
-                }
-                return JSON.valueToTree(Map.of("flight", args.get("flight").asText()));
-              });
-
-  private final ToolRegistry registry = ToolRegistry.of(listFlights, getFlight);
-  private final AtomicInteger ids = new AtomicInteger();
-
-  private static List<String> flights(String day) {
-    return List.of(day + "-a", day + "-b", day + "-c", day + "-d");
-  }
-
-  private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int s = 0; s < 10; s++) {
-      String day = "h" + s;
-      List<ObservedCall> calls = new ArrayList<>();
-      calls.add(
-          ObservedCall.of("list_flights", Map.of("day", day), Map.of("flights", flights(day))));
-      for (String f : flights(day)) {
-        calls.add(ObservedCall.of("get_flight", Map.of("flight", f), Map.of("flight", f)));
-      }
-      sessions.add(calls);
-    }
-    return PreloadModel.learner().learn(sessions);
-  }
+  private final Flights fixture = new Flights();
 
   private static ToolExecutor executor(CaffeineResultCache cache) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .build();
+    return PreloadFixture.executorFor(cache).build();
   }
 
   private void call(ToolExecutor executor, String session, String tool, String arguments) {
-    try (Scope s =
-        Baggage.current().toBuilder()
-            .put(Preloading.SESSION_BAGGAGE, session)
-            .build()
-            .makeCurrent()) {
-      executor.executeSequential(
-          List.of(registry.call("c" + ids.incrementAndGet(), tool, arguments)));
-    }
+    fixture.call(executor, session, tool, arguments);
   }
 
   /** Waits until every preload started so far has run its tool. */
   private void preloadsRun(CaffeineResultCache cache) throws InterruptedException {
-    int started = (int) cache.preloadStats().started();
-    if (!preloadRuns.tryAcquire(started, WAIT_SECONDS, TimeUnit.SECONDS)) {
-      throw new AssertionError("the " + started + " preloads started never all ran");
-    }
-    preloadRuns.release(started);
+    fixture.preloadsRun(cache);
   }
 
   @Test
@@ -174,7 +101,7 @@ class PreloadEndSessionTest {
             .build();
     try (ToolExecutor executor = executor(cache)) {
       call(executor, "s1", "list_flights", "{\"day\":\"s1\"}");
-      for (String f : flights("s1")) {
+      for (String f : Flights.of("s1")) {
         call(executor, "s1", "get_flight", "{\"flight\":\"" + f + "\"}");
       }
       assertThat(background.tasks).isEmpty();

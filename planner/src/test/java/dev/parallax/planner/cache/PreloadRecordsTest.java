@@ -1,24 +1,21 @@
 package dev.parallax.planner.cache;
 
-import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
+import static dev.parallax.planner.testing.PreloadFixture.json;
+import static dev.parallax.planner.testing.PreloadFixture.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.core.record.ExecutionRecordSink;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
-import dev.parallax.planner.preload.ObservedCall;
-import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -26,11 +23,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -48,7 +43,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PreloadRecordsTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final Duration TOOL_TIME = Duration.ofMillis(40);
 
   private final CacheTesting.FakeTicker ticker = new CacheTesting.FakeTicker();
@@ -61,38 +55,29 @@ class PreloadRecordsTest {
                   .build())
           .build();
 
-  private final AtomicInteger reservationRuns = new AtomicInteger();
-  private final CountDownLatch reservationStarted = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
   private volatile boolean fail;
 
   private final List<ExecutionRecord> preloadRecords = new CopyOnWriteArrayList<>();
   private final CountDownLatch preloadRecorded = new CountDownLatch(1);
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json("{\"reservations\":[\"R-" + args.get("user_id").asText() + "\"]}"));
+  /**
+   * get_reservation takes {@link #TOOL_TIME} on the fake ticker once released; fails if told;
+   * counts its runs.
+   */
+  private final PreloadFixture.Held held =
+      new PreloadFixture.Held(
+          () -> {
+            ticker.advance(TOOL_TIME);
+            if (fail) {
+              throw new IOException("backend down");
+            }
+          });
 
-  /** Takes {@link #TOOL_TIME} on the fake ticker; waits for {@link #release}; fails if told. */
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationStarted.countDown();
-                release.await(WAIT_SECONDS, TimeUnit.SECONDS); // throws when interrupted
-                ticker.advance(TOOL_TIME);
-                if (fail) {
-                  throw new IOException("backend down");
-                }
-                return "reservation " + args.get("reservation_id").asText();
-              });
+  private final AtomicInteger reservationRuns = held.runs;
+  private final CountDownLatch reservationStarted = held.started;
+  private final CountDownLatch release = held.release;
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation(held);
 
   private final ToolRegistry registry = ToolRegistry.of(getUser, getReservation);
 
@@ -100,30 +85,6 @@ class PreloadRecordsTest {
   void close() {
     release.countDown();
     otel.close();
-  }
-
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      String r = "\"R-u" + u + "\"";
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[" + r + "]}")),
-              new ObservedCall(
-                  "get_reservation", json("{\"reservation_id\":" + r + "}"), json("\"r\""))));
-    }
-    return PreloadModel.learner().learn(sessions);
   }
 
   /** Collects the preload's records and opens {@link #preloadRecorded}. */
@@ -142,12 +103,7 @@ class PreloadRecordsTest {
   }
 
   private static ToolExecutor executor(CaffeineResultCache cache, ExecutionRecordSink records) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .recordSink(records)
-        .build();
+    return PreloadFixture.executorFor(cache).recordSink(records).build();
   }
 
   /** The first call of the session: get_user(zoe); the model predicts get_reservation(R-zoe). */
@@ -156,11 +112,8 @@ class PreloadRecordsTest {
   }
 
   private CallResult<?> reservationOfZoe(ToolExecutor executor) {
-    return executor
-        .executeSequential(
-            List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-        .results()
-        .get(0);
+    return callAlone(
+        executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
   }
 
   @Test

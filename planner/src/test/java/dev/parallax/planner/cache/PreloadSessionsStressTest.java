@@ -1,28 +1,23 @@
 package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
+import static dev.parallax.planner.testing.PreloadFixture.Flights.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
-import dev.parallax.core.time.VirtualTime;
-import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.cache.CacheTesting.FakeTicker;
-import dev.parallax.planner.preload.ObservedCall;
-import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadStats;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
+import dev.parallax.planner.testing.PreloadFixture.Flights;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,29 +34,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PreloadSessionsStressTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final int THREADS = 8;
   private static final int SESSIONS_PER_THREAD = 25;
 
-  private static List<String> flights(String day) {
-    return List.of(day + "-a", day + "-b", day + "-c", day + "-d");
-  }
-
-  private final Tool<JsonNode, JsonNode> listFlights =
-      Tools.named("list_flights")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  JSON.valueToTree(Map.of("flights", flights(args.get("day").asText()))));
-
-  private final Tool<JsonNode, JsonNode> getFlight =
-      Tools.named("get_flight")
-          .idempotent(true)
-          .cacheable(true)
-          .function((args, ctx) -> JSON.valueToTree(Map.of("flight", args.get("flight"))));
-
-  private final ToolRegistry registry = ToolRegistry.of(listFlights, getFlight);
+  private final Flights fixture = new Flights();
+  private final ToolRegistry registry = fixture.registry;
 
   /** Keeps the relearnings handed to it; the test runs them. */
   private final List<Runnable> relearnings = new CopyOnWriteArrayList<>();
@@ -75,7 +52,7 @@ class PreloadSessionsStressTest {
             .preloading(
                 Preloading.builder()
                     .model(model())
-                    .tools(listFlights, getFlight)
+                    .tools(fixture.listFlights, fixture.getFlight)
                     .maxSessions(4) // fewer than the sessions under way: they are pushed out
                     .sessionIdle(Duration.ofMinutes(1))
                     .learnLive(1)
@@ -84,12 +61,7 @@ class PreloadSessionsStressTest {
             .build();
     CountDownLatch go = new CountDownLatch(1);
     ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-    try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(new VirtualTime())
-            .resultCache(cache)
-            .listener(cache.preloadListener())
-            .build()) {
+    try (ToolExecutor executor = PreloadFixture.executorFor(cache).build()) {
       List<Future<List<String>>> wrong = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
@@ -108,7 +80,7 @@ class PreloadSessionsStressTest {
                             .build()
                             .makeCurrent()) {
                       check(executor, "list_flights", "day", day, bad);
-                      for (String f : flights(day)) {
+                      for (String f : Flights.of(day)) {
                         check(executor, "get_flight", "flight", f, bad);
                       }
                     }
@@ -136,22 +108,6 @@ class PreloadSessionsStressTest {
       threads.shutdownNow();
       assertThat(threads.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
-  }
-
-  /** Ten past sessions: list a day's flights, look each up. */
-  private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int s = 0; s < 10; s++) {
-      String day = "h" + s;
-      List<ObservedCall> calls = new ArrayList<>();
-      calls.add(
-          ObservedCall.of("list_flights", Map.of("day", day), Map.of("flights", flights(day))));
-      for (String f : flights(day)) {
-        calls.add(ObservedCall.of("get_flight", Map.of("flight", f), Map.of("flight", f)));
-      }
-      sessions.add(calls);
-    }
-    return PreloadModel.learner().learn(sessions);
   }
 
   private void check(

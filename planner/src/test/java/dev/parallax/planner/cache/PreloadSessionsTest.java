@@ -1,34 +1,25 @@
 package dev.parallax.planner.cache;
 
-import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
+import static dev.parallax.planner.testing.PreloadFixture.Flights.day;
+import static dev.parallax.planner.testing.PreloadFixture.Flights.flight;
+import static dev.parallax.planner.testing.PreloadFixture.Flights.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.exec.ToolExecutor;
-import dev.parallax.core.time.VirtualTime;
-import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
-import dev.parallax.core.tool.Tools;
 import dev.parallax.planner.cache.CacheTesting.FakeTicker;
-import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadStats;
 import dev.parallax.planner.preload.Preloading;
-import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.context.Scope;
+import dev.parallax.planner.testing.PreloadFixture;
+import dev.parallax.planner.testing.PreloadFixture.Flights;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,8 +31,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PreloadSessionsTest {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
-
   /** Two sessions list the same flights in other orders: a shared context would mix them up. */
   private static final Map<String, List<String>> DAYS =
       Map.of("mon", List.of("X", "Y", "Z"), "tue", List.of("X", "Z", "Y"));
@@ -49,99 +38,24 @@ class PreloadSessionsTest {
   /** Flights of a day: from {@link #DAYS}, else four flights named after the day. */
   private static List<String> flights(String day) {
     List<String> known = DAYS.get(day);
-    return known != null ? known : List.of(day + "-a", day + "-b", day + "-c", day + "-d");
+    return known != null ? known : Flights.of(day);
   }
 
-  /** Arguments of the preloads run, in the order they ran. */
-  private final List<String> preloaded = new CopyOnWriteArrayList<>();
+  private final Flights fixture = new Flights(PreloadSessionsTest::flights);
+  private final ToolRegistry registry = fixture.registry;
 
-  /** Released once per preload run of get_flight. */
-  private final Semaphore preloadRuns = new Semaphore(0);
-
-  private final Tool<JsonNode, JsonNode> listFlights =
-      Tools.named("list_flights")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  JSON.valueToTree(Map.of("flights", flights(args.get("day").asText()))));
-
-  private final Tool<JsonNode, JsonNode> getFlight =
-      Tools.named("get_flight")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                if (ctx.runId().equals("preload")) {
-                  preloaded.add(args.get("flight").asText());
-                  preloadRuns.release();
-                }
-                return JSON.valueToTree(Map.of("flight", args.get("flight").asText()));
-              });
-
-  private final ToolRegistry registry = ToolRegistry.of(listFlights, getFlight);
-  private final AtomicInteger ids = new AtomicInteger();
-
-  private static ObservedCall list(String day) {
-    return ObservedCall.of("list_flights", Map.of("day", day), Map.of("flights", flights(day)));
-  }
-
-  private static ObservedCall get(String flight) {
-    return ObservedCall.of("get_flight", Map.of("flight", flight), Map.of("flight", flight));
-  }
-
-  /** Sessions of other days: list the flights, look each up in order. */
-  private static List<List<ObservedCall>> history(int sessions) {
-    List<List<ObservedCall>> out = new ArrayList<>();
-    for (int s = 0; s < sessions; s++) {
-      List<ObservedCall> calls = new ArrayList<>();
-      calls.add(list("h" + s));
-      flights("h" + s).forEach(f -> calls.add(get(f)));
-      out.add(calls);
-    }
-    return out;
-  }
-
-  private static PreloadModel model() {
-    return PreloadModel.learner().learn(history(10));
-  }
-
-  private ToolExecutor executor(CaffeineResultCache cache) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .build();
+  private static ToolExecutor executor(CaffeineResultCache cache) {
+    return PreloadFixture.executorFor(cache).build();
   }
 
   /** One call in its own run, under the baggage entry session.id = {@code session}. */
   private void call(ToolExecutor executor, String session, String tool, String arguments) {
-    try (Scope s =
-        Baggage.current().toBuilder()
-            .put(Preloading.SESSION_BAGGAGE, session)
-            .build()
-            .makeCurrent()) {
-      executor.executeSequential(
-          List.of(registry.call("c" + ids.incrementAndGet(), tool, arguments)));
-    }
-  }
-
-  private static String day(String day) {
-    return "{\"day\":\"" + day + "\"}";
-  }
-
-  private static String flight(String flight) {
-    return "{\"flight\":\"" + flight + "\"}";
+    fixture.call(executor, session, tool, arguments);
   }
 
   /** The preloads started so far have all run their tool; returns what they looked up. */
   private Set<String> preloadsRun(CaffeineResultCache cache) throws InterruptedException {
-    int started = (int) cache.preloadStats().started();
-    if (!preloadRuns.tryAcquire(started, WAIT_SECONDS, TimeUnit.SECONDS)) {
-      throw new AssertionError("the " + started + " preloads started never all ran");
-    }
-    preloadRuns.release(started);
-    return Set.copyOf(preloaded);
+    return fixture.preloadsRun(cache);
   }
 
   /** Session mon lists X, Y, Z, session tue lists X, Z, Y; then mon looks X up. */

@@ -2,15 +2,14 @@ package dev.parallax.planner.cache;
 
 import static dev.parallax.planner.cache.CacheTesting.WAIT_SECONDS;
 import static dev.parallax.planner.cache.CacheTesting.await;
+import static dev.parallax.planner.testing.PreloadFixture.callAlone;
+import static dev.parallax.planner.testing.PreloadFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parallax.core.call.CallResult;
 import dev.parallax.core.exec.ToolExecutor;
 import dev.parallax.core.record.ExecutionRecord;
-import dev.parallax.core.time.VirtualTime;
 import dev.parallax.core.tool.Tool;
 import dev.parallax.core.tool.ToolRegistry;
 import dev.parallax.core.tool.Tools;
@@ -18,6 +17,7 @@ import dev.parallax.planner.preload.ObservedCall;
 import dev.parallax.planner.preload.PreloadModel;
 import dev.parallax.planner.preload.PreloadStats;
 import dev.parallax.planner.preload.Preloading;
+import dev.parallax.planner.testing.PreloadFixture;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -27,7 +27,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +41,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class PreloadingCacheTest {
-
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final CountDownLatch preloadSpanEnded = new CountDownLatch(1);
@@ -81,42 +78,17 @@ class PreloadingCacheTest {
     };
   }
 
-  private final AtomicInteger reservationRuns = new AtomicInteger();
   private final AtomicInteger cancelRuns = new AtomicInteger();
-  private final CountDownLatch reservationStarted = new CountDownLatch(1);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch interrupted = new CountDownLatch(1);
 
-  private final Tool<JsonNode, JsonNode> getUser =
-      Tools.named("get_user")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) ->
-                  json(
-                      "{\"reservations\":[\"R-"
-                          + args.get("user_id").asText()
-                          + "\"],\"user\":"
-                          + args.get("user_id")
-                          + "}"));
+  /** get_reservation blocks until released and counts its runs. */
+  private final PreloadFixture.Held held = new PreloadFixture.Held();
 
-  /** Blocks until released; counts its runs. */
-  private final Tool<JsonNode, String> getReservation =
-      Tools.named("get_reservation")
-          .idempotent(true)
-          .cacheable(true)
-          .function(
-              (args, ctx) -> {
-                reservationRuns.incrementAndGet();
-                reservationStarted.countDown();
-                try {
-                  release.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  interrupted.countDown();
-                  throw e;
-                }
-                return "reservation " + args.get("reservation_id").asText();
-              });
+  private final AtomicInteger reservationRuns = held.runs;
+  private final CountDownLatch reservationStarted = held.started;
+  private final CountDownLatch release = held.release;
+  private final CountDownLatch interrupted = held.interrupted;
+  private final Tool<JsonNode, JsonNode> getUser = PreloadFixture.getUser();
+  private final Tool<JsonNode, String> getReservation = PreloadFixture.getReservation(held);
 
   /** Has side effects: must never be preloaded. */
   private final Tool<JsonNode, String> cancel =
@@ -135,30 +107,11 @@ class PreloadingCacheTest {
     otel.close();
   }
 
-  private static JsonNode json(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
   /** Ten users, each looked up, then their first reservation, then cancelled. */
   private static PreloadModel model() {
-    List<List<ObservedCall>> sessions = new ArrayList<>();
-    for (int u = 0; u < 10; u++) {
-      String r = "\"R-u" + u + "\"";
-      sessions.add(
-          List.of(
-              new ObservedCall(
-                  "get_user",
-                  json("{\"user_id\":\"u" + u + "\"}"),
-                  json("{\"reservations\":[" + r + "],\"user\":\"u" + u + "\"}")),
-              new ObservedCall(
-                  "get_reservation",
-                  json("{\"reservation_id\":" + r + "}"),
-                  json("\"reservation\"")),
-              new ObservedCall("cancel", json("{\"reservation_id\":" + r + "}"), json("\"ok\""))));
+    List<List<ObservedCall>> sessions = PreloadFixture.pastSessions();
+    for (List<ObservedCall> calls : sessions) {
+      calls.add(new ObservedCall("cancel", calls.get(1).arguments(), json("\"ok\"")));
     }
     return PreloadModel.learner().learn(sessions);
   }
@@ -171,12 +124,7 @@ class PreloadingCacheTest {
   }
 
   private ToolExecutor executor(CaffeineResultCache cache) {
-    return ToolExecutor.builder()
-        .timeSource(new VirtualTime())
-        .openTelemetry(otel)
-        .resultCache(cache)
-        .listener(cache.preloadListener())
-        .build();
+    return PreloadFixture.executorFor(cache).openTelemetry(otel).build();
   }
 
   @Test
@@ -188,11 +136,8 @@ class PreloadingCacheTest {
       release.countDown();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
 
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isTrue();
@@ -221,12 +166,7 @@ class PreloadingCacheTest {
     CaffeineResultCache cache = cache();
     List<ExecutionRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (ToolExecutor executor =
-        ToolExecutor.builder()
-            .timeSource(new VirtualTime())
-            .resultCache(cache)
-            .listener(cache.preloadListener())
-            .recordSink(records::add)
-            .build()) {
+        PreloadFixture.executorFor(cache).recordSink(records::add).build()) {
       executor.executeSequential(List.of(registry.call("u", "get_user", "{\"user_id\":\"zoe\"}")));
       await(reservationStarted, "the predicted reservation lookup started early");
       release.countDown();
@@ -290,11 +230,8 @@ class PreloadingCacheTest {
       release.countDown();
 
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(reservationRuns).hasValue(2);
       assertThat(cache.preloadStats().started()).isEqualTo(1);
@@ -385,11 +322,8 @@ class PreloadingCacheTest {
       // the real call finds nothing under way: it runs the tool itself
       release.countDown();
       CallResult<?> real =
-          executor
-              .executeSequential(
-                  List.of(registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}")))
-              .results()
-              .get(0);
+          callAlone(
+              executor, registry.call("r", "get_reservation", "{\"reservation_id\":\"R-zoe\"}"));
       assertThat(real.value()).isEqualTo("reservation R-zoe");
       assertThat(real.cacheHit()).isFalse();
       assertThat(reservationRuns).hasValue(2);

@@ -4,6 +4,7 @@ import static dev.parallax.core.trace.ToolSpanAttributes.*;
 
 import dev.parallax.core.call.CallStatus;
 import dev.parallax.core.record.ExecutionRecord;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -31,9 +32,20 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #RECORDS_QUEUED}: records waiting for the subscribers now.
  * </ul>
  *
+ * <p>A speculative preload's record (a call the result cache started on a prediction, before the
+ * agent asked: {@link ExecutionRecord#preload()}) adds {@link #PRELOAD} {@code =true} to the
+ * attributes of its duration and counters, so that dashboards can tell preloads from the agent's
+ * own calls; other records do not carry the attribute.
+ *
  * <p>Recording never blocks. Thread-safe.
  */
 public final class ToolMetrics {
+
+  /**
+   * {@code parallax.preload}: {@code true} on the metrics of speculative preloads, absent on all
+   * others (the same key the preload's span carries).
+   */
+  public static final AttributeKey<Boolean> PRELOAD = AttributeKey.booleanKey("parallax.preload");
 
   /** Histogram of tool call durations, in seconds. */
   public static final String DURATION = "gen_ai.execute_tool.duration";
@@ -93,6 +105,9 @@ public final class ToolMetrics {
    */
   private final ConcurrentHashMap<String, Attributes> byToolCache = new ConcurrentHashMap<>();
 
+  /** The same for preloads: {@code gen_ai.tool.name} and {@link #PRELOAD}. */
+  private final ConcurrentHashMap<String, Attributes> preloadCache = new ConcurrentHashMap<>();
+
   private static final int MAX_CACHED_TOOLS = 1024;
 
   /** Creates the instruments on {@code meter}. */
@@ -147,12 +162,17 @@ public final class ToolMetrics {
    */
   public void recordEnded(ExecutionRecord record) {
     String tool = record.tool();
-    Attributes byTool = byTool(tool);
+    boolean preload = record.preload();
+    Attributes byTool = preload ? preloadOf(tool) : byTool(tool);
     if (record.attempt() > 0) {
       String errorType = record.errorType();
       duration.record(
           record.duration().toNanos() / 1e9,
-          errorType == null ? byTool : Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType));
+          errorType == null
+              ? byTool
+              : preload
+                  ? Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType, PRELOAD, true)
+                  : Attributes.of(TOOL_NAME, tool, ERROR_TYPE, errorType));
       if (record.attempt() > 1) {
         retries.add(1, byTool);
       }
@@ -179,6 +199,18 @@ public final class ToolMetrics {
     Attributes made = Attributes.of(TOOL_NAME, tool);
     if (byToolCache.size() < MAX_CACHED_TOOLS) {
       byToolCache.putIfAbsent(tool, made);
+    }
+    return made;
+  }
+
+  private Attributes preloadOf(String tool) {
+    Attributes cached = preloadCache.get(tool);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes made = Attributes.of(TOOL_NAME, tool, PRELOAD, true);
+    if (preloadCache.size() < MAX_CACHED_TOOLS) {
+      preloadCache.putIfAbsent(tool, made);
     }
     return made;
   }

@@ -4,6 +4,7 @@ import dev.parallax.core.call.CallResult;
 import dev.parallax.core.call.ToolCall;
 import dev.parallax.core.exec.OpenRun;
 import dev.parallax.core.exec.ToolExecutor;
+import dev.parallax.core.trace.SessionBaggage;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
