@@ -17,6 +17,7 @@ import dev.parallax.docs.snippets.PreloadSessionsSnippet;
 import dev.parallax.docs.snippets.PreloadingSnippet;
 import dev.parallax.docs.snippets.QuickStart;
 import dev.parallax.docs.snippets.RecordSinkSnippet;
+import dev.parallax.docs.snippets.SessionBaggageSnippet;
 import dev.parallax.docs.snippets.SharedSchedulerSnippet;
 import dev.parallax.docs.snippets.SimulationSnippet;
 import dev.parallax.docs.snippets.ToolPoliciesSnippet;
@@ -121,6 +122,12 @@ class RunnableSnippetsTest {
   @Test
   void theRecordOfTheCallAnsweredByThePreload_isMarked() {
     assertThat(new PreloadRecordsSnippet().run()).containsExactly("2");
+  }
+
+  @Test
+  void sessionBaggageSnippetRunsTheTurnUnderTheConversation() {
+    RunResult turn = new SessionBaggageSnippet().run("conversation-42");
+    assertThat(turn.results().get(0).value()).isEqualTo("conversation-42");
   }
 
   @Test
