@@ -2,6 +2,7 @@ package dev.parallax.adaptive.limit;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,20 +25,46 @@ import java.util.Locale;
  *     capacity within 8 windows. Failures do not count as served work. A window past the knee (its
  *     mean latency minus one standard error above (1 + tolerance) × R0, and not cut for failures)
  *     is not hiding anything: it measures the capacity itself, and the remembered capacities above
- *     its upper bound X × (1 + 2e) are forgotten at once. Without it a lost capacity stayed for 8
- *     windows, which near a stale target grow up to windowGrowth times (quick retreats record none):
- *     after a server lost half its workers the limit aimed at the old knee for seconds.
+ *     the upper bounds X × (1 + 2e) of two such windows in a row are forgotten. Without it a lost
+ *     capacity stayed for 8 windows, which near a stale target grow up to windowGrowth times (quick
+ *     retreats record none): after a server lost half its workers the limit aimed at the old knee
+ *     for seconds. Two windows, because one is not a pattern: a client stalled for one window (a
+ *     loaded machine) makes its latency rise and its throughput fall as a lost capacity does, and
+ *     one window refuting on its own cut the limit by up to half, below the knee, on the loopback
+ *     HTTP server. The first refuting window is decided at once (not grown), so a real loss costs
+ *     one window more. A window short of the knee breaks the pair; windows cut for failures or not
+ *     binding neither refute nor break it.
+ *   - Probe (BBR's ProbeRTT, when R0 is measured). A refutation that would cut the limit below
+ *     1 / (1 + tolerance) of the level where the run of windows past the knee began looks alike at
+ *     that level whether the backend lost capacity (a queue: cut) or its no-load latency rose (the
+ *     knee rose with it: do not cut; on the loopback HTTP server R0 includes the client's own
+ *     overhead, which rises with the machine's load). Such a refutation waits for a third window
+ *     past the knee in a row (a stalled client has recovered by then), then the limit runs one
+ *     window of at least 60 samples at two thirds of its level. Less throughput there, clearly
+ *     (one standard error each side, against the run's pooled windows), means no queue at the
+ *     lower level: its latency becomes R0 (the envelope is replaced) and the limit goes back. More
+ *     throughput than the refutation allows means the run was a stall: the limit goes back. Else
+ *     it is a queue: the refutation applies and the limit moves to the target (at most halving).
+ *     Cost: a few hundred calls at two thirds of the limit per deep refutation, none in a steady
+ *     state without one.
  *   - R0 is supplied with each sample (a predictor's expected no-load latency) or measured. Each
  *     window adds its successful calls' latencies at its level N to an envelope, and supersedes the
  *     entries it re-measures — those at the same or a higher level — so the envelope's levels only
- *     increase. R0 is the lowest upper confidence bound (mean + 2 standard errors) of the pooled
- *     latency of its levels up to some level, over pools of at least 60 samples (the whole
- *     envelope while it has fewer). So R0 remembers what low concurrency showed while the limit
- *     stays above it (a standing queue at the target cannot raise R0: no creep), and re-measures it
- *     as soon as the limit comes back down to that level (a backend whose no-load latency rose is
- *     cut once, then re-measured, instead of the limit walking down to its minimum). Pooling and
- *     the upper bound keep one lucky fast window from setting R0 too low: the failure of the
- *     previous design, whose first 30 samples could put R0 at 60% of the truth and starve it.
+ *     increase; once the envelope holds a pool of 60 samples, a window above the lowest level whose
+ *     mean latency is above R0 does not re-measure (see remeasures: it may be a queue). Before
+ *     that every window re-measures: the first window alone (30 samples at the slow start's first
+ *     level) is no pool, and frozen it held R0 below the truth for a whole run when its calls were
+ *     by chance fast (on the loopback HTTP server, a first window at 0.73 of the mean wait put R0
+ *     at 0.9 of the latency at the knee, and the limit sat at 6-8 for a knee of 11: one bench
+ *     repeat in five ran at 150-320 calls/s instead of 400). R0 is the lowest upper confidence
+ *     bound (mean + 2
+ *     standard errors) of the pooled latency of its levels up to some level, over pools of at
+ *     least 60 samples (the whole envelope while it has fewer). So R0 remembers what low
+ *     concurrency showed while the limit stays above it (a standing queue at the target cannot
+ *     raise R0: no creep), and lets it rise only on evidence from a lower level: the lowest level
+ *     measured, or a probe (below). Pooling and the upper bound keep one lucky fast window
+ *     from setting R0 too low: the failure of the previous design, whose first 30 samples could
+ *     put R0 at 60% of the truth and starve it.
  *   - Start. Until the first decrease, a window whose target lies above the limit doubles it (TCP's
  *     slow start): below the knee every window would ask for more anyway, one doubling at a time
  *     reaches it in a few windows instead of a few dozen.
@@ -105,6 +132,12 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
    * window, which cuts in proportion to its failures; a second one is
    */
   private static final int RETREAT_FAILURES = 2;
+  /*
+   * windows past the knee in a row, at the end of which a deep refutation probes the no-load
+   * latency: a client stalled for one or two windows (seen on the loopback HTTP server) has ended
+   * by then, a lost capacity or a risen no-load latency has not
+   */
+  private static final int PROBE_RUN = 3;
 
   private final int minLimit;
   private final int maxLimit;
@@ -122,6 +155,25 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int probeFailures;
   private int lastGood;
   private boolean startup = true;
+  /*
+   * the upper bound of the throughput of the last decided window past the knee (infinity before
+   * one): a remembered capacity is forgotten only when two such windows in a row refute it
+   */
+  private double previousRefutation = Double.POSITIVE_INFINITY;
+  /* the limit a probe of the no-load latency left, 0 while none runs (see startProbe) */
+  private int probeFrom;
+  /* the confirmed refutation awaiting the probe's verdict */
+  private double probeRefuted;
+  /* the lower bound of the throughput of the window that asked for the probe */
+  private double probeThroughput;
+  /* the limit when the current run of windows past the knee began, 0 when none runs */
+  private int refutedFrom;
+  private int saturatedRun;
+  /*
+   * the windows of the current run past the knee at one level, pooled: level, samples, latency sum,
+   * sum of squares, in-flight sum, successes (the probe's verdict compares against them)
+   */
+  private final double[] run = new double[6];
 
   private int limit;
   private final Window window = new Window();
@@ -228,7 +280,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     int size = Math.max(minWindow, limit);
     if (suppliedCount == 0) {
-      size = Math.max(size, MIN_MEASURED);
+      size = Math.max(size, probeFrom > 0 ? MIN_POOLED : MIN_MEASURED);
     }
     if (window.n >= size) {
       decide(window.n >= size * windowGrowth);
@@ -248,6 +300,10 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   }
 
   private void decide(boolean last) {
+    if (probeFrom > 0) {
+      endProbe();
+      return;
+    }
     int failures = window.n - window.successes;
     if (failures > dropTolerance * window.n) {
       int next = limit - (int) Math.max(1, Math.round(limit * (double) failures / window.n / 2));
@@ -258,13 +314,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       }
       failedAt = Math.min(failedAt, limit);
       startup = false;
-      observe(false); // overload wastes capacity: its throughput refutes nothing
+      observe(Double.POSITIVE_INFINITY); // overload wastes capacity: it refutes nothing
       change(next);
       return;
     }
     boolean used = 2 * window.maxInFlight >= limit;
     if (!used) {
-      observe(false); // the callers kept the limit from binding: its throughput says nothing of it
+      observe(Double.POSITIVE_INFINITY); // the limit did not bind: its throughput says nothing
       change(limit);
       return;
     }
@@ -273,15 +329,55 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     // past the knee (latency clearly above the target's): the window measures the capacity itself
     boolean saturated =
         window.sum / window.n * (1 - Z_DECIDE * error) > (1 + tolerance) * reference;
-    double target = (1 + tolerance) * capacity(saturated) * reference;
+    // what this window's throughput refutes, confirmed by the previous window's (see observe)
+    double bound = saturated ? throughputOf() * (1 + Z_REFUTE * error) : Double.POSITIVE_INFINITY;
+    double refuted = Math.max(bound, previousRefutation);
+    double target = (1 + tolerance) * capacity(refuted) * reference;
     if (Double.isNaN(target)) {
       return; // nothing succeeded yet: no figure to aim at
     }
     boolean unclear = Math.abs(target - limit) <= Z_DECIDE * error * limit;
-    if (unclear && !last) {
+    // a refutation that waits for the next window's confirmation: do not grow this one
+    boolean pending = refuted > bound && bound < remembered();
+    if (unclear && !last && !pending) {
       return; // let the window grow
     }
-    observe(saturated);
+    if (!saturated) {
+      refutedFrom = 0; // the chain of refutations is broken
+      saturatedRun = 0;
+      run[0] = 0;
+    } else {
+      saturatedRun++;
+      if (run[0] != limit) {
+        Arrays.fill(run, 0);
+        run[0] = limit;
+      }
+      run[1] += window.n;
+      run[2] += window.sum;
+      run[3] += window.sumSquares;
+      run[4] += window.inFlightSum;
+      run[5] += window.successes;
+      if (refutedFrom == 0) {
+        refutedFrom = limit;
+      }
+    }
+    if (refuted < remembered()
+        && target * (1 + tolerance) < refutedFrom
+        && suppliedCount == 0
+        && probeLevel() >= minLimit) {
+      if (saturatedRun < PROBE_RUN) {
+        observe(Double.POSITIVE_INFINITY);
+        previousRefutation = refuted;
+        change(limit);
+        return;
+      }
+      double runError = Window.relativeError((int) run[1], run[2], run[3]);
+      double runThroughput = run[4] / run[1] * run[5] / run[2];
+      startProbe(refuted, runThroughput * Math.max(0, 1 - Z_DECIDE * runError));
+      return; // a queue or a slower backend: only a lower level tells
+    }
+    observe(refuted);
+    previousRefutation = bound; // a window short of the knee breaks the pair
     lastGood = limit;
     probeFailures = 0;
     if (limit >= failedAt) {
@@ -308,23 +404,115 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   }
 
   /**
-   * Adds the window's throughput and, when measured, its no-load latency bound. A window past the
-   * knee ({@code saturated}) measures the capacity itself: it first forgets the remembered
-   * capacities its throughput's upper bound refutes (a capacity the backend no longer has).
+   * Three windows in a row past the knee refute the remembered capacity deeply: either the backend
+   * lost capacity (a queue: the limit must come down) or its no-load latency rose (the knee rose
+   * with it: the limit must not come down). At one level they look alike; at a lower level they
+   * differ, so the limit runs one window of at least {@code MIN_POOLED} samples at two thirds of
+   * its level (BBR's ProbeRTT), after skipping the calls in flight. See {@link #endProbe}.
    */
-  private void observe(boolean saturated) {
+  private void startProbe(double refuted, double throughputLowerBound) {
+    probeFrom = limit;
+    probeRefuted = refuted;
+    probeThroughput = throughputLowerBound;
+    previousRefutation = Double.POSITIVE_INFINITY;
+    skip = limit; // the calls of the limit left
+    probeFailures = 0;
+    limit = probeLevel();
+    window.clear();
+    suppliedSum = 0;
+    suppliedCount = 0;
+  }
+
+  /**
+   * The verdict of a probe. More throughput than the refutation allowed (its lower bound above the
+   * refuted bound): the run past the knee was a stall, the limit goes back where it was. Clearly
+   * less throughput with fewer calls in flight (its upper bound below the lower bound of the run's
+   * pooled windows): no queue at the probe's level, its latency is the no-load latency now, it
+   * replaces the whole envelope (older levels measured another backend), and the limit goes back.
+   * Else a queue at both levels: the capacity is lost, the refutation applies, and the limit moves
+   * to the target from where it was (at most halving). A probe that failed or did not bind says
+   * nothing: the limit goes back.
+   */
+  private void endProbe() {
+    int from = probeFrom;
+    probeFrom = 0;
+    int failures = window.n - window.successes;
+    boolean used = 2 * window.maxInFlight >= limit;
+    if (failures > dropTolerance * window.n || !used || window.successes == 0) {
+      restore(from);
+      return;
+    }
+    double error = Window.relativeError(window.n, window.sum, window.sumSquares);
+    double throughput = throughputOf();
+    double meanInFlight = window.inFlightSum / window.n;
+    if (throughput * (1 - Z_DECIDE * error) > probeRefuted) {
+      observe(Double.POSITIVE_INFINITY); // it served more than the refutation allowed: a stall
+      restore(from);
+      return;
+    }
+    if (throughput * (1 + Z_DECIDE * error) < probeThroughput) {
+      envelope.clear();
+      envelope.add(
+          new double[] {meanInFlight, window.successes, window.successSum, window.successSquares});
+      restore(from);
+      return;
+    }
+    double refuted = probeRefuted;
+    observe(refuted); // the probe's own throughput is a capacity measured past the knee
+    double target = (1 + tolerance) * remembered() * envelopeReference();
+    limit = from;
+    double next = Math.max(from / 2.0, Math.min(from, target));
+    if (next < from) {
+      startup = false;
+    }
+    change((int) Math.round(next));
+  }
+
+  /** The level of a probe: two thirds of the limit. */
+  private int probeLevel() {
+    return 2 * limit / 3;
+  }
+
+  /** Back to {@code level} after a probe: no decrease, nothing held. */
+  private void restore(int level) {
+    skip = Math.max(limit, level);
+    probeFailures = 0;
+    limit = level;
+    window.clear();
+    suppliedSum = 0;
+    suppliedCount = 0;
+  }
+
+  /** The highest remembered capacity, 0 if none. */
+  private double remembered() {
+    double xmax = 0;
+    for (double x : capacity) {
+      xmax = Math.max(xmax, x);
+    }
+    return xmax;
+  }
+
+  /** The window's throughput, N × s / T. */
+  private double throughputOf() {
+    return window.inFlightSum / window.n * window.successes / window.sum;
+  }
+
+  /**
+   * Adds the window's throughput and, when measured, its no-load latency bound. First it forgets
+   * the remembered capacities above {@code refuted}: capacities the backend no longer has, as the
+   * upper bounds of the throughputs of this window and the previous one, both past the knee, say
+   * (infinite when either was not).
+   */
+  private void observe(double refuted) {
     double meanInFlight = window.inFlightSum / window.n;
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
-    double throughput = meanInFlight * window.successes / window.sum; // N × s / T
-    if (saturated) {
-      double refuted = throughput * (1 + Z_REFUTE * error);
-      capacity.removeIf(x -> x > refuted);
-    }
+    double throughput = throughputOf();
+    capacity.removeIf(x -> x > refuted);
     capacity.addLast(throughput * Math.max(0, 1 - error));
     while (capacity.size() > CAPACITY_WINDOWS) {
       capacity.removeFirst();
     }
-    if (suppliedCount == 0 && window.successes > 0) {
+    if (suppliedCount == 0 && window.successes > 0 && remeasures()) {
       envelope.removeIf(entry -> entry[0] >= meanInFlight);
       envelope.add(
           new double[] {meanInFlight, window.successes, window.successSum, window.successSquares});
@@ -332,15 +520,12 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   }
 
   /**
-   * Xmax from what has been observed, including the current window; a {@code saturated} window
-   * leaves out the remembered capacities its throughput refutes (see {@link #observe}).
+   * Xmax from what has been observed, including the current window, leaving out the remembered
+   * capacities above {@code refuted} (see {@link #observe}).
    */
-  private double capacity(boolean saturated) {
-    double meanInFlight = window.inFlightSum / window.n;
-    double throughput = meanInFlight * window.successes / window.sum;
+  private double capacity(double refuted) {
     double error = Window.relativeError(window.n, window.sum, window.sumSquares);
-    double xmax = throughput * Math.max(0, 1 - error);
-    double refuted = saturated ? throughput * (1 + Z_REFUTE * error) : Double.POSITIVE_INFINITY;
+    double xmax = throughputOf() * Math.max(0, 1 - error);
     for (double x : capacity) {
       if (x <= refuted) {
         xmax = Math.max(xmax, x);
@@ -358,6 +543,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private double reference() {
     if (suppliedCount > 0) {
       return suppliedSum / suppliedCount;
+    }
+    if (!remeasures()) {
+      return envelopeReference();
     }
     double meanInFlight = window.inFlightSum / window.n;
     double n = 0;
@@ -387,6 +575,49 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       best = Math.min(best, upperBound(n, sum, squares));
     }
     return best;
+  }
+
+  /**
+   * Whether the window may re-measure the no-load latency: while the envelope holds fewer than
+   * {@code MIN_POOLED} samples, at or below the lowest level measured, or with a mean latency not
+   * above the envelope's R0. Above that level a slower window may be a queue (a backend that lost
+   * capacity) as well as a no-load latency that rose; the cut it causes brings the limit down or a
+   * probe runs, and only a lower level tells them apart. Without it, windows at the old knee that
+   * were by chance within tolerance replaced their level's entry one after the other and walked R0
+   * up.
+   */
+  private boolean remeasures() {
+    if (envelope.isEmpty() || window.inFlightSum / window.n <= envelope.get(0)[0]) {
+      return true;
+    }
+    double pooled = 0;
+    for (double[] entry : envelope) {
+      pooled += entry[1];
+    }
+    if (pooled < MIN_POOLED) {
+      return true; // R0 rests on no pool yet (one short lucky window): nothing to protect
+    }
+    return window.sum / window.n <= envelopeReference();
+  }
+
+  /** R0 from the envelope alone (see {@link #reference}); infinite when it is empty. */
+  private double envelopeReference() {
+    double r = Double.POSITIVE_INFINITY;
+    double n = 0;
+    double sum = 0;
+    double squares = 0;
+    for (double[] entry : envelope) {
+      n += entry[1];
+      sum += entry[2];
+      squares += entry[3];
+      if (n >= MIN_POOLED) {
+        r = Math.min(r, upperBound(n, sum, squares));
+      }
+    }
+    if (Double.isInfinite(r) && n > 0) {
+      r = upperBound(n, sum, squares);
+    }
+    return r;
   }
 
   private static double upperBound(double n, double sum, double squares) {

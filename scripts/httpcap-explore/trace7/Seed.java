@@ -1,0 +1,1 @@
+public class Seed { public static void main(String[] a){ long seed=Long.parseLong(a[0]); for(int i=1;i<a.length;i++){ String use=a[i]; long h = seed * 0x9E3779B97F4A7C15L + use.hashCode(); h ^= h >>> 33; h *= 0xff51afd7ed558ccdL; h ^= h >>> 33; System.out.println(use+" "+h);} } }
