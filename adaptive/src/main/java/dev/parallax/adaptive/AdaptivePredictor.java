@@ -4,6 +4,7 @@ import dev.parallax.adaptive.internal.FeatureEncoder;
 import dev.parallax.adaptive.internal.ModelFiles;
 import dev.parallax.adaptive.internal.ModelTraining;
 import dev.parallax.adaptive.internal.Row;
+import dev.parallax.adaptive.internal.StoreEstimates;
 import dev.parallax.adaptive.internal.ToolBaselines;
 import dev.parallax.adaptive.internal.TrainedModels;
 import dev.parallax.core.call.CallStatus;
@@ -21,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -124,6 +127,8 @@ public final class AdaptivePredictor
   private final Executor executor;
   private final @Nullable ExecutorService ownExecutor;
   private final ToolBaselines baselines;
+  private final @Nullable StoreEstimates storeEstimates;
+  private final @Nullable ExecutorService ownNeighbourExecutor;
   private final ArrayDeque<Row> window = new ArrayDeque<>();
   private final AtomicReference<TrainedModels> models =
       new AtomicReference<>(TrainedModels.none("not trained yet"));
@@ -157,6 +162,23 @@ public final class AdaptivePredictor
       this.executor = own;
     }
     this.baselines = new ToolBaselines(b.baselineAlpha);
+    if (b.historyNeighbours == null) {
+      this.storeEstimates = null;
+      this.ownNeighbourExecutor = null;
+    } else {
+      Executor queries = b.neighbourExecutor;
+      this.ownNeighbourExecutor = queries == null ? neighbourThread(b.neighbourQueue) : null;
+      this.storeEstimates =
+          new StoreEstimates(
+              b.historyNeighbours,
+              queries != null ? queries : ownNeighbourExecutor,
+              b.ticker,
+              new StoreEstimates.Settings(
+                  b.neighbourCacheSize,
+                  b.neighbourRefreshRecords,
+                  b.neighbourRefreshAfter,
+                  b.neighbourExpireAfter));
+    }
   }
 
   /** A builder with the defaults. */
@@ -191,6 +213,10 @@ public final class AdaptivePredictor
     }
     double logLatency = Math.max(MIN_LOG, Math.log(d.toNanos() / 1e9));
     boolean success = record.succeeded();
+    StoreEstimates estimates = storeEstimates;
+    if (estimates != null) {
+      estimates.recorded(record.tool());
+    }
     CallFeatures features = CallFeatures.of(record);
     ToolBaselines.Stats before =
         baselines.update(record.tool(), logLatency, success, record.inFlight());
@@ -334,9 +360,17 @@ public final class AdaptivePredictor
     if (latencyModel || successModel) {
       FeatureEncoder.Encoded e = FeatureEncoder.encode(features, stats);
       if (latencyChoice != null) {
+        StoreEstimates estimates = storeEstimates;
         double p =
             current.predictLogLatency(
-                tool, latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
+                tool,
+                latencyChoice,
+                e.names(),
+                e.values(),
+                stats == null ? 0 : stats.logLatency(),
+                estimates == null
+                    ? null
+                    : (k, inMemory) -> estimates.answer(tool, features.numeric(), k, inMemory));
         if (Double.isFinite(p)) {
           logLatency = p;
           logUpper = p + current.upperLogOffset();
@@ -438,6 +472,15 @@ public final class AdaptivePredictor
     return lastTrainingFailure;
   }
 
+  /**
+   * Counters of the history store's neighbours on the call path ({@link
+   * Builder#historyNeighbours}); {@link NeighbourCacheStats#NONE} if none are configured.
+   */
+  public NeighbourCacheStats neighbourStats() {
+    StoreEstimates estimates = storeEstimates;
+    return estimates == null ? NeighbourCacheStats.NONE : estimates.stats();
+  }
+
   /** Whether a training is running (or queued on the executor). */
   public boolean isTraining() {
     return training.get();
@@ -468,21 +511,51 @@ public final class AdaptivePredictor
   }
 
   /**
-   * Stops the training thread this predictor owns (none if a {@link Builder#trainingExecutor} was
-   * given: that executor stays the caller's), interrupting a training still running, and waits up
-   * to 10 seconds for the thread to end. Afterwards the predictor still predicts and still learns
-   * baselines from {@link #accept}, but no longer retrains. Idempotent.
+   * The thread of the history neighbours' store queries: one daemon thread, started at the first
+   * query and ended after a minute without one, behind a queue of {@code queue} queries (more are
+   * dropped and counted).
+   */
+  private static ExecutorService neighbourThread(int queue) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(queue),
+            Thread.ofPlatform().name("parallax-neighbours").daemon(true).factory(),
+            new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * Stops the threads this predictor owns — the training thread (none if a {@link
+   * Builder#trainingExecutor} was given: that executor stays the caller's), interrupting a training
+   * still running, and the history neighbours' query thread (none if a {@link
+   * Builder#historyNeighboursExecutor} was given), dropping queued queries — and waits up to 10
+   * seconds for each to end. Afterwards the predictor still predicts (cached store estimates
+   * included) and still learns baselines from {@link #accept}, but no longer retrains or queries
+   * the store. Idempotent.
    */
   @Override
   public void close() {
-    ExecutorService own = ownExecutor;
+    StoreEstimates estimates = storeEstimates;
+    if (estimates != null) {
+      estimates.close();
+    }
+    stop(ownNeighbourExecutor, "history neighbours' query");
+    stop(ownExecutor, "training");
+  }
+
+  private static void stop(@Nullable ExecutorService own, String what) {
     if (own == null || own.isTerminated()) {
       return;
     }
     own.shutdownNow();
     try {
       if (!own.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warning("the training thread did not stop within 10 s; it is a daemon thread");
+        LOG.warning("the " + what + " thread did not stop within 10 s; it is a daemon thread");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -525,6 +598,14 @@ public final class AdaptivePredictor
     private @Nullable Executor executor;
     private BiFunction<List<Row>, ModelTraining.Settings, TrainedModels> trainer =
         ModelTraining::train;
+    private @Nullable HistoryNeighbours historyNeighbours;
+    private @Nullable Executor neighbourExecutor;
+    private int neighbourQueue = 64;
+    private int neighbourCacheSize = 10_000;
+    private long neighbourRefreshRecords = 100;
+    private Duration neighbourRefreshAfter = Duration.ofMinutes(1);
+    private Duration neighbourExpireAfter = Duration.ofMinutes(10);
+    private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
 
@@ -556,7 +637,118 @@ public final class AdaptivePredictor
       b.inFlight = inFlight;
       b.executor = executor;
       b.trainer = trainer;
+      b.historyNeighbours = historyNeighbours;
+      b.neighbourExecutor = neighbourExecutor;
+      b.neighbourQueue = neighbourQueue;
+      b.neighbourCacheSize = neighbourCacheSize;
+      b.neighbourRefreshRecords = neighbourRefreshRecords;
+      b.neighbourRefreshAfter = neighbourRefreshAfter;
+      b.neighbourExpireAfter = neighbourExpireAfter;
+      b.ticker = ticker;
       return b;
+    }
+
+    /**
+     * Lets a history store's similarity search answer where a tool's chosen latency model is k
+     * nearest neighbours: over the whole history instead of the newest 512 calls per tool the
+     * in-memory index holds. Default: none.
+     *
+     * <p><b>On the call path.</b> A prediction never queries the store. Where the tool's chosen
+     * model is k nearest neighbours and its in-memory index answers (the call lies within the reach
+     * the gate judged), the prediction answers from a bounded cache of the store's estimates keyed
+     * by the tool, k and {@link HistoryNeighbours#key} (for the facade's adapter: the vector the
+     * store indexes, i.e. the standardised features). On a miss the in-memory index answers at once
+     * and the store is queried on a background thread; later calls with the same key get the
+     * store's estimate. An estimate is queried again in the background (the old one answering
+     * meanwhile) once its tool has {@link #historyNeighboursCache refreshAfterRecords} new records
+     * or it is {@code refreshAfter} old, and dropped when {@code expireAfter} old. Queries beyond
+     * the queue are dropped, a query that throws is logged; both are counted ({@link
+     * AdaptivePredictor#neighbourStats()}) and the in-memory index keeps answering. A cached
+     * estimate adds well under a microsecond to a prediction (see the benchmarks module's {@code
+     * StoreNeighbourBenchmark}).
+     *
+     * <p><b>What chooses it.</b> The selection judges the in-memory index on held-out calls (it
+     * alone can be scored without leaking: the store holds the held-out calls and everything after
+     * them); the store answers in its place for the tools where that index passed the gate, with
+     * the same k and within the same reach — the same rule over more of the same tool's past.
+     *
+     * <p><b>Why off by default.</b> The store's estimate is not itself scored against the in-memory
+     * one before it answers, each miss costs a store query (hundreds of microseconds on the
+     * embedded store, a network round trip on Chroma) on a thread of its own, and it needs a store
+     * whose vectors are the standardised features (a {@code ToolScaledVectorizer}), which the
+     * default history store is not. So it is a deliberate choice, made where the whole history is
+     * known to help (for example where old calls matter, as in {@code parallax analyze --loio
+     * --neighbours store}).
+     */
+    public Builder historyNeighbours(HistoryNeighbours neighbours) {
+      this.historyNeighbours = Objects.requireNonNull(neighbours, "neighbours");
+      return this;
+    }
+
+    /**
+     * The cache of {@link #historyNeighbours}: at most {@code maxEntries} estimates (default
+     * 10,000), queried again after {@code refreshAfterRecords} new records of their tool (default
+     * 100) or when {@code refreshAfter} old (default 1 minute), dropped when {@code expireAfter}
+     * old (default 10 minutes).
+     *
+     * @throws IllegalArgumentException if a count is below 1, a duration not positive, or {@code
+     *     expireAfter} shorter than {@code refreshAfter}
+     */
+    public Builder historyNeighboursCache(
+        int maxEntries, long refreshAfterRecords, Duration refreshAfter, Duration expireAfter) {
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("maxEntries must be >= 1, was " + maxEntries);
+      }
+      if (refreshAfterRecords < 1) {
+        throw new IllegalArgumentException(
+            "refreshAfterRecords must be >= 1, was " + refreshAfterRecords);
+      }
+      if (!refreshAfter.isPositive() || !expireAfter.isPositive()) {
+        throw new IllegalArgumentException(
+            "refreshAfter and expireAfter must be positive, were "
+                + refreshAfter
+                + " and "
+                + expireAfter);
+      }
+      if (expireAfter.compareTo(refreshAfter) < 0) {
+        throw new IllegalArgumentException(
+            "expireAfter " + expireAfter + " is shorter than refreshAfter " + refreshAfter);
+      }
+      this.neighbourCacheSize = maxEntries;
+      this.neighbourRefreshRecords = refreshAfterRecords;
+      this.neighbourRefreshAfter = refreshAfter;
+      this.neighbourExpireAfter = expireAfter;
+      return this;
+    }
+
+    /**
+     * Most store queries waiting for the predictor's own query thread (default 64); more are
+     * dropped and counted.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder historyNeighboursQueue(int queries) {
+      if (queries < 1) {
+        throw new IllegalArgumentException("queue must be >= 1, was " + queries);
+      }
+      this.neighbourQueue = queries;
+      return this;
+    }
+
+    /**
+     * Where store queries run, instead of the predictor's own thread; the executor stays the
+     * caller's. A {@link RejectedExecutionException} drops the query (counted). Tests: an executor
+     * that holds tasks until released.
+     */
+    public Builder historyNeighboursExecutor(Executor executor) {
+      this.neighbourExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Nanosecond time of the history neighbours' cache (default {@code System::nanoTime}). */
+    public Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
     }
 
     /** Weight of a new sample in the moving averages, in {@code (0, 1]}. */
