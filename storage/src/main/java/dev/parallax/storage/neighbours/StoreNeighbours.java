@@ -3,6 +3,7 @@ package dev.parallax.storage.neighbours;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.Neighbor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -153,6 +154,32 @@ public final class StoreNeighbours {
       }
     }
     return new Estimate(sum / count, count, kthSquared);
+  }
+
+  /**
+   * A value equal for two calls exactly when their vectors in the store's space (the features
+   * standardised by the store's {@link ToolScaledVectorizer}) are equal, so that their estimates
+   * are too: a cache key. Quick (one small array, no store access); thread-safe.
+   */
+  public Object key(String tool, Map<String, Double> features) {
+    return new VectorKey(space.vector(tool, features));
+  }
+
+  private record VectorKey(float[] vector) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof VectorKey other && Arrays.equals(vector, other.vector);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(vector);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(vector);
+    }
   }
 
   private static double logLatency(ExecutionRecord record) {
