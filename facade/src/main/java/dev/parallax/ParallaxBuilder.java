@@ -181,7 +181,8 @@ public final class ParallaxBuilder {
    * Whether the history store's own similarity search answers, on the call path, for the tools
    * whose chosen latency model is k nearest neighbours: over the whole history instead of the
    * newest 512 calls per tool, through a refresh-ahead cache that never makes a prediction wait for
-   * the store (see {@link AdaptivePredictor.Builder#historyNeighbours}; its cache, queue and
+   * the store, keyed by the call's standardised features rounded to a grid of 0.1 standard
+   * deviations (see {@link AdaptivePredictor.Builder#historyNeighbours}; its cache, queue and
    * executor are set through {@link #predictorOptions}, applied first). Counters: {@code
    * predictor().neighbourStats()}. Default false.
    *
@@ -618,8 +619,18 @@ public final class ParallaxBuilder {
     return historyWriterOptions.apply(b).build();
   }
 
-  /** The store's neighbours behind the adaptive module's seam. */
-  private static final class StoreHistoryNeighbours implements HistoryNeighbours {
+  /**
+   * The store's neighbours behind the adaptive module's seam. Calls share a cached estimate when
+   * their standardised features round to the same multiple of {@link #KEY_RESOLUTION} standard
+   * deviations (real calls seldom repeat their features exactly).
+   */
+  static final class StoreHistoryNeighbours implements HistoryNeighbours {
+    /**
+     * The cache's grid, in standard deviations of each feature (fixed a priori, before any replay
+     * was measured with it).
+     */
+    static final double KEY_RESOLUTION = 0.1;
+
     private final ExecutionHistoryStore store;
     private final StoreNeighbours keys;
 
@@ -630,7 +641,7 @@ public final class ParallaxBuilder {
 
     @Override
     public Object key(String tool, Map<String, Double> features) {
-      return keys.key(tool, features);
+      return keys.key(tool, features, KEY_RESOLUTION);
     }
 
     @Override

@@ -656,16 +656,16 @@ public final class AdaptivePredictor
      * <p><b>On the call path.</b> A prediction never queries the store. Where the tool's chosen
      * model is k nearest neighbours and its in-memory index answers (the call lies within the reach
      * the gate judged), the prediction answers from a bounded cache of the store's estimates keyed
-     * by the tool, k and {@link HistoryNeighbours#key} (for the facade's adapter: the vector the
-     * store indexes, i.e. the standardised features). On a miss the in-memory index answers at once
-     * and the store is queried on a background thread; later calls with the same key get the
-     * store's estimate. An estimate is queried again in the background (the old one answering
-     * meanwhile) once its tool has {@link #historyNeighboursCache refreshAfterRecords} new records
-     * or it is {@code refreshAfter} old, and dropped when {@code expireAfter} old. Queries beyond
-     * the queue are dropped, a query that throws is logged; both are counted ({@link
-     * AdaptivePredictor#neighbourStats()}) and the in-memory index keeps answering. A cached
-     * estimate adds well under a microsecond to a prediction (see the benchmarks module's {@code
-     * StoreNeighbourBenchmark}).
+     * by the tool, k and {@link HistoryNeighbours#key} (for the facade's adapter: the standardised
+     * features the store indexes, rounded to a grid of 0.1 standard deviations). On a miss the
+     * in-memory index answers at once and the store is queried on a background thread; later calls
+     * with the same key get the store's estimate. An estimate is queried again in the background
+     * (the old one answering meanwhile) once its tool has {@link #historyNeighboursCache
+     * refreshAfterRecords} new records or it is {@code refreshAfter} old, and dropped when {@code
+     * expireAfter} old. Queries beyond the queue are dropped, a query that throws is logged; both
+     * are counted ({@link AdaptivePredictor#neighbourStats()}) and the in-memory index keeps
+     * answering. A cached estimate adds well under a microsecond to a prediction (see the
+     * benchmarks module's {@code StoreNeighbourBenchmark}).
      *
      * <p><b>What chooses it.</b> The selection judges the in-memory index on held-out calls (it
      * alone can be scored without leaking: the store holds the held-out calls and everything after

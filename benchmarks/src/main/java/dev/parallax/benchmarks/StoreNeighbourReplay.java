@@ -3,6 +3,7 @@ package dev.parallax.benchmarks;
 import dev.parallax.adaptive.AdaptivePredictor;
 import dev.parallax.adaptive.CallFeatures;
 import dev.parallax.adaptive.HistoryNeighbours;
+import dev.parallax.adaptive.LatencyModelType;
 import dev.parallax.adaptive.NeighbourCacheStats;
 import dev.parallax.analysis.FeatureSet;
 import dev.parallax.analysis.TraceReaders;
@@ -41,15 +42,29 @@ import java.util.stream.Stream;
  * replay is deterministic. The store's space is fitted on all tasks' features (not latencies).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.parallax.benchmarks.StoreNeighbourReplay
- * [examples/workflows/real]</pre>
+ * [examples/workflows/real [default|knn [RESOLUTION]]]</pre>
+ *
+ * <p>With {@code knn}, k nearest neighbours is the only latency candidate (still gated against the
+ * moving average), to see the store where the selection would choose it. RESOLUTION is the cache
+ * key's grid in standard deviations (default 0.1, the facade's; 0: the exact vector).
  */
 public final class StoreNeighbourReplay {
 
   private StoreNeighbourReplay() {}
 
+  private static boolean knnOnly;
+  private static double resolution = 0.1;
+
   /** Runs the replay over every application directory. */
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args.length > 0 ? args[0] : "examples/workflows/real");
+    knnOnly = args.length > 1 && args[1].equals("knn");
+    resolution = args.length > 2 ? Double.parseDouble(args[2]) : 0.1;
+    System.out.println("cache key: standardised features on a grid of " + resolution + " sd");
+    System.out.println(
+        knnOnly
+            ? "latency candidates: k nearest neighbours only (gated against the moving average)"
+            : "latency candidates: the defaults (linear SGD, CART, k nearest neighbours)");
     List<Path> apps;
     try (Stream<Path> s = Files.list(root)) {
       apps = s.filter(Files::isDirectory).sorted().toList();
@@ -121,7 +136,7 @@ public final class StoreNeighbourReplay {
     try (EmbeddedHistoryStore store =
         EmbeddedHistoryStore.open(dir, ToolScaledVectorizer.fit(records))) {
       HeldExecutor queries = new HeldExecutor();
-      HistoryNeighbours neighbours = adapter(store);
+      HistoryNeighbours neighbours = adapter(store, resolution);
       try (AdaptivePredictor live =
               options().historyNeighbours(neighbours).historyNeighboursExecutor(queries).build();
           AdaptivePredictor memory = options().build()) {
@@ -156,18 +171,20 @@ public final class StoreNeighbourReplay {
   }
 
   private static AdaptivePredictor.Builder options() {
-    return AdaptivePredictor.builder()
-        .trainingExecutor(Runnable::run)
-        .windowAge(Duration.ofDays(3650)); // replayed times are not wall-clock times
+    AdaptivePredictor.Builder b =
+        AdaptivePredictor.builder()
+            .trainingExecutor(Runnable::run)
+            .windowAge(Duration.ofDays(3650)); // replayed times are not wall-clock times
+    return knnOnly ? b.latencyModel(LatencyModelType.NEAREST_NEIGHBOURS) : b;
   }
 
   /** The facade's adapter ({@code ParallaxBuilder.storeNeighbours}), repeated here. */
-  static HistoryNeighbours adapter(EmbeddedHistoryStore store) {
+  static HistoryNeighbours adapter(EmbeddedHistoryStore store, double resolution) {
     StoreNeighbours keys = StoreNeighbours.of(store, 1);
     return new HistoryNeighbours() {
       @Override
       public Object key(String tool, Map<String, Double> features) {
-        return keys.key(tool, features);
+        return keys.key(tool, features, resolution);
       }
 
       @Override
