@@ -1,6 +1,7 @@
 package dev.parallax.adaptive;
 
 import dev.parallax.adaptive.internal.FeatureEncoder;
+import dev.parallax.adaptive.internal.KnnIndex;
 import dev.parallax.adaptive.internal.ModelFiles;
 import dev.parallax.adaptive.internal.ModelTraining;
 import dev.parallax.adaptive.internal.Row;
@@ -177,7 +178,8 @@ public final class AdaptivePredictor
                   b.neighbourCacheSize,
                   b.neighbourRefreshRecords,
                   b.neighbourRefreshAfter,
-                  b.neighbourExpireAfter));
+                  b.neighbourExpireAfter,
+                  b.neighbourMinPairs));
     }
   }
 
@@ -213,14 +215,23 @@ public final class AdaptivePredictor
     }
     double logLatency = Math.max(MIN_LOG, Math.log(d.toNanos() / 1e9));
     boolean success = record.succeeded();
-    StoreEstimates estimates = storeEstimates;
-    if (estimates != null) {
-      estimates.recorded(record.tool());
-    }
     CallFeatures features = CallFeatures.of(record);
     ToolBaselines.Stats before =
         baselines.update(record.tool(), logLatency, success, record.inFlight());
     FeatureEncoder.Encoded encoded = FeatureEncoder.encode(features, before);
+    StoreEstimates estimates = storeEstimates;
+    if (estimates != null) {
+      KnnIndex index = models.get().chosenNeighbours(record.tool());
+      if (index != null) {
+        estimates.scored(
+            record.tool(),
+            features.numeric(),
+            index.k(),
+            index.predict(encoded.names(), encoded.values()),
+            logLatency);
+      }
+      estimates.recorded(record.tool());
+    }
     Row row =
         new Row(
             record.tool(),
@@ -605,6 +616,7 @@ public final class AdaptivePredictor
     private long neighbourRefreshRecords = 100;
     private Duration neighbourRefreshAfter = Duration.ofMinutes(1);
     private Duration neighbourExpireAfter = Duration.ofMinutes(10);
+    private int neighbourMinPairs = 30;
     private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
@@ -644,6 +656,7 @@ public final class AdaptivePredictor
       b.neighbourRefreshRecords = neighbourRefreshRecords;
       b.neighbourRefreshAfter = neighbourRefreshAfter;
       b.neighbourExpireAfter = neighbourExpireAfter;
+      b.neighbourMinPairs = neighbourMinPairs;
       b.ticker = ticker;
       return b;
     }
@@ -667,18 +680,22 @@ public final class AdaptivePredictor
      * answering. A cached estimate adds well under a microsecond to a prediction (see the
      * benchmarks module's {@code StoreNeighbourBenchmark}).
      *
-     * <p><b>What chooses it.</b> The selection judges the in-memory index on held-out calls (it
-     * alone can be scored without leaking: the store holds the held-out calls and everything after
-     * them); the store answers in its place for the tools where that index passed the gate, with
-     * the same k and within the same reach — the same rule over more of the same tool's past.
+     * <p><b>What chooses it.</b> The training's selection judges the in-memory index on held-out
+     * calls (the store cannot be scored there without look-ahead: it holds the held-out calls and
+     * everything after them); the store may answer in its place only for the tools where that index
+     * passed the gate, with the same k and within the same reach. Whether it does is decided per
+     * tool on calls it had not seen ({@link #historyNeighboursGate}): when a call finishes, the
+     * store's cached estimate for it (queried before its record existed) and the in-memory answer
+     * are scored against its latency, and the store answers once it is better on the tool's newest
+     * 200 such pairs with 95% confidence — decided again at every pair. Until then the cache fills
+     * and the in-memory index answers.
      *
-     * <p><b>Why off by default.</b> The store's estimate is not itself scored against the in-memory
-     * one before it answers, each miss costs a store query (hundreds of microseconds on the
-     * embedded store, a network round trip on Chroma) on a thread of its own, and it needs a store
-     * whose vectors are the standardised features (a {@code ToolScaledVectorizer}), which the
-     * default history store is not. So it is a deliberate choice, made where the whole history is
-     * known to help (for example where old calls matter, as in {@code parallax analyze --loio
-     * --neighbours store}).
+     * <p><b>Why off by default.</b> It costs a store query for each new cell of features (hundreds
+     * of microseconds on the embedded store, a network round trip on Chroma) on a thread of its
+     * own, and it needs a store whose vectors are the standardised features (a {@code
+     * ToolScaledVectorizer}), which the default history stores are not. An experienced user turns
+     * it on with such a store, where the whole history is expected to help (for example where old
+     * calls matter, as {@code parallax analyze --loio --neighbours store} shows).
      */
     public Builder historyNeighbours(HistoryNeighbours neighbours) {
       this.historyNeighbours = Objects.requireNonNull(neighbours, "neighbours");
@@ -718,6 +735,22 @@ public final class AdaptivePredictor
       this.neighbourRefreshRecords = refreshAfterRecords;
       this.neighbourRefreshAfter = refreshAfter;
       this.neighbourExpireAfter = expireAfter;
+      return this;
+    }
+
+    /**
+     * The history neighbours' gate: the store answers for a tool once at least {@code minPairs}
+     * (default 30) of its finished calls were scored for both the store's cached estimate and the
+     * in-memory index, and the store's absolute log error is lower with 95% confidence over the
+     * newest 200 pairs; 0 lets the store answer wherever it has an estimate, uncompared.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder historyNeighboursGate(int minPairs) {
+      if (minPairs < 0) {
+        throw new IllegalArgumentException("minPairs must be >= 0, was " + minPairs);
+      }
+      this.neighbourMinPairs = minPairs;
       return this;
     }
 

@@ -8,6 +8,8 @@ package dev.parallax.adaptive;
  * @param lookups predictions whose tool's chosen model is k nearest neighbours and whose in-memory
  *     index answered, so that the store could answer instead
  * @param storeAnswers lookups answered by a cached store estimate
+ * @param shadowed lookups with a cached store estimate that did not answer, because the store has
+ *     not (or no longer) beaten the in-memory index on the tool's finished calls
  * @param misses lookups with no cached estimate (the in-memory index answered, a query was
  *     scheduled unless one was already pending)
  * @param refreshes queries scheduled for a cached estimate grown stale (too many new records of its
@@ -19,6 +21,7 @@ package dev.parallax.adaptive;
 public record NeighbourCacheStats(
     long lookups,
     long storeAnswers,
+    long shadowed,
     long misses,
     long refreshes,
     long queries,
@@ -26,7 +29,7 @@ public record NeighbourCacheStats(
     long failures) {
 
   /** Nothing counted. */
-  public static final NeighbourCacheStats NONE = new NeighbourCacheStats(0, 0, 0, 0, 0, 0, 0);
+  public static final NeighbourCacheStats NONE = new NeighbourCacheStats(0, 0, 0, 0, 0, 0, 0, 0);
 
   /** Share of lookups answered by the store, 0 if none. */
   public double storeShare() {

@@ -107,7 +107,12 @@ class HistoryNeighboursTest {
     }
   }
 
+  /** The store answers wherever it has an estimate (the cache's mechanics, without the gate). */
   private static AdaptivePredictor.Builder knn() {
+    return gated().historyNeighboursGate(0);
+  }
+
+  private static AdaptivePredictor.Builder gated() {
     return AdaptivePredictor.builder()
         .retrainEvery(Integer.MAX_VALUE)
         .trainingExecutor(Runnable::run)
@@ -145,7 +150,7 @@ class HistoryNeighboursTest {
     // 42 s from the store against ~1 s in memory (shrunk at most halfway toward the average)
     assertThat(cached.latency()).isGreaterThan(Duration.ofSeconds(5));
     assertThat(store.queries).hasValue(1);
-    assertThat(p.neighbourStats()).isEqualTo(new NeighbourCacheStats(3, 1, 2, 0, 1, 0, 0));
+    assertThat(p.neighbourStats()).isEqualTo(new NeighbourCacheStats(3, 1, 0, 2, 0, 1, 0, 0));
     assertThat(p.neighbourStats().storeShare()).isEqualTo(1.0 / 3);
   }
 
@@ -278,6 +283,57 @@ class HistoryNeighboursTest {
     p.predict(SMALL); // closed: no query
     assertThat(p.neighbourStats().dropped()).isEqualTo(dropped + 1);
     assertThat(store.queries).hasValue(1);
+  }
+
+  private static ExecutionRecord large(double seconds, int seq) {
+    return Records.record(
+        TOOL, Records.seconds(seconds), true, Map.of("bytes", 17.0), 10_000 + seq);
+  }
+
+  @Test
+  void gate_storeBetterOnFinishedCalls_answersOnlyOnceConfident() {
+    FixedStore store = new FixedStore();
+    store.seconds = 2; // the tool slowed down: the store knows, the in-memory index (~1 s) not yet
+    HeldExecutor held = new HeldExecutor();
+    AdaptivePredictor plain = trained(knn());
+    AdaptivePredictor p = trained(gated().historyNeighbours(store).historyNeighboursExecutor(held));
+    Random random = new Random(4);
+    p.predict(LARGE);
+    held.runAll();
+    int answeredAt = -1;
+    for (int i = 0; i < 40; i++) {
+      Prediction withStore = p.predict(LARGE);
+      if (answeredAt < 0 && p.neighbourStats().storeAnswers() > 0) {
+        answeredAt = i;
+      }
+      if (answeredAt < 0) {
+        assertThat(withStore).isEqualTo(plain.predict(LARGE)); // the in-memory index answers
+      }
+      ExecutionRecord r = large(2 * Math.exp(0.05 * random.nextGaussian()), i);
+      p.accept(r);
+      plain.accept(r);
+    }
+    // no answer before 30 pairs; then the store is confidently better
+    assertThat(answeredAt).isEqualTo(30);
+    assertThat(p.neighbourStats().shadowed()).isEqualTo(30);
+    assertThat(p.predict(LARGE).latency()).isGreaterThan(plain.predict(LARGE).latency());
+  }
+
+  @Test
+  void gate_storeWorse_neverAnswers_theCacheStillFills() {
+    FixedStore store = new FixedStore(); // 42 s against ~1 s calls
+    HeldExecutor held = new HeldExecutor();
+    AdaptivePredictor p = trained(gated().historyNeighbours(store).historyNeighboursExecutor(held));
+    Random random = new Random(5);
+    p.predict(LARGE);
+    held.runAll();
+    for (int i = 0; i < 60; i++) {
+      p.predict(LARGE);
+      p.accept(large(Math.exp(0.05 * random.nextGaussian()), i));
+    }
+    assertThat(p.neighbourStats().storeAnswers()).isZero();
+    assertThat(p.neighbourStats().shadowed()).isEqualTo(60);
+    assertThat(p.neighbourStats().queries()).isEqualTo(1);
   }
 
   @Test

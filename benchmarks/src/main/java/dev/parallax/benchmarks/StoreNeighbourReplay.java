@@ -36,9 +36,11 @@ import java.util.stream.Stream;
  * AdaptivePredictor.Builder#historyNeighbours}), one without — and scores every task of a tool seen
  * before, predicted just before it is accepted, next to the tool's running mean log latency.
  *
- * <p>After each task its record is accepted by both predictors and appended to the store, then the
- * store queries the live predictor scheduled are run (as a query thread that keeps up would: each
- * costs about a millisecond, the workflows' tasks seconds). Trainings run synchronously, so a
+ * <p>After each prediction the store queries the live predictor scheduled are run (as a query
+ * thread that keeps up would while the task runs: a query costs about a millisecond, the workflows'
+ * tasks seconds), then the task's record is accepted by both predictors and appended to the store.
+ * The live predictor uses its default gate: the store answers for a tool once it beat the in-memory
+ * index on 30 of the tool's finished calls with confidence. Trainings run synchronously, so a
  * replay is deterministic. The store's space is fitted on all tasks' features (not latencies).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.parallax.benchmarks.StoreNeighbourReplay
@@ -155,10 +157,10 @@ public final class StoreNeighbourReplay {
             eMean += Math.abs(y - m[0] / m[1]);
             scored++;
           }
+          queries.runAll(); // the queries land while the task runs
           live.accept(r);
           memory.accept(r);
           store.append(List.of(r));
-          queries.runAll();
           double[] sum = means.computeIfAbsent(r.tool(), t -> new double[2]);
           sum[0] += y;
           sum[1]++;

@@ -36,6 +36,20 @@ import java.util.logging.Logger;
  *   - Size and age: at most maxEntries estimates (Caffeine's size eviction), each dropped expireAfter
  *     after it was written; Caffeine's maintenance runs on the calling thread (no pool of its own).
  *
+ * Which tools the store answers for (decided online, on calls it had not seen):
+ *   - When a call of a tool whose model is k nearest neighbours finishes (scored(), from the
+ *     predictor's accept, before the record counts as new), the cached estimate for its key - if one
+ *     was queried before that record was accepted - and the in-memory index's answer for it give a
+ *     pair of absolute log errors. Per tool the newest PAIR_WINDOW pairs are kept.
+ *   - The store answers for the tool iff there are at least minPairs pairs and the 95% interval of
+ *     the mean of (store error - in-memory error) lies wholly below 0 (normal approximation:
+ *     mean + 1.96 sd / sqrt(n) < 0). Decided again at every pair, so a store that stops helping
+ *     stops answering. Until then the lookups still fill the cache (shadow mode) and the in-memory
+ *     index answers. minPairs 0: the store answers without being compared.
+ *   The estimates are not free of look-ahead in one way: an estimate queried after an earlier call of
+ *   the same cell finished includes that call, exactly as it would when answering; it never
+ *   includes the call it is scored on.
+ *
  * Time comes from an injected nanosecond ticker, so tests drive refresh and expiry.
  */
 /** Cached store estimates for the call path. Thread-safe. Internal: may change at any time. */
@@ -56,7 +70,45 @@ public final class StoreEstimates {
    * @param expireAfter age after which an estimate is dropped
    */
   public record Settings(
-      int maxEntries, long refreshAfterRecords, Duration refreshAfter, Duration expireAfter) {}
+      int maxEntries,
+      long refreshAfterRecords,
+      Duration refreshAfter,
+      Duration expireAfter,
+      int minPairs) {}
+
+  /** Newest pairs of errors kept per tool for the decision. */
+  public static final int PAIR_WINDOW = 200;
+
+  /** A tool's newest pairs: store error minus in-memory error. */
+  private static final class Pairs {
+    private final double[] diffs = new double[PAIR_WINDOW];
+    private int n;
+    private int next;
+    private volatile boolean storeBetter;
+
+    synchronized void add(double diff, int minPairs) {
+      diffs[next] = diff;
+      next = (next + 1) % PAIR_WINDOW;
+      n = Math.min(PAIR_WINDOW, n + 1);
+      if (n < Math.max(2, minPairs)) {
+        storeBetter = false;
+        return;
+      }
+      double sum = 0;
+      double sq = 0;
+      for (int i = 0; i < n; i++) {
+        sum += diffs[i];
+        sq += diffs[i] * diffs[i];
+      }
+      double mean = sum / n;
+      double var = Math.max(0, (sq - n * mean * mean) / (n - 1));
+      storeBetter = mean + 1.96 * Math.sqrt(var / n) < 0;
+    }
+
+    synchronized int size() {
+      return n;
+    }
+  }
 
   private final HistoryNeighbours neighbours;
   private final Executor executor;
@@ -65,6 +117,8 @@ public final class StoreEstimates {
   private final Cache<Key, Entry> cache;
   private final Set<Key> pending = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Pairs> pairs = new ConcurrentHashMap<>();
+  private final LongAdder shadow = new LongAdder();
   private final LongAdder lookups = new LongAdder();
   private final LongAdder storeAnswers = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -100,8 +154,51 @@ public final class StoreEstimates {
   }
 
   /**
+   * Scores the cached estimate for a finished call of {@code tool} (if one was queried before the
+   * call's record) against the in-memory index's answer, and decides again whether the store
+   * answers for the tool. Call before {@link #recorded} for the same record.
+   *
+   * @param inMemory the in-memory index's answer for the call (NaN: none; nothing is scored)
+   * @param actual the call's log latency
+   */
+  public void scored(
+      String tool, Map<String, Double> features, int k, double inMemory, double actual) {
+    if (settings.minPairs() == 0 || !Double.isFinite(inMemory)) {
+      return;
+    }
+    Entry e;
+    try {
+      e = cache.getIfPresent(new Key(tool, k, neighbours.key(tool, features)));
+    } catch (RuntimeException ex) {
+      failures.increment();
+      return;
+    }
+    if (e == null || Double.isNaN(e.logLatency()) || e.generation() > generation(tool).get()) {
+      return;
+    }
+    double diff = Math.abs(actual - e.logLatency()) - Math.abs(actual - inMemory);
+    pairs.computeIfAbsent(tool, t -> new Pairs()).add(diff, settings.minPairs());
+  }
+
+  /** Whether the store answers for {@code tool} now (see the class comment). */
+  public boolean answers(String tool) {
+    if (settings.minPairs() == 0) {
+      return true;
+    }
+    Pairs p = pairs.get(tool);
+    return p != null && p.storeBetter;
+  }
+
+  /** Pairs of errors kept for {@code tool}. */
+  public int pairs(String tool) {
+    Pairs p = pairs.get(tool);
+    return p == null ? 0 : p.size();
+  }
+
+  /**
    * The store's estimate for a call of {@code tool} with {@code features} from {@code k}
-   * neighbours, or {@code inMemory} if none is cached (a query is then scheduled). Never blocks.
+   * neighbours, or {@code inMemory} if none is cached (a query is then scheduled) or the store does
+   * not answer for the tool yet ({@link #answers}; the cache is filled all the same). Never blocks.
    */
   public double answer(String tool, Map<String, Double> features, int k, double inMemory) {
     lookups.increment();
@@ -127,6 +224,10 @@ public final class StoreEstimates {
       }
     }
     if (Double.isNaN(e.logLatency())) {
+      return inMemory;
+    }
+    if (!answers(tool)) {
+      shadow.increment();
       return inMemory;
     }
     storeAnswers.increment();
@@ -194,6 +295,7 @@ public final class StoreEstimates {
     return new NeighbourCacheStats(
         lookups.sum(),
         storeAnswers.sum(),
+        shadow.sum(),
         misses.sum(),
         refreshes.sum(),
         queries.sum(),

@@ -134,6 +134,17 @@ public record TrainedModels(
     return base + choice.shrinkage() * (p - base);
   }
 
+  /**
+   * The in-memory k-nearest-neighbour index that answers for {@code tool}, or {@code null} if the
+   * tool's chosen model is not k nearest neighbours.
+   */
+  public @Nullable KnnIndex chosenNeighbours(String tool) {
+    Choice choice = latencyChoices.get(tool);
+    return choice != null && choice.key().startsWith(LatencySelection.KNN)
+        ? neighbours.get(tool)
+        : null;
+  }
+
   /** Whether the success model is used for this tool. */
   public boolean successFor(String tool) {
     return success != null && report.successModelUsed() && tools.contains(tool);
