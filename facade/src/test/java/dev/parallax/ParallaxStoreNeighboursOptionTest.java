@@ -140,6 +140,33 @@ class ParallaxStoreNeighboursOptionTest {
     }
   }
 
+  /** The README's snippet (docs-drafts/StoreNeighboursLiveSnippet.java), its body verbatim. */
+  private static Parallax readmeSnippet(List<ExecutionRecord> sample, Path directory) {
+    // README:begin
+    ToolScaledVectorizer space = ToolScaledVectorizer.fit(sample); // fixed for the store's life
+    EmbeddedHistoryStore store = EmbeddedHistoryStore.open(directory, space); // yours to close
+    Parallax parallax =
+        Parallax.builder()
+            .historyStore(store)
+            .storeNeighbours(true) // kNN tools answer from the whole history, through a cache
+            .build();
+    // parallax.predictor().neighbourStats(): store answers, misses, refreshes, drops, failures
+    // README:end
+    return parallax;
+  }
+
+  @Test
+  void readmeSnippet_buildsWithTheStoreAndCloses(@TempDir Path dir) {
+    List<ExecutionRecord> history = history();
+    Parallax parallax = readmeSnippet(history, dir);
+    try (var store = (EmbeddedHistoryStore) parallax.history();
+        parallax) { // the instance first, then the store
+      store.append(history);
+      CallFeatures call = new CallFeatures(TOOL, Map.of("bytes", 15.0), 0, 1);
+      assertThat(parallax.predictor().predict(call)).isNotNull();
+    }
+  }
+
   @Test
   void storeNeighbours_defaultStore_failsNamingTheVectorizer() {
     assertThatIllegalStateException()

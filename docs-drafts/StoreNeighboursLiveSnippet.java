@@ -9,13 +9,13 @@ import java.util.List;
 
 /**
  * The README's snippet of the history store's neighbours on the live prediction path (compiled
- * here; run in {@code StoreNeighboursLiveSnippetTest}).
+ * in docs once moved to docs/src/test/java/dev/parallax/docs/snippets/; its body is run verbatim by the
+ * facade's {@code ParallaxStoreNeighboursOptionTest.readmeSnippet_buildsWithTheStoreAndCloses}).
  */
 public class StoreNeighboursLiveSnippet {
 
-  /** Builds the instance; the caller closes it, then the store. */
-  public static Parallax build(
-      List<ExecutionRecord> sample, EmbeddedHistoryStore[] opened, Path directory) {
+  /** Builds the instance; the caller closes it, then the store ({@code parallax.history()}). */
+  static Parallax build(List<ExecutionRecord> sample, Path directory) {
     // README:begin
     ToolScaledVectorizer space = ToolScaledVectorizer.fit(sample); // fixed for the store's life
     EmbeddedHistoryStore store = EmbeddedHistoryStore.open(directory, space); // yours to close
@@ -26,7 +26,6 @@ public class StoreNeighboursLiveSnippet {
             .build();
     // parallax.predictor().neighbourStats(): store answers, misses, refreshes, drops, failures
     // README:end
-    opened[0] = store;
     return parallax;
   }
 }
