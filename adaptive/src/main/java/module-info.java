@@ -15,6 +15,7 @@ module dev.parallax.adaptive {
   requires org.tribuo.classification.sgd;
   requires com.oracle.labs.mlrg.olcut;
   requires java.logging;
+  requires com.github.benmanes.caffeine;
   // optional: only dev.parallax.adaptive.limit.netflix uses it
   requires static concurrency.limits.core;
 

@@ -1,6 +1,7 @@
 package dev.parallax;
 
 import dev.parallax.adaptive.AdaptivePredictor;
+import dev.parallax.adaptive.HistoryNeighbours;
 import dev.parallax.adaptive.ModelFileException;
 import dev.parallax.adaptive.limit.AdaptiveAdmissionControl;
 import dev.parallax.cluster.ParallaxCluster;
@@ -22,6 +23,8 @@ import dev.parallax.storage.FeatureVectorizer;
 import dev.parallax.storage.HistoryStoreException;
 import dev.parallax.storage.InMemoryHistoryStore;
 import dev.parallax.storage.embedded.EmbeddedHistoryStore;
+import dev.parallax.storage.neighbours.StoreNeighbours;
+import dev.parallax.storage.neighbours.ToolScaledVectorizer;
 import dev.parallax.telemetry.ParallaxTelemetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,6 +81,7 @@ public final class ParallaxBuilder {
   private Clock clock = Clock.systemUTC();
   private UnaryOperator<ToolExecutor.Builder> executorOptions = UnaryOperator.identity();
   private UnaryOperator<AdaptivePredictor.Builder> predictorOptions = UnaryOperator.identity();
+  private boolean storeNeighbours;
   private @Nullable Path historySpillDirectory;
   private Duration historyCloseTimeout = DEFAULT_HISTORY_CLOSE_TIMEOUT;
   private UnaryOperator<BufferedHistoryWriter.Builder> historyWriterOptions =
@@ -170,6 +175,31 @@ public final class ParallaxBuilder {
    */
   public ParallaxBuilder predictorOptions(UnaryOperator<AdaptivePredictor.Builder> options) {
     this.predictorOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Whether the history store's own similarity search answers, on the call path, for the tools
+   * whose chosen latency model is k nearest neighbours: over the whole history instead of the
+   * newest 512 calls per tool, through a refresh-ahead cache that never makes a prediction wait for
+   * the store, keyed by the call's standardised features rounded to a grid of 0.1 standard
+   * deviations (see {@link AdaptivePredictor.Builder#historyNeighbours}; its cache, queue and
+   * executor are set through {@link #predictorOptions}, applied first). Counters: {@code
+   * predictor().neighbourStats()}. Default false.
+   *
+   * <p>Off by default, because it is a trade a user makes knowingly: each new call's features cost
+   * one background store query (hundreds of microseconds on the embedded store, a round trip on
+   * Chroma), the store's estimate is used where the in-memory one passed the gate without being
+   * scored itself, and it needs a store indexed by standardised features, which the default stores
+   * are not: give a {@link #historyStore} opened with a {@link
+   * dev.parallax.storage.neighbours.ToolScaledVectorizer}.
+   *
+   * @throws IllegalStateException at {@link #build()} if the history store is not indexed by a
+   *     {@code ToolScaledVectorizer} (the default stores included), or a {@link #predictor} is
+   *     given (configure {@code historyNeighbours} on it instead)
+   */
+  public ParallaxBuilder storeNeighbours(boolean enabled) {
+    this.storeNeighbours = enabled;
     return this;
   }
 
@@ -373,6 +403,22 @@ public final class ParallaxBuilder {
       throw new IllegalStateException(
           "historyStore(...) and historyDirectory(...) both set: choose one");
     }
+    if (storeNeighbours && predictor != null) {
+      throw new IllegalStateException(
+          "storeNeighbours(true) and predictor(...) both set: configure historyNeighbours(...) on"
+              + " the predictor given");
+    }
+    if (storeNeighbours
+        && (history == null || !(history.vectorizer() instanceof ToolScaledVectorizer))) {
+      throw new IllegalStateException(
+          "storeNeighbours(true) needs a historyStore(...) indexed by a ToolScaledVectorizer"
+              + " (standardised features), was "
+              + (history == null
+                  ? "the default "
+                      + (historyDirectory == null ? "in-memory" : "embedded")
+                      + " store"
+                  : history.vectorizer()));
+    }
     Deque<AutoCloseable> owned = new ArrayDeque<>();
     try {
       return build(owned);
@@ -402,6 +448,12 @@ public final class ParallaxBuilder {
       owned.push(store);
     }
     AdaptivePredictor model = predictor;
+    UnaryOperator<AdaptivePredictor.Builder> predictorOptions = this.predictorOptions;
+    if (storeNeighbours) {
+      HistoryNeighbours neighbours = new StoreHistoryNeighbours(store);
+      UnaryOperator<AdaptivePredictor.Builder> user = predictorOptions;
+      predictorOptions = p -> user.apply(p).historyNeighbours(neighbours);
+    }
     SharedLearning shared = null;
     if (model == null && cluster != null && sharedLearning) {
       shared =
@@ -582,5 +634,41 @@ public final class ParallaxBuilder {
       b.temporarySpill();
     }
     return historyWriterOptions.apply(b).build();
+  }
+
+  /**
+   * The store's neighbours behind the adaptive module's seam. Calls share a cached estimate when
+   * their standardised features round to the same multiple of {@link #KEY_RESOLUTION} standard
+   * deviations (real calls seldom repeat their features exactly).
+   */
+  static final class StoreHistoryNeighbours implements HistoryNeighbours {
+    /**
+     * The cache's grid, in standard deviations of each feature (fixed a priori, before any replay
+     * was measured with it).
+     */
+    static final double KEY_RESOLUTION = 0.1;
+
+    private final ExecutionHistoryStore store;
+    private final StoreNeighbours keys;
+
+    StoreHistoryNeighbours(ExecutionHistoryStore store) {
+      this.store = store;
+      this.keys = StoreNeighbours.of(store, 1);
+    }
+
+    @Override
+    public Object key(String tool, Map<String, Double> features) {
+      return keys.key(tool, features, KEY_RESOLUTION);
+    }
+
+    @Override
+    public double logLatency(String tool, Map<String, Double> features, int k) {
+      return StoreNeighbours.of(store, k).estimate(tool, features).logLatency();
+    }
+
+    @Override
+    public String toString() {
+      return "StoreHistoryNeighbours[" + store + "]";
+    }
   }
 }

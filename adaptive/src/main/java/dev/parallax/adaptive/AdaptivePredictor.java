@@ -1,9 +1,11 @@
 package dev.parallax.adaptive;
 
 import dev.parallax.adaptive.internal.FeatureEncoder;
+import dev.parallax.adaptive.internal.KnnIndex;
 import dev.parallax.adaptive.internal.ModelFiles;
 import dev.parallax.adaptive.internal.ModelTraining;
 import dev.parallax.adaptive.internal.Row;
+import dev.parallax.adaptive.internal.StoreEstimates;
 import dev.parallax.adaptive.internal.ToolBaselines;
 import dev.parallax.adaptive.internal.TrainedModels;
 import dev.parallax.core.call.CallStatus;
@@ -21,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -124,6 +128,8 @@ public final class AdaptivePredictor
   private final Executor executor;
   private final @Nullable ExecutorService ownExecutor;
   private final ToolBaselines baselines;
+  private final @Nullable StoreEstimates storeEstimates;
+  private final @Nullable ExecutorService ownNeighbourExecutor;
   private final ArrayDeque<Row> window = new ArrayDeque<>();
   private final AtomicReference<TrainedModels> models =
       new AtomicReference<>(TrainedModels.none("not trained yet"));
@@ -157,6 +163,24 @@ public final class AdaptivePredictor
       this.executor = own;
     }
     this.baselines = new ToolBaselines(b.baselineAlpha);
+    if (b.historyNeighbours == null) {
+      this.storeEstimates = null;
+      this.ownNeighbourExecutor = null;
+    } else {
+      Executor queries = b.neighbourExecutor;
+      this.ownNeighbourExecutor = queries == null ? neighbourThread(b.neighbourQueue) : null;
+      this.storeEstimates =
+          new StoreEstimates(
+              b.historyNeighbours,
+              queries != null ? queries : ownNeighbourExecutor,
+              b.ticker,
+              new StoreEstimates.Settings(
+                  b.neighbourCacheSize,
+                  b.neighbourRefreshRecords,
+                  b.neighbourRefreshAfter,
+                  b.neighbourExpireAfter,
+                  b.neighbourMinPairs));
+    }
   }
 
   /** A builder with the defaults. */
@@ -195,6 +219,19 @@ public final class AdaptivePredictor
     ToolBaselines.Stats before =
         baselines.update(record.tool(), logLatency, success, record.inFlight());
     FeatureEncoder.Encoded encoded = FeatureEncoder.encode(features, before);
+    StoreEstimates estimates = storeEstimates;
+    if (estimates != null) {
+      KnnIndex index = models.get().chosenNeighbours(record.tool());
+      if (index != null) {
+        estimates.scored(
+            record.tool(),
+            features.numeric(),
+            index.k(),
+            index.predict(encoded.names(), encoded.values()),
+            logLatency);
+      }
+      estimates.recorded(record.tool());
+    }
     Row row =
         new Row(
             record.tool(),
@@ -334,9 +371,17 @@ public final class AdaptivePredictor
     if (latencyModel || successModel) {
       FeatureEncoder.Encoded e = FeatureEncoder.encode(features, stats);
       if (latencyChoice != null) {
+        StoreEstimates estimates = storeEstimates;
         double p =
             current.predictLogLatency(
-                tool, latencyChoice, e.names(), e.values(), stats == null ? 0 : stats.logLatency());
+                tool,
+                latencyChoice,
+                e.names(),
+                e.values(),
+                stats == null ? 0 : stats.logLatency(),
+                estimates == null
+                    ? null
+                    : (k, inMemory) -> estimates.answer(tool, features.numeric(), k, inMemory));
         if (Double.isFinite(p)) {
           logLatency = p;
           logUpper = p + current.upperLogOffset();
@@ -438,6 +483,15 @@ public final class AdaptivePredictor
     return lastTrainingFailure;
   }
 
+  /**
+   * Counters of the history store's neighbours on the call path ({@link
+   * Builder#historyNeighbours}); {@link NeighbourCacheStats#NONE} if none are configured.
+   */
+  public NeighbourCacheStats neighbourStats() {
+    StoreEstimates estimates = storeEstimates;
+    return estimates == null ? NeighbourCacheStats.NONE : estimates.stats();
+  }
+
   /** Whether a training is running (or queued on the executor). */
   public boolean isTraining() {
     return training.get();
@@ -468,21 +522,51 @@ public final class AdaptivePredictor
   }
 
   /**
-   * Stops the training thread this predictor owns (none if a {@link Builder#trainingExecutor} was
-   * given: that executor stays the caller's), interrupting a training still running, and waits up
-   * to 10 seconds for the thread to end. Afterwards the predictor still predicts and still learns
-   * baselines from {@link #accept}, but no longer retrains. Idempotent.
+   * The thread of the history neighbours' store queries: one daemon thread, started at the first
+   * query and ended after a minute without one, behind a queue of {@code queue} queries (more are
+   * dropped and counted).
+   */
+  private static ExecutorService neighbourThread(int queue) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(queue),
+            Thread.ofPlatform().name("parallax-neighbours").daemon(true).factory(),
+            new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * Stops the threads this predictor owns — the training thread (none if a {@link
+   * Builder#trainingExecutor} was given: that executor stays the caller's), interrupting a training
+   * still running, and the history neighbours' query thread (none if a {@link
+   * Builder#historyNeighboursExecutor} was given), dropping queued queries — and waits up to 10
+   * seconds for each to end. Afterwards the predictor still predicts (cached store estimates
+   * included) and still learns baselines from {@link #accept}, but no longer retrains or queries
+   * the store. Idempotent.
    */
   @Override
   public void close() {
-    ExecutorService own = ownExecutor;
+    StoreEstimates estimates = storeEstimates;
+    if (estimates != null) {
+      estimates.close();
+    }
+    stop(ownNeighbourExecutor, "history neighbours' query");
+    stop(ownExecutor, "training");
+  }
+
+  private static void stop(@Nullable ExecutorService own, String what) {
     if (own == null || own.isTerminated()) {
       return;
     }
     own.shutdownNow();
     try {
       if (!own.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warning("the training thread did not stop within 10 s; it is a daemon thread");
+        LOG.warning("the " + what + " thread did not stop within 10 s; it is a daemon thread");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -525,6 +609,15 @@ public final class AdaptivePredictor
     private @Nullable Executor executor;
     private BiFunction<List<Row>, ModelTraining.Settings, TrainedModels> trainer =
         ModelTraining::train;
+    private @Nullable HistoryNeighbours historyNeighbours;
+    private @Nullable Executor neighbourExecutor;
+    private int neighbourQueue = 64;
+    private int neighbourCacheSize = 10_000;
+    private long neighbourRefreshRecords = 100;
+    private Duration neighbourRefreshAfter = Duration.ofMinutes(1);
+    private Duration neighbourExpireAfter = Duration.ofMinutes(10);
+    private int neighbourMinPairs = 30;
+    private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
 
@@ -556,7 +649,139 @@ public final class AdaptivePredictor
       b.inFlight = inFlight;
       b.executor = executor;
       b.trainer = trainer;
+      b.historyNeighbours = historyNeighbours;
+      b.neighbourExecutor = neighbourExecutor;
+      b.neighbourQueue = neighbourQueue;
+      b.neighbourCacheSize = neighbourCacheSize;
+      b.neighbourRefreshRecords = neighbourRefreshRecords;
+      b.neighbourRefreshAfter = neighbourRefreshAfter;
+      b.neighbourExpireAfter = neighbourExpireAfter;
+      b.neighbourMinPairs = neighbourMinPairs;
+      b.ticker = ticker;
       return b;
+    }
+
+    /**
+     * Lets a history store's similarity search answer where a tool's chosen latency model is k
+     * nearest neighbours: over the whole history instead of the newest 512 calls per tool the
+     * in-memory index holds. Default: none.
+     *
+     * <p><b>On the call path.</b> A prediction never queries the store. Where the tool's chosen
+     * model is k nearest neighbours and its in-memory index answers (the call lies within the reach
+     * the gate judged), the prediction answers from a bounded cache of the store's estimates keyed
+     * by the tool, k and {@link HistoryNeighbours#key} (for the facade's adapter: the standardised
+     * features the store indexes, rounded to a grid of 0.1 standard deviations). On a miss the
+     * in-memory index answers at once and the store is queried on a background thread; later calls
+     * with the same key get the store's estimate. An estimate is queried again in the background
+     * (the old one answering meanwhile) once its tool has {@link #historyNeighboursCache
+     * refreshAfterRecords} new records or it is {@code refreshAfter} old, and dropped when {@code
+     * expireAfter} old. Queries beyond the queue are dropped, a query that throws is logged; both
+     * are counted ({@link AdaptivePredictor#neighbourStats()}) and the in-memory index keeps
+     * answering. A cached estimate adds well under a microsecond to a prediction (see the
+     * benchmarks module's {@code StoreNeighbourBenchmark}).
+     *
+     * <p><b>What chooses it.</b> The training's selection judges the in-memory index on held-out
+     * calls (the store cannot be scored there without look-ahead: it holds the held-out calls and
+     * everything after them); the store may answer in its place only for the tools where that index
+     * passed the gate, with the same k and within the same reach. Whether it does is decided per
+     * tool on calls it had not seen ({@link #historyNeighboursGate}): when a call finishes, the
+     * store's cached estimate for it (queried before its record existed) and the in-memory answer
+     * are scored against its latency, and the store answers once it is better on the tool's newest
+     * 200 such pairs with 95% confidence — decided again at every pair. Until then the cache fills
+     * and the in-memory index answers.
+     *
+     * <p><b>Why off by default.</b> It costs a store query for each new cell of features (hundreds
+     * of microseconds on the embedded store, a network round trip on Chroma) on a thread of its
+     * own, and it needs a store whose vectors are the standardised features (a {@code
+     * ToolScaledVectorizer}), which the default history stores are not. An experienced user turns
+     * it on with such a store, where the whole history is expected to help (for example where old
+     * calls matter, as {@code parallax analyze --loio --neighbours store} shows).
+     */
+    public Builder historyNeighbours(HistoryNeighbours neighbours) {
+      this.historyNeighbours = Objects.requireNonNull(neighbours, "neighbours");
+      return this;
+    }
+
+    /**
+     * The cache of {@link #historyNeighbours}: at most {@code maxEntries} estimates (default
+     * 10,000), queried again after {@code refreshAfterRecords} new records of their tool (default
+     * 100) or when {@code refreshAfter} old (default 1 minute), dropped when {@code expireAfter}
+     * old (default 10 minutes).
+     *
+     * @throws IllegalArgumentException if a count is below 1, a duration not positive, or {@code
+     *     expireAfter} shorter than {@code refreshAfter}
+     */
+    public Builder historyNeighboursCache(
+        int maxEntries, long refreshAfterRecords, Duration refreshAfter, Duration expireAfter) {
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("maxEntries must be >= 1, was " + maxEntries);
+      }
+      if (refreshAfterRecords < 1) {
+        throw new IllegalArgumentException(
+            "refreshAfterRecords must be >= 1, was " + refreshAfterRecords);
+      }
+      if (!refreshAfter.isPositive() || !expireAfter.isPositive()) {
+        throw new IllegalArgumentException(
+            "refreshAfter and expireAfter must be positive, were "
+                + refreshAfter
+                + " and "
+                + expireAfter);
+      }
+      if (expireAfter.compareTo(refreshAfter) < 0) {
+        throw new IllegalArgumentException(
+            "expireAfter " + expireAfter + " is shorter than refreshAfter " + refreshAfter);
+      }
+      this.neighbourCacheSize = maxEntries;
+      this.neighbourRefreshRecords = refreshAfterRecords;
+      this.neighbourRefreshAfter = refreshAfter;
+      this.neighbourExpireAfter = expireAfter;
+      return this;
+    }
+
+    /**
+     * The history neighbours' gate: the store answers for a tool once at least {@code minPairs}
+     * (default 30) of its finished calls were scored for both the store's cached estimate and the
+     * in-memory index, and the store's absolute log error is lower with 95% confidence over the
+     * newest 200 pairs; 0 lets the store answer wherever it has an estimate, uncompared.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder historyNeighboursGate(int minPairs) {
+      if (minPairs < 0) {
+        throw new IllegalArgumentException("minPairs must be >= 0, was " + minPairs);
+      }
+      this.neighbourMinPairs = minPairs;
+      return this;
+    }
+
+    /**
+     * Most store queries waiting for the predictor's own query thread (default 64); more are
+     * dropped and counted.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder historyNeighboursQueue(int queries) {
+      if (queries < 1) {
+        throw new IllegalArgumentException("queue must be >= 1, was " + queries);
+      }
+      this.neighbourQueue = queries;
+      return this;
+    }
+
+    /**
+     * Where store queries run, instead of the predictor's own thread; the executor stays the
+     * caller's. A {@link RejectedExecutionException} drops the query (counted). Tests: an executor
+     * that holds tasks until released.
+     */
+    public Builder historyNeighboursExecutor(Executor executor) {
+      this.neighbourExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Nanosecond time of the history neighbours' cache (default {@code System::nanoTime}). */
+    public Builder ticker(LongSupplier nanoTime) {
+      this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
     }
 
     /** Weight of a new sample in the moving averages, in {@code (0, 1]}. */

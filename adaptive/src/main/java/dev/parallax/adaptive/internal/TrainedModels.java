@@ -87,10 +87,40 @@ public record TrainedModels(
    */
   public double predictLogLatency(
       String tool, Choice choice, String[] names, double[] values, double base) {
+    return predictLogLatency(tool, choice, names, values, base, null);
+  }
+
+  /**
+   * What answers instead of a tool's in-memory k-nearest-neighbour index where it answers (the
+   * history store's estimate, on the call path from a cache).
+   */
+  @FunctionalInterface
+  public interface NeighbourAnswer {
+    /**
+     * The log latency to use for a call the in-memory index of {@code k} neighbours answered with
+     * {@code inMemory} (finite).
+     */
+    double answer(int k, double inMemory);
+  }
+
+  /**
+   * The same, with {@code store} (if not null) answering in place of the tool's in-memory
+   * k-nearest-neighbour index wherever that index answers (within its reach).
+   */
+  public double predictLogLatency(
+      String tool,
+      Choice choice,
+      String[] names,
+      double[] values,
+      double base,
+      @Nullable NeighbourAnswer store) {
     double p;
     KnnIndex index = neighbours.get(tool);
     if (index != null && choice.key().startsWith(LatencySelection.KNN)) {
       p = index.predict(names, values);
+      if (store != null && Double.isFinite(p)) {
+        p = store.answer(index.k(), p);
+      }
     } else {
       Model<Regressor> model = latencyModels.get(choice.key());
       if (model == null) {
@@ -102,6 +132,17 @@ public record TrainedModels(
       p += base;
     }
     return base + choice.shrinkage() * (p - base);
+  }
+
+  /**
+   * The in-memory k-nearest-neighbour index that answers for {@code tool}, or {@code null} if the
+   * tool's chosen model is not k nearest neighbours.
+   */
+  public @Nullable KnnIndex chosenNeighbours(String tool) {
+    Choice choice = latencyChoices.get(tool);
+    return choice != null && choice.key().startsWith(LatencySelection.KNN)
+        ? neighbours.get(tool)
+        : null;
   }
 
   /** Whether the success model is used for this tool. */

@@ -3,6 +3,7 @@ package dev.parallax.storage.neighbours;
 import dev.parallax.core.record.ExecutionRecord;
 import dev.parallax.storage.ExecutionHistoryStore;
 import dev.parallax.storage.Neighbor;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -153,6 +154,75 @@ public final class StoreNeighbours {
       }
     }
     return new Estimate(sum / count, count, kthSquared);
+  }
+
+  /**
+   * A value equal for two calls exactly when their vectors in the store's space (the features
+   * standardised by the store's {@link ToolScaledVectorizer}) are equal, so that their estimates
+   * are too: a cache key. Quick (one small array, no store access); thread-safe.
+   */
+  public Object key(String tool, Map<String, Double> features) {
+    return new VectorKey(space.vector(tool, features));
+  }
+
+  /**
+   * A coarser cache key: equal for two calls of a tool whose standardised coordinates round to the
+   * same multiple of {@code resolution} (in standard deviations of the tool's features), so that
+   * calls in one cell of that grid share the estimate made for the first of them. Real calls rarely
+   * repeat their features exactly (sizes, counts), so an exact key ({@link #key(String, Map)})
+   * seldom hits; a cell of a tenth of a standard deviation moves a call's distance to any record by
+   * at most {@code resolution/2·sqrt(d)}. Quick; thread-safe.
+   *
+   * @param resolution the grid's step, positive (0 gives the exact key)
+   * @throws IllegalArgumentException if {@code resolution} is negative or NaN
+   */
+  public Object key(String tool, Map<String, Double> features, double resolution) {
+    if (!(resolution >= 0)) {
+      throw new IllegalArgumentException("resolution must be >= 0, was " + resolution);
+    }
+    float[] v = space.vector(tool, features);
+    if (resolution == 0) {
+      return new VectorKey(v);
+    }
+    long[] cell = new long[v.length];
+    for (int i = 0; i < v.length; i++) {
+      cell[i] = Math.round(v[i] / resolution);
+    }
+    return new CellKey(cell);
+  }
+
+  private record CellKey(long[] cell) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CellKey other && Arrays.equals(cell, other.cell);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(cell);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(cell);
+    }
+  }
+
+  private record VectorKey(float[] vector) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof VectorKey other && Arrays.equals(vector, other.vector);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(vector);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(vector);
+    }
   }
 
   private static double logLatency(ExecutionRecord record) {

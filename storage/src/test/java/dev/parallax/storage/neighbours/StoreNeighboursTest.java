@@ -146,6 +146,39 @@ class StoreNeighboursTest {
   }
 
   @Test
+  void cacheKey_callsInOneCellOfTheGrid_shareTheKey_othersDoNot() {
+    List<ExecutionRecord> history = NeighbourData.history(200, 3);
+    ToolScaledVectorizer space = ToolScaledVectorizer.fit(history);
+    InMemoryHistoryStore store = new InMemoryHistoryStore(space);
+    StoreNeighbours neighbours = StoreNeighbours.of(store, 5);
+    int fetch = space.featureNames().indexOf(space.featuresOf("fetch").get(0));
+    for (double bytes : new double[] {100, 4096, 1e6}) {
+      for (double factor : new double[] {1.0001, 1.01, 1.1, 2}) {
+        Map<String, Double> a = Map.of("bytes", bytes);
+        Map<String, Double> b = Map.of("bytes", bytes * factor);
+        float va = space.vector("fetch", a)[fetch];
+        float vb = space.vector("fetch", b)[fetch];
+        boolean sameCell = Math.round(va / 0.1) == Math.round(vb / 0.1);
+        assertThat(neighbours.key("fetch", a, 0.1).equals(neighbours.key("fetch", b, 0.1)))
+            .as("bytes %s and %s (coordinates %s, %s)", bytes, bytes * factor, va, vb)
+            .isEqualTo(sameCell);
+      }
+      Map<String, Double> same = new java.util.HashMap<>(Map.of("bytes", bytes));
+      assertThat(neighbours.key("fetch", same, 0.1))
+          .isEqualTo(neighbours.key("fetch", Map.of("bytes", bytes), 0.1));
+      assertThat(neighbours.key("fetch", same)).isEqualTo(neighbours.key("fetch", same, 0));
+    }
+    // far apart: never one cell; exact keys differ for a 10% difference
+    assertThat(neighbours.key("fetch", Map.of("bytes", 100.0), 0.1))
+        .isNotEqualTo(neighbours.key("fetch", Map.of("bytes", 1e6), 0.1));
+    assertThat(neighbours.key("fetch", Map.of("bytes", 100.0)))
+        .isNotEqualTo(neighbours.key("fetch", Map.of("bytes", 110.0)));
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> neighbours.key("fetch", Map.of(), -1))
+        .withMessageContaining("-1");
+  }
+
+  @Test
   void aStoreWithAnotherVectorizer_isRejected() {
     InMemoryHistoryStore store = new InMemoryHistoryStore(FeatureVectorizer.log1p(List.of("x")));
 
