@@ -179,7 +179,9 @@ public final class AdaptivePredictor
                   b.neighbourRefreshRecords,
                   b.neighbourRefreshAfter,
                   b.neighbourExpireAfter,
-                  b.neighbourMinPairs));
+                  b.neighbourMinPairs,
+                  // the own thread: its queue and the query it runs; a given executor: unbounded
+                  queries == null ? b.neighbourQueue + 1 : Integer.MAX_VALUE));
     }
   }
 

@@ -55,6 +55,7 @@ class HistoryNeighboursTest {
     volatile boolean fail;
     final AtomicInteger queries = new AtomicInteger();
     volatile CountDownLatch answered = new CountDownLatch(1);
+    volatile CountDownLatch hold = new CountDownLatch(0);
 
     @Override
     public Object key(String tool, Map<String, Double> features) {
@@ -63,6 +64,11 @@ class HistoryNeighboursTest {
 
     @Override
     public double logLatency(String tool, Map<String, Double> features, int k) {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       queries.incrementAndGet();
       try {
         if (fail) {
@@ -177,6 +183,23 @@ class HistoryNeighboursTest {
     assertThat(p.predict(LARGE)).isEqualTo(plain.predict(LARGE)); // tried again, dropped again
     assertThat(p.neighbourStats().dropped()).isEqualTo(2);
     assertThat(store.queries).hasValue(0);
+  }
+
+  @Test
+  void ownThreadsQueueFull_queryDroppedAndCounted_callerNotBlocked() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    FixedStore store = new FixedStore();
+    store.hold = release;
+    AdaptivePredictor p = trained(knn().historyNeighbours(store).historyNeighboursQueue(1));
+    try {
+      p.predict(SMALL); // runs (or waits) on the predictor's thread
+      p.predict(LARGE); // fills the queue of one
+      p.predict(call(7)); // beyond the queue and the running query: dropped
+      assertThat(p.neighbourStats().dropped()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      p.close();
+    }
   }
 
   @Test

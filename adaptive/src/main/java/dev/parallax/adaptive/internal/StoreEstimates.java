@@ -29,8 +29,10 @@ import java.util.logging.Logger;
  *     answering until it lands (refresh-ahead).
  *   - Miss: the in-memory answer is returned at once and a query is scheduled.
  *   - Scheduling: at most one pending query per key (a set of keys in flight); the executor is
- *     bounded (the predictor's own: one daemon thread, a bounded queue); a rejected query is
- *     dropped and counted, never run on the caller's thread. A query that throws is logged and
+ *     bounded (the predictor's own: one daemon thread, a bounded queue); a query beyond
+ *     Settings.maxPending pending ones, or one the executor rejects, is dropped and counted, never
+ *     run on the caller's thread (the pending count is checked first: a rejection's exception would
+ *     cost a miss several microseconds under a flood of new features). A query that throws is logged and
  *     counted; nothing is cached, so the in-memory index keeps answering and a later lookup tries
  *     again.
  *   - Size and age: at most maxEntries estimates (Caffeine's size eviction), each dropped expireAfter
@@ -68,13 +70,17 @@ public final class StoreEstimates {
    * @param refreshAfterRecords new records of a tool after which its estimates are queried again
    * @param refreshAfter age after which an estimate is queried again
    * @param expireAfter age after which an estimate is dropped
+   * @param minPairs pairs of errors a tool needs before the store may answer for it
+   * @param maxPending most queries scheduled and not yet finished; more are dropped before they
+   *     reach the executor (a bounded executor's rejection costs an exception per miss)
    */
   public record Settings(
       int maxEntries,
       long refreshAfterRecords,
       Duration refreshAfter,
       Duration expireAfter,
-      int minPairs) {}
+      int minPairs,
+      int maxPending) {}
 
   /** Newest pairs of errors kept per tool for the decision. */
   public static final int PAIR_WINDOW = 200;
@@ -236,10 +242,14 @@ public final class StoreEstimates {
 
   /** Whether a query was scheduled now. */
   private boolean schedule(Key key, Map<String, Double> features) {
-    if (closed || !pending.add(key)) {
-      if (closed) {
-        dropped.increment();
-      }
+    if (pending.contains(key)) {
+      return false;
+    }
+    if (closed || pending.size() >= settings.maxPending()) {
+      dropped.increment();
+      return false;
+    }
+    if (!pending.add(key)) {
       return false;
     }
     try {

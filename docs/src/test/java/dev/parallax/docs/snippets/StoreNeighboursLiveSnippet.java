@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The README's snippet of the history store's neighbours on the live prediction path (compiled
- * in docs once moved to docs/src/test/java/dev/parallax/docs/snippets/; its body is run verbatim by the
- * facade's {@code ParallaxStoreNeighboursOptionTest.readmeSnippet_buildsWithTheStoreAndCloses}).
+ * The README's snippet of the history store's neighbours on the live prediction path (compiled in
+ * docs; its body is run verbatim by the facade's {@code
+ * ParallaxStoreNeighboursOptionTest.readmeSnippet_buildsWithTheStoreAndCloses}).
  */
 public class StoreNeighboursLiveSnippet {
 
