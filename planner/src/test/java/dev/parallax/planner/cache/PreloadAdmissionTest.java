@@ -228,6 +228,10 @@ class PreloadAdmissionTest {
       assertThat(reservationRuns).as("the tool ran once, for the preload").hasValue(1);
       assertThat(cache.preloadStats().hits()).isOne();
       assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+      // the joined call may finish before the preload's body has given its permit back
+      assertThat(limits.reservationReleases.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("the preload gave its permit back")
+          .isTrue();
       assertThat(limits.released)
           .as("only the preload took (and gave back) a permit")
           .filteredOn(r -> r.contains("get_reservation"))
@@ -280,6 +284,9 @@ class PreloadAdmissionTest {
       assertThat(result.cacheHit()).isTrue();
       assertThat(reservationRuns).hasValue(1);
       assertThat(cache.preloadStats().cancelledForCapacity()).isZero();
+      assertThat(limits.reservationReleases.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("the preload gave its permit back")
+          .isTrue();
     }
     assertThat(limits.inFlight("get_reservation")).isZero();
   }
