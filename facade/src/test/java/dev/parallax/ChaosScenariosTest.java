@@ -66,6 +66,9 @@ class ChaosScenariosTest {
 
   private static final long WAIT_SECONDS = 20;
 
+  /** Held, so that its level stays set (loggers are weakly referenced). */
+  private static final Logger QUIET = Logger.getLogger("dev.parallax");
+
   /** What a tool does for a given input; encoded in the input so that equal inputs agree. */
   enum Behaviour {
     OK,
@@ -100,7 +103,7 @@ class ChaosScenariosTest {
 
   @Test
   void randomScenarios_keepTheirInvariants() {
-    Logger.getLogger("dev.parallax").setLevel(Level.OFF); // the plug-ins throw on purpose
+    QUIET.setLevel(Level.OFF); // the plug-ins throw on purpose
     String one = System.getProperty("parallax.chaos.seed");
     long first = Long.getLong("parallax.chaos.firstSeed", 1);
     long seeds = Long.getLong("parallax.chaos.seeds", 300);
@@ -310,7 +313,8 @@ class ChaosScenariosTest {
             if (interrupted) {
               Thread.currentThread().interrupt();
             }
-            throw new ToolFailure(what + " returned late");
+            ctx.checkCancelled(); // as a long loop does: stops late, with CancellationException
+            throw new ToolFailure(what + " released at the end of the scenario");
           default:
             throw new AssertionError(b);
         }
@@ -622,16 +626,18 @@ class ChaosScenariosTest {
       }
       checkEvents(runs);
       if (cache != null) {
-        var stats = cache.preloadStats();
+        CaffeineResultCache c = cache;
+        // a preload gives its permit back before it counts itself failed: wait for the counts
+        awaitTrue(
+            () -> c.preloadStats().cancelledForCapacity() <= c.preloadStats().failed(),
+            "every preload cancelled for capacity counted failed: " + c.preloadStats());
+        var stats = c.preloadStats();
         assertThat(stats.hits())
-            .as("preload hits <= started: %s", desc)
+            .as("preload hits <= started: %s %s", stats, desc)
             .isLessThanOrEqualTo(stats.started());
         assertThat(stats.failed())
-            .as("preloads failed <= started: %s", desc)
+            .as("preloads failed <= started: %s %s", stats, desc)
             .isLessThanOrEqualTo(stats.started());
-        assertThat(stats.cancelledForCapacity())
-            .as("preloads cancelled for capacity <= failed: %s", desc)
-            .isLessThanOrEqualTo(stats.failed());
       }
     }
 

@@ -15,6 +15,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,10 @@ import org.jspecify.annotations.Nullable;
  * times out or is cancelled: that caller stops waiting, while the computation, on a thread nobody
  * interrupts, goes on for the other callers and its value is stored. The computation runs in the
  * OpenTelemetry context of the caller that started it, so the tool's own spans stay in that trace.
+ * It also runs with that caller's ToolContext: a tool that honours ctx.checkCancelled() stops with a
+ * CancellationException once that caller is cancelled. That is the caller's cancellation, not the
+ * tool's failure: the other callers do not end with it, they try again (step 1), so one of them
+ * runs the tool under its own context.
  *
  * invalidateAll() bumps `generation`, then clears both maps. A computation started before stores its
  * value, then removes it again if the generation moved on; either the clear or that removal takes it
@@ -195,7 +200,11 @@ public final class CaffeineResultCache implements ResultCache {
     }
   }
 
-  /** One try of {@link #find}; {@code null} if it met a cancelled preload (try again). */
+  /**
+   * One try of {@link #find}; {@code null} if it met a cancelled preload, or joined a computation
+   * whose tool stopped with a {@link CancellationException} (the context it ran with, that of the
+   * caller who started it, was cancelled): try again.
+   */
   private @Nullable Lookup findOnce(PendingCall call, Object input, Callable<?> tool)
       throws Exception {
     ToolSpec spec = call.tool().spec();
@@ -221,7 +230,13 @@ public final class CaffeineResultCache implements ResultCache {
         return null;
       }
       onJoin.run();
-      return hit(key, await(shared));
+      Outcome outcome = awaitOutcome(shared);
+      if (outcome.error() instanceof CancellationException) {
+        // the tool stopped because the caller that started it was cancelled (its context said
+        // so): that caller's cancellation, not this caller's failure; try again
+        return null;
+      }
+      return hit(key, outcome.valueOrThrow());
     }
     stored = values.getIfPresent(key);
     if (stored != null) {
@@ -455,13 +470,16 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {
-    Outcome outcome;
+    return awaitOutcome(future).valueOrThrow();
+  }
+
+  private static Outcome awaitOutcome(CompletableFuture<Outcome> future)
+      throws InterruptedException {
     try {
-      outcome = future.get();
+      return future.get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("a shared computation's future failed", e.getCause());
     }
-    return outcome.valueOrThrow();
   }
 
   private void start(CanonicalKey key, CompletableFuture<Outcome> future, Callable<?> tool) {
