@@ -137,12 +137,29 @@ public final class CaffeineResultCache implements ResultCache {
     private static final int SPECULATIVE = 0;
     private static final int JOINED = 1;
     private static final int CANCELLED = 2;
+    private static final int SETTLED = 3;
     private final java.util.concurrent.atomic.AtomicInteger state =
         new java.util.concurrent.atomic.AtomicInteger(SPECULATIVE);
 
     /** A real call joins: true unless the preload was cancelled first. */
     boolean joinFlight() {
-      return state.compareAndSet(SPECULATIVE, JOINED) || state.get() == JOINED;
+      if (state.compareAndSet(SPECULATIVE, JOINED)) {
+        return true;
+      }
+      int now = state.get();
+      return now == JOINED || now == SETTLED;
+    }
+
+    /**
+     * The computation ended with a value and is about to store it: true unless the preload was
+     * cancelled first; after it, the preload can no longer be cancelled (a value stored is never
+     * counted as a cancelled preload).
+     */
+    boolean settle() {
+      if (state.compareAndSet(SPECULATIVE, SETTLED)) {
+        return true;
+      }
+      return state.get() == JOINED;
     }
 
     /** Cancels the preload: true unless a real call joined it first (or it was cancelled). */
@@ -504,7 +521,9 @@ public final class CaffeineResultCache implements ResultCache {
       outcome = Outcome.failure(e);
     }
     try {
-      if (!outcome.failed() && running.get(key) == future) { // not detached or invalidated
+      if (!outcome.failed()
+          && running.get(key) == future // not detached or invalidated
+          && (!(future instanceof PreloadFuture preload) || preload.settle())) { // nor cancelled
         values.put(key, outcome);
         if (generation.get() != startedIn) {
           values.asMap().remove(key, outcome);

@@ -65,8 +65,10 @@ import org.jspecify.annotations.Nullable;
  * permit joins the preload instead (CaffeineResultCache.joinRefused, asked by the executor before
  * the call waits), so a preload never loses its permit to the very call it serves. A preload's future
  * is SPECULATIVE until a real call joins it (JOINED: it runs on, nothing cancels it) or it is
- * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh); the two race on
- * one compare-and-set, so a real call never waits on a cancelled preload. cancelAll() interrupts
+ * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh) or its value is
+ * stored (SETTLED: no longer cancelled, joined like a running one); the three race on one
+ * compare-and-set, so a real call never waits on a cancelled preload and a stored value never
+ * counts as a cancelled preload. cancelAll() interrupts
  * the preloads no real call has joined yet.
  *
  * One context per agent session. The options' session key function names the session of each
