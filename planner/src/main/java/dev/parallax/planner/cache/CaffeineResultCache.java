@@ -133,21 +133,52 @@ public final class CaffeineResultCache implements ResultCache {
    * cancel it), or cancelled (no real call may join it any more). Joining and cancelling race on
    * one compare-and-set, so a real call never waits on a cancelled preload.
    */
+  /**
+   * A preload's computation. Its state is one integer, so that joining, leaving, cancelling and
+   * storing race on one compare-and-set: 0 SPECULATIVE (nobody waits for it), n > 0 JOINED by n
+   * real calls waiting for it (it runs on, nothing cancels it), CANCELLED, SETTLED (its value is
+   * being stored: no longer cancelled, joined like a running one). When the last real call waiting
+   * stops waiting before the preload ended (its attempt timed out or was cancelled), the preload is
+   * SPECULATIVE again and is cancelled: nobody is left to wait for a computation that outlived a
+   * real call's timeout, and it must not hold its permit for ever.
+   */
   static final class PreloadFuture extends CompletableFuture<Outcome> {
     private static final int SPECULATIVE = 0;
-    private static final int JOINED = 1;
-    private static final int CANCELLED = 2;
-    private static final int SETTLED = 3;
+    private static final int CANCELLED = -1;
+    private static final int SETTLED = -2;
     private final java.util.concurrent.atomic.AtomicInteger state =
         new java.util.concurrent.atomic.AtomicInteger(SPECULATIVE);
 
-    /** A real call joins: true unless the preload was cancelled first. */
+    /**
+     * A real call joins: true unless the preload was cancelled first. A caller joined must call
+     * {@link #leave} once it stops waiting.
+     */
     boolean joinFlight() {
-      if (state.compareAndSet(SPECULATIVE, JOINED)) {
-        return true;
+      while (true) {
+        int now = state.get();
+        if (now == CANCELLED) {
+          return false;
+        }
+        if (now == SETTLED || state.compareAndSet(now, now + 1)) {
+          return true;
+        }
       }
-      int now = state.get();
-      return now == JOINED || now == SETTLED;
+    }
+
+    /**
+     * A joined real call stops waiting; true if it was the last one and the preload has not ended:
+     * the preload is speculative again (and the caller cancels it).
+     */
+    boolean leave() {
+      while (true) {
+        int now = state.get();
+        if (now <= 0) {
+          return false; // settled (not counted any more)
+        }
+        if (state.compareAndSet(now, now - 1)) {
+          return now == 1 && !isDone();
+        }
+      }
     }
 
     /**
@@ -156,13 +187,20 @@ public final class CaffeineResultCache implements ResultCache {
      * counted as a cancelled preload).
      */
     boolean settle() {
-      if (state.compareAndSet(SPECULATIVE, SETTLED)) {
-        return true;
+      while (true) {
+        int now = state.get();
+        if (now == CANCELLED) {
+          return false;
+        }
+        if (now == SETTLED || state.compareAndSet(now, SETTLED)) {
+          return true;
+        }
       }
-      return state.get() == JOINED;
     }
 
-    /** Cancels the preload: true unless a real call joined it first (or it was cancelled). */
+    /**
+     * Cancels the preload: true unless a real call waits for it (or it was cancelled, or ended).
+     */
     boolean cancelSpeculative() {
       return state.compareAndSet(SPECULATIVE, CANCELLED);
     }
@@ -242,12 +280,18 @@ public final class CaffeineResultCache implements ResultCache {
     CompletableFuture<Outcome> mine = new CompletableFuture<>();
     CompletableFuture<Outcome> shared = running.putIfAbsent(key, mine);
     if (shared != null) {
-      if (shared instanceof PreloadFuture preload && !preload.joinFlight()) {
-        running.remove(key, preload); // cancelled while we looked: help detach it, try again
-        return null;
+      Outcome outcome;
+      if (shared instanceof PreloadFuture preload) {
+        if (!preload.joinFlight()) {
+          running.remove(key, preload); // cancelled while we looked: help detach it, try again
+          return null;
+        }
+        onJoin.run();
+        outcome = awaitJoined(key, preload);
+      } else {
+        onJoin.run();
+        outcome = awaitOutcome(shared);
       }
-      onJoin.run();
-      Outcome outcome = awaitOutcome(shared);
       if (outcome.error() instanceof CancellationException) {
         // the tool stopped because the caller that started it was cancelled (its context said
         // so): that caller's cancellation, not this caller's failure; try again
@@ -298,7 +342,7 @@ public final class CaffeineResultCache implements ResultCache {
     }
     onJoin.run();
     return () -> {
-      Lookup lookup = hit(key, await(preload));
+      Lookup lookup = hit(key, awaitJoined(key, preload).valueOrThrow());
       Preloader p = preloader;
       if (p != null) {
         p.afterCall(call, input, lookup.value());
@@ -488,6 +532,23 @@ public final class CaffeineResultCache implements ResultCache {
 
   private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {
     return awaitOutcome(future).valueOrThrow();
+  }
+
+  /**
+   * Waits for a preload this caller joined. The last caller to stop waiting before it ended (its
+   * attempt timed out or was cancelled) cancels it: see {@link PreloadFuture}.
+   */
+  private Outcome awaitJoined(CanonicalKey key, PreloadFuture preload) throws InterruptedException {
+    try {
+      return awaitOutcome(preload);
+    } finally {
+      if (preload.leave()) {
+        Preloader p = preloader;
+        if (p != null) {
+          p.abandoned(key);
+        }
+      }
+    }
   }
 
   private static Outcome awaitOutcome(CompletableFuture<Outcome> future)
