@@ -115,15 +115,22 @@ class ChaosScenariosTest {
         toRun.add(s);
       }
     }
+    Map<String, Long> seen = new java.util.TreeMap<>();
     for (long seed : toRun) {
       try {
         assertTimeoutPreemptively(
-            Duration.ofSeconds(3 * WAIT_SECONDS), () -> new Scenario(seed).runAndCheck());
+            Duration.ofSeconds(3 * WAIT_SECONDS),
+            () -> new Scenario(seed).runAndCheck().forEach((k, v) -> seen.merge(k, v, Long::sum)));
       } catch (Throwable e) {
         throw new AssertionError(
             "scenario seed " + seed + " failed (rerun with -Dparallax.chaos.seed=" + seed + ")", e);
       }
     }
+    // what the scenarios exercised, so that a change that stops exercising a feature shows
+    System.out.println("chaos: " + toRun.size() + " scenarios; " + seen);
+    assertThat(seen.keySet())
+        .as("the scenarios exercise every outcome and feature")
+        .contains("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "SKIPPED", "fallback", "hedge");
   }
 
   /** One seeded scenario. */
@@ -138,6 +145,8 @@ class ChaosScenariosTest {
     final CountDownLatch unstick = new CountDownLatch(1);
     final CountDownLatch anyStarted = new CountDownLatch(1);
     final Map<String, AtomicInteger> flakyAttempts = new ConcurrentHashMap<>();
+    final List<String> users = new ArrayList<>(); // of the get_user calls drawn so far
+    final Map<String, Long> seen = new HashMap<>(); // what this scenario exercised
 
     final Tool<JsonNode, JsonNode> getUser;
     final Tool<JsonNode, String> getReservation;
@@ -174,7 +183,7 @@ class ChaosScenariosTest {
       this.r = new Random(seed);
       adaptive = r.nextInt(3) > 0;
       cached = r.nextInt(3) > 0;
-      preloading = cached && r.nextBoolean();
+      preloading = cached && r.nextInt(4) > 0;
       hedging = r.nextInt(4) == 0;
       timeout = r.nextInt(4) > 0 ? Duration.ofMillis(5 + r.nextInt(30)) : null;
       retries = 1 + r.nextInt(3);
@@ -183,7 +192,7 @@ class ChaosScenariosTest {
       throwingPredictor = r.nextInt(4) == 0;
       throwingListener = r.nextInt(3) == 0;
       throwingSink = r.nextInt(3) == 0;
-      throwingSessionKey = preloading && r.nextInt(3) == 0;
+      throwingSessionKey = preloading && r.nextInt(5) == 0;
       maxConcurrency = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(6);
       toolLimit = r.nextInt(3) == 0 ? 1 + r.nextInt(2) : 0;
       failFast = r.nextInt(5) == 0;
@@ -338,11 +347,16 @@ class ChaosScenariosTest {
       int n = r.nextInt(4); // few distinct inputs: identical calls meet in the cache
       if (kind == 0) {
         String user = randomBehaviour(hangsAllowed) + "." + n + "~" + randomBehaviour(hangsAllowed);
+        users.add(user);
         return ToolCall.of(id, getUser, PreloadFixture.json("{\"user_id\":\"" + user + "\"}"));
       }
       if (kind == 1) {
-        // the reservation of a user: what a preload after get_user computes
-        String user = randomBehaviour(false) + "." + n + "~" + randomBehaviour(hangsAllowed);
+        // the reservation of a user: what a preload after get_user computes; often the
+        // reservation of a user looked up before (the preload's own call)
+        String user =
+            !users.isEmpty() && r.nextBoolean()
+                ? users.get(r.nextInt(users.size()))
+                : randomBehaviour(false) + "." + n + "~" + randomBehaviour(hangsAllowed);
         return ToolCall.of(
             id, getReservation, PreloadFixture.json("{\"reservation_id\":\"R-" + user + "\"}"));
       }
@@ -380,7 +394,7 @@ class ChaosScenariosTest {
     }
 
     /** Builds, runs, cancels or closes, then checks every invariant. */
-    void runAndCheck() throws Exception {
+    Map<String, Long> runAndCheck() throws Exception {
       AdaptiveAdmissionControl admission =
           adaptive
               ? AdaptiveAdmissionControl.builder()
@@ -541,7 +555,18 @@ class ChaosScenariosTest {
         int mode = r.nextInt(4); // parallel, sequential, graph, open
         for (int c = 0; c < size; c++) {
           String id = "c" + c;
-          calls.add(randomCall(id, hangsAllowed));
+          ToolCall<JsonNode, ?> previous = c == 0 ? null : calls.get(c - 1);
+          if (previous != null && previous.tool() == getUser && r.nextInt(3) > 0) {
+            // an agent's next step: the reservation of the user just looked up (preloaded)
+            String user = previous.input().get("user_id").asText();
+            calls.add(
+                ToolCall.of(
+                    id,
+                    getReservation,
+                    PreloadFixture.json("{\"reservation_id\":\"R-" + user + "\"}")));
+          } else {
+            calls.add(randomCall(id, hangsAllowed));
+          }
           List<String> d = new ArrayList<>();
           if (mode == 2) {
             for (int p = 0; p < c; p++) {
@@ -632,6 +657,11 @@ class ChaosScenariosTest {
             () -> c.preloadStats().cancelledForCapacity() <= c.preloadStats().failed(),
             "every preload cancelled for capacity counted failed: " + c.preloadStats());
         var stats = c.preloadStats();
+        seen.merge("preloadStarted", stats.started(), Long::sum);
+        seen.merge("preloadHits", stats.hits(), Long::sum);
+        seen.merge("preloadCancelledForCapacity", stats.cancelledForCapacity(), Long::sum);
+        seen.merge("preloadSkipped", stats.skippedYield() + stats.skippedBudget(), Long::sum);
+        seen.merge("preloadSeamFailures", stats.seamFailures(), Long::sum);
         assertThat(stats.hits())
             .as("preload hits <= started: %s %s", stats, desc)
             .isLessThanOrEqualTo(stats.started());
@@ -639,6 +669,7 @@ class ChaosScenariosTest {
             .as("preloads failed <= started: %s %s", stats, desc)
             .isLessThanOrEqualTo(stats.started());
       }
+      return seen;
     }
 
     void awaitTrue(BooleanSupplier condition, String what) {
@@ -678,6 +709,16 @@ class ChaosScenariosTest {
         Map<String, CallResult<?>> earlier,
         boolean failedFast) {
       Behaviour b = behaviourOf(call);
+      seen.merge(res.status().name(), 1L, Long::sum);
+      if (res.fallbackFrom() != null) {
+        seen.merge("fallback", 1L, Long::sum);
+      }
+      if (res.cacheHit()) {
+        seen.merge("cacheHit", 1L, Long::sum);
+      }
+      if (records.stream().anyMatch(x -> x.hedge() && x.callId().equals(call.id()))) {
+        seen.merge("hedge", 1L, Long::sum);
+      }
       String where = runId + "/" + call.id() + " " + call.input() + " -> " + res + "; " + desc;
       boolean swapped = res.fallbackFrom() != null;
       switch (res.status()) {
