@@ -128,19 +128,13 @@ public final class CaffeineResultCache implements ResultCache {
   private final Map<CanonicalKey, PreloadFuture> preloads = new ConcurrentHashMap<>();
 
   /**
-   * The future of a preload's computation, with who owns it: still speculative (it may be
-   * cancelled), joined by a real call (it is no longer speculative and runs on, whatever asks to
-   * cancel it), or cancelled (no real call may join it any more). Joining and cancelling race on
-   * one compare-and-set, so a real call never waits on a cancelled preload.
-   */
-  /**
-   * A preload's computation. Its state is one integer, so that joining, leaving, cancelling and
-   * storing race on one compare-and-set: 0 SPECULATIVE (nobody waits for it), n > 0 JOINED by n
-   * real calls waiting for it (it runs on, nothing cancels it), CANCELLED, SETTLED (its value is
-   * being stored: no longer cancelled, joined like a running one). When the last real call waiting
-   * stops waiting before the preload ended (its attempt timed out or was cancelled), the preload is
-   * SPECULATIVE again and is cancelled: nobody is left to wait for a computation that outlived a
-   * real call's timeout, and it must not hold its permit for ever.
+   * The future of a preload's computation. Its state is one integer, so that joining, leaving,
+   * cancelling and storing race on one compare-and-set: 0 SPECULATIVE (nobody waits for it), n > 0
+   * JOINED by n real calls waiting for it (it runs on, nothing cancels it), CANCELLED, SETTLED (its
+   * value is being stored: no longer cancelled, joined like a running one). When the last real call
+   * waiting stops waiting before the preload ended (its attempt timed out or was cancelled), the
+   * preload is SPECULATIVE again and is cancelled: nobody is left to wait for a computation that
+   * outlived a real call's timeout, and it must not hold its permit for ever.
    */
   static final class PreloadFuture extends CompletableFuture<Outcome> {
     private static final int SPECULATIVE = 0;
