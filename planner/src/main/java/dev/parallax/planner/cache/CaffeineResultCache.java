@@ -15,6 +15,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,10 @@ import org.jspecify.annotations.Nullable;
  * times out or is cancelled: that caller stops waiting, while the computation, on a thread nobody
  * interrupts, goes on for the other callers and its value is stored. The computation runs in the
  * OpenTelemetry context of the caller that started it, so the tool's own spans stay in that trace.
+ * It also runs with that caller's ToolContext: a tool that honours ctx.checkCancelled() stops with a
+ * CancellationException once that caller is cancelled. That is the caller's cancellation, not the
+ * tool's failure: the other callers do not end with it, they try again (step 1), so one of them
+ * runs the tool under its own context.
  *
  * invalidateAll() bumps `generation`, then clears both maps. A computation started before stores its
  * value, then removes it again if the generation moved on; either the clear or that removal takes it
@@ -123,24 +128,73 @@ public final class CaffeineResultCache implements ResultCache {
   private final Map<CanonicalKey, PreloadFuture> preloads = new ConcurrentHashMap<>();
 
   /**
-   * The future of a preload's computation, with who owns it: still speculative (it may be
-   * cancelled), joined by a real call (it is no longer speculative and runs on, whatever asks to
-   * cancel it), or cancelled (no real call may join it any more). Joining and cancelling race on
-   * one compare-and-set, so a real call never waits on a cancelled preload.
+   * The future of a preload's computation. Its state is one integer, so that joining, leaving,
+   * cancelling and storing race on one compare-and-set: 0 SPECULATIVE (nobody waits for it), n > 0
+   * JOINED by n real calls waiting for it (it runs on, nothing cancels it), CANCELLED, SETTLED (its
+   * value is being stored: no longer cancelled, joined like a running one). When the last real call
+   * waiting stops waiting before the preload ended (its attempt timed out or was cancelled), the
+   * preload is SPECULATIVE again and is cancelled: nobody is left to wait for a computation that
+   * outlived a real call's timeout, and it must not hold its permit for ever.
    */
   static final class PreloadFuture extends CompletableFuture<Outcome> {
     private static final int SPECULATIVE = 0;
-    private static final int JOINED = 1;
-    private static final int CANCELLED = 2;
+    private static final int CANCELLED = -1;
+    private static final int SETTLED = -2;
     private final java.util.concurrent.atomic.AtomicInteger state =
         new java.util.concurrent.atomic.AtomicInteger(SPECULATIVE);
 
-    /** A real call joins: true unless the preload was cancelled first. */
+    /**
+     * A real call joins: true unless the preload was cancelled first. A caller joined must call
+     * {@link #leave} once it stops waiting.
+     */
     boolean joinFlight() {
-      return state.compareAndSet(SPECULATIVE, JOINED) || state.get() == JOINED;
+      while (true) {
+        int now = state.get();
+        if (now == CANCELLED) {
+          return false;
+        }
+        if (now == SETTLED || state.compareAndSet(now, now + 1)) {
+          return true;
+        }
+      }
     }
 
-    /** Cancels the preload: true unless a real call joined it first (or it was cancelled). */
+    /**
+     * A joined real call stops waiting; true if it was the last one and the preload has not ended:
+     * the preload is speculative again (and the caller cancels it).
+     */
+    boolean leave() {
+      while (true) {
+        int now = state.get();
+        if (now <= 0) {
+          return false; // settled (not counted any more)
+        }
+        if (state.compareAndSet(now, now - 1)) {
+          return now == 1 && !isDone();
+        }
+      }
+    }
+
+    /**
+     * The computation ended with a value and is about to store it: true unless the preload was
+     * cancelled first; after it, the preload can no longer be cancelled (a value stored is never
+     * counted as a cancelled preload).
+     */
+    boolean settle() {
+      while (true) {
+        int now = state.get();
+        if (now == CANCELLED) {
+          return false;
+        }
+        if (now == SETTLED || state.compareAndSet(now, SETTLED)) {
+          return true;
+        }
+      }
+    }
+
+    /**
+     * Cancels the preload: true unless a real call waits for it (or it was cancelled, or ended).
+     */
     boolean cancelSpeculative() {
       return state.compareAndSet(SPECULATIVE, CANCELLED);
     }
@@ -195,7 +249,11 @@ public final class CaffeineResultCache implements ResultCache {
     }
   }
 
-  /** One try of {@link #find}; {@code null} if it met a cancelled preload (try again). */
+  /**
+   * One try of {@link #find}; {@code null} if it met a cancelled preload, or joined a computation
+   * whose tool stopped with a {@link CancellationException} (the context it ran with, that of the
+   * caller who started it, was cancelled): try again.
+   */
   private @Nullable Lookup findOnce(PendingCall call, Object input, Callable<?> tool)
       throws Exception {
     ToolSpec spec = call.tool().spec();
@@ -216,12 +274,24 @@ public final class CaffeineResultCache implements ResultCache {
     CompletableFuture<Outcome> mine = new CompletableFuture<>();
     CompletableFuture<Outcome> shared = running.putIfAbsent(key, mine);
     if (shared != null) {
-      if (shared instanceof PreloadFuture preload && !preload.joinFlight()) {
-        running.remove(key, preload); // cancelled while we looked: help detach it, try again
+      Outcome outcome;
+      if (shared instanceof PreloadFuture preload) {
+        if (!preload.joinFlight()) {
+          running.remove(key, preload); // cancelled while we looked: help detach it, try again
+          return null;
+        }
+        onJoin.run();
+        outcome = awaitJoined(key, preload);
+      } else {
+        onJoin.run();
+        outcome = awaitOutcome(shared);
+      }
+      if (outcome.error() instanceof CancellationException) {
+        // the tool stopped because the caller that started it was cancelled (its context said
+        // so): that caller's cancellation, not this caller's failure; try again
         return null;
       }
-      onJoin.run();
-      return hit(key, await(shared));
+      return hit(key, outcome.valueOrThrow());
     }
     stored = values.getIfPresent(key);
     if (stored != null) {
@@ -266,7 +336,7 @@ public final class CaffeineResultCache implements ResultCache {
     }
     onJoin.run();
     return () -> {
-      Lookup lookup = hit(key, await(preload));
+      Lookup lookup = hit(key, awaitJoined(key, preload).valueOrThrow());
       Preloader p = preloader;
       if (p != null) {
         p.afterCall(call, input, lookup.value());
@@ -455,13 +525,33 @@ public final class CaffeineResultCache implements ResultCache {
   }
 
   private static @Nullable Object await(CompletableFuture<Outcome> future) throws Exception {
-    Outcome outcome;
+    return awaitOutcome(future).valueOrThrow();
+  }
+
+  /**
+   * Waits for a preload this caller joined. The last caller to stop waiting before it ended (its
+   * attempt timed out or was cancelled) cancels it: see {@link PreloadFuture}.
+   */
+  private Outcome awaitJoined(CanonicalKey key, PreloadFuture preload) throws InterruptedException {
     try {
-      outcome = future.get();
+      return awaitOutcome(preload);
+    } finally {
+      if (preload.leave()) {
+        Preloader p = preloader;
+        if (p != null) {
+          p.abandoned(key);
+        }
+      }
+    }
+  }
+
+  private static Outcome awaitOutcome(CompletableFuture<Outcome> future)
+      throws InterruptedException {
+    try {
+      return future.get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("a shared computation's future failed", e.getCause());
     }
-    return outcome.valueOrThrow();
   }
 
   private void start(CanonicalKey key, CompletableFuture<Outcome> future, Callable<?> tool) {
@@ -486,7 +576,9 @@ public final class CaffeineResultCache implements ResultCache {
       outcome = Outcome.failure(e);
     }
     try {
-      if (!outcome.failed() && running.get(key) == future) { // not detached or invalidated
+      if (!outcome.failed()
+          && running.get(key) == future // not detached or invalidated
+          && (!(future instanceof PreloadFuture preload) || preload.settle())) { // nor cancelled
         values.put(key, outcome);
         if (generation.get() != startedIn) {
           values.asMap().remove(key, outcome);

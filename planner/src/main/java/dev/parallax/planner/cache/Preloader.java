@@ -64,9 +64,12 @@ import org.jspecify.annotations.Nullable;
  * computing that call's own result: a real call refused because its own preload holds the tool's
  * permit joins the preload instead (CaffeineResultCache.joinRefused, asked by the executor before
  * the call waits), so a preload never loses its permit to the very call it serves. A preload's future
- * is SPECULATIVE until a real call joins it (JOINED: it runs on, nothing cancels it) or it is
- * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh); the two race on
- * one compare-and-set, so a real call never waits on a cancelled preload. cancelAll() interrupts
+ * is SPECULATIVE until a real call joins it (JOINED: it runs on, nothing cancels it, until the last
+ * real call waiting for it stops waiting before it ended, which cancels it: abandoned()) or it is
+ * cancelled (CANCELLED: a real call that meets it detaches it and starts afresh) or its value is
+ * stored (SETTLED: no longer cancelled, joined like a running one); the three race on one
+ * compare-and-set, so a real call never waits on a cancelled preload and a stored value never
+ * counts as a cancelled preload. cancelAll() interrupts
  * the preloads no real call has joined yet.
  *
  * One context per agent session. The options' session key function names the session of each
@@ -379,6 +382,27 @@ final class Preloader implements ExecutionListener {
           planner.cancelled(e.getValue().prediction);
         }
       }
+    }
+  }
+
+  /**
+   * Every real call that joined the preload under the key stopped waiting before it ended (timed
+   * out, cancelled): it is speculative again and is cancelled now, so that a computation that
+   * outlived a real call's timeout does not hold its permit for ever. Counted failed (nothing is
+   * stored), not against its rule. Never throws.
+   */
+  void abandoned(CanonicalKey key) {
+    try {
+      Mark mark = marks.get(key);
+      if (mark != null && cache.cancelPreload(key) && marks.remove(key, mark)) {
+        mark.cancel();
+        synchronized (planner) {
+          planner.cancelled(mark.prediction);
+        }
+      }
+    } catch (Throwable e) {
+      seamFailures.increment();
+      LOG.log(Level.WARNING, "cancelling the abandoned preload of " + key + " failed", e);
     }
   }
 
