@@ -22,4 +22,6 @@ s = s.replace("  private void startProbe(double refuted, double throughputLowerB
               "  private void startProbe(double refuted, double throughputLowerBound) {\n    if (DEBUG != null) DEBUG.accept(\"probeStart from \" + limit + \" \" + dbgState());\n", 1)
 s = s.replace("  private void restore(int level) {\n",
               "  private void restore(int level) {\n    if (DEBUG != null) DEBUG.accept(\"probeRestore \" + limit + \"->\" + level + \" n=\" + window.n + \" \" + dbgState());\n", 1)
+s = s.replace('return String.format(Locale.ROOT, "cap=%.0f/s env=[%s]", xm * 1e9, env);',
+              'return String.format(Locale.ROOT, "cap=%.0f/s env=[%s] failedAt=%d hold=%d cutFrom=%d lastGood=%d", xm * 1e9, env, failedAt, hold, cutFrom, lastGood);', 1)
 open(name + 'Limit.java', 'w').write(s)
