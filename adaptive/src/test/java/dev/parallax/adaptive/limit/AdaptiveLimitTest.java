@@ -158,8 +158,8 @@ class AdaptiveLimitTest {
    * the new slots (17, 18, ...) were rejected, and the retreat remembered the limit (24) as the
    * level that failed, not the level where the failures began (17). The next window aimed at 23.8:
    * below 24, so not held to one step, and rounded to 24 — the rejecting levels again, every few
-   * windows (21 jumps into 17-25 in 24 runs of 2 s). A retreat now remembers the lowest level whose
-   * call failed. In this model the limit jumped past 17 seven times in 5,000 calls before.
+   * windows (18 retreats from 17-25 in 24 runs of 2 s). A retreat now remembers the lowest level
+   * whose call failed. In this model the limit jumped past 17 seven times in 5,000 calls before.
    */
   @Test
   @Timeout(10)
