@@ -153,6 +153,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private int failedAt = Integer.MAX_VALUE;
   /* failed calls started above the last good level since the last change */
   private int probeFailures;
+  /* the fewest calls in flight any of them started with: where the failures began */
+  private int probeFailedAt = Integer.MAX_VALUE;
   private int lastGood;
   private boolean startup = true;
   /*
@@ -263,6 +265,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     }
     if (failed && limit > lastGood && lastGood > 0 && inFlight > lastGood) {
       probeFailures++; // a call of the probe above the last good level (even while skipping)
+      probeFailedAt = Math.min(probeFailedAt, inFlight);
       if (probeFailures >= RETREAT_FAILURES
           && probeFailures > dropTolerance * Math.max(minWindow, limit)) {
         retreat(); // more than a full window would tolerate: do not wait for it
@@ -294,7 +297,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
    * observed.
    */
   private void retreat() {
-    failedAt = Math.min(failedAt, limit);
+    failedAt = Math.min(failedAt, Math.min(limit, probeFailedAt));
     startup = false;
     change(lastGood);
   }
@@ -380,6 +383,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     previousRefutation = bound; // a window short of the knee breaks the pair
     lastGood = limit;
     probeFailures = 0;
+    probeFailedAt = Integer.MAX_VALUE;
     if (limit >= failedAt) {
       failedAt = limit + 1; // this level works now
     }
@@ -417,6 +421,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     previousRefutation = Double.POSITIVE_INFINITY;
     skip = limit; // the calls of the limit left
     probeFailures = 0;
+    probeFailedAt = Integer.MAX_VALUE;
     limit = probeLevel();
     window.clear();
     suppliedSum = 0;
@@ -477,6 +482,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
   private void restore(int level) {
     skip = Math.max(limit, level);
     probeFailures = 0;
+    probeFailedAt = Integer.MAX_VALUE;
     limit = level;
     window.clear();
     suppliedSum = 0;
@@ -639,6 +645,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
       skip =
           Math.max(limit, next); // the old limit's calls, and those that ramped up to the new one
       probeFailures = 0;
+      probeFailedAt = Integer.MAX_VALUE;
     }
     limit = next;
     window.clear();

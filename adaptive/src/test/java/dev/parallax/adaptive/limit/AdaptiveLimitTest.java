@@ -153,6 +153,50 @@ class AdaptiveLimitTest {
   }
 
   /**
+   * The bug traced on the loopback HTTP server (issue 14, item 6; httpcap8): with a target above a
+   * bounded queue (16), the limit jumped from 16 to 20-25 in one window; the calls started to fill
+   * the new slots (17, 18, ...) were rejected, and the retreat remembered the limit (24) as the
+   * level that failed, not the level where the failures began (17). The next window aimed at 23.8:
+   * below 24, so not held to one step, and rounded to 24 — the rejecting levels again, every few
+   * windows (18 retreats from 17-25 in 24 runs of 2 s). A retreat now remembers the lowest level
+   * whose call failed. In this model the limit jumped past 17 seven times in 5,000 calls before.
+   */
+  @Test
+  @Timeout(10)
+  void boundedQueue_callsRampingUpPastTheBound_aRetreatRemembersWhereTheFailuresBegan() {
+    AdaptiveLimit l = AdaptiveLimit.builder().initialLimit(4).maxLimit(200).build();
+    int workers = 8;
+    int bound = 16; // workers + queue: a call started with more in flight is rejected at once
+    int inFlight = l.limit(); // the calls of the previous limit, in flight
+    int previous = l.limit();
+    boolean cut = false;
+    int jumps = 0; // increases past bound + 1 after the first decrease (slow start's is allowed)
+    long failures = 0;
+    for (int i = 0; i < 5_000; i++) {
+      int n = l.limit();
+      // after an increase the new slots fill one call at a time: they start at old+1 .. n
+      inFlight = inFlight < n ? inFlight + 1 : n;
+      boolean rejected = inFlight > bound;
+      long latency =
+          rejected
+              ? REF / 20
+              : (long) (REF * Math.max(1, (double) Math.min(inFlight, bound) / workers));
+      l.onSample(latency, inFlight, rejected, (long) (2.4 * REF)); // target 24, above the bound
+      failures += rejected ? 1 : 0;
+      if (l.limit() < previous) {
+        cut = true;
+      } else if (cut && l.limit() > previous && l.limit() > bound + 1) {
+        jumps++;
+      }
+      previous = l.limit();
+    }
+    assertThat((double) failures / 5_000).as("share of calls rejected").isLessThan(0.02);
+    assertThat(jumps)
+        .as("increases past the bound + 1 after the first retreat (bound %d)", bound)
+        .isZero();
+  }
+
+  /**
    * The same server seen as a closed-loop client sees it: a rejection comes back twenty times
    * faster than a served call, so a slot above the bound fires twenty times as often and a window
    * one level above the bound is mostly failures (measured on the loopback HTTP server: 20 of 30).
