@@ -659,21 +659,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit {
     for (double x : capacity) {
       xmax = Math.max(xmax, x);
     }
-    double r = Double.POSITIVE_INFINITY;
-    double n = 0;
-    double sum = 0;
-    double squares = 0;
-    for (double[] entry : envelope) {
-      n += entry[1];
-      sum += entry[2];
-      squares += entry[3];
-      if (n >= MIN_POOLED) {
-        r = Math.min(r, upperBound(n, sum, squares));
-      }
-    }
-    if (Double.isInfinite(r) && n > 0) {
-      r = upperBound(n, sum, squares);
-    }
+    double r = envelopeReference();
     return "AdaptiveLimit[limit="
         + limit
         + ", min="
