@@ -22,8 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,8 +51,10 @@ final class Attempt extends SerialInbox.Event
   /**
    * The cache's lookup that waits for work under way, for an attempt started without an admission
    * permit ({@link ResultCache#joinRefused}); null for an ordinary attempt. Set before it starts.
+   * Either it runs, or — when the attempt ends without running it — it is released ({@link
+   * #JOIN_TAKEN} decides which, once).
    */
-  @Nullable Callable<ResultCache.Lookup> joined;
+  ResultCache.@Nullable Join joined;
 
   /** How the run gave up on this attempt (timeout, cancel), or null; set inside run events. */
   AttemptSample.@Nullable Outcome abandonedAs;
@@ -66,11 +68,19 @@ final class Attempt extends SerialInbox.Event
   @SuppressWarnings("unused") // written through REPORTED
   private volatile boolean reported;
 
+  /** Whether the join was run or released; set once, by {@link #JOIN_TAKEN}. */
+  @SuppressWarnings("unused") // written through JOIN_TAKEN
+  private volatile boolean joinTaken;
+
+  private static final Logger LOG = Logger.getLogger(Attempt.class.getName());
+
   private static final VarHandle REPORTED;
+  private static final VarHandle JOIN_TAKEN;
 
   static {
     try {
       REPORTED = MethodHandles.lookup().findVarHandle(Attempt.class, "reported", boolean.class);
+      JOIN_TAKEN = MethodHandles.lookup().findVarHandle(Attempt.class, "joinTaken", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -189,13 +199,13 @@ final class Attempt extends SerialInbox.Event
         Scope scope = context == Context.root() ? Scope.noop() : context.makeCurrent();
         try {
           ResultCache cache = node.run.settings().cache();
-          Callable<ResultCache.Lookup> join = joined;
+          ResultCache.Join join = joined;
           if (join == null && (cache == ResultCache.NONE || hedge)) { // a hedge would join
             value = tool.call(input, this); // the first's flight
           } else {
             ResultCache.Lookup lookup =
                 join != null
-                    ? Objects.requireNonNull(join.call(), "the cache's join gave no lookup")
+                    ? runJoin(join)
                     : cache.lookup(node, input, () -> tool.call(input, this));
             value = lookup.value();
             cacheStatus = lookup.status();
@@ -209,6 +219,30 @@ final class Attempt extends SerialInbox.Event
       error = e;
     }
     report(value, error, cacheStatus);
+  }
+
+  /** Runs the join, unless it was released (the attempt already reported an end: moot). */
+  private ResultCache.Lookup runJoin(ResultCache.Join join) throws Exception {
+    if (!JOIN_TAKEN.compareAndSet(this, false, true)) {
+      throw CANCELLED_BEFORE_START;
+    }
+    return Objects.requireNonNull(join.call(), "the cache's join gave no lookup");
+  }
+
+  /**
+   * An attempt started as a join that ends without having run it (cancelled before it started, a
+   * runner that failed or reported it without running it) releases the join, so the cache stops
+   * counting the call as waiting for the joined work (which may then be cancelled).
+   */
+  private void releaseJoinIfNotRun() {
+    ResultCache.Join join = joined;
+    if (join != null && JOIN_TAKEN.compareAndSet(this, false, true)) {
+      try {
+        join.release();
+      } catch (Throwable e) {
+        Guard.log(LOG, "the result cache threw releasing the join of " + node + "; ignored", e);
+      }
+    }
   }
 
   /**
@@ -265,6 +299,7 @@ final class Attempt extends SerialInbox.Event
   /** Hands the outcome to the run, once; later reports are dropped. */
   private void report(
       @Nullable Object value, @Nullable Throwable error, ResultCache.Status cacheStatus) {
+    releaseJoinIfNotRun();
     if (REPORTED.compareAndSet(this, false, true)) {
       this.endNanos = node.run.settings().time().nanoTime();
       this.value = value;

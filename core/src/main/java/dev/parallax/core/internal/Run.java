@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -891,7 +890,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
         continue;
       }
       if (!admitted) {
-        Callable<ResultCache.Lookup> joined = joinInsteadOfWaiting(node);
+        ResultCache.Join joined = joinInsteadOfWaiting(node);
         if (joined != null) { // its result is under way (its own preload): no permit needed
           launch(node, joined);
           continue;
@@ -912,7 +911,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
    * A refused call whose result the cache is already computing (a preload holding the permit the
    * call was refused): the lookup that waits for it, or null. A throwing cache offers nothing.
    */
-  private @Nullable Callable<ResultCache.Lookup> joinInsteadOfWaiting(CallNode node) {
+  private ResultCache.@Nullable Join joinInsteadOfWaiting(CallNode node) {
     ResultCache cache = settings.cache();
     if (cache == ResultCache.NONE) {
       return null;
@@ -929,7 +928,7 @@ public final class Run implements OpenRun, SerialInbox.Effects {
    * Starts the call's next attempt; {@code joined}: instead of the cache's lookup, a lookup that
    * waits for work under way, run without an admission permit.
    */
-  private void launch(CallNode node, @Nullable Callable<ResultCache.Lookup> joined) {
+  private void launch(CallNode node, ResultCache.@Nullable Join joined) {
     inFlight++;
     node.state = CallNode.State.RUNNING;
     node.attempt++;

@@ -59,6 +59,24 @@ public interface ResultCache {
   Lookup lookup(PendingCall call, Object input, Callable<?> tool) throws Exception;
 
   /**
+   * The lookup {@link #joinRefused} offers: it waits for work under way (and never runs the tool).
+   * The executor runs it at most once, on the attempt's thread, in place of {@link #lookup}; when
+   * the attempt ends without running it (cancelled or timed out before its runner started it, the
+   * runner failed to start it or reported it ended without running it), the executor calls {@link
+   * #release} instead, once, on whichever thread reported that end, so that the cache stops
+   * counting the call as waiting for that work. Exactly one of {@link #call} and {@link #release}
+   * is called for each join the executor used.
+   */
+  @FunctionalInterface
+  interface Join extends Callable<Lookup> {
+    /**
+     * The attempt ended without running this lookup: the call no longer waits for the joined work.
+     * Must not block or throw (what it throws is logged and ignored). The default does nothing.
+     */
+    default void release() {}
+  }
+
+  /**
    * Offers to answer a call the admission control has just refused, without a permit: when the
    * call's result is already being computed by work that holds a permit of its own (a speculative
    * preload of the same call), the call waits for that work instead of waiting for capacity —
@@ -70,10 +88,10 @@ public interface ResultCache {
    * @param call the refused call
    * @param input its resolved input
    * @return the lookup to run instead of {@link #lookup} (it waits for the joined work and returns
-   *     its value as a {@link Status#HIT HIT}, or throws what that work threw), or {@code null} to
-   *     let the call wait for capacity
+   *     its value as a {@link Status#HIT HIT}, or throws what that work threw; {@link Join#release}
+   *     if the attempt ends without running it), or {@code null} to let the call wait for capacity
    */
-  default @Nullable Callable<Lookup> joinRefused(PendingCall call, Object input) {
+  default @Nullable Join joinRefused(PendingCall call, Object input) {
     return null;
   }
 }

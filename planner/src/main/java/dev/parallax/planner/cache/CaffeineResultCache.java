@@ -313,10 +313,15 @@ public final class CaffeineResultCache implements ResultCache {
    * waits for capacity as before). Only running preloads are joined; a stored value needs no join
    * (the call gets a permit once the preload gave its back, and hits).
    *
+   * <p>The call counts as waiting for the preload from here on, until its lookup returns, or — if
+   * its attempt ends without running it (cancelled or timed out before it started) — until the
+   * executor {@linkplain Join#release releases} it; the last call to stop waiting before the
+   * preload ended cancels it.
+   *
    * @return a lookup that waits for the preload and never runs the tool, or {@code null}
    */
   @Override
-  public @Nullable Callable<Lookup> joinRefused(PendingCall call, Object input) {
+  public @Nullable Join joinRefused(PendingCall call, Object input) {
     if (preloads.isEmpty()) {
       return null; // the common case costs no key
     }
@@ -335,13 +340,21 @@ public final class CaffeineResultCache implements ResultCache {
       return null;
     }
     onJoin.run();
-    return () -> {
-      Lookup lookup = hit(key, awaitJoined(key, preload).valueOrThrow());
-      Preloader p = preloader;
-      if (p != null) {
-        p.afterCall(call, input, lookup.value());
+    return new Join() {
+      @Override
+      public Lookup call() throws Exception {
+        Lookup lookup = hit(key, awaitJoined(key, preload).valueOrThrow());
+        Preloader p = preloader;
+        if (p != null) {
+          p.afterCall(call, input, lookup.value());
+        }
+        return lookup;
       }
-      return lookup;
+
+      @Override
+      public void release() { // the attempt ended before it waited: it stops waiting all the same
+        leave(key, preload);
+      }
     };
   }
 
@@ -536,11 +549,16 @@ public final class CaffeineResultCache implements ResultCache {
     try {
       return awaitOutcome(preload);
     } finally {
-      if (preload.leave()) {
-        Preloader p = preloader;
-        if (p != null) {
-          p.abandoned(key);
-        }
+      leave(key, preload);
+    }
+  }
+
+  /** A joined real call stops waiting for the preload; the last one cancels it. */
+  private void leave(CanonicalKey key, PreloadFuture preload) {
+    if (preload.leave()) {
+      Preloader p = preloader;
+      if (p != null) {
+        p.abandoned(key);
       }
     }
   }
