@@ -162,7 +162,7 @@ public final class StoreNeighbours {
    * are too: a cache key. Quick (one small array, no store access); thread-safe.
    */
   public Object key(String tool, Map<String, Double> features) {
-    return new VectorKey(space.vector(tool, features));
+    return key(tool, features, 0);
   }
 
   /**
@@ -181,12 +181,9 @@ public final class StoreNeighbours {
       throw new IllegalArgumentException("resolution must be >= 0, was " + resolution);
     }
     float[] v = space.vector(tool, features);
-    if (resolution == 0) {
-      return new VectorKey(v);
-    }
     long[] cell = new long[v.length];
-    for (int i = 0; i < v.length; i++) {
-      cell[i] = Math.round(v[i] / resolution);
+    for (int i = 0; i < v.length; i++) { // exact: the float's bits (the equality of Arrays.equals)
+      cell[i] = resolution == 0 ? Float.floatToIntBits(v[i]) : Math.round(v[i] / resolution);
     }
     return new CellKey(cell);
   }
@@ -205,23 +202,6 @@ public final class StoreNeighbours {
     @Override
     public String toString() {
       return Arrays.toString(cell);
-    }
-  }
-
-  private record VectorKey(float[] vector) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof VectorKey other && Arrays.equals(vector, other.vector);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(vector);
-    }
-
-    @Override
-    public String toString() {
-      return Arrays.toString(vector);
     }
   }
 
