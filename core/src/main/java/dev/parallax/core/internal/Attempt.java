@@ -206,7 +206,8 @@ final class Attempt extends SerialInbox.Event
             ResultCache.Lookup lookup =
                 join != null
                     ? runJoin(join)
-                    : cache.lookup(node, input, () -> tool.call(input, this));
+                    : cache.lookup(
+                        new AttemptCall(node, tool), input, () -> tool.call(input, this));
             value = lookup.value();
             cacheStatus = lookup.status();
             preloadHit = lookup.preloaded() && lookup.hit();
