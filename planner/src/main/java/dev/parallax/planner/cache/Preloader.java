@@ -538,7 +538,8 @@ final class Preloader implements ExecutionListener {
     } finally {
       release(permit, key, mark, ticker.read() - start);
       inFlight.decrementAndGet();
-      if (!cache.stores(key)) {
+      // cancelled: failed even if a real call has stored the key since (it ran the tool itself)
+      if (mark.context.cancelled || !cache.stores(key)) {
         failed.increment();
         if (marks.remove(key, mark)) {
           synchronized (planner) {
