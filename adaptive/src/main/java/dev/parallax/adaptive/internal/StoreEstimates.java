@@ -175,7 +175,7 @@ public final class StoreEstimates {
     Entry e;
     try {
       e = cache.getIfPresent(new Key(tool, k, neighbours.key(tool, features)));
-    } catch (RuntimeException ex) {
+    } catch (Throwable ex) { // a plug-in: nothing it throws may escape a prediction
       failures.increment();
       return;
     }
@@ -211,7 +211,7 @@ public final class StoreEstimates {
     Key key;
     try {
       key = new Key(tool, k, neighbours.key(tool, features));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // a plug-in: nothing it throws may escape a prediction
       failures.increment();
       LOG.log(Level.FINE, "history neighbours: key failed for tool " + tool, e);
       return inMemory;

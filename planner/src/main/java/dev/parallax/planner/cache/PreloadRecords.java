@@ -109,7 +109,7 @@ final class PreloadRecords {
     try {
       Map<String, Double> features = tool.features(input);
       return features == null ? Map.of() : features;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // the user's tool: nothing it throws may escape the preload's record
       return Map.of(); // the record is made all the same, as the engine does
     }
   }
